@@ -1,0 +1,32 @@
+# `make run` launches the app, `make test` runs the whole suite; both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench screenshots clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE $(PY) -m ruff check workbench tests bench main.py
+	QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE $(PY) -m pytest -q -ra
+
+lint: $(STAMP)
+	$(PY) -m ruff check workbench tests bench main.py
+
+bench: $(STAMP)
+	for f in bench/bench_*.py; do OMP_WAIT_POLICY=PASSIVE $(PY) $$f || exit 1; done
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m workbench screenshot --out screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache screenshots

@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy schema, opening/upgrading a database, repositories and artifact I/O."""
