@@ -1,0 +1,1 @@
+"""Recommendation models: baselines, collaborative filtering, content-based and hybrid, one interface."""

@@ -1,0 +1,203 @@
+"""The one interface every model implements, its configuration helpers and its persisted artifact.
+
+Contract (the GUI, the CLI, evaluation and explanation rely on it):
+- ``Config`` is a frozen dataclass; every field has a default and ``metadata`` with ``help`` (and
+  optionally ``min``, ``max``, ``choices``) so forms can be generated from it.
+- ``fit`` is a generator yielding one ``EpochReport`` per epoch (closed-form models yield exactly one);
+  it polls the cancel token every few batches and raises ``Cancelled``; a NaN loss raises
+  ``TrainingError``. Early stopping restores the best weights before the generator ends.
+- ``score(user_rows, item_rows=None)`` returns a float32 array ``(len(user_rows), n_items)`` or
+  ``(len(user_rows), len(item_rows))``; rows are indices into the id maps seen in ``fit``.
+- ``recommend`` works with external ids and never returns training items when ``exclude_seen``.
+- ``to_artifact``/``from_artifact`` round-trip everything needed to score (weights as tensors, id maps,
+  JSON-safe extras such as vocabularies), so the store can persist without pickle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+
+from workbench.core.ids import IdMap
+from workbench.core.interactions import Interactions, ItemContent
+from workbench.core.progress import CancelToken
+from workbench.errors import WorkbenchError
+
+
+class TrainingError(WorkbenchError):
+    """Training cannot go on (NaN loss, unsuitable data)."""
+
+
+def param(default: Any, help: str, *, min: float | None = None, max: float | None = None,
+          choices: tuple[Any, ...] | None = None) -> Any:
+    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI."""
+    meta: dict[str, Any] = {"help": help}
+    if min is not None:
+        meta["min"] = min
+    if max is not None:
+        meta["max"] = max
+    if choices is not None:
+        meta["choices"] = choices
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Fields shared by every model."""
+
+    seed: int = param(42, "random seed: the same seed gives the same model on CPU", min=0)
+
+
+def config_from_dict(config_class: type[ModelConfig], values: dict[str, Any]) -> ModelConfig:
+    """Build a config from (possibly string) values, converting each to its field's type.
+
+    Unknown keys and out-of-range values raise ``WorkbenchError`` naming the key.
+    """
+    fields = {f.name: f for f in dataclasses.fields(config_class)}
+    defaults = config_class()
+    kwargs: dict[str, Any] = {}
+    for key, raw in values.items():
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise WorkbenchError(f"unknown setting '{key}' for {config_class.__name__} (known: {known})")
+        default = getattr(defaults, key)
+        kwargs[key] = _convert(key, raw, default)
+        meta = fields[key].metadata
+        value = kwargs[key]
+        if "choices" in meta and value not in meta["choices"]:
+            raise WorkbenchError(f"setting '{key}' must be one of {list(meta['choices'])}, got {value!r}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if "min" in meta and value < meta["min"]:
+                raise WorkbenchError(f"setting '{key}' must be >= {meta['min']}, got {value}")
+            if "max" in meta and value > meta["max"]:
+                raise WorkbenchError(f"setting '{key}' must be <= {meta['max']}, got {value}")
+    return dataclasses.replace(defaults, **kwargs)
+
+
+def _convert(key: str, raw: Any, default: Any) -> Any:
+    if not isinstance(raw, str):
+        if isinstance(default, tuple) and isinstance(raw, list):
+            return tuple(raw)
+        return raw
+    try:
+        if isinstance(default, bool):
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            return tuple(type(default[0])(x) if default else x for x in raw.split(",") if x)
+        if default is None:
+            return raw
+    except ValueError as exc:
+        raise WorkbenchError(f"setting '{key}': cannot read {raw!r} as {type(default).__name__}") from exc
+    return raw
+
+
+@dataclass
+class EpochReport:
+    """What one epoch of training produced; the GUI plots these, the store records them."""
+
+    epoch: int
+    train_loss: float | None
+    valid_loss: float | None = None
+    valid_metric: float | None = None
+    metric_name: str | None = None  # e.g. "rmse" (lower is better) or "ndcg@10" (higher is better)
+    elapsed_s: float = 0.0  # since fit started
+    samples_per_s: float | None = None
+    is_best: bool = False
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchEvent:
+    """Throttled per-batch progress, for the smoothed loss curve and the progress bar."""
+
+    epoch: int
+    batch: int
+    n_batches: int
+    loss: float
+
+
+BatchCallback = Callable[[BatchEvent], None]
+
+
+@dataclass
+class ModelArtifact:
+    """Everything needed to rebuild a fitted model; persisted as JSON + safetensors, never pickle."""
+
+    family: str
+    config: dict[str, Any]
+    users: list[str]
+    items: list[str]
+    meta: dict[str, Any]
+    tensors: dict[str, torch.Tensor]
+
+
+class Recommender(ABC):
+    """Base class of every model family (see the module docstring for the contract)."""
+
+    family: ClassVar[str]
+    Config: ClassVar[type[ModelConfig]] = ModelConfig
+    #: whether fit/score read item content (content-based and hybrid)
+    uses_content: ClassVar[bool] = False
+    #: whether the model is trained iteratively (yields several epochs, can use a device)
+    iterative: ClassVar[bool] = False
+    description: ClassVar[str] = ""
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        self.config = config if config is not None else self.Config()
+        self.users: IdMap | None = None
+        self.items: IdMap | None = None
+        self.seen: Any = None  # scipy CSR users x items of training interactions, set by fit
+
+    # --- training -------------------------------------------------------------------------------
+    @abstractmethod
+    def fit(self, train: Interactions, *, content: ItemContent | None = None,
+            valid: Interactions | None = None, device: str = "cpu", cancel: CancelToken | None = None,
+            on_batch: BatchCallback | None = None) -> Iterator[EpochReport]:
+        """Train on ``train``; yield one report per epoch."""
+
+    def fit_all(self, train: Interactions, **kwargs: Any) -> list[EpochReport]:
+        """Run ``fit`` to the end and return its reports."""
+        return list(self.fit(train, **kwargs))
+
+    # --- scoring --------------------------------------------------------------------------------
+    @abstractmethod
+    def score(self, user_rows: np.ndarray, item_rows: np.ndarray | None = None) -> np.ndarray:
+        """Scores of users (rows) against items (all when None); higher means more recommended."""
+
+    def recommend(self, user_id: str, n: int = 10, exclude_seen: bool = True) -> list[tuple[str, float]]:
+        """Top-``n`` (item id, score) for a known user; unknown users raise ``WorkbenchError``."""
+        assert self.users is not None and self.items is not None, "model is not fitted"
+        row = self.users.row(user_id)
+        if row < 0:
+            raise WorkbenchError(f"unknown user '{user_id}' (not in this model's training data)")
+        scores = self.score(np.array([row]))[0].astype(np.float64)
+        if exclude_seen and self.seen is not None:
+            scores[self.seen[row].indices] = -np.inf
+        n = min(n, int(np.isfinite(scores).sum()))
+        top = np.argpartition(-scores, n - 1)[:n] if n > 0 else np.array([], dtype=np.int64)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.items.external(i), float(scores[i])) for i in top]
+
+    # --- persistence ----------------------------------------------------------------------------
+    @abstractmethod
+    def to_artifact(self) -> ModelArtifact:
+        """Everything learned, as tensors and JSON-safe values."""
+
+    @classmethod
+    @abstractmethod
+    def from_artifact(cls, artifact: ModelArtifact) -> Recommender:
+        """Rebuild a fitted model from ``to_artifact``'s output."""
