@@ -1,0 +1,26 @@
+"""Splits, metrics and the leak-free evaluation protocol."""
+
+from workbench.evaluation.protocol import (
+    AlignedHoldout,
+    align_holdout,
+    cold_item_rows,
+    evaluate,
+    evaluate_holdout,
+    evaluate_split,
+    metric_names,
+)
+from workbench.evaluation.splits import SPLIT_KINDS, Split, SplitSpec, make_split
+
+__all__ = [
+    "SPLIT_KINDS",
+    "AlignedHoldout",
+    "Split",
+    "SplitSpec",
+    "align_holdout",
+    "cold_item_rows",
+    "evaluate",
+    "evaluate_holdout",
+    "evaluate_split",
+    "make_split",
+    "metric_names",
+]
