@@ -1,0 +1,260 @@
+"""``datasets`` command group: import (csv, movielens, items), demo, list, show, delete."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.cli import JSON_PARENT, Context
+from workbench.core.progress import Progress
+from workbench.errors import InputError
+
+
+def _scale(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        low, high = (float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"--scale must be MIN,MAX (for example 1,5), not '{text}'") from None
+    if low >= high:
+        raise InputError(f"--scale MIN must be below MAX, got '{text}'")
+    return low, high
+
+
+def _progress(ctx: Context) -> Any:
+    if ctx.as_json or not sys.stderr.isatty():
+        return None
+
+    def show(event: Progress) -> None:
+        fraction = event.fraction
+        pct = f"{100 * fraction:5.1f}%" if fraction is not None else ""
+        print(f"\r{pct} {event.message}".ljust(60), end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _import_text(report: Any) -> str:
+    c = report.cleaning
+    dropped = (
+        ", ".join(
+            f"{k.removeprefix('dropped_')}: {v}"
+            for k, v in c.items()
+            if k.startswith("dropped_") and k.count("_") == 1 + k.removeprefix("dropped_").count("_") and v
+        )
+        or "nothing dropped"
+    )
+    return (
+        f"imported '{report.name}' (id {report.dataset_id}): {report.n_users:,} users, {report.n_items:,} "
+        f"items, {report.n_interactions:,} {report.kind} interactions in {report.elapsed_s:.1f}s "
+        f"({dropped})"
+    )
+
+
+def _cmd_import_csv(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.data.cleaning import CleaningOptions
+    from workbench.data.csv_import import CsvSpec, import_csv
+
+    sep = {"\\t": "\t", "tab": "\t"}.get(args.sep, args.sep) if args.sep else None
+    spec = CsvSpec(
+        user=args.user,
+        item=args.item,
+        rating=args.rating,
+        timestamp=args.timestamp,
+        sep=sep,
+        header=False if args.no_header else (True if args.header else None),
+        encoding=args.encoding,
+        rating_scale=_scale(args.scale),
+        kind="implicit" if args.implicit else None,
+    )
+    cleaning = CleaningOptions(
+        duplicates=args.duplicates, min_user_interactions=args.min_user, min_item_interactions=args.min_item
+    )
+    report = import_csv(
+        ctx.db(), Path(args.file), spec, name=args.name, cleaning=cleaning, progress=_progress(ctx)
+    )
+    ctx.emit(report.to_dict(), lambda: _import_text(report))
+    return 0
+
+
+def _cmd_import_movielens(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.data.cleaning import CleaningOptions
+    from workbench.data.movielens import import_movielens
+
+    cleaning = CleaningOptions(
+        duplicates=args.duplicates, min_user_interactions=args.min_user, min_item_interactions=args.min_item
+    )
+    report = import_movielens(
+        ctx.db(), Path(args.dir), name=args.name, cleaning=cleaning, progress=_progress(ctx)
+    )
+    ctx.emit(report.to_dict(), lambda: _import_text(report))
+    return 0
+
+
+def _cmd_import_items(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.data.content import import_item_content
+
+    report = import_item_content(
+        ctx.db(),
+        Path(args.file),
+        args.dataset,
+        id_column=args.id,
+        title_column=args.title,
+        text_column=args.text,
+        categories_column=args.categories,
+        encoding=args.encoding,
+    )
+    text = f"{report.matched:,} of {report.rows:,} items matched dataset '{report.dataset}'" + (
+        f"; {report.unmatched:,} unmatched (e.g. {', '.join(report.unmatched_ids)})"
+        if report.unmatched
+        else ""
+    )
+    ctx.emit(report.to_dict(), text)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.data.demo import load_demo
+
+    report = load_demo(ctx.db(), name=args.name, seed=args.seed)
+    ctx.emit(report.to_dict(), lambda: _import_text(report))
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.store.datasets import list_datasets
+
+    infos = list_datasets(ctx.db())
+
+    def text() -> str:
+        if not infos:
+            return "no datasets (try: datasets demo)"
+        lines = [f"{'id':>4}  {'name':<24} {'kind':<9} {'users':>9} {'items':>9} {'interactions':>13}"]
+        lines += [
+            f"{i.id:>4}  {i.name:<24} {i.kind:<9} {i.n_users:>9,} {i.n_items:>9,} {i.n_interactions:>13,}"
+            for i in infos
+        ]
+        return "\n".join(lines)
+
+    ctx.emit([i.to_dict() for i in infos], text)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.store.datasets import get_dataset_info, top_users
+
+    info = get_dataset_info(ctx.db(), args.name)
+    payload = info.to_dict()
+    payload["top_users"] = top_users(ctx.db(), info.id, 10)
+
+    def text() -> str:
+        scale = (
+            f"{info.rating_min:g}..{info.rating_max:g}"
+            if info.rating_min is not None and info.rating_max is not None
+            else "-"
+        )
+        return "\n".join(
+            [
+                f"dataset      {info.name} (id {info.id})",
+                f"kind         {info.kind}",
+                f"rating scale {scale}",
+                f"users        {info.n_users:,}",
+                f"items        {info.n_items:,}",
+                f"interactions {info.n_interactions:,}",
+                f"source       {info.source}",
+                f"created      {info.created_at:%Y-%m-%d %H:%M}",
+                f"top users    {', '.join(payload['top_users'])}",
+            ]
+        )
+
+    ctx.emit(payload, text)
+    return 0
+
+
+def _cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.store.datasets import delete_dataset
+
+    info = delete_dataset(ctx.db(), args.name)
+    ctx.emit({"deleted": info.name, "id": info.id}, f"deleted dataset '{info.name}'")
+    return 0
+
+
+def _cleaning_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--duplicates",
+        choices=("last", "mean", "max"),
+        default="last",
+        help="rule for repeated (user, item) pairs (default: last by time, else file order)",
+    )
+    parser.add_argument(
+        "--min-user", type=int, default=0, metavar="K", help="k-core: minimum interactions per user"
+    )
+    parser.add_argument(
+        "--min-item", type=int, default=0, metavar="K", help="k-core: minimum interactions per item"
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``datasets`` group to the CLI."""
+    group = subparsers.add_parser(
+        "datasets", help="import, list, show and delete datasets", parents=[JSON_PARENT]
+    )
+    sub = group.add_subparsers(dest="datasets_command", required=True, metavar="ACTION")
+
+    imp = sub.add_parser("import", help="import a file or folder", parents=[JSON_PARENT])
+    kinds = imp.add_subparsers(dest="import_kind", required=True, metavar="FORMAT")
+
+    csv_p = kinds.add_parser("csv", help="a delimited file of interactions", parents=[JSON_PARENT])
+    csv_p.add_argument("file")
+    csv_p.add_argument("--user", required=True, help="user id column (header name or 0-based position)")
+    csv_p.add_argument("--item", required=True, help="item id column (header name or 0-based position)")
+    csv_p.add_argument("--rating", help="rating column; without it the feedback is implicit")
+    csv_p.add_argument("--timestamp", help="timestamp column (unix seconds or ISO 8601)")
+    csv_p.add_argument("--sep", help="delimiter (default: detected; '\\t' or 'tab' for tabs)")
+    header = csv_p.add_mutually_exclusive_group()
+    header.add_argument("--no-header", action="store_true", help="the first line is data")
+    header.add_argument("--header", action="store_true", help="the first line holds column names")
+    csv_p.add_argument("--encoding", help="text encoding (default: UTF-8, BOM accepted)")
+    csv_p.add_argument("--scale", help="declared rating scale MIN,MAX; ratings outside are refused")
+    csv_p.add_argument("--implicit", action="store_true", help="treat values as implicit feedback")
+    csv_p.add_argument("--name", help="dataset name (default: the file name without extension)")
+    _cleaning_args(csv_p)
+    csv_p.set_defaults(handler=_cmd_import_csv)
+
+    ml = kinds.add_parser(
+        "movielens", help="a MovieLens folder (100K or the newer CSV layout)", parents=[JSON_PARENT]
+    )
+    ml.add_argument("dir")
+    ml.add_argument("--name", help="dataset name (default: the folder name)")
+    _cleaning_args(ml)
+    ml.set_defaults(handler=_cmd_import_movielens)
+
+    items = kinds.add_parser(
+        "items", help="item content (CSV or JSON lines) for an existing dataset", parents=[JSON_PARENT]
+    )
+    items.add_argument("file")
+    items.add_argument("--dataset", required=True, help="dataset name or id")
+    items.add_argument("--id", help="item id column (default: item_id/item/id/...)")
+    items.add_argument("--title", help="title column")
+    items.add_argument("--text", help="free text / description column")
+    items.add_argument("--categories", help="categories column ('|' or ';' separated, or a JSON list)")
+    items.add_argument("--encoding", help="text encoding (default: UTF-8)")
+    items.set_defaults(handler=_cmd_import_items)
+
+    demo = sub.add_parser("demo", help="generate and store the demo shop", parents=[JSON_PARENT])
+    demo.add_argument("--name", default="demo")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(handler=_cmd_demo)
+
+    lst = sub.add_parser("list", help="list datasets", parents=[JSON_PARENT])
+    lst.set_defaults(handler=_cmd_list)
+
+    show = sub.add_parser("show", help="describe one dataset", parents=[JSON_PARENT])
+    show.add_argument("name", help="dataset name or id")
+    show.set_defaults(handler=_cmd_show)
+
+    rm = sub.add_parser("delete", help="delete a dataset and its models and runs", parents=[JSON_PARENT])
+    rm.add_argument("name", help="dataset name or id")
+    rm.set_defaults(handler=_cmd_delete)

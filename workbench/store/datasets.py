@@ -1,0 +1,347 @@
+"""Datasets in the store: list, describe, load into core containers, delete, and paged browsing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, select
+
+from workbench.core.ids import IdMap
+from workbench.core.interactions import Dataset, Interactions, ItemContent
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.schema import DatasetRow, InteractionRow
+
+TABLES = ("users", "items", "interactions")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Catalogue facts about one stored dataset (plain values, safe to hand to another thread)."""
+
+    id: int
+    name: str
+    kind: str
+    rating_min: float | None
+    rating_max: float | None
+    source: str
+    created_at: datetime
+    n_users: int
+    n_items: int
+    n_interactions: int
+    import_report: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat(timespec="seconds")
+        return data
+
+
+def _info(row: DatasetRow) -> DatasetInfo:
+    return DatasetInfo(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        rating_min=row.rating_min,
+        rating_max=row.rating_max,
+        source=row.source,
+        created_at=row.created_at,
+        n_users=row.n_users,
+        n_items=row.n_items,
+        n_interactions=row.n_interactions,
+        import_report=dict(row.import_report or {}),
+    )
+
+
+def list_datasets(db: Any) -> list[DatasetInfo]:
+    """All datasets, oldest first."""
+    with db.session() as s:
+        return [_info(r) for r in s.scalars(select(DatasetRow).order_by(DatasetRow.id))]
+
+
+def _find(session: Any, name_or_id: str | int) -> DatasetRow:
+    row = session.scalars(select(DatasetRow).where(DatasetRow.name == str(name_or_id))).first()
+    if row is None and (isinstance(name_or_id, int) or str(name_or_id).isdigit()):
+        row = session.get(DatasetRow, int(name_or_id))
+    if row is None:
+        names = session.scalars(select(DatasetRow.name).order_by(DatasetRow.id)).all()
+        known = ", ".join(names) if names else "none yet"
+        raise NotFoundError(f"no dataset named '{name_or_id}' (datasets: {known})")
+    return row
+
+
+def get_dataset_info(db: Any, name_or_id: str | int) -> DatasetInfo:
+    """Facts about one dataset, by name or id."""
+    with db.session() as s:
+        return _info(_find(s, name_or_id))
+
+
+def top_users(db: Any, name_or_id: str | int, n: int = 10) -> list[str]:
+    """External ids of the ``n`` most active users (ties broken by id)."""
+    info = get_dataset_info(db, name_or_id)
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT u.external_id FROM (SELECT user_id, COUNT(*) AS n FROM interactions WHERE dataset_id = ? "
+            "GROUP BY user_id ORDER BY n DESC, user_id LIMIT ?) t JOIN users u ON u.id = t.user_id "
+            "ORDER BY t.n DESC, t.user_id",
+            (info.id, n),
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def delete_dataset(db: Any, name_or_id: str | int) -> DatasetInfo:
+    """Delete a dataset and everything hanging off it (users, items, interactions, models, runs)."""
+    with db.session() as s:
+        row = _find(s, name_or_id)
+        info = _info(row)
+        # Bulk deletes, children first, so a 1M-row dataset goes fast and without ORM loading.
+        s.execute(delete(InteractionRow).where(InteractionRow.dataset_id == row.id))
+        s.execute(delete(DatasetRow).where(DatasetRow.id == row.id))
+    return info
+
+
+def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
+    """The dataset as core containers: interactions (rows by stored order), item content, user features."""
+    info = get_dataset_info(db, name_or_id)
+    with db.engine.connect() as conn:
+        users = conn.exec_driver_sql(
+            "SELECT id, external_id, features FROM users WHERE dataset_id = ? ORDER BY id", (info.id,)
+        ).fetchall()
+        items = conn.exec_driver_sql(
+            "SELECT id, external_id, title, text, categories, attributes FROM items "
+            "WHERE dataset_id = ? ORDER BY id",
+            (info.id,),
+        ).fetchall()
+        # The raw DB-API cursor hands back plain tuples: several times faster than Row objects at 1M rows.
+        # Index order (dataset_id, user_id, id): no sort step, and deterministic.
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                "SELECT user_id, item_id, value, timestamp FROM interactions WHERE dataset_id = ? "
+                "ORDER BY dataset_id, user_id, id",
+                (info.id,),
+            )
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    user_rowids = np.fromiter((r[0] for r in users), dtype=np.int64, count=len(users))
+    item_rowids = np.fromiter((r[0] for r in items), dtype=np.int64, count=len(items))
+    n = len(rows)
+    has_ts = n > 0 and rows[0][3] is not None
+    if n:
+        table = np.array(rows, dtype=np.float64 if has_ts else object)
+        if not has_ts:
+            table = table[:, :3].astype(np.float64)
+        u = np.searchsorted(user_rowids, table[:, 0].astype(np.int64))
+        i = np.searchsorted(item_rowids, table[:, 1].astype(np.int64))
+        values = table[:, 2].astype(np.float32)
+        timestamps = table[:, 3].astype(np.int64) if has_ts else None
+    else:
+        u = i = np.zeros(0, dtype=np.int64)
+        values = np.zeros(0, dtype=np.float32)
+        timestamps = None
+    interactions = Interactions(
+        user_idx=u,
+        item_idx=i,
+        values=values,
+        users=IdMap(tuple(r[1] for r in users)),
+        items=IdMap(tuple(r[1] for r in items)),
+        timestamps=timestamps,
+        kind="implicit" if info.kind == "implicit" else "explicit",
+        rating_min=info.rating_min,
+        rating_max=info.rating_max,
+    )
+    attributes: dict[str, list[str]] = {}
+    parsed_attrs = [_json(r[5], {}) for r in items]
+    for key in sorted({k for a in parsed_attrs for k in a}):
+        attributes[key] = [str(a.get(key, "")) for a in parsed_attrs]
+    content = ItemContent(
+        items=interactions.items,
+        titles=[r[2] or "" for r in items],
+        texts=[r[3] or "" for r in items],
+        categories=[list(_json(r[4], [])) for r in items],
+        attributes=attributes,
+    )
+    features = [_json(r[2], {}) for r in users]
+    user_features = {
+        key: [str(f.get(key, "")) for f in features] for key in sorted({k for f in features for k in f})
+    }
+    return Dataset(
+        name=info.name,
+        interactions=interactions,
+        content=content,
+        dataset_id=info.id,
+        user_features=user_features,
+    )
+
+
+def _json(value: Any, default: Any) -> Any:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+# Paged browsing for the GUI's lazy tables -------------------------------------------------------------
+
+_COLUMNS = {
+    "users": {"user": "u.external_id", "interactions": "n", "mean_value": "mean_value"},
+    "items": {
+        "item": "it.external_id",
+        "title": "it.title",
+        "categories": "it.categories",
+        "interactions": "n",
+        "mean_value": "mean_value",
+    },
+    "interactions": {
+        "user": "u.external_id",
+        "item": "it.external_id",
+        "title": "it.title",
+        "value": "x.value",
+        "timestamp": "x.timestamp",
+    },
+}
+
+
+def table_columns(table: str) -> list[str]:
+    """Column names that ``page_rows`` returns for ``table``."""
+    _check_table(table)
+    return list(_COLUMNS[table])
+
+
+def _check_table(table: str) -> None:
+    if table not in _COLUMNS:
+        raise WorkbenchError(f"unknown table '{table}'; use one of {', '.join(TABLES)}")
+
+
+def _filter_sql(table: str, filter_text: str | None) -> tuple[str, list[Any]]:
+    if not filter_text:
+        return "", []
+    like = f"%{filter_text}%"
+    if table == "users":
+        return " AND u.external_id LIKE ?", [like]
+    if table == "items":
+        return " AND (it.external_id LIKE ? OR it.title LIKE ?)", [like, like]
+    return " AND (u.external_id LIKE ? OR it.external_id LIKE ? OR it.title LIKE ?)", [like, like, like]
+
+
+def count_rows(db: Any, dataset_id: int, table: str, filter_text: str | None = None) -> int:
+    """Number of rows ``page_rows`` can page through (after the filter)."""
+    _check_table(table)
+    where, params = _filter_sql(table, filter_text)
+    if table == "users":
+        sql = f"SELECT COUNT(*) FROM users u WHERE u.dataset_id = ?{where}"
+    elif table == "items":
+        sql = f"SELECT COUNT(*) FROM items it WHERE it.dataset_id = ?{where}"
+    elif not where:
+        with db.session() as s:
+            return int(s.scalar(select(DatasetRow.n_interactions).where(DatasetRow.id == dataset_id)) or 0)
+    else:
+        sql = (
+            "SELECT COUNT(*) FROM interactions x JOIN users u ON u.id = x.user_id "
+            f"JOIN items it ON it.id = x.item_id WHERE x.dataset_id = ?{where}"
+        )
+    with db.engine.connect() as conn:
+        return int(conn.exec_driver_sql(sql, (dataset_id, *params)).scalar() or 0)
+
+
+def page_rows(
+    db: Any,
+    dataset_id: int,
+    table: str,
+    offset: int = 0,
+    limit: int = 100,
+    filter_text: str | None = None,
+    order_by: str | None = None,
+    descending: bool = False,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """One page of ``table`` ("users", "items" or "interactions") as (column names, rows of plain values).
+
+    Users and items carry their interaction count and mean value; interactions carry external ids and the
+    item title. ``filter_text`` matches ids (and titles) by substring; ``order_by`` is one of the columns.
+    """
+    _check_table(table)
+    columns = _COLUMNS[table]
+    if order_by is not None and order_by not in columns:
+        raise WorkbenchError(f"cannot sort {table} by '{order_by}'; columns: {', '.join(columns)}")
+    where, params = _filter_sql(table, filter_text)
+    direction = "DESC" if descending else "ASC"
+    if table == "users":
+        order = f"{columns[order_by]} {direction}, u.id" if order_by else "u.id"
+        aggregate_first = order_by in ("interactions", "mean_value")
+        stats = (
+            "SELECT COUNT(*) FROM interactions x WHERE x.dataset_id = u.dataset_id AND x.user_id = u.id",
+            "SELECT AVG(value) FROM interactions x WHERE x.dataset_id = u.dataset_id AND x.user_id = u.id",
+        )
+        base = f"FROM users u WHERE u.dataset_id = ?{where}"
+        select_cols = "u.external_id"
+    elif table == "items":
+        order = f"{columns[order_by]} {direction}, it.id" if order_by else "it.id"
+        aggregate_first = order_by in ("interactions", "mean_value")
+        stats = (
+            "SELECT COUNT(*) FROM interactions x WHERE x.item_id = it.id",
+            "SELECT AVG(value) FROM interactions x WHERE x.item_id = it.id",
+        )
+        base = f"FROM items it WHERE it.dataset_id = ?{where}"
+        select_cols = "it.external_id, it.title, it.categories"
+    else:
+        order = f"{columns[order_by]} {direction}, x.id" if order_by else "x.id"
+        sql = (
+            "SELECT u.external_id, it.external_id, it.title, x.value, x.timestamp FROM interactions x "
+            "JOIN users u ON u.id = x.user_id JOIN items it ON it.id = x.item_id "
+            f"WHERE x.dataset_id = ?{where} ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        with db.engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql, (dataset_id, *params, int(limit), int(offset))).fetchall()
+        return list(columns), [tuple(r) for r in rows]
+    if aggregate_first:
+        # Sorting by a statistic needs it for every row; otherwise compute it for the page only.
+        sql = (
+            f"SELECT {select_cols}, ({stats[0]}) AS n, ({stats[1]}) AS mean_value {base} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+    else:
+        alias = "u" if table == "users" else "it"
+        sql = (
+            f"SELECT {select_cols}, ({stats[0]}) AS n, ({stats[1]}) AS mean_value FROM "
+            f"(SELECT * {base} ORDER BY {order} LIMIT ? OFFSET ?) {alias} ORDER BY {order}"
+        )
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(sql, (dataset_id, *params, int(limit), int(offset))).fetchall()
+    out = []
+    for r in rows:
+        r = list(r)
+        if table == "items":
+            r[2] = ", ".join(_json(r[2], []))
+        out.append(tuple(r))
+    return list(columns), out
+
+
+def dataset_counts(db: Any, dataset_id: int) -> dict[str, int]:
+    """Actual row counts of a dataset's users, items and interactions (for checks and the GUI)."""
+    with db.engine.connect() as conn:
+        return {
+            t: int(
+                conn.exec_driver_sql(f"SELECT COUNT(*) FROM {t} WHERE dataset_id = ?", (dataset_id,)).scalar()
+                or 0
+            )
+            for t in TABLES
+        }
+
+
+__all__ = [
+    "DatasetInfo",
+    "count_rows",
+    "dataset_counts",
+    "delete_dataset",
+    "get_dataset_info",
+    "list_datasets",
+    "load_dataset",
+    "page_rows",
+    "table_columns",
+    "top_users",
+]
