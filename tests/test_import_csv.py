@@ -232,3 +232,39 @@ def test_delete_cascades(db: Database, tmp_path: Path) -> None:
     assert dataset_counts(db, first.dataset_id) == {"users": 0, "items": 0, "interactions": 0}
     assert dataset_counts(db, second.dataset_id) == {"users": 1, "items": 1, "interactions": 1}
     assert [d.name for d in list_datasets(db)] == ["y"]
+
+
+def _index_names(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='index'").fetchall()
+    return {r[0] for r in rows}
+
+
+def test_bulk_path_rebuilds_item_index_and_restores_foreign_keys(db: Database, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    import workbench.data.writer as writer
+
+    monkeypatch.setattr(writer, "REBUILD_INDEX_MIN_ROWS", 0)
+    monkeypatch.setattr(writer, "INSERT_BATCH", 50)
+    path = tmp_path / "bulk.csv"
+    path.write_text("u,i,r\n" + "".join(f"u{k % 17},i{k % 23},{1 + k % 5}\n" for k in range(300)))
+    assert "ix_interactions_item_id" in _index_names(db)
+    token = CancelToken()
+
+    def cancel_before_interactions(event: Progress) -> None:
+        if "users and items stored" in event.message:
+            token.cancel()  # polled at the first batch, after the index was dropped
+
+    with pytest.raises(Cancelled):
+        import_csv(db, path, CsvSpec("u", "i", "r"), name="cancelled", cancel=token,
+                   progress=cancel_before_interactions)
+    # the dropped index came back with the rollback
+    assert "ix_interactions_item_id" in _index_names(db)
+    assert list_datasets(db) == []
+
+    import_csv(db, path, CsvSpec("u", "i", "r"), name="bulk")
+    assert "ix_interactions_item_id" in _index_names(db)
+    with db.engine.connect() as conn:
+        for _ in range(3):  # every pooled connection enforces foreign keys again
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert load_dataset(db, "bulk").interactions.n_users == 17
