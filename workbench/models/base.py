@@ -192,6 +192,23 @@ class Recommender(ABC):
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.items.external(i), float(scores[i])) for i in top]
 
+    # --- inspection / cold start hooks (explanation, what-if); families override ------------------
+    def item_embeddings(self) -> np.ndarray | None:
+        """One vector per item (rows of the item id map) for maps and neighbours, or None."""
+        return None
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Named parts of the scores of one user for ``item_rows``; the parts sum to ``score``."""
+        return {"score": self.score(np.array([user_row]), np.asarray(item_rows))[0]}
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Scores over all items for a new user who interacted with ``item_rows`` (no retraining)."""
+        raise WorkbenchError(f"model family '{self.family}' cannot score new users")
+
+    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(history item rows, contribution of each to the score of ``item_row``), or None if unknown."""
+        return None
+
     # --- persistence ----------------------------------------------------------------------------
     @abstractmethod
     def to_artifact(self) -> ModelArtifact:

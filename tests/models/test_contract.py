@@ -1,0 +1,225 @@
+"""The contract every model family passes, on small synthetic data with a planted structure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import fields
+
+import numpy as np
+import pytest
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
+
+from workbench.core.ids import IdMap
+from workbench.core.interactions import Interactions, ItemContent
+from workbench.core.progress import Cancelled, CancelToken
+from workbench.models.base import ModelArtifact, TrainingError
+from workbench.models.registry import FAMILIES, create_model, model_from_artifact
+
+N_USERS, N_ITEMS, N_GROUPS = 60, 40, 4
+FAST = {
+    "mf": {"epochs": 15, "dim": 8, "learning_rate": 0.02, "l2": 0.01, "batch_size": 64},
+    "bpr": {"epochs": 15, "dim": 8, "learning_rate": 0.02, "batch_size": 64},
+    "neumf": {"epochs": 15, "dim": 8, "hidden": (16,), "learning_rate": 0.01, "batch_size": 64},
+    "content": {"epochs": 15, "dim": 16, "filters": 16, "word_dim": 8, "learning_rate": 0.01,
+                "batch_size": 64},
+    "hybrid": {"epochs": 15, "dim": 16, "filters": 16, "word_dim": 8, "learning_rate": 0.01,
+               "batch_size": 64},
+}
+
+
+def planted(seed: int = 0) -> tuple[Interactions, Interactions, ItemContent]:
+    """Users and items fall in groups; users like (rate 5) items of their own group, else rate 1-2."""
+    rng = np.random.default_rng(seed)
+    ug = np.arange(N_USERS) % N_GROUPS
+    ig = np.arange(N_ITEMS) % N_GROUPS
+    rows = []
+    for u in range(N_USERS):
+        own = np.flatnonzero(ig == ug[u])
+        other = np.flatnonzero(ig != ug[u])
+        for i in rng.choice(own, 8, replace=False):
+            rows.append((u, i, 5.0))
+        for i in rng.choice(other, 2, replace=False):
+            rows.append((u, i, 1.0 + rng.integers(0, 2)))
+    arr = np.array(rows)
+    users = IdMap.from_ids(f"u{i}" for i in range(N_USERS))
+    items = IdMap.from_ids(f"i{i}" for i in range(N_ITEMS))
+    data = Interactions(arr[:, 0], arr[:, 1], arr[:, 2], users, items, kind="explicit", rating_min=1,
+                        rating_max=5)
+    test_mask = np.zeros(len(arr), dtype=bool)
+    for u in range(N_USERS):  # hold out 2 liked items per user
+        test_mask[np.flatnonzero((arr[:, 0] == u) & (arr[:, 2] == 5))[:2]] = True
+    words = ["alpha", "beta", "gamma", "delta"]
+    content = ItemContent(items, [f"{words[g]} film {i}" for i, g in enumerate(ig)],
+                          [f"a story about {words[g]}" for g in ig], [[f"g{g}"] for g in ig])
+    return data.subset(~test_mask), data.subset(test_mask), content
+
+
+def ndcg10(scores: np.ndarray, train: Interactions, test: Interactions) -> float:
+    seen = train.to_csr(binary=True).toarray() > 0
+    rel = test.to_csr(binary=True).toarray() > 0
+    s = np.where(seen, -np.inf, scores)
+    top = np.argsort(-s, axis=1)[:, :10]
+    disc = 1 / np.log2(np.arange(2, 12))
+    dcg = (np.take_along_axis(rel, top, 1) * disc).sum(1)
+    idcg = np.array([disc[:min(10, n)].sum() for n in rel.sum(1)])
+    return float((dcg[idcg > 0] / idcg[idcg > 0]).mean())
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[Interactions, Interactions, ItemContent]:
+    return planted()
+
+
+_fitted: dict[str, object] = {}
+
+
+def fitted(family: str, data):
+    if family not in _fitted:
+        train, _, content = data
+        model = create_model(family, FAST.get(family, {}))
+        model.fit_all(train, content=content)
+        _fitted[family] = model
+    return _fitted[family]
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+class TestModelContract:
+    def test_config_defaults_have_help(self, family: str) -> None:
+        cls = FAMILIES[family]
+        for f in fields(cls.Config):
+            assert f.metadata.get("help"), f"{family}.{f.name} has no help"
+
+    def test_learns_planted_structure(self, family: str, data) -> None:
+        train, test, _ = data
+        model = fitted(family, data)
+        scores = model.score(np.arange(N_USERS))
+        assert scores.shape == (N_USERS, N_ITEMS)
+        rng_scores = np.random.default_rng(1).random((N_USERS, N_ITEMS))
+        random_ndcg = ndcg10(rng_scores, train, test)
+        if family == "pop":  # popularity is flat across groups: it must merely be a valid ranking
+            assert ndcg10(scores, train, test) > 0
+            return
+        if family == "mf":  # rating model: RMSE on held-out ratings beats the global mean
+            pred = np.array([model.score(np.array([u]), np.array([i]))[0, 0]
+                             for u, i in zip(test.user_idx, test.item_idx, strict=True)])
+            mean_rmse = np.sqrt(((train.values.mean() - test.values) ** 2).mean())
+            assert np.sqrt(((pred - test.values) ** 2).mean()) < 0.7 * mean_rmse
+        assert ndcg10(scores, train, test) > random_ndcg + 0.25
+
+    def test_never_recommends_seen(self, family: str, data) -> None:
+        train, _, _ = data
+        model = fitted(family, data)
+        seen = train.to_csr(binary=True)
+        for u in range(0, N_USERS, 7):
+            recs = model.recommend(f"u{u}", n=20)
+            rows = {model.items.row(i) for i, _ in recs}
+            assert not rows & set(seen[u].indices)
+            assert len(recs) == 20
+
+    def test_reload_in_new_process_gives_identical_scores(self, family: str, data, tmp_path) -> None:
+        model = fitted(family, data)
+        art = model.to_artifact()
+        path = tmp_path / "model.safetensors"
+        import json
+        path.write_bytes(st_save(art.tensors))
+        (tmp_path / "meta.json").write_text(json.dumps({"family": art.family, "config": art.config,
+                                                        "users": art.users, "items": art.items,
+                                                        "meta": art.meta}))
+        expected = model.score(np.arange(N_USERS))
+        script = (
+            "import json,sys,numpy as np\n"
+            "from pathlib import Path\n"
+            "from safetensors.torch import load\n"
+            "from workbench.models.base import ModelArtifact\n"
+            "from workbench.models.registry import model_from_artifact\n"
+            f"d=Path({str(tmp_path)!r}); j=json.loads((d/'meta.json').read_text())\n"
+            "a=ModelArtifact(j['family'],j['config'],j['users'],j['items'],j['meta'],"
+            "load((d/'model.safetensors').read_bytes()))\n"
+            f"m=model_from_artifact(a); np.save(d/'s.npy', m.score(np.arange({N_USERS})))\n"
+            "print(m.recommend('u0', n=3))\n")
+        subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+        np.testing.assert_array_equal(np.load(tmp_path / "s.npy"), expected)
+        # and in-process through the safetensors bytes
+        again = model_from_artifact(ModelArtifact(art.family, art.config, art.users, art.items, art.meta,
+                                                  st_load(st_save(art.tensors))))
+        assert again.recommend("u3", n=5) == model.recommend("u3", n=5)
+
+    def test_deterministic_with_seed(self, family: str, data) -> None:
+        train, _, content = data
+        settings = dict(FAST.get(family, {}))
+        if "epochs" in settings:
+            settings["epochs"] = 2
+        a = create_model(family, settings)
+        b = create_model(family, settings)
+        a.fit_all(train, content=content)
+        b.fit_all(train, content=content)
+        np.testing.assert_array_equal(a.score(np.arange(5)), b.score(np.arange(5)))
+
+    def test_cancels_within_a_second(self, family: str, data) -> None:
+        train, _, content = data
+        big = train
+        for _ in range(6):  # 2^6 copies: enough batches that training cannot finish in time
+            big = big.concat(big)
+        settings = dict(FAST.get(family, {}))
+        if "epochs" in settings:
+            settings.update(epochs=1000, batch_size=64, patience=0)
+        model = create_model(family, settings)
+        token = CancelToken()
+        threading.Timer(0.3, token.cancel).start()
+        start = time.perf_counter()
+        try:
+            model.fit_all(big, content=content, cancel=token)
+        except Cancelled:
+            pass
+        else:
+            assert not model.iterative, "an iterative model finished 1000 epochs instead of cancelling"
+        assert time.perf_counter() - start < 1.5
+
+    def test_hooks(self, family: str, data) -> None:
+        model = fitted(family, data)
+        items = np.arange(N_ITEMS)
+        parts = model.score_parts(3, items)
+        total = sum(parts.values())
+        np.testing.assert_allclose(total, model.score(np.array([3]), items)[0], rtol=1e-4, atol=1e-4)
+        folded = model.fold_in_user(np.array([0, 4, 8]))
+        assert folded.shape == (N_ITEMS,) and np.isfinite(folded).all()
+        emb = model.item_embeddings()
+        assert emb is None or emb.shape[0] == N_ITEMS
+
+
+@pytest.mark.parametrize("family", [f for f in FAMILIES if FAMILIES[f].iterative])
+def test_nan_loss_raises_training_error(family: str, data) -> None:
+    train, _, content = data
+    settings = dict(FAST.get(family, {}))
+    settings.update(learning_rate=1e30, epochs=3)
+    bad = Interactions(train.user_idx, train.item_idx, train.values * 1e30, train.users, train.items,
+                       kind="explicit")
+    with pytest.raises(TrainingError, match="diverged"):
+        create_model(family, settings).fit_all(bad, content=content)
+
+
+@pytest.mark.parametrize("family", ["content", "hybrid"])
+def test_cold_items_and_users(family: str, data) -> None:
+    train, _, content = data
+    group0 = np.arange(N_ITEMS)[::N_GROUPS]  # items of group 0
+    cold = group0[:3]
+    warm_train = train.subset(~np.isin(train.item_idx, cold))
+    model = create_model(family, FAST[family])
+    model.fit_all(warm_train, content=content)
+    scores = model.score(np.arange(N_USERS))
+    ug = np.arange(N_USERS) % N_GROUPS
+    # cold items (never interacted with) score higher for their group's users than for others
+    assert scores[ug == 0][:, cold].mean() > scores[ug != 0][:, cold].mean()
+    new = model.score_new_item("alpha film new", "a story about alpha", ["g0"])
+    assert new.shape == (N_USERS,) and new[ug == 0].mean() > new[ug != 0].mean()
+    vec = model.encode_new_item("alpha film new", "a story about alpha", ["g0"])
+    assert vec.shape == (model.content_embeddings().shape[1],)
+    # a new user with three group-1 items gets group-1 items on top
+    folded = model.fold_in_user(np.array([1, 5, 9]))
+    folded[[1, 5, 9]] = -np.inf
+    top = np.argsort(-folded)[:5]
+    assert (top % N_GROUPS == 1).mean() >= 0.8

@@ -1,0 +1,83 @@
+"""The training job end to end: runs recorded as they go, cancel, failure, resume, saved + evaluated model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests._training_data import load_tiny, make_dataset
+from workbench.core.progress import Cancelled, CancelToken
+from workbench.errors import WorkbenchError
+from workbench.evaluation.splits import SplitSpec
+from workbench.store import models as model_store
+from workbench.store import runs as run_store
+from workbench.training.runner import build_config, train
+
+
+@pytest.fixture
+def tiny(db):
+    return load_tiny(db, make_dataset(db, "tiny"))
+
+
+def test_ease_training_saves_model_run_and_evaluation(db, tiny) -> None:
+    seen = []
+    result = train(db, tiny, "ease", {"l2": "50"}, SplitSpec("user_ratio", seed=3), on_report=seen.append)
+    assert len(result.reports) == 1 and seen == result.reports
+    assert result.metrics["ndcg@10"] > 0.1 and "precision@10" in result.metrics
+    info = model_store.get_model_info(db, result.model_id)
+    assert info.name == "ease-tiny" and info.config["l2"] == 50.0
+    assert info.split["kind"] == "user_ratio" and info.split["seed"] == 3
+    assert info.summary["ndcg@10"] == pytest.approx(result.metrics["ndcg@10"])
+    run = run_store.get_run(db, result.run_id)
+    assert (run.status, run.model_id) == ("completed", result.model_id)
+    assert (run.checkpoint_epoch, len(run.epochs)) == (1, 1)
+    evals = model_store.list_evaluations(db, result.model_id)
+    assert [(e.protocol, e.k) for e in evals] == [("split", 10)]
+
+
+def test_mf_records_every_epoch_and_beats_the_mean(db, tiny) -> None:
+    result = train(db, tiny, "mf", {"dim": "8", "learning_rate": "0.02", "patience": "0", "batch_size": "32"},
+                   SplitSpec("random", seed=1), epochs=5)
+    run = run_store.get_run(db, result.run_id)
+    assert [e.epoch for e in run.epochs] == [1, 2, 3, 4, 5]
+    assert all(e.metric_name == "rmse" and e.valid_metric is not None for e in run.epochs)
+    assert run.checkpoint_epoch == 5 and run.status == "completed"
+    values = tiny.interactions.values
+    assert result.metrics["rmse"] < float(np.std(values))  # learned the planted genre preference
+
+
+def test_cancel_marks_the_run_cancelled_and_keeps_its_checkpoint(db, tiny) -> None:
+    token = CancelToken()
+
+    def stop_after_second(report) -> None:
+        if report.epoch == 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        train(db, tiny, "mf", {"dim": "4", "patience": "0"}, epochs=20, cancel=token,
+              on_report=stop_after_second)
+    [run] = run_store.list_runs(db)
+    assert (run.status, run.checkpoint_epoch, run.model_id) == ("cancelled", 2, None)
+    assert model_store.list_models(db) == []
+    # a cancelled run can be resumed to completion in the same row
+    result = train(db, tiny, resume_run=run.id)
+    assert result.run_id == run.id
+    resumed = run_store.get_run(db, run.id)
+    assert resumed.status == "completed" and resumed.model_id == result.model_id
+    assert [e.epoch for e in resumed.epochs] == list(range(1, 21))
+
+
+def test_failure_is_recorded_with_its_message(db, tiny) -> None:
+    with pytest.raises(WorkbenchError, match="test_fraction"):
+        train(db, tiny, "pop", split={"kind": "random", "test_fraction": 0.0})
+    with pytest.raises(WorkbenchError):
+        train(db, tiny, "mf", {"learning_rate": "1e30", "dim": "64"}, epochs=3)
+    [run] = run_store.list_runs(db)
+    assert run.status == "failed" and run.error
+
+
+def test_unknown_setting_lists_the_known_keys() -> None:
+    with pytest.raises(WorkbenchError, match=r"unknown setting 'nope'.*known: .*dim"):
+        build_config("mf", {"nope": "1"})
+    assert build_config("mf", {"dim": "16"}, epochs=7)["epochs"] == 7
+    assert "epochs" not in build_config("ease", {}, epochs=7)

@@ -1,0 +1,150 @@
+"""Explanation panel: history bars for a recommendation, clicking a bar, highlighted words, score parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from workbench.store.db import Database
+
+pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
+
+TOPIC_WORDS = {"A": ["galaxy", "rocket", "alien", "starship", "planet"],
+               "B": ["romance", "wedding", "love", "kiss", "heart"]}
+
+
+def add_content_dataset(db: Database, name: str = "films", n_users: int = 40, n_items: int = 30,
+                        per_user: int = 10, seed: int = 0) -> int:
+    """A small explicit dataset whose items have titles, descriptions and one category each.
+
+    Items 0..n/2-1 are "scifi" (space words), the rest "romance"; even users mostly rate the first half
+    highly, odd users the second (a structure both collaborative and content models learn).
+    """
+    from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
+
+    rng = np.random.default_rng(seed)
+    half = n_items // 2
+    with db.session() as session:
+        dataset = DatasetRow(name=name, kind="explicit", rating_min=1.0, rating_max=5.0, source="test",
+                             n_users=n_users, n_items=n_items, n_interactions=n_users * per_user)
+        session.add(dataset)
+        session.flush()
+        users = [UserRow(dataset_id=dataset.id, external_id=f"u{u}") for u in range(n_users)]
+        items = []
+        for i in range(n_items):
+            topic = "A" if i < half else "B"
+            words = TOPIC_WORDS[topic]
+            items.append(ItemRow(dataset_id=dataset.id, external_id=f"i{i}",
+                                 title=f"{words[i % 5].title()} film {i}",
+                                 text=f"A story of {words[(i + 1) % 5]} and {words[(i + 2) % 5]} at night.",
+                                 categories=["scifi" if topic == "A" else "romance"]))
+        session.add_all(users + items)
+        session.flush()
+        for u, user in enumerate(users):
+            liked = np.arange(half) + (0 if u % 2 == 0 else half)
+            other = np.setdiff1d(np.arange(n_items), liked)
+            chosen = np.concatenate([rng.choice(liked, per_user - 2, replace=False),
+                                     rng.choice(other, 2, replace=False)])
+            for k, i in enumerate(chosen):
+                session.add(InteractionRow(dataset_id=dataset.id, user_id=user.id, item_id=items[int(i)].id,
+                                           value=5.0 if i in liked else 1.0,
+                                           timestamp=1_600_000_000 + u * 10_000 + k * 100))
+        return dataset.id
+
+
+def train_model(db: Database, dataset_id: int, family: str, settings: dict | None = None) -> int:
+    """Train and save a small model with the real runner; returns its id."""
+    from workbench.training.runner import train
+
+    return train(db, dataset_id, family, settings or {}, None, device="cpu").model_id
+
+
+def test_panel_draws_history_bars_and_a_click_emits_the_item(qtbot, app_context):
+    from workbench.explain import explain
+    from workbench.store.datasets import load_dataset
+    from workbench.store.models import load_model
+    from workbench.ui.explain_panel import ExplanationPanel
+
+    dataset_id = add_content_dataset(app_context.db)
+    model, _info = load_model(app_context.db, train_model(app_context.db, dataset_id, "ease"))
+    item = model.recommend("u0", n=1)[0][0]
+    panel = ExplanationPanel(app_context)
+    panel.resize(700, 800)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    with qtbot.waitSignal(panel.explanation_shown, timeout=10_000) as shown:
+        panel.request(model, dataset_id, "u0", item)
+    assert shown.args == [item]
+
+    expected = explain(model, load_dataset(app_context.db, dataset_id), "u0", item)
+    assert panel.history_bars is not None
+    assert panel.history_items() == [h.item for h in expected.history][:10]
+    assert len(panel.history_items()) >= 3
+    widths = np.asarray(panel.history_bars.opts["width"], dtype=float)
+    assert np.allclose(widths, [abs(h.contribution) for h in expected.history][:len(widths)], atol=1e-6)
+    assert all(i not in model.recommend("u0", n=30) for i in panel.history_items())
+
+    # a real mouse click in the middle of the second bar selects that history item
+    qtbot.waitUntil(lambda: panel.history_plot.width() > 100)
+    x, y = panel.bar_center(1)
+    view_box = panel.history_plot.getPlotItem().vb
+    pos = panel.history_plot.mapFromScene(view_box.mapViewToScene(QPointF(x, y)))
+    with qtbot.waitSignal(panel.history_item_selected, timeout=3_000) as clicked:
+        qtbot.mouseClick(panel.history_plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert clicked.args == [panel.history_items()[1]]
+
+
+def test_parts_label_equals_score_and_words_are_highlighted(qtbot, app_context):
+    from workbench.store.models import load_model
+    from workbench.ui.explain_panel import ExplanationPanel
+
+    dataset_id = add_content_dataset(app_context.db)
+    model, _info = load_model(app_context.db,
+                              train_model(app_context.db, dataset_id, "content", {"epochs": 4}))
+    item = model.recommend("u1", n=1)[0][0]
+    panel = ExplanationPanel(app_context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.explanation_shown, timeout=20_000):
+        panel.request(model, dataset_id, "u1", item)
+    exp = panel.explanation
+    assert exp is not None and exp["item"] == item
+    score = float(exp["score"])
+    # the waterfall's parts end where the score bar ends, and the label states that score
+    assert f"score {score:.4f}" in panel.parts_label.text()
+    assert abs(sum(exp["parts"].values()) - score) < 1e-3
+    bars = panel.parts_bars.opts
+    assert abs(float(bars["x0"][-1]) + float(bars["width"][-1]) - max(score, 0.0)) < 1e-6
+    # the strongest word is highlighted in the HTML of the item text
+    assert exp["words"], "a content model must attribute words"
+    strongest = max(exp["words"], key=lambda w: abs(w["weight"]))
+    assert f'">{strongest["word"]}</span>' in panel.words_html
+    assert "background-color:#" in panel.words_html
+    assert "Categories:" in panel.words_html
+    assert "scifi" in panel.words_html or "romance" in panel.words_html
+
+
+def test_recommend_page_hook_explains_the_selected_row(qtbot, app_context):
+    from workbench.ui.pages.recommend import RecommendPage
+
+    dataset_id = add_content_dataset(app_context.db)
+    model_id = train_model(app_context.db, dataset_id, "itemknn")
+    page = RecommendPage(app_context)
+    qtbot.addWidget(page)
+    panel = getattr(page, "explanation_panel", None)
+    if panel is None:
+        pytest.skip("the Recommend page has no explanation panel yet")
+    if page.model is None:
+        with qtbot.waitSignal(page.model_loaded, timeout=10_000):
+            page.select_model(model_id)
+    with qtbot.waitSignal(page.recommendations_shown, timeout=10_000):
+        page.show_recommendations("u2")
+    with qtbot.waitSignal(panel.explanation_shown, timeout=10_000) as shown:
+        page.recs_table.selectRow(1)
+    assert shown.args == [page.recommended_items()[1]]
+    # clicking a history bar selects that item in the page's history table
+    target = panel.history_items()[0]
+    panel.select_history_bar(0)
+    selected = page.history_table.selectionModel().selectedRows()
+    assert selected and page.history_table.item(selected[0].row(), 0).text() == target

@@ -1,0 +1,452 @@
+"""CLI: ``train``, ``models``, ``runs``, ``evaluate`` and ``recommend``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.errors import InputError, WorkbenchError
+
+FAMILY_NAMES = ("pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid")
+SPLIT_NAMES = ("none", "random", "user_ratio", "temporal", "leave_last", "cold_items", "cold_users")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the training command group to the top-level parser."""
+    from workbench.cli import JSON_PARENT
+
+    p = subparsers.add_parser("train", parents=[JSON_PARENT], help="train a model on a dataset",
+                              description="Train a model; prints one line per epoch, then the test metrics.")
+    p.add_argument("--dataset", help="dataset name or id")
+    p.add_argument("--model", choices=FAMILY_NAMES, help="model family")
+    p.add_argument("--split", choices=SPLIT_NAMES, default="user_ratio", help="how to hold out the test part")
+    p.add_argument("--test-fraction", type=float, default=0.2, help="held-out fraction (default 0.2)")
+    p.add_argument("--valid-fraction", type=float, default=0.1, help="validation fraction of training")
+    p.add_argument("--k-last", type=int, default=1, help="rows per user held out by leave_last")
+    p.add_argument("--epochs", type=int, help="override the model's number of epochs")
+    p.add_argument("--seed", type=int, default=42, help="seed of the split and of the model")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                   help="a model setting (repeatable); see `models settings FAMILY`")
+    p.add_argument("--name", help="name of the saved model (default <family>-<dataset>)")
+    p.add_argument("--resume", type=int, metavar="RUN",
+                   help="continue an interrupted run from its checkpoint")
+    p.add_argument("--k", type=int, default=10, help="cut-off of the test evaluation")
+    p.set_defaults(handler=cmd_train)
+
+    models = subparsers.add_parser("models", parents=[JSON_PARENT], help="saved models")
+    msub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    m = msub.add_parser("list", parents=[JSON_PARENT], help="list saved models")
+    m.add_argument("--dataset", help="only models of this dataset")
+    m.set_defaults(handler=cmd_models_list)
+    m = msub.add_parser("show", parents=[JSON_PARENT], help="a model's config, split and evaluations")
+    m.add_argument("model", help="model id or name")
+    m.set_defaults(handler=cmd_models_show)
+    m = msub.add_parser("rename", parents=[JSON_PARENT], help="rename a model")
+    m.add_argument("model", help="model id or name")
+    m.add_argument("new_name")
+    m.set_defaults(handler=cmd_models_rename)
+    m = msub.add_parser("delete", parents=[JSON_PARENT], help="delete a model")
+    m.add_argument("model", help="model id or name")
+    m.set_defaults(handler=cmd_models_delete)
+    m = msub.add_parser("settings", parents=[JSON_PARENT], help="a family's settings with defaults and help")
+    m.add_argument("family", choices=FAMILY_NAMES)
+    m.set_defaults(handler=cmd_models_settings)
+
+    runs = subparsers.add_parser("runs", parents=[JSON_PARENT], help="training runs")
+    rsub = runs.add_subparsers(dest="runs_command", required=True, metavar="ACTION")
+    r = rsub.add_parser("list", parents=[JSON_PARENT], help="list training runs")
+    r.add_argument("--dataset", help="only runs on this dataset")
+    r.set_defaults(handler=cmd_runs_list)
+    r = rsub.add_parser("show", parents=[JSON_PARENT], help="a run with its per-epoch metrics")
+    r.add_argument("run", type=int)
+    r.set_defaults(handler=cmd_runs_show)
+
+    e = subparsers.add_parser("evaluate", parents=[JSON_PARENT], help="evaluate a saved model",
+                              description="Without --test: the model's stored split, rebuilt from its "
+                                          "dataset. "
+                                          "With --test FILE: an external holdout (user, item[, rating]).")
+    e.add_argument("model", help="model id or name")
+    e.add_argument("--k", type=int, default=10, help="cut-off of the ranking metrics")
+    e.add_argument("--test", type=Path, help="external holdout file: user, item[, rating] per line")
+    e.add_argument("--sep", help="delimiter of --test (default: detected tab, comma, semicolon or |)")
+    e.set_defaults(handler=cmd_evaluate)
+
+    rec = subparsers.add_parser("recommend", parents=[JSON_PARENT], help="top-N items for a user")
+    rec.add_argument("model", help="model id or name")
+    rec.add_argument("--user", required=True, help="external user id")
+    rec.add_argument("--n", type=int, default=10, help="number of items")
+    rec.add_argument("--include-seen", action="store_true", help="also list items the user already has")
+    rec.add_argument("--explain", action="store_true", help="explain each recommendation")
+    rec.set_defaults(handler=cmd_recommend)
+
+
+# --- train ------------------------------------------------------------------------------------------
+
+def parse_settings(pairs: list[str]) -> dict[str, str]:
+    """``["key=value", ...]`` -> dict; a pair without '=' is a clear error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise WorkbenchError(f"--set expects KEY=VALUE, got '{pair}'")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _epoch_line(report: Any) -> str:
+    parts = [f"epoch {report.epoch:3d}", f"loss {_fmt(report.train_loss)}"]
+    if report.valid_loss is not None:
+        parts.append(f"valid loss {_fmt(report.valid_loss)}")
+    if report.valid_metric is not None:
+        parts.append(f"{report.metric_name or 'metric'} {_fmt(report.valid_metric)}")
+    parts.append(f"{report.elapsed_s:.1f}s")
+    if report.samples_per_s:
+        parts.append(f"{report.samples_per_s:,.0f} samples/s")
+    if report.is_best:
+        parts.append("*")
+    return "  ".join(parts)
+
+
+def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.evaluation.splits import SplitSpec
+    from workbench.store.runs import mark_interrupted_runs
+    from workbench.training.runner import train
+
+    db = ctx.db()
+    mark_interrupted_runs(db)
+    out = sys.stderr if ctx.as_json else sys.stdout
+
+    def on_report(report: Any) -> None:
+        print(_epoch_line(report), file=out, flush=True)
+
+    if args.resume is not None:
+        result = train(db, None, device=args.device, on_report=on_report, resume_run=args.resume,
+                       evaluate_k=args.k)
+    else:
+        if not args.dataset or not args.model:
+            raise WorkbenchError("train needs --dataset and --model (or --resume RUN)")
+        settings: dict[str, Any] = parse_settings(args.settings)
+        settings.setdefault("seed", str(args.seed))
+        spec = SplitSpec(kind=args.split, test_fraction=args.test_fraction, k=args.k_last,
+                         valid_fraction=args.valid_fraction, seed=args.seed)
+        result = train(db, args.dataset, args.model, settings, spec, epochs=args.epochs, device=args.device,
+                       on_report=on_report, name=args.name, evaluate_k=args.k)
+    payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
+               "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
+               "metrics": result.metrics}
+    ctx.emit(payload, lambda: _train_text(payload))
+    return 0
+
+
+def _train_text(payload: dict[str, Any]) -> str:
+    lines = [f"saved model {payload['model_id']} '{payload['model_name']}' (run {payload['run_id']}, "
+             f"{payload['epochs']} epochs, {payload['elapsed_s']:.1f}s)"]
+    lines += _metric_lines(payload["metrics"])
+    return "\n".join(lines)
+
+
+def _metric_lines(metrics: dict[str, Any]) -> list[str]:
+    if not metrics:
+        return ["  (no test part: nothing evaluated)"]
+    return [f"  {key:<28} {value:.4f}" if isinstance(value, int | float) else f"  {key:<28} {value}"
+            for key, value in metrics.items()]
+
+
+# --- models -----------------------------------------------------------------------------------------
+
+def cmd_models_list(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.models import list_models
+
+    infos = list_models(ctx.db(), args.dataset)
+
+    def text() -> str:
+        if not infos:
+            return "no models"
+        rows = [f"{'id':>4}  {'name':<28} {'family':<8} {'dataset':<20} {'rmse':>7} {'ndcg@10':>8}  created"]
+        for i in infos:
+            rows.append(f"{i.id:>4}  {i.name[:28]:<28} {i.family:<8} {i.dataset_name[:20]:<20} "
+                        f"{_fmt(i.summary.get('rmse')):>7} {_fmt(i.summary.get('ndcg@10')):>8}  "
+                        f"{i.created_at:%Y-%m-%d %H:%M}")
+        return "\n".join(rows)
+
+    ctx.emit([i.to_dict() for i in infos], text)
+    return 0
+
+
+def cmd_models_show(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.models import get_model_info, list_evaluations
+
+    db = ctx.db()
+    info = get_model_info(db, args.model)
+    evaluations = list_evaluations(db, info.id)
+    payload = info.to_dict()
+    payload["evaluations"] = [{"id": e.id, "created_at": e.created_at.isoformat(timespec="seconds"),
+                               "protocol": e.protocol, "k": e.k, "metrics": e.metrics} for e in evaluations]
+
+    def text() -> str:
+        lines = [f"model {info.id} '{info.name}': {info.family} on {info.dataset_name} "
+                 f"({info.n_users} users, {info.n_items} items, {info.size_bytes:,} bytes)",
+                 f"  created {info.created_at:%Y-%m-%d %H:%M:%S}", "  config:"]
+        lines += [f"    {k} = {v}" for k, v in info.config.items()]
+        lines.append("  split: " + ", ".join(f"{k}={v}" for k, v in info.split.items()))
+        for e in evaluations:
+            lines.append(f"  evaluation {e.id} ({e.protocol}, k={e.k}):")
+            lines += ["  " + line for line in _metric_lines(e.metrics)]
+        return "\n".join(lines)
+
+    ctx.emit(payload, text)
+    return 0
+
+
+def cmd_models_rename(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.models import rename_model
+
+    info = rename_model(ctx.db(), args.model, args.new_name)
+    ctx.emit(info.to_dict(), f"model {info.id} renamed to '{info.name}'")
+    return 0
+
+
+def cmd_models_delete(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.models import delete_model
+
+    info = delete_model(ctx.db(), args.model)
+    ctx.emit({"deleted": info.id, "name": info.name}, f"deleted model {info.id} '{info.name}'")
+    return 0
+
+
+def cmd_models_settings(args: argparse.Namespace, ctx: Any) -> int:
+    import dataclasses
+
+    from workbench.training.runner import family_class
+
+    cls = family_class(args.family)
+    defaults = cls.Config()
+    rows = [{"name": f.name, "default": getattr(defaults, f.name), **dict(f.metadata)}
+            for f in dataclasses.fields(cls.Config)]
+    ctx.emit(rows, lambda: "\n".join(f"{r['name']:<22} {r['default']!s:<12} {r.get('help', '')}"
+                                     for r in rows))
+    return 0
+
+
+# --- runs -------------------------------------------------------------------------------------------
+
+def cmd_runs_list(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.runs import list_runs, mark_interrupted_runs
+
+    db = ctx.db()
+    mark_interrupted_runs(db)
+    infos = list_runs(db, args.dataset)
+
+    def text() -> str:
+        if not infos:
+            return "no training runs"
+        rows = [f"{'id':>4}  {'status':<11} {'family':<8} {'dataset':<20} {'epochs':>6} {'elapsed':>8}  "
+                f"{'model':>5}  started"]
+        for r in infos:
+            rows.append(f"{r.id:>4}  {r.status:<11} {r.family:<8} {r.dataset_name[:20]:<20} "
+                        f"{r.checkpoint_epoch if r.checkpoint_epoch is not None else '-':>6} "
+                        f"{r.elapsed_s:>7.1f}s  {r.model_id if r.model_id is not None else '-':>5}  "
+                        f"{r.started_at:%Y-%m-%d %H:%M}" + (f"  ({r.error})" if r.error else ""))
+        return "\n".join(rows)
+
+    ctx.emit([r.to_dict() for r in infos], text)
+    return 0
+
+
+def cmd_runs_show(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.runs import get_run, mark_interrupted_runs
+
+    db = ctx.db()
+    mark_interrupted_runs(db)
+    run = get_run(db, args.run)
+
+    def text() -> str:
+        lines = [f"run {run.id}: {run.family} on {run.dataset_name}, {run.status} on {run.device}, "
+                 f"{run.elapsed_s:.1f}s" + (f", model {run.model_id}" if run.model_id else "")]
+        if run.error:
+            lines.append(f"  {run.error}")
+        lines += ["  " + _epoch_line(e) for e in run.epochs]
+        return "\n".join(lines)
+
+    ctx.emit(run.to_dict(), text)
+    return 0
+
+
+# --- evaluate ---------------------------------------------------------------------------------------
+
+def read_holdout(path: Path, sep: str | None = None) -> tuple[list[str], list[str], np.ndarray | None]:
+    """An external holdout file: ``user, item[, rating[, ...]]`` per line, with or without a header.
+
+    The delimiter is detected among tab, comma, semicolon and ``|`` unless given. Returns external user
+    ids, item ids, and ratings (None when the file has no third column).
+    """
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot decode as UTF-8 (byte {exc.start})", file=str(path)) from exc
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError("the file is empty", file=str(path))
+    if sep is None:
+        sep = next((c for c in ("\t", ",", ";", "|") if c in lines[0]), None)
+        if sep is None:
+            raise InputError("cannot detect the delimiter (tab, comma, semicolon or |); use --sep",
+                             file=str(path), line=1)
+    sep = sep.encode().decode("unicode_escape") if sep == "\\t" else sep
+    rows = list(csv.reader(lines, delimiter=sep))
+    first = [c.strip() for c in rows[0]]
+    has_header = len(first) >= 3 and not _is_number(first[2])
+    if len(first) == 2:  # no rating column: a header names its columns, data rarely says "user"
+        has_header = first[0].lower() in ("user", "user_id", "userid", "uid")
+    start = 1 if has_header else 0
+    users: list[str] = []
+    items: list[str] = []
+    ratings: list[float] = []
+    with_rating = len(first) >= 3
+    for number, row in enumerate(rows[start:], start=start + 1):
+        if len(row) < 2:
+            raise InputError(f"expected at least 2 columns (user, item), found {len(row)}",
+                             file=str(path), line=number)
+        users.append(row[0].strip())
+        items.append(row[1].strip())
+        if with_rating:
+            if len(row) < 3:
+                raise InputError("missing rating", file=str(path), line=number, column="3")
+            try:
+                ratings.append(float(row[2]))
+            except ValueError:
+                raise InputError(f"rating {row[2]!r} is not a number", file=str(path), line=number,
+                                 column="3") from None
+    if not users:
+        raise InputError("no rows after the header", file=str(path))
+    return users, items, np.asarray(ratings, dtype=np.float32) if with_rating else None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def cmd_evaluate(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.datasets import load_dataset
+    from workbench.store.models import load_model, record_evaluation, update_summary
+    from workbench.training.runner import evaluate_on_split, rebuild_split
+
+    db = ctx.db()
+    model, info = load_model(db, args.model)
+    data = load_dataset(db, info.dataset_id)
+    if args.test is None:
+        protocol = "split"
+        metrics = evaluate_on_split(model, data, rebuild_split(data, info.split), args.k)
+        if not metrics:
+            raise WorkbenchError(f"model {info.id} was trained with split 'none': it has no test part; "
+                                 "use --test FILE")
+    else:
+        protocol = f"holdout:{args.test.name}"
+        metrics = evaluate_holdout_file(model, data, args.test, args.sep, args.k)
+    record_evaluation(db, info.id, protocol, args.k, metrics)
+    if protocol == "split":
+        update_summary(db, info.id, metrics)
+    payload = {"model_id": info.id, "model_name": info.name, "protocol": protocol, "k": args.k, **metrics}
+    ctx.emit(payload, lambda: "\n".join([f"model {info.id} '{info.name}' on {protocol} (k={args.k})",
+                                         *_metric_lines(metrics)]))
+    return 0
+
+
+def evaluate_holdout_file(model: Any, data: Any, path: Path, sep: str | None, k: int) -> dict[str, float]:
+    """Metrics of ``model`` on an external holdout file, masking the dataset's interactions."""
+    import scipy.sparse as sp
+
+    from workbench.evaluation.protocol import align_holdout, evaluate_holdout
+    from workbench.training.runner import predicts_ratings
+
+    users, items, ratings = read_holdout(path, sep)
+    frame: dict[str, Any] = {"user": users, "item": items}
+    if ratings is not None:
+        frame["rating"] = ratings
+    aligned = align_holdout(model.users, model.items, frame)
+    if aligned.n_kept == 0:
+        raise InputError(f"none of the {aligned.n_rows} rows has a user and an item known to the model",
+                         file=str(path))
+    # everything the dataset already holds is known history, masked from ranking (not only model.seen,
+    # which lacks the rows the model kept aside for validation)
+    inter = data.interactions
+    u = model.users.rows(list(inter.users.ids))[inter.user_idx]
+    i = model.items.rows(list(inter.items.ids))[inter.item_idx]
+    keep = (u >= 0) & (i >= 0)
+    known = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (u[keep], i[keep])),
+                          shape=(len(model.users), len(model.items)))
+    if model.seen is not None:
+        known = known + sp.csr_matrix(model.seen, dtype=np.float32)
+    known.data[:] = 1.0
+    rating_range = None
+    if inter.rating_min is not None and inter.rating_max is not None:
+        rating_range = (float(inter.rating_min), float(inter.rating_max))
+    content = data.content
+    if content is not None and content.items != model.items:
+        content = None  # categories must align with the model's item rows
+    metrics = evaluate_holdout(model, known, aligned.user_rows, aligned.item_rows, aligned.ratings, k,
+                               content=content, rating_range=rating_range,
+                               rating_metrics=predicts_ratings(model))
+    out = {str(key): float(value) for key, value in metrics.items() if value is not None}
+    out.update({"holdout_rows": float(aligned.n_rows), "holdout_unknown_user": float(aligned.n_unknown_user),
+                "holdout_unknown_item": float(aligned.n_unknown_item)})
+    return out
+
+
+# --- recommend --------------------------------------------------------------------------------------
+
+def cmd_recommend(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.store.models import item_titles, load_model
+
+    db = ctx.db()
+    model, info = load_model(db, args.model)
+    if args.n < 1:
+        raise WorkbenchError("--n must be at least 1")
+    recs = model.recommend(str(args.user), n=args.n, exclude_seen=not args.include_seen)
+    titles = item_titles(db, info.dataset_id, [item for item, _ in recs])
+    entries: list[dict[str, Any]] = [{"item": item, "title": titles.get(item, ""), "score": score}
+                                     for item, score in recs]
+    if args.explain:
+        _add_explanations(db, model, info, str(args.user), entries)
+    payload = {"user": str(args.user), "model_id": info.id, "recommendations": entries}
+
+    def text() -> str:
+        lines = [f"top {len(entries)} for user {args.user} ({info.name}):"]
+        for rank, e in enumerate(entries, 1):
+            lines.append(f"{rank:3d}. {e['item']:<10} {e['score']:9.4f}  {e['title']}")
+            if "explanation" in e:
+                lines.append(f"       {e['explanation']}")
+        return "\n".join(lines)
+
+    ctx.emit(payload, text)
+    return 0
+
+
+def _add_explanations(db: Any, model: Any, info: Any, user: str, entries: list[dict[str, Any]]) -> None:
+    try:
+        from workbench.explain import explain_recommendations  # type: ignore[attr-defined]
+    except ImportError:
+        raise WorkbenchError("--explain is not available in this build (workbench.explain has no "
+                             "explain_recommendations)") from None
+    from workbench.store.datasets import load_dataset
+
+    data = load_dataset(db, info.dataset_id)
+    explanations = explain_recommendations(model, data, user, [e["item"] for e in entries])
+    for entry, explanation in zip(entries, explanations, strict=False):
+        entry["explanation"] = explanation if isinstance(explanation, str | dict | list) else str(explanation)

@@ -1,0 +1,295 @@
+"""Cheap, strong yardsticks: popularity, item-kNN (cosine with shrinkage) and EASE (closed form)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from workbench.core.interactions import Interactions, ItemContent
+from workbench.core.progress import CancelToken
+from workbench.errors import WorkbenchError
+from workbench.models.base import (
+    BatchCallback,
+    EpochReport,
+    ModelArtifact,
+    ModelConfig,
+    Recommender,
+    config_from_dict,
+    param,
+)
+from workbench.models.common import (
+    config_dict,
+    csr_from_tensors,
+    csr_to_tensors,
+    id_maps,
+    positives,
+    seen_matrix,
+    user_history_vector,
+)
+from workbench.training.loop import ranking_ndcg
+
+
+class ClosedFormRecommender(Recommender):
+    """Shared plumbing of the non-iterative models: one report, CSR persistence, validation NDCG."""
+
+    def _begin(self, train: Interactions, threshold: float) -> sp.csr_matrix:
+        self.users, self.items = train.users, train.items
+        self.seen = seen_matrix(train)
+        x = positives(train, threshold).to_csr(binary=True)
+        x.data[:] = 1.0
+        return x.astype(np.float32)
+
+    def _report(self, start: float, n: int, valid: Interactions | None, threshold: float,
+                cancel: CancelToken | None) -> EpochReport:
+        metric = None
+        if valid is not None and len(valid):
+            rel = seen_matrix(positives(valid, threshold)) if (valid.values >= threshold).any() or \
+                not valid.is_explicit or threshold <= 0 else None
+            if rel is not None:
+                metric = ranking_ndcg(lambda rows: torch.from_numpy(self.score(rows)), self.seen, rel,
+                                      cancel=cancel)
+        elapsed = time.perf_counter() - start
+        return EpochReport(epoch=1, train_loss=None, valid_metric=metric,
+                           metric_name="ndcg@10" if metric is not None else None, elapsed_s=elapsed,
+                           samples_per_s=n / elapsed if elapsed > 0 else None, is_best=True)
+
+    def _artifact(self, tensors: dict[str, torch.Tensor],
+                  meta: dict[str, Any] | None = None) -> ModelArtifact:
+        assert self.users is not None and self.items is not None, "model is not fitted"
+        all_tensors = dict(tensors)
+        all_tensors.update(csr_to_tensors("seen", self.seen))
+        return ModelArtifact(family=self.family, config=config_dict(self.config), users=self.users.to_list(),
+                             items=self.items.to_list(), meta={"epoch": 1, **(meta or {})},
+                             tensors=all_tensors)
+
+    @classmethod
+    def _restore(cls, artifact: ModelArtifact) -> Any:
+        model = cls(config_from_dict(cls.Config, artifact.config))
+        model.users, model.items = id_maps(artifact.users, artifact.items)
+        model.seen = csr_from_tensors("seen", artifact.tensors, (len(model.users), len(model.items)))
+        return model
+
+
+# --- popularity ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PopularityConfig(ModelConfig):
+    positive_threshold: float = param(0.0, "ratings >= this count as positives (0: every interaction)",
+                                      min=0.0)
+
+
+class PopularityModel(ClosedFormRecommender):
+    """Recommends the items with the most positive training interactions to everyone."""
+
+    family: ClassVar[str] = "pop"
+    Config: ClassVar[type[ModelConfig]] = PopularityConfig
+    description: ClassVar[str] = "Popularity: the most interacted-with items, the same for every user"
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        super().__init__(config)
+        self.popularity: np.ndarray = np.zeros(0, dtype=np.float32)
+
+    def fit(self, train: Interactions, *, content: ItemContent | None = None,
+            valid: Interactions | None = None, device: str = "cpu", cancel: CancelToken | None = None,
+            on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
+            ) -> Iterator[EpochReport]:
+        start = time.perf_counter()
+        cfg: PopularityConfig = self.config  # type: ignore[assignment]
+        x = self._begin(train, cfg.positive_threshold)
+        counts = np.asarray(x.sum(axis=0)).ravel().astype(np.float32)
+        # scaled to [0, 1] so scores read as "share of the top item's popularity"
+        self.popularity = counts / max(1.0, float(counts.max()))
+        yield self._report(start, len(train), valid, cfg.positive_threshold, cancel)
+
+    def score(self, user_rows: np.ndarray, item_rows: np.ndarray | None = None) -> np.ndarray:
+        pop = self.popularity if item_rows is None else self.popularity[np.asarray(item_rows)]
+        return np.broadcast_to(pop, (len(np.atleast_1d(user_rows)), len(pop))).astype(np.float32)
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        return {"popularity": self.popularity[np.asarray(item_rows)].astype(np.float32)}
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        return self.popularity.astype(np.float32).copy()
+
+    def to_artifact(self) -> ModelArtifact:
+        return self._artifact({"popularity": torch.from_numpy(self.popularity.astype(np.float32))})
+
+    @classmethod
+    def from_artifact(cls, artifact: ModelArtifact) -> PopularityModel:
+        model = cls._restore(artifact)
+        model.popularity = artifact.tensors["popularity"].numpy().astype(np.float32)
+        return model
+
+
+# --- item-kNN ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ItemKNNConfig(ModelConfig):
+    neighbours: int = param(100, "neighbours kept per item (top-k most similar)", min=1)
+    shrinkage: float = param(10.0, "shrinkage added to the cosine denominator (damps rare co-occurrences)",
+                             min=0.0)
+    positive_threshold: float = param(0.0, "ratings >= this count as positives (0: every interaction)",
+                                      min=0.0)
+
+
+class ItemKNNModel(ClosedFormRecommender):
+    """Item-based nearest neighbours: score(u, i) = sum of similarities of i to u's history items."""
+
+    family: ClassVar[str] = "itemknn"
+    Config: ClassVar[type[ModelConfig]] = ItemKNNConfig
+    description: ClassVar[str] = "Item-kNN: cosine similarity with shrinkage between items' user sets"
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        super().__init__(config)
+        self.x: sp.csr_matrix | None = None  # users x items positives
+        self.sim: sp.csr_matrix | None = None  # items (history j) x items (target i): weight of j for i
+
+    def fit(self, train: Interactions, *, content: ItemContent | None = None,
+            valid: Interactions | None = None, device: str = "cpu", cancel: CancelToken | None = None,
+            on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
+            ) -> Iterator[EpochReport]:
+        start = time.perf_counter()
+        cfg: ItemKNNConfig = self.config  # type: ignore[assignment]
+        x = self._begin(train, cfg.positive_threshold)
+        n_items = x.shape[1]
+        xt = x.T.tocsr()
+        co = (xt @ x).tocsr()  # item x item co-occurrence counts
+        norms = np.sqrt(np.asarray(x.sum(axis=0)).ravel())
+        k = min(cfg.neighbours, max(1, n_items - 1))
+        rows_out: list[np.ndarray] = []
+        cols_out: list[np.ndarray] = []
+        vals_out: list[np.ndarray] = []
+        chunk = max(1, (1 << 22) // max(1, n_items))
+        for s in range(0, n_items, chunk):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            block = co[s:s + chunk].toarray()
+            e = min(s + chunk, n_items)
+            block /= norms[s:e, None] * norms[None, :] + cfg.shrinkage + 1e-9
+            block[np.arange(e - s), np.arange(s, e)] = 0.0
+            top = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < n_items else \
+                np.tile(np.arange(n_items), (e - s, 1))
+            vals = np.take_along_axis(block, top, axis=1)
+            keep = vals > 0
+            rows_out.append(np.repeat(np.arange(s, e), keep.sum(axis=1)))
+            cols_out.append(top[keep])
+            vals_out.append(vals[keep])
+        # w[i, j] = similarity of neighbour j for target i; stored transposed for X @ sim
+        w = sp.csr_matrix((np.concatenate(vals_out).astype(np.float32),
+                           (np.concatenate(rows_out), np.concatenate(cols_out))), shape=(n_items, n_items))
+        self.sim = w.T.tocsr()
+        self.x = x
+        yield self._report(start, len(train), valid, cfg.positive_threshold, cancel)
+
+    def score(self, user_rows: np.ndarray, item_rows: np.ndarray | None = None) -> np.ndarray:
+        assert self.x is not None and self.sim is not None, "model is not fitted"
+        scores = np.asarray((self.x[np.atleast_1d(user_rows)] @ self.sim).todense(), dtype=np.float32)
+        return scores if item_rows is None else scores[:, np.asarray(item_rows)]
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        return {"history": self.score(np.array([user_row]), item_rows)[0]}
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        assert self.sim is not None and self.items is not None, "model is not fitted"
+        hist = user_history_vector(len(self.items), item_rows, None)
+        return np.asarray(self.sim.T @ hist, dtype=np.float32).ravel()
+
+    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
+        assert self.x is not None and self.sim is not None, "model is not fitted"
+        hist = self.x[user_row].indices
+        return hist, np.asarray(self.sim[hist, item_row].todense(), dtype=np.float32).ravel()
+
+    def item_embeddings(self) -> np.ndarray | None:
+        return None
+
+    def to_artifact(self) -> ModelArtifact:
+        assert self.x is not None and self.sim is not None, "model is not fitted"
+        tensors = csr_to_tensors("x", self.x)
+        tensors.update(csr_to_tensors("sim", self.sim))
+        return self._artifact(tensors)
+
+    @classmethod
+    def from_artifact(cls, artifact: ModelArtifact) -> ItemKNNModel:
+        model = cls._restore(artifact)
+        shape = (len(model.users), len(model.items))
+        model.x = csr_from_tensors("x", artifact.tensors, shape).astype(np.float32)
+        model.sim = csr_from_tensors("sim", artifact.tensors, (shape[1], shape[1])).astype(np.float32)
+        return model
+
+
+# --- EASE ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EASEConfig(ModelConfig):
+    l2: float = param(300.0, "L2 regularisation lambda of the closed-form item-item weights", min=0.0)
+    positive_threshold: float = param(0.0, "ratings >= this count as positives (0: every interaction)",
+                                      min=0.0)
+
+
+class EASEModel(ClosedFormRecommender):
+    """EASE (Steck 2019): a dense item-item weight matrix with zero diagonal, solved in closed form."""
+
+    family: ClassVar[str] = "ease"
+    Config: ClassVar[type[ModelConfig]] = EASEConfig
+    description: ClassVar[str] = "EASE: closed-form linear item-item autoencoder, a very strong baseline"
+    max_items: ClassVar[int] = 30000
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        super().__init__(config)
+        self.x: sp.csr_matrix | None = None
+        self.b: np.ndarray | None = None
+
+    def fit(self, train: Interactions, *, content: ItemContent | None = None,
+            valid: Interactions | None = None, device: str = "cpu", cancel: CancelToken | None = None,
+            on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
+            ) -> Iterator[EpochReport]:
+        start = time.perf_counter()
+        cfg: EASEConfig = self.config  # type: ignore[assignment]
+        if train.n_items > self.max_items:
+            raise WorkbenchError(
+                f"EASE needs a dense {train.n_items}^2 matrix; limit is {self.max_items} items")
+        x = self._begin(train, cfg.positive_threshold)
+        gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        gram += cfg.l2 * torch.eye(gram.shape[0], dtype=torch.float64)
+        p = torch.linalg.inv(gram)
+        b = -p / torch.diagonal(p)[None, :]
+        b.fill_diagonal_(0.0)
+        self.b = np.ascontiguousarray(b.float().numpy())
+        self.x = x
+        yield self._report(start, len(train), valid, cfg.positive_threshold, cancel)
+
+    def score(self, user_rows: np.ndarray, item_rows: np.ndarray | None = None) -> np.ndarray:
+        assert self.x is not None and self.b is not None, "model is not fitted"
+        b = self.b if item_rows is None else self.b[:, np.asarray(item_rows)]
+        return np.asarray(self.x[np.atleast_1d(user_rows)] @ b, dtype=np.float32)
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        return {"history": self.score(np.array([user_row]), item_rows)[0]}
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        assert self.b is not None, "model is not fitted"
+        return (user_history_vector(self.b.shape[0], item_rows, None) @ self.b).astype(np.float32)
+
+    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
+        assert self.x is not None and self.b is not None, "model is not fitted"
+        hist = self.x[user_row].indices
+        return hist, self.b[hist, item_row].astype(np.float32)
+
+    def to_artifact(self) -> ModelArtifact:
+        assert self.x is not None and self.b is not None, "model is not fitted"
+        tensors = csr_to_tensors("x", self.x)
+        tensors["b"] = torch.from_numpy(np.ascontiguousarray(self.b))
+        return self._artifact(tensors)
+
+    @classmethod
+    def from_artifact(cls, artifact: ModelArtifact) -> EASEModel:
+        model = cls._restore(artifact)
+        model.x = csr_from_tensors("x", artifact.tensors, (len(model.users), len(model.items))).astype(
+            np.float32)
+        model.b = artifact.tensors["b"].numpy().astype(np.float32)
+        return model

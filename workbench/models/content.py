@@ -1,0 +1,5 @@
+"""The content-based family (implemented with the hybrid in ``hybrid.py``, which shares its encoder)."""
+
+from workbench.models.hybrid import ContentConfig, ContentModel
+
+__all__ = ["ContentConfig", "ContentModel"]

@@ -1,0 +1,325 @@
+"""Content-aware models: the content encoder (text CNN + category/attribute embeddings) and the hybrid.
+
+One module serves both families. An item is ``content(i)`` (content model) or ``id(i) + content(i)``
+(hybrid, the id part dropped out during training so that cold items, whose id part is masked at
+scoring time, still score well). A user is ``W . mean(history item vectors) + b`` (content model) or that
+plus a user id embedding (hybrid, also dropped out so users with a short history work). The target item
+is left out of its own user's history while training, so the history representation cannot leak it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from workbench.core.interactions import Interactions, ItemContent
+from workbench.errors import WorkbenchError
+from workbench.models.base import ModelConfig, TrainingError, param
+from workbench.models.common import user_history_vector
+from workbench.models.torch_base import TorchRecommender
+from workbench.text import Vocabulary, tokenize
+
+
+@dataclass(frozen=True)
+class ContentConfig(ModelConfig):
+    dim: int = param(64, "size of item and user vectors", min=1, max=1024)
+    word_dim: int = param(32, "word and category embedding size", min=1, max=512)
+    filters: int = param(64, "text CNN filters (kernel width 3)", min=1, max=1024)
+    max_tokens: int = param(64, "title + description tokens read per item", min=1, max=1024)
+    min_word_count: int = param(1, "words seen fewer times in training items map to <unk>", min=1)
+    epochs: int = param(30, "maximum training epochs", min=1)
+    batch_size: int = param(1024, "interactions per batch", min=1)
+    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
+    l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0)
+    history_dropout: float = param(0.2, "share of history items hidden per sample in training", min=0.0,
+                                   max=0.95)
+    patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
+    objective: str = param("ranking", "ranking: softmax over the catalogue; rating: squared error",
+                           choices=("ranking", "rating"))
+    positive_threshold: float = param(0.0, "ranking: ratings >= this are positives (0: all)", min=0.0)
+
+
+@dataclass(frozen=True)
+class HybridConfig(ContentConfig):
+    item_id_dropout: float = param(0.3, "chance an item's id embedding is dropped in a training batch "
+                                   "(teaches the content part to stand alone for cold items)",
+                                   min=0.0, max=0.95)
+    user_id_dropout: float = param(0.3, "chance a sample's user id embedding is dropped (cold users)",
+                                   min=0.0, max=0.95)
+
+
+class _ContentModule(nn.Module):
+    def __init__(self, meta: dict[str, Any], cfg: ContentConfig, use_ids: bool) -> None:
+        super().__init__()
+        d = cfg.dim
+        self.use_ids = use_ids
+        self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
+        self.conv = nn.Conv1d(cfg.word_dim, cfg.filters, kernel_size=3, padding=1)
+        self.feats = nn.Embedding(meta["n_feats"], cfg.word_dim, padding_idx=0)
+        self.proj = nn.Linear(cfg.filters + cfg.word_dim, d)
+        self.content_bias = nn.Linear(cfg.filters + cfg.word_dim, 1)
+        self.hist = nn.Linear(d, d)
+        nn.init.normal_(self.words.weight, std=0.1)
+        nn.init.normal_(self.feats.weight, std=0.1)
+        with torch.no_grad():
+            self.words.weight[0].zero_()
+            self.feats.weight[0].zero_()
+        if use_ids:
+            self.item_id = nn.Embedding(meta["n_items"], d)
+            self.item_bias = nn.Embedding(meta["n_items"], 1)
+            self.user_id = nn.Embedding(meta["n_users"], d)
+            self.user_bias = nn.Embedding(meta["n_users"], 1)
+            for emb in (self.item_id, self.user_id):
+                nn.init.normal_(emb.weight, std=0.01)
+            nn.init.zeros_(self.item_bias.weight)
+            nn.init.zeros_(self.user_bias.weight)
+        self.register_buffer("mu", torch.tensor(float(meta["mu"]) if meta["objective"] == "rating" else 0.0))
+
+    def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(content vectors (n, d), content biases (n,)) of items given token and feature rows."""
+        h = self.conv(self.words(tokens).transpose(1, 2))  # n x filters x L
+        h = F.relu(h).masked_fill((tokens == 0)[:, None, :], 0.0)
+        text = h.max(dim=2).values  # relu >= 0, so padding (0) never wins over a real position
+        fmask = (feats > 0).float()
+        cats = (self.feats(feats) * fmask[..., None]).sum(1) / fmask.sum(1, keepdim=True).clamp(min=1.0)
+        z = torch.cat([text, cats], dim=1)
+        return self.proj(z), self.content_bias(z).squeeze(-1)
+
+
+class ContentModel(TorchRecommender):
+    """Content-based deep model: items from their text and categories, users from their history."""
+
+    family: ClassVar[str] = "content"
+    Config: ClassVar[type[ModelConfig]] = ContentConfig
+    uses_content: ClassVar[bool] = True
+    use_ids: ClassVar[bool] = False
+    description: ClassVar[str] = "Content-based: text CNN over title/description + category embeddings"
+
+    @property
+    def m(self) -> _ContentModule:
+        return self._require()  # type: ignore[return-value]
+
+    # --- data -------------------------------------------------------------------------------------------
+    def _prepare(self, train: Interactions, content: ItemContent | None) -> None:
+        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        if content is None:
+            raise TrainingError(f"the '{self.family}' model needs item content (titles, texts or categories)")
+        if content.items != train.items and content.items.ids != train.items.ids:
+            raise TrainingError("item content is not aligned with the training items")
+        trained = np.zeros(train.n_items, dtype=bool)
+        trained[train.item_idx] = True
+        docs = [tokenize(f"{t} {x}") for t, x in zip(content.titles, content.texts, strict=True)]
+        feats = self._feature_lists(content)
+        # vocabularies from items that occur in training only: words of cold items map to <unk>
+        vocab = Vocabulary.build((docs[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
+        fvocab = Vocabulary.build(feats[i] for i in np.flatnonzero(trained))
+        self.meta.update(vocab=list(vocab.tokens), feature_vocab=list(fvocab.tokens), n_words=len(vocab),
+                         n_feats=len(fvocab), max_tokens=cfg.max_tokens)
+        self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
+        self.buffers["feats"] = torch.from_numpy(fvocab.encode(feats, 64))
+        self.buffers["item_known"] = torch.from_numpy(trained)
+        order = np.lexsort((train.item_idx, train.user_idx))
+        indptr = np.zeros(train.n_users + 1, dtype=np.int64)
+        np.cumsum(np.bincount(train.user_idx, minlength=train.n_users), out=indptr[1:])
+        self.buffers["hist_indptr"] = torch.from_numpy(indptr)
+        self.buffers["hist_indices"] = torch.from_numpy(train.item_idx[order].copy())
+        self.buffers["hist_values"] = torch.from_numpy(train.values[order].copy())
+
+    @staticmethod
+    def _feature_lists(content: ItemContent) -> list[list[str]]:
+        feats = [[f"category:{c}" for c in cats] for cats in content.categories]
+        for name, values in content.attributes.items():
+            for row, value in enumerate(values):
+                if value:
+                    feats[row].append(f"{name}:{value}")
+        return feats
+
+    def _build_module(self) -> nn.Module:
+        return _ContentModule(self.meta, self.config, self.use_ids)  # type: ignore[arg-type]
+
+    # --- representations -----------------------------------------------------------------------------
+    def _items(self, id_keep: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(item vectors, item biases, content vectors) of all items; id parts masked for cold items."""
+        m = self.m
+        content, cbias = m.encode(self.buffers["tokens"], self.buffers["feats"])
+        if not self.use_ids:
+            return content, cbias, content
+        keep = self.buffers["item_known"].float()
+        if id_keep is not None:
+            keep = keep * id_keep
+        vec = content + m.item_id.weight * keep[:, None]
+        bias = cbias + m.item_bias.weight.squeeze(-1) * keep
+        return vec, bias, content
+
+    def _history(self, users: torch.Tensor, item_vecs: torch.Tensor, exclude: torch.Tensor | None = None,
+                 drop: float = 0.0) -> torch.Tensor:
+        """Projected mean of each user's training-history item vectors (minus ``exclude`` items)."""
+        indptr, indices = self.buffers["hist_indptr"], self.buffers["hist_indices"]
+        starts, lens = indptr[users], indptr[users + 1] - indptr[users]
+        seg = torch.repeat_interleave(torch.arange(len(users), device=users.device), lens)
+        offsets = torch.cumsum(lens, 0) - lens
+        flat = indices[torch.arange(int(lens.sum()), device=users.device) - offsets[seg] + starts[seg]]
+        weight = torch.ones(len(flat), device=users.device)
+        if exclude is not None:
+            weight = weight * (flat != exclude[seg]).float()
+        if drop > 0:
+            assert self._gen is not None
+            draw = torch.rand(len(flat), generator=self._gen, device=self._gen.device)
+            weight = weight * (draw >= drop).float()
+        return self._history_from(flat, seg, weight, len(users), item_vecs)
+
+    def _history_from(self, flat: torch.Tensor, seg: torch.Tensor, weight: torch.Tensor, n: int,
+                      item_vecs: torch.Tensor) -> torch.Tensor:
+        n_items = item_vecs.shape[0]
+        count = torch.zeros(n, device=item_vecs.device).index_add_(0, seg, weight).clamp(min=1.0)
+        # a (users x items) weight matrix times the item vectors: one matmul, cheap to differentiate
+        if n * n_items <= (1 << 24):
+            mix = torch.zeros(n, n_items, device=item_vecs.device, dtype=item_vecs.dtype)
+            mix.index_put_((seg, flat), weight.to(item_vecs.dtype), accumulate=True)
+            sums = mix @ item_vecs
+        else:
+            mix = torch.sparse_coo_tensor(torch.stack([seg, flat]), weight.to(item_vecs.dtype), (n, n_items))
+            sums = torch.sparse.mm(mix, item_vecs)
+        return self.m.hist(sums / count[:, None])
+
+    def _users(self, users: torch.Tensor, item_vecs: torch.Tensor, exclude: torch.Tensor | None = None,
+               drop: float = 0.0, user_keep: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(user vectors, user biases)."""
+        vec = self._history(users, item_vecs, exclude, drop)
+        if not self.use_ids:
+            return vec, torch.zeros(len(users), device=vec.device)
+        m = self.m
+        keep = torch.ones(len(users), device=vec.device) if user_keep is None else user_keep
+        return vec + m.user_id(users) * keep[:, None], m.user_bias(users).squeeze(-1) * keep
+
+    # --- training --------------------------------------------------------------------------------------
+    def _loss(self, idx: torch.Tensor) -> torch.Tensor:
+        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        assert self._gen is not None
+        u, i = self._u[idx], self._i[idx]
+        id_keep = user_keep = None
+        if self.use_ids:
+            hcfg: HybridConfig = self.config  # type: ignore[assignment]
+            gen = self._gen
+            n_items = self.meta["n_items"]
+            # inverted dropout so the expected id contribution matches scoring time
+            p_i, p_u = hcfg.item_id_dropout, hcfg.user_id_dropout
+            id_keep = (torch.rand(n_items, generator=gen, device=gen.device) >= p_i).float() / (1 - p_i)
+            user_keep = (torch.rand(len(u), generator=gen, device=gen.device) >= p_u).float() / (1 - p_u)
+        items, ibias, _ = self._items(id_keep)
+        uvec, ubias = self._users(u, items, exclude=i, drop=cfg.history_dropout, user_keep=user_keep)
+        reg = cfg.l2 * ((uvec ** 2).sum(-1) + (items[i] ** 2).sum(-1)).mean()
+        if self.objective == "rating":
+            pred = self.m.mu + ubias + ibias[i] + (uvec * items[i]).sum(-1)
+            return F.mse_loss(pred, self._r[idx]) + reg
+        logits = uvec @ items.T + ibias[None, :]
+        return F.cross_entropy(logits, i) + reg
+
+    def _predict_pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        ivec, ibias, _ = self._items()
+        uvec, ubias = self._users(users, ivec)
+        return self.m.mu + ubias + ibias[items] + (uvec * ivec[items]).sum(-1)
+
+    def _scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor:
+        ivec, ibias, _ = self._items()
+        uvec, ubias = self._users(users, ivec)
+        if items is not None:
+            ivec, ibias = ivec[items], ibias[items]
+        return self.m.mu + ubias[:, None] + ibias[None, :] + uvec @ ivec.T
+
+    # --- hooks -------------------------------------------------------------------------------------------
+    def item_embeddings(self) -> np.ndarray:
+        with torch.no_grad():
+            return self._items()[0].float().cpu().numpy()
+
+    def content_embeddings(self) -> np.ndarray:
+        """Content-only item vectors (what ``encode_new_item`` returns for a new item)."""
+        with torch.no_grad():
+            return self._items()[2].float().cpu().numpy()
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        items = torch.as_tensor(np.asarray(item_rows), dtype=torch.long, device=self.device)
+        with torch.no_grad():
+            ivec, ibias, content = self._items()
+            uvec, ubias = self._users(torch.tensor([int(user_row)], device=self.device), ivec)
+            parts = {"bias": self.m.mu + ubias + ibias[items], "content": uvec[0] @ content[items].T}
+            if self.use_ids:
+                parts["collaborative"] = uvec[0] @ (ivec[items] - content[items]).T
+        return {k: v.float().cpu().numpy() for k, v in parts.items()}
+
+    def _fold_vec(self, item_rows: np.ndarray, ivec: torch.Tensor) -> torch.Tensor:
+        rows = torch.as_tensor(np.asarray(item_rows, dtype=np.int64), device=self.device)
+        if len(rows) == 0:
+            return self.m.hist(torch.zeros(1, ivec.shape[1], device=self.device))
+        seg = torch.zeros(len(rows), dtype=torch.long, device=self.device)
+        return self._history_from(rows, seg, torch.ones(len(rows), device=self.device), 1, ivec)
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """A new user from their history items alone (id part absent): no retraining."""
+        user_history_vector(self.meta["n_items"], item_rows, None)  # validates rows
+        with torch.no_grad():
+            ivec, ibias, _ = self._items()
+            uvec = self._fold_vec(item_rows, ivec)
+            return (self.m.mu + ibias + uvec[0] @ ivec.T).float().cpu().numpy()
+
+    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact split of the history term: (W v_j / n) . v_item for each history item j."""
+        ptr = self.buffers["hist_indptr"].cpu().numpy()
+        rows = self.buffers["hist_indices"].cpu().numpy()[ptr[user_row]:ptr[user_row + 1]]
+        with torch.no_grad():
+            ivec, _, _ = self._items()
+            w = self.m.hist.weight  # d x d, the bias of the projection is not attributable to an item
+            hist = ivec[torch.as_tensor(rows, device=self.device)]
+            contrib = (hist @ w.T) @ ivec[item_row] / max(1, len(rows))
+        return rows, contrib.float().cpu().numpy()
+
+    def _encode_text(self, title: str, text: str, categories: list[str] | tuple[str, ...],
+                     attributes: dict[str, str] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        vocab = Vocabulary(tuple(self.meta["vocab"]))
+        fvocab = Vocabulary(tuple(self.meta["feature_vocab"]))
+        feats = [f"category:{c}" for c in categories]
+        feats += [f"{k}:{v}" for k, v in (attributes or {}).items() if v]
+        tokens = torch.from_numpy(vocab.encode([tokenize(f"{title} {text}")], self.meta["max_tokens"]))
+        if tokens.shape[1] < 3:  # the convolution needs no minimum, but keep shapes like training
+            tokens = F.pad(tokens, (0, 3 - tokens.shape[1]))
+        ftensor = torch.from_numpy(fvocab.encode([feats], 64))
+        with torch.no_grad():
+            vec, bias = self.m.encode(tokens.to(self.device), ftensor.to(self.device))
+        return vec[0], bias[0]
+
+    def encode_new_item(self, title: str, text: str = "", categories: list[str] | tuple[str, ...] = (),
+                        attributes: dict[str, str] | None = None) -> np.ndarray:
+        """Content vector of an unseen item, comparable with ``content_embeddings()`` and, for a content
+        model, ``item_embeddings()`` (for the hybrid a cold item's embedding is exactly this vector)."""
+        self._require()
+        return self._encode_text(title, text, categories, attributes)[0].float().cpu().numpy()
+
+    def score_new_item(self, title: str, text: str = "", categories: list[str] | tuple[str, ...] = (),
+                       attributes: dict[str, str] | None = None) -> np.ndarray:
+        """Scores of every known user for an unseen item described by its content."""
+        self._require()
+        if not (title or text or categories):
+            raise WorkbenchError("a new item needs a title, a text or categories")
+        vec, bias = self._encode_text(title, text, categories, attributes)
+        with torch.no_grad():
+            ivec, _, _ = self._items()
+            out = []
+            for s in range(0, self.meta["n_users"], 4096):
+                users = torch.arange(s, min(s + 4096, self.meta["n_users"]), device=self.device)
+                uvec, ubias = self._users(users, ivec)
+                out.append((self.m.mu + ubias + bias + uvec @ vec).float().cpu())
+        return torch.cat(out).numpy()
+
+
+class HybridModel(ContentModel):
+    """Hybrid: id embeddings plus content encodings for items, id plus history for users."""
+
+    family: ClassVar[str] = "hybrid"
+    Config: ClassVar[type[ModelConfig]] = HybridConfig
+    use_ids: ClassVar[bool] = True
+    description: ClassVar[str] = "Hybrid: collaborative id embeddings + content encoder, robust to cold start"

@@ -1,0 +1,160 @@
+"""Neural collaborative filtering (He et al. 2017): GMF and MLP towers fused by a linear output layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from workbench.models.base import ModelConfig, param
+from workbench.models.torch_base import TorchRecommender, sample_items
+
+
+@dataclass(frozen=True)
+class NeuMFConfig(ModelConfig):
+    dim: int = param(32, "GMF factors (the MLP tower's embeddings are twice this)", min=1, max=512)
+    hidden: tuple[int, ...] = param((64, 32), "MLP tower layer sizes, comma separated")
+    dropout: float = param(0.1, "dropout between MLP layers", min=0.0, max=0.9)
+    epochs: int = param(30, "maximum training epochs", min=1)
+    batch_size: int = param(1024, "positive interactions per batch", min=1)
+    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
+    l2: float = param(1e-4, "L2 penalty on the embeddings used in a batch", min=0.0)
+    negatives: int = param(4, "ranking: sampled negatives per positive", min=1, max=256)
+    patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
+    objective: str = param("ranking", "ranking: log loss against sampled negatives; rating: squared error",
+                           choices=("ranking", "rating"))
+    positive_threshold: float = param(0.0, "ranking: ratings >= this are positives (0: all)", min=0.0)
+
+
+class _NeuMFModule(nn.Module):
+    def __init__(self, n_users: int, n_items: int, dim: int, hidden: tuple[int, ...], dropout: float,
+                 mu: float) -> None:
+        super().__init__()
+        self.gmf_user = nn.Embedding(n_users, dim)
+        self.gmf_item = nn.Embedding(n_items, dim)
+        self.mlp_user = nn.Embedding(n_users, 2 * dim)
+        self.mlp_item = nn.Embedding(n_items, 2 * dim)
+        for emb in (self.gmf_user, self.gmf_item, self.mlp_user, self.mlp_item):
+            nn.init.normal_(emb.weight, std=0.05)
+        layers: list[nn.Module] = []
+        width = 4 * dim
+        for h in hidden:
+            layers += [nn.Linear(width, h), nn.ReLU(), nn.Dropout(dropout)]
+            width = h
+        self.mlp = nn.Sequential(*layers)
+        self.out_gmf = nn.Linear(dim, 1, bias=False)
+        self.out_mlp = nn.Linear(width, 1)
+        self.register_buffer("mu", torch.tensor(float(mu)))
+
+    def parts(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(GMF part, MLP part) of the output logit for aligned user/item index tensors."""
+        gmf = self.out_gmf(self.gmf_user(users) * self.gmf_item(items)).squeeze(-1)
+        h = self.mlp(torch.cat([self.mlp_user(users), self.mlp_item(items)], dim=-1))
+        return gmf, self.out_mlp(h).squeeze(-1)
+
+    def forward(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        gmf, mlp = self.parts(users, items)
+        return self.mu + gmf + mlp
+
+
+class NeuMFModel(TorchRecommender):
+    """NeuMF: the GMF dot product and an MLP over concatenated embeddings, trained jointly."""
+
+    family: ClassVar[str] = "neumf"
+    Config: ClassVar[type[ModelConfig]] = NeuMFConfig
+    description: ClassVar[str] = "Neural CF: generalised MF + multi-layer perceptron towers"
+
+    @property
+    def m(self) -> _NeuMFModule:
+        return self._require()  # type: ignore[return-value]
+
+    def _build_module(self) -> nn.Module:
+        cfg: NeuMFConfig = self.config  # type: ignore[assignment]
+        mu = self.meta["mu"] if self.objective == "rating" else 0.0
+        return _NeuMFModule(self.meta["n_users"], self.meta["n_items"], cfg.dim, tuple(cfg.hidden),
+                            cfg.dropout, mu)
+
+    def _reg(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        m = self.m
+        return ((m.gmf_user(users) ** 2).sum(-1) + (m.gmf_item(items) ** 2).sum(-1)
+                + (m.mlp_user(users) ** 2).sum(-1) + (m.mlp_item(items) ** 2).sum(-1)).mean()
+
+    def _loss(self, idx: torch.Tensor) -> torch.Tensor:
+        cfg: NeuMFConfig = self.config  # type: ignore[assignment]
+        u, i = self._u[idx], self._i[idx]
+        if self.objective == "rating":
+            return F.mse_loss(self.m(u, i), self._r[idx]) + cfg.l2 * self._reg(u, i)
+        assert self._gen is not None
+        k = cfg.negatives
+        j = sample_items(len(idx) * k, self.meta["n_items"], self._gen)
+        users = torch.cat([u, u.repeat_interleave(k)])
+        items = torch.cat([i, j])
+        labels = torch.cat([torch.ones(len(u), device=u.device), torch.zeros(len(j), device=u.device)])
+        logits = self.m(users, items)
+        return F.binary_cross_entropy_with_logits(logits, labels) + cfg.l2 * self._reg(u, i)
+
+    def _predict_pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        return self.m(users, items)
+
+    def _scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor:
+        n_items = self.meta["n_items"]
+        items = torch.arange(n_items, device=users.device) if items is None else items
+        uu = users.repeat_interleave(len(items))
+        ii = items.repeat(len(users))
+        return self.m(uu, ii).view(len(users), len(items))
+
+    def item_embeddings(self) -> np.ndarray:
+        m = self.m
+        return torch.cat([m.gmf_item.weight, m.mlp_item.weight], dim=1).detach().cpu().numpy()
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        items = torch.as_tensor(np.asarray(item_rows), dtype=torch.long, device=self.device)
+        users = torch.full_like(items, int(user_row))
+        with torch.no_grad():
+            gmf, mlp = self.m.parts(users, items)
+            out = {"gmf": gmf.cpu().numpy(), "mlp": mlp.cpu().numpy()}
+            if self.objective == "rating":
+                out = {"global mean": np.full(len(items), float(self.m.mu), dtype=np.float32), **out}
+        return out
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None,
+                     steps: int = 100) -> np.ndarray:
+        """A new user's embeddings fitted by a few gradient steps with the network frozen."""
+        m = self.m
+        cfg: NeuMFConfig = self.config  # type: ignore[assignment]
+        rows = torch.as_tensor(np.asarray(item_rows, dtype=np.int64), device=self.device)
+        all_items = torch.arange(self.meta["n_items"], device=self.device)
+        gen = torch.Generator(device=torch.device(self.device)).manual_seed(cfg.seed)
+        gu = (m.gmf_user.weight.mean(0, keepdim=True)).detach().clone().requires_grad_(True)
+        mu_ = (m.mlp_user.weight.mean(0, keepdim=True)).detach().clone().requires_grad_(True)
+        opt = torch.optim.Adam([gu, mu_], lr=0.05)
+        if values is None or self.objective == "ranking":
+            target = torch.zeros(len(all_items), device=self.device)
+            target[rows] = 1.0
+        else:
+            target = torch.as_tensor(np.asarray(values, np.float32), device=self.device)
+        m.eval()
+        for _ in range(steps):
+            opt.zero_grad()
+            gmf = m.out_gmf(gu * m.gmf_item.weight).squeeze(-1)
+            h = m.mlp(torch.cat([mu_.expand(len(all_items), -1), m.mlp_item.weight], dim=-1))
+            logits = m.mu + gmf + m.out_mlp(h).squeeze(-1)
+            if values is None or self.objective == "ranking":
+                neg = torch.randint(0, len(all_items), (len(rows) * cfg.negatives,), generator=gen,
+                                    device=gen.device)
+                sel = torch.cat([rows, neg])
+                loss = F.binary_cross_entropy_with_logits(logits[sel], target[sel])
+            else:
+                loss = F.mse_loss(logits[rows], target)
+            loss = loss + cfg.l2 * ((gu ** 2).sum() + (mu_ ** 2).sum())
+            loss.backward()
+            opt.step()
+        m.zero_grad(set_to_none=True)
+        with torch.no_grad():
+            gmf = m.out_gmf(gu * m.gmf_item.weight).squeeze(-1)
+            h = m.mlp(torch.cat([mu_.expand(len(all_items), -1), m.mlp_item.weight], dim=-1))
+            return (m.mu + gmf + m.out_mlp(h).squeeze(-1)).float().cpu().numpy()

@@ -1,0 +1,55 @@
+"""The model families by name, and building models from settings or persisted artifacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.models.base import ModelArtifact, Recommender, config_from_dict
+from workbench.models.baselines import EASEModel, ItemKNNModel, PopularityModel
+
+FAMILIES: dict[str, type[Recommender]] = {
+    "pop": PopularityModel,
+    "itemknn": ItemKNNModel,
+    "ease": EASEModel,
+}
+
+
+def _register_optional() -> None:
+    # families in modules that may still be under construction register themselves when importable
+    import importlib
+
+    for module_name, class_name, key in (
+        ("workbench.models.mf", "BiasedMF", "mf"),
+        ("workbench.models.bpr", "BPRModel", "bpr"),
+        ("workbench.models.neumf", "NeuMFModel", "neumf"),
+        ("workbench.models.content", "ContentModel", "content"),
+        ("workbench.models.hybrid", "HybridModel", "hybrid"),
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        FAMILIES[key] = getattr(module, class_name)
+
+
+_register_optional()
+
+
+def family_class(family: str) -> type[Recommender]:
+    """The class of ``family``; unknown names raise ``WorkbenchError`` listing the known ones."""
+    try:
+        return FAMILIES[family]
+    except KeyError:
+        raise WorkbenchError(f"unknown model family '{family}' (known: {', '.join(FAMILIES)})") from None
+
+
+def create_model(family: str, settings: dict[str, Any] | None = None) -> Recommender:
+    """A fresh, unfitted model of ``family`` configured from ``settings`` (strings are converted)."""
+    cls = family_class(family)
+    return cls(config_from_dict(cls.Config, settings or {}))
+
+
+def model_from_artifact(artifact: ModelArtifact) -> Recommender:
+    """Rebuild a fitted model from its artifact."""
+    return family_class(artifact.family).from_artifact(artifact)

@@ -1,0 +1,275 @@
+"""Training runs as they happen: the run row, one metrics row per epoch, a checkpoint per epoch.
+
+A run is written by the process that trains it (its pid is stored). When a database is opened,
+``mark_interrupted_runs`` turns runs left "running" by a process that no longer exists into
+"interrupted"; such a run keeps its last checkpoint and can be resumed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.models.base import EpochReport
+from workbench.store.db import Database
+from workbench.store.schema import DatasetRow, EpochMetricRow, TrainingRunRow, utcnow
+
+RUN_STATUSES = ("running", "completed", "cancelled", "failed", "interrupted")
+#: runs this process is training right now; a "running" row with our pid but not in here was left by an
+#: earlier process that happened to get the same pid.
+_OWN_RUNS: set[tuple[str, int]] = set()
+
+
+@dataclass
+class EpochInfo:
+    """One epoch's metrics, for plots after a restart."""
+
+    epoch: int
+    train_loss: float | None
+    valid_loss: float | None
+    valid_metric: float | None
+    metric_name: str | None
+    elapsed_s: float
+    samples_per_s: float | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunInfo:
+    """A training run and (optionally) its epochs."""
+
+    id: int
+    dataset_id: int
+    dataset_name: str
+    family: str
+    config: dict[str, Any]
+    split: dict[str, Any]
+    status: str
+    device: str
+    started_at: datetime
+    finished_at: datetime | None
+    elapsed_s: float
+    error: str | None
+    pid: int | None
+    model_id: int | None
+    checkpoint_epoch: int | None
+    epochs: list[EpochInfo] = field(default_factory=list)
+
+    @property
+    def resumable(self) -> bool:
+        return self.status in ("interrupted", "cancelled", "failed") and self.checkpoint_epoch is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = dataclasses.asdict(self)
+        out["started_at"] = self.started_at.isoformat(timespec="seconds")
+        out["finished_at"] = self.finished_at.isoformat(timespec="seconds") if self.finished_at else None
+        out["resumable"] = self.resumable
+        return out
+
+
+def _epoch_info(row: EpochMetricRow) -> EpochInfo:
+    return EpochInfo(epoch=row.epoch, train_loss=row.train_loss, valid_loss=row.valid_loss,
+                     valid_metric=row.valid_metric, metric_name=row.metric_name, elapsed_s=row.elapsed_s,
+                     samples_per_s=row.samples_per_s, extra=dict(row.extra or {}))
+
+
+def _run_info(session: Session, row: TrainingRunRow, with_epochs: bool) -> RunInfo:
+    dataset = session.get(DatasetRow, row.dataset_id)
+    epochs = [_epoch_info(e) for e in row.epochs] if with_epochs else []
+    return RunInfo(id=row.id, dataset_id=row.dataset_id, dataset_name=dataset.name if dataset else "",
+                   family=row.family, config=dict(row.config or {}), split=dict(row.split or {}),
+                   status=row.status, device=row.device, started_at=row.started_at,
+                   finished_at=row.finished_at, elapsed_s=row.elapsed_s, error=row.error, pid=row.pid,
+                   model_id=row.model_id, checkpoint_epoch=row.checkpoint_epoch, epochs=epochs)
+
+
+def _get(session: Session, run_id: int) -> TrainingRunRow:
+    row = session.get(TrainingRunRow, int(run_id))
+    if row is None:
+        raise NotFoundError(f"no training run with id {run_id} (see `runs list`)")
+    return row
+
+
+def create_run(db: Database, dataset_id: int, family: str, config: dict[str, Any], split: dict[str, Any],
+               device: str) -> int:
+    """Insert a "running" run owned by this process; returns its id."""
+    with db.session() as session:
+        row = TrainingRunRow(dataset_id=dataset_id, family=family, config=config, split=split,
+                             status="running", device=device[:64], pid=os.getpid())
+        session.add(row)
+        session.flush()
+        run_id = row.id
+    _OWN_RUNS.add((db.url, run_id))
+    return run_id
+
+
+def claim_run(db: Database, run_id: int, device: str) -> RunInfo:
+    """Take over a resumable run in this process (status back to "running"); returns it with epochs.
+
+    Epoch rows recorded after the checkpoint are dropped, since training restarts from the checkpoint.
+    """
+    with db.session() as session:
+        row = _get(session, run_id)
+        if row.status == "running":
+            raise WorkbenchError(f"run {run_id} is still running (process {row.pid}); it cannot be resumed")
+        if row.status == "completed":
+            raise WorkbenchError(f"run {run_id} already completed (model {row.model_id}); nothing to resume")
+        if row.checkpoint is None or row.checkpoint_epoch is None:
+            raise WorkbenchError(f"run {run_id} has no checkpoint (it stopped before its first epoch "
+                                 "ended); start a new run instead")
+        session.execute(delete(EpochMetricRow).where(EpochMetricRow.run_id == row.id,
+                                                     EpochMetricRow.epoch > row.checkpoint_epoch))
+        row.status = "running"
+        row.pid = os.getpid()
+        row.device = device[:64]
+        row.error = None
+        row.finished_at = None
+        session.flush()
+        session.expire(row, ["epochs"])
+        info = _run_info(session, row, with_epochs=True)
+    _OWN_RUNS.add((db.url, run_id))
+    return info
+
+
+def record_epoch(db: Database, run_id: int, report: EpochReport, checkpoint: bytes | None = None,
+                 elapsed_s: float | None = None) -> None:
+    """Store one epoch's metrics and, in the same transaction, the checkpoint taken after it."""
+    extra = {str(k): float(v) for k, v in (report.extra or {}).items()}
+    if report.is_best:
+        extra["is_best"] = 1.0
+    with db.session() as session:
+        row = _get(session, run_id)
+        session.execute(delete(EpochMetricRow).where(EpochMetricRow.run_id == run_id,
+                                                     EpochMetricRow.epoch == report.epoch))
+        session.add(EpochMetricRow(run_id=run_id, epoch=int(report.epoch),
+                                   train_loss=_float(report.train_loss), valid_loss=_float(report.valid_loss),
+                                   valid_metric=_float(report.valid_metric), metric_name=report.metric_name,
+                                   elapsed_s=float(report.elapsed_s or 0.0),
+                                   samples_per_s=_float(report.samples_per_s), extra=extra))
+        if checkpoint is not None:
+            row.checkpoint = checkpoint
+            row.checkpoint_epoch = int(report.epoch)
+        if elapsed_s is not None:
+            row.elapsed_s = float(elapsed_s)
+
+
+def _float(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if number == number else None  # NaN -> NULL
+
+
+def finish_run(db: Database, run_id: int, status: str, *, elapsed_s: float | None = None,
+               error: str | None = None, model_id: int | None = None) -> None:
+    """Close a run as completed, cancelled or failed."""
+    if status not in RUN_STATUSES or status == "running":
+        raise ValueError(f"bad final status {status!r}")
+    with db.session() as session:
+        row = _get(session, run_id)
+        row.status = status
+        row.finished_at = utcnow()
+        if elapsed_s is not None:
+            row.elapsed_s = float(elapsed_s)
+        row.error = error
+        if model_id is not None:
+            row.model_id = model_id
+    _OWN_RUNS.discard((db.url, run_id))
+
+
+def load_checkpoint(db: Database, run_id: int) -> tuple[bytes, int] | None:
+    """``(checkpoint bytes, epoch)`` of a run, or None when it has none."""
+    with db.session() as session:
+        row = _get(session, run_id)
+        if row.checkpoint is None or row.checkpoint_epoch is None:
+            return None
+        return bytes(row.checkpoint), int(row.checkpoint_epoch)
+
+
+def _process_alive(pid: int, started_at: datetime) -> bool:
+    """Whether process ``pid`` exists and is plausibly the one that started a run at ``started_at``."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    # pids are reused: on Linux a process that started after the run began cannot own it.
+    proc_start = _linux_process_start(pid)
+    if proc_start is not None:
+        # stored times are naive UTC
+        run_start = (started_at.replace(tzinfo=UTC) if started_at.tzinfo is None else started_at).timestamp()
+        return proc_start <= run_start + 5.0
+    return True
+
+
+def _linux_process_start(pid: int) -> float | None:
+    """Unix time a process started (Linux /proc), or None when unavailable."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 (1-based) counted after "pid (comm)"
+        with open("/proc/stat", encoding="ascii") as fh:
+            btime = next(int(line.split()[1]) for line in fh if line.startswith("btime"))
+        return btime + start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def mark_interrupted_runs(db: Database) -> list[int]:
+    """Mark "running" runs whose process is gone (or that this process does not own) as interrupted.
+
+    Call it when a front end opens a database. Returns the ids marked.
+    """
+    marked: list[int] = []
+    with db.session() as session:
+        rows = session.scalars(select(TrainingRunRow).where(TrainingRunRow.status == "running")).all()
+        for row in rows:
+            if (db.url, row.id) in _OWN_RUNS:
+                continue
+            if row.pid is not None and row.pid != os.getpid() and _process_alive(row.pid, row.started_at):
+                continue  # another live process (a second app window, a CLI job) is training it
+            row.status = "interrupted"
+            row.finished_at = utcnow()
+            last = row.checkpoint_epoch
+            row.error = ("the training process stopped unexpectedly"
+                         + (f"; resumable from epoch {last}" if last is not None else "; no checkpoint"))
+            marked.append(row.id)
+    return marked
+
+
+def list_runs(db: Database, dataset: int | str | None = None) -> list[RunInfo]:
+    """Runs, newest first (without their epochs); ``dataset`` (id or name) filters."""
+    with db.session() as session:
+        query = select(TrainingRunRow)
+        if dataset is not None:
+            text = str(dataset)
+            ds = session.scalars(select(DatasetRow).where(DatasetRow.name == text)).first()
+            if ds is None and text.isdigit():
+                ds = session.get(DatasetRow, int(text))
+            if ds is None:
+                raise NotFoundError(f"no dataset '{text}' (see `datasets list`)")
+            query = query.where(TrainingRunRow.dataset_id == ds.id)
+        rows = session.scalars(query.order_by(TrainingRunRow.id.desc())).all()
+        return [_run_info(session, row, with_epochs=False) for row in rows]
+
+
+def get_run(db: Database, run_id: int) -> RunInfo:
+    """One run with its epochs."""
+    with db.session() as session:
+        return _run_info(session, _get(session, run_id), with_epochs=True)
+
+
+def run_epochs(db: Database, run_id: int) -> list[EpochInfo]:
+    """The epochs recorded for a run, in order."""
+    return get_run(db, run_id).epochs

@@ -1,0 +1,1 @@
+"""Training machinery shared by every iterative model: device choice and the epoch loop."""

@@ -1,0 +1,115 @@
+"""Starting the desktop app: command-line options, style, database, first-start demo data, main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import func, select
+
+from workbench.errors import WorkbenchError
+from workbench.store.db import Database, open_database
+from workbench.store.schema import DatasetRow
+from workbench.ui.context import APPLICATION, ORGANIZATION, AppContext, app_settings, mark_interrupted
+from workbench.ui.jobs import Job
+from workbench.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="workbench-gui", description="Rec Workbench desktop app")
+    parser.add_argument("--db", default=None,
+                        help="database path or SQLAlchemy URL (default: $WORKBENCH_DB or the per-user file)")
+    parser.add_argument("--no-demo", action="store_true",
+                        help="do not load the demo data into an empty database")
+    args, _qt_args = parser.parse_known_args(list(argv)[1:])
+    return args
+
+
+def ensure_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The running ``QApplication`` (created if needed) with our names and style sheet."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv or [sys.argv[0]]))
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    apply_style(app)
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    """Load ``resources/style.qss`` (missing file: Qt's default look)."""
+    app.setStyle("Fusion")
+    if STYLE_SHEET.is_file():
+        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+
+
+def dataset_count(db: Database) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(DatasetRow)) or 0)
+
+
+def latest_dataset_id(db: Database) -> int | None:
+    with db.session() as session:
+        return session.scalar(select(DatasetRow.id).order_by(DatasetRow.id.desc()).limit(1))
+
+
+def prepare(ctx: AppContext, load_demo: bool = True) -> Job | None:
+    """First-start work: mark interrupted runs; load the demo into an empty database (returns that job)
+    or select the last used (else newest) dataset so the app opens ready to train."""
+    mark_interrupted(ctx.db)
+    if dataset_count(ctx.db) == 0:
+        return ctx.load_demo_async("demo") if load_demo else None
+    remembered = app_settings().value(f"last_dataset/{ctx.db.url}")
+    dataset_id: int | None = None
+    if remembered is not None:
+        with ctx.db.session() as session:
+            dataset_id = session.scalar(select(DatasetRow.id).where(DatasetRow.id == int(remembered)))
+    if dataset_id is None:
+        dataset_id = latest_dataset_id(ctx.db)
+    if dataset_id is not None:
+        ctx.select_dataset(dataset_id)
+    return None
+
+
+def remember_selection(ctx: AppContext) -> None:
+    """Keep the selected dataset per database, for the next start."""
+    ctx.dataset_selected.connect(
+        lambda dataset_id: app_settings().setValue(f"last_dataset/{ctx.db.url}", int(dataset_id)))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Start the app; returns the exit code."""
+    argv = list(argv if argv is not None else sys.argv)
+    logging.basicConfig(level=os.environ.get("WORKBENCH_LOG", "WARNING"))
+    args = parse_args(argv)
+    app = ensure_application(argv)
+    try:
+        db = open_database(args.db)
+    except WorkbenchError as exc:
+        QMessageBox.critical(None, "Cannot open database", str(exc))
+        return 1
+    except Exception as exc:  # e.g. an unreachable URL: still a dialog, not a traceback in a terminal
+        log.exception("cannot open database")
+        QMessageBox.critical(None, "Cannot open database", f"{type(exc).__name__}: {exc}")
+        return 1
+    ctx = AppContext(db)
+    window = MainWindow(ctx)
+    remember_selection(ctx)
+    prepare(ctx, load_demo=not args.no_demo)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.jobs.cancel_all()
+        ctx.jobs.wait(30_000)
+        ctx.db.close()

@@ -1,0 +1,159 @@
+"""The application context every page receives: database, jobs, compute device and shared signals."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from workbench.core.progress import CancelToken, Progress, ProgressCallback
+from workbench.store.db import Database, open_database
+from workbench.ui.jobs import Job, JobManager
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "RecWorkbench"
+APPLICATION = "Rec Workbench"
+
+
+def app_settings() -> QSettings:
+    """The user's settings (geometry, recent databases); tests redirect them with ``QSettings.setPath``."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+def optional_attr(module: str, name: str) -> Any | None:
+    """``module.name`` when another helper's module exists yet, else None (pages degrade gracefully)."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    return getattr(mod, name, None)
+
+
+def detect_device(name: str = "auto") -> tuple[str, str]:
+    """(device, human label): via ``workbench.training.device`` when present, else CPU with threads."""
+    resolve = optional_attr("workbench.training.device", "resolve_device")
+    describe = optional_attr("workbench.training.device", "describe_device")
+    device = "cpu"
+    if resolve is not None:
+        try:
+            device = resolve(name)
+        except Exception as exc:  # a broken CUDA install must not stop the app from starting
+            log.warning("device detection failed: %s", exc)
+    if describe is not None:
+        try:
+            return device, describe(device)
+        except Exception as exc:
+            log.warning("device description failed: %s", exc)
+    return device, f"CPU ({os.cpu_count() or 1} threads)"
+
+
+class AppContext(QObject):
+    """Shared state of one app window.
+
+    Attributes: ``db`` (``Database``), ``jobs`` (``JobManager``), ``device`` ("cpu", "cuda", ...),
+    ``device_label`` (GPU name or "CPU (N threads)"), ``current_dataset_id`` (int | None).
+
+    Signals: ``datasets_changed()``, ``models_changed()``, ``runs_changed()``, ``dataset_selected(int)``,
+    ``database_changed(str description)`` (after ``open_database``).
+    """
+
+    datasets_changed = Signal()
+    models_changed = Signal()
+    runs_changed = Signal()
+    dataset_selected = Signal(int)
+    database_changed = Signal(str)
+    import_requested = Signal(str)  # a page asks the main window for the import wizard (path or "")
+    page_requested = Signal(str)  # a page asks the main window to show another page by its name
+
+    def __init__(self, db: Database, jobs: JobManager | None = None, device: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.jobs = jobs or JobManager(self)
+        if device is None:
+            self.device, self.device_label = detect_device()
+        else:
+            self.device, self.device_label = detect_device(device)
+        self.current_dataset_id: int | None = None
+
+    def select_dataset(self, dataset_id: int) -> None:
+        """Make ``dataset_id`` the current dataset and tell every page."""
+        self.current_dataset_id = dataset_id
+        self.dataset_selected.emit(dataset_id)
+
+    def request_import(self, path: str = "") -> None:
+        """Ask the main window to open the import wizard (optionally on a file or folder)."""
+        self.import_requested.emit(path)
+
+    def show_page(self, name: str) -> None:
+        """Ask the main window to switch to the page called ``name`` ("Train", "Models", ...)."""
+        self.page_requested.emit(name)
+
+    def load_demo_async(self, name: str = "demo", select: bool = True) -> Job | None:
+        """Load the demo dataset in a background job; on success refresh lists and select it.
+
+        Returns None when the demo generator is not available in this build.
+        """
+        load_demo = optional_attr("workbench.data.demo", "load_demo")
+        if load_demo is None:
+            return None
+        db = self.db
+
+        def work(cancel: CancelToken, progress: ProgressCallback, emit: object) -> Any:
+            progress(Progress(0, 1, "generating demo data"))
+            try:
+                return load_demo(db, name=name, cancel=cancel, progress=progress)
+            except TypeError:  # an importer without cancel/progress keywords
+                return load_demo(db, name=name)
+
+        job = self.jobs.submit(f"Load demo dataset '{name}'", work, kind="import")
+
+        def done(report: Any) -> None:
+            self.datasets_changed.emit()
+            dataset_id = getattr(report, "dataset_id", None)
+            if select and dataset_id is not None:
+                self.select_dataset(int(dataset_id))
+
+        job.finished.connect(done)
+        return job
+
+    def open_database(self, target: str | os.PathLike[str]) -> Database:
+        """Switch to another database (raises ``DatabaseError``; the old one stays open on failure).
+
+        Callers must make sure no job is running on the old database first.
+        """
+        new_db = open_database(target)
+        old = self.db
+        self.db = new_db
+        self.current_dataset_id = None
+        old.close()
+        mark_interrupted(new_db)
+        self.database_changed.emit(new_db.describe())
+        self.datasets_changed.emit()
+        self.models_changed.emit()
+        self.runs_changed.emit()
+        return new_db
+
+    @property
+    def database_path(self) -> Path | None:
+        return self.db.sqlite_path
+
+
+def mark_interrupted(db: Database) -> int:
+    """Mark runs left "running" by a dead process as interrupted (when the runs store exists)."""
+    fn = optional_attr("workbench.store.runs", "mark_interrupted_runs")
+    if fn is None:
+        return 0
+    try:
+        marked = fn(db)
+        return len(marked) if isinstance(marked, list | tuple) else int(marked or 0)
+    except Exception as exc:
+        log.warning("could not mark interrupted runs: %s", exc)
+        return 0

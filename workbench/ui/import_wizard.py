@@ -1,0 +1,564 @@
+"""The import wizard: pick a file or a MovieLens folder, preview it, map columns, check, import.
+
+Everything that reads the whole file runs in a background job: "Check" validates (``parse_csv``), and
+"Import" validates then writes in one transaction (``import_csv``/``import_movielens``), so a bad file
+is reported inline with its line and column and nothing is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.errors import WorkbenchError
+from workbench.ui.context import AppContext, optional_attr
+from workbench.ui.jobs import Job
+from workbench.ui.widgets import InlineMessage, format_count
+
+log = logging.getLogger(__name__)
+
+NONE = "(none)"
+DELIMITERS = [("Detect", None), ("Comma  ,", ","), ("Tab", "\t"), ("Semicolon  ;", ";"), ("Pipe  |", "|"),
+              ("Space", " ")]
+GUESSES = {
+    "user": ("user", "uid", "customer", "client", "visitor", "member", "person", "account"),
+    "item": ("item", "movie", "product", "iid", "track", "book", "article", "song", "sku", "film", "video"),
+    "rating": ("rating", "score", "stars", "value", "grade", "preference", "weight"),
+    "timestamp": ("timestamp", "time", "date", "ts", "when", "created"),
+}
+CONTENT_FILTER = "Item content (*.csv *.tsv *.txt *.jsonl *.json);;All files (*)"
+DATA_FILTER = "Delimited files (*.csv *.tsv *.txt *.data *.dat);;All files (*)"
+
+
+def is_movielens_folder(path: Path) -> bool:
+    """A MovieLens 100K folder (u.data) or one of the CSV releases (ratings.csv + movies.csv)."""
+    return path.is_dir() and ((path / "u.data").is_file() or (path / "ratings.csv").is_file())
+
+
+def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]:
+    """Column positions for user / item / rating / timestamp, guessed from header names (else by order)."""
+    guess: dict[str, int | None] = {"user": None, "item": None, "rating": None, "timestamp": None}
+    if has_header:
+        lowered = [re.sub(r"[^a-z]", "", c.lower()) for c in columns]
+        taken: set[int] = set()
+        for role in ("user", "item", "timestamp", "rating"):
+            for keyword in GUESSES[role]:
+                hit = next((i for i, name in enumerate(lowered) if i not in taken and keyword in name), None)
+                if hit is not None:
+                    guess[role] = hit
+                    taken.add(hit)
+                    break
+    if guess["user"] is None or guess["item"] is None:
+        # No usable header: the common "user, item[, rating[, timestamp]]" order.
+        for role, position in (("user", 0), ("item", 1), ("rating", 2), ("timestamp", 3)):
+            guess[role] = position if position < len(columns) else None
+    return guess
+
+
+class ImportWizard(QDialog):
+    """Import a delimited file or a MovieLens folder as a new dataset.
+
+    Signals: ``imported(int dataset_id)`` after a successful import (the dialog then closes);
+    ``checked(bool ok)`` after a "Check" run. ``self.job`` is the running or last job.
+    """
+
+    imported = Signal(int)
+    checked = Signal(bool)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, path: str | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import data")
+        self.resize(980, 720)
+        self.preview: Any = None
+        self.job: Job | None = None
+        self.mode = "none"  # "csv" | "movielens" | "none"
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+
+        source = QGroupBox("1. Source")
+        grid = QGridLayout(source)
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("A CSV/TSV file of interactions, or a MovieLens folder "
+                                          "(you can also drop it on the main window)")
+        self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
+        browse_file = QPushButton("File…")
+        browse_file.clicked.connect(self._browse_file)
+        browse_dir = QPushButton("Folder…")
+        browse_dir.setToolTip("A MovieLens folder (u.data or ratings.csv)")
+        browse_dir.clicked.connect(self._browse_folder)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("dataset name")
+        self.detected = QLabel("")
+        self.detected.setObjectName("Muted")
+        grid.addWidget(QLabel("File or folder"), 0, 0)
+        grid.addWidget(self.path_edit, 0, 1)
+        grid.addWidget(browse_file, 0, 2)
+        grid.addWidget(browse_dir, 0, 3)
+        grid.addWidget(QLabel("Dataset name"), 1, 0)
+        grid.addWidget(self.name_edit, 1, 1)
+        grid.addWidget(self.detected, 1, 2, 1, 2)
+        layout.addWidget(source)
+
+        self.preview_table = QTableWidget()
+        self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview_table.verticalHeader().setDefaultSectionSize(22)
+        self.preview_table.setMinimumHeight(150)
+        preview_box = QGroupBox("2. Preview (first rows)")
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.preview_table)
+        layout.addWidget(preview_box, 2)
+
+        row = QHBoxLayout()
+        self.mapping_box = QGroupBox("3. Columns and format")
+        form = QFormLayout(self.mapping_box)
+        self.combos: dict[str, QComboBox] = {}
+        for role, label, tip in (
+                ("user", "User id", "the column holding user ids (kept as text)"),
+                ("item", "Item id", "the column holding item ids (kept as text)"),
+                ("rating", "Rating", "the rating or weight; (none) means implicit feedback"),
+                ("timestamp", "Timestamp", "unix seconds or ISO 8601 dates; needed for temporal splits")):
+            combo = QComboBox()
+            combo.setToolTip(tip)
+            combo.currentIndexChanged.connect(self._on_mapping_changed)
+            self.combos[role] = combo
+            form.addRow(label, combo)
+        self.sep_combo = QComboBox()
+        for text, _sep in DELIMITERS:
+            self.sep_combo.addItem(text)
+        self.sep_combo.currentIndexChanged.connect(lambda _i: self._reload_preview())
+        self.header_combo = QComboBox()
+        self.header_combo.addItems(["Detect", "First row is a header", "No header"])
+        self.header_combo.currentIndexChanged.connect(lambda _i: self._reload_preview())
+        sep_row = QHBoxLayout()
+        sep_row.addWidget(self.sep_combo)
+        sep_row.addWidget(self.header_combo)
+        form.addRow("Delimiter / header", sep_row)
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItems(["explicit ratings", "implicit feedback"])
+        self.kind_combo.setToolTip("implicit: every interaction counts as a positive (values become weights)")
+        form.addRow("Feedback", self.kind_combo)
+        scale_row = QHBoxLayout()
+        self.scale_check = QCheckBox("refuse ratings outside")
+        self.scale_min = QDoubleSpinBox()
+        self.scale_max = QDoubleSpinBox()
+        for spin, value in ((self.scale_min, 1.0), (self.scale_max, 5.0)):
+            spin.setRange(-1e6, 1e6)
+            spin.setDecimals(1)
+            spin.setValue(value)
+        scale_row.addWidget(self.scale_check)
+        scale_row.addWidget(self.scale_min)
+        scale_row.addWidget(QLabel("to"))
+        scale_row.addWidget(self.scale_max)
+        form.addRow("Rating scale", scale_row)
+        row.addWidget(self.mapping_box, 3)
+
+        self.cleaning_box = QGroupBox("4. Cleaning and item content")
+        cform = QFormLayout(self.cleaning_box)
+        self.duplicates_combo = QComboBox()
+        self.duplicates_combo.addItem("keep the latest", "last")
+        self.duplicates_combo.addItem("average them", "mean")
+        self.duplicates_combo.addItem("keep the highest", "max")
+        self.duplicates_combo.setToolTip("what to do when a user rated the same item more than once")
+        cform.addRow("Duplicate pairs", self.duplicates_combo)
+        self.min_user = QSpinBox()
+        self.min_item = QSpinBox()
+        for spin, what in ((self.min_user, "users"), (self.min_item, "items")):
+            spin.setRange(0, 10_000)
+            spin.setSpecialValueText("no minimum")
+            spin.setToolTip(f"drop {what} with fewer interactions (repeated until stable: k-core)")
+        cform.addRow("Min. interactions per user", self.min_user)
+        cform.addRow("Min. interactions per item", self.min_item)
+        content_row = QHBoxLayout()
+        self.content_edit = QLineEdit()
+        self.content_edit.setPlaceholderText("optional")
+        self.content_edit.setToolTip("CSV or JSON lines with item id, title, text and categories")
+        content_browse = QPushButton("Browse…")
+        content_browse.clicked.connect(self._browse_content)
+        content_row.addWidget(self.content_edit)
+        content_row.addWidget(content_browse)
+        cform.addRow("Item content file", content_row)
+        row.addWidget(self.cleaning_box, 3)
+        layout.addLayout(row)
+
+        self.message = InlineMessage()
+        self.message.setObjectName("ImportMessage")
+        layout.addWidget(self.message)
+
+        buttons = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("Muted")
+        self.check_button = QPushButton("Check file")
+        self.check_button.setToolTip("Read the whole file and report problems without writing anything")
+        self.check_button.clicked.connect(self.check)
+        self.import_button = QPushButton("Import")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.progress_label, 1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self._update_buttons()
+        if path:
+            self.set_path(path)
+
+    # -- source -----------------------------------------------------------------------------------
+    def _browse_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Interactions file", "", DATA_FILTER)
+        if path:
+            self.set_path(path)
+
+    def _browse_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "MovieLens folder")
+        if path:
+            self.set_path(path)
+
+    def _browse_content(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Item content file", "", CONTENT_FILTER)
+        if path:
+            self.content_edit.setText(path)
+
+    def set_path(self, path: str) -> None:
+        """Point the wizard at a file or folder: detect the format and fill preview and guesses."""
+        path = path.strip()
+        if self.path_edit.text() != path:
+            self.path_edit.setText(path)
+        self.message.clear_message()
+        target = Path(path).expanduser() if path else None
+        if target is None or not target.exists():
+            self.mode = "none"
+            self.preview_table.clear()
+            self.detected.setText("")
+            if path:
+                self.message.show_message(f"{path}: no such file or folder", "error")
+            self._update_buttons()
+            return
+        if not self.name_edit.text() or getattr(self, "_auto_name", "") == self.name_edit.text():
+            self._auto_name = target.stem if target.is_file() else target.name
+            self.name_edit.setText(self._auto_name)
+        if target.is_dir():
+            if is_movielens_folder(target):
+                self._show_movielens(target)
+            else:
+                self.mode = "none"
+                self.message.show_message(
+                    f"{target} is a folder but not a MovieLens release (no u.data or ratings.csv); "
+                    "choose a file instead.", "error")
+        else:
+            self._reload_preview()
+        self._update_buttons()
+
+    def _show_movielens(self, folder: Path) -> None:
+        self.mode = "movielens"
+        files = [name for name in ("u.data", "u.item", "u.user", "ratings.csv", "movies.csv", "tags.csv")
+                 if (folder / name).is_file()]
+        self.detected.setText("MovieLens folder: " + ", ".join(files))
+        self.mapping_box.setEnabled(False)
+        self.cleaning_box.setEnabled(True)
+        self.preview_table.clear()
+        first = folder / ("u.data" if (folder / "u.data").is_file() else "ratings.csv")
+        try:
+            lines = first.read_text(encoding="latin-1", errors="replace").splitlines()[:20]
+        except OSError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        sep = "\t" if first.name == "u.data" else ","
+        rows = [ln.split(sep) for ln in lines if ln.strip()]
+        if first.name == "ratings.csv" and rows:
+            rows = rows[1:]
+        self._fill_preview(["user", "item", "rating", "timestamp"], rows)
+        self.message.show_message("MovieLens recognised: ratings, titles, genres (and users where present) "
+                                  "are imported together.", "info")
+
+    def _reload_preview(self) -> None:
+        path = self.path_edit.text().strip()
+        if not path or not Path(path).is_file():
+            return
+        preview_csv = optional_attr("workbench.data.csv_import", "preview_csv")
+        if preview_csv is None:
+            self.message.show_message("The CSV importer is not available in this build.", "error")
+            return
+        self.mode = "csv"
+        self.mapping_box.setEnabled(True)
+        sep = DELIMITERS[self.sep_combo.currentIndex()][1]
+        header = {0: None, 1: True, 2: False}[self.header_combo.currentIndex()]
+        try:
+            preview = preview_csv(path, sep=sep, header=header, n_rows=20)
+        except WorkbenchError as exc:
+            self.preview = None
+            self.preview_table.clear()
+            self.message.show_message(str(exc), "error")
+            self._update_buttons()
+            return
+        self.preview = preview
+        sep_name = next((text.split()[0] for text, s in DELIMITERS if s == preview.sep), repr(preview.sep))
+        self.detected.setText(f"delimiter: {sep_name} · header: {'yes' if preview.has_header else 'no'}"
+                              f" · encoding: {preview.encoding}")
+        self._fill_preview(preview.columns, preview.rows)
+        self._fill_combos(preview.columns, preview.has_header)
+        self.message.clear_message()
+        self._update_buttons()
+
+    def _fill_preview(self, columns: list[str], rows: list[list[str]]) -> None:
+        table = self.preview_table
+        table.clear()
+        table.setColumnCount(len(columns))
+        table.setRowCount(len(rows))
+        table.setHorizontalHeaderLabels([str(c) for c in columns])
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values[: len(columns)]):
+                table.setItem(r, c, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+
+    def _fill_combos(self, columns: list[str], has_header: bool) -> None:
+        guess = guess_columns(columns, has_header)
+        labels = [c if has_header else f"column {i + 1}" for i, c in enumerate(columns)]
+        for role, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            if role in ("rating", "timestamp"):
+                combo.addItem(NONE, None)
+            for i, label in enumerate(labels):
+                combo.addItem(label, i)
+            position = guess[role]
+            combo.setCurrentIndex(combo.findData(position) if position is not None else 0)
+            combo.blockSignals(False)
+        self._on_mapping_changed()
+
+    def _on_mapping_changed(self, *_: object) -> None:
+        has_rating = self.combos["rating"].currentData() is not None
+        self.kind_combo.setCurrentIndex(0 if has_rating else 1)
+        self.scale_check.setEnabled(has_rating)
+        self.scale_min.setEnabled(has_rating)
+        self.scale_max.setEnabled(has_rating)
+        if has_rating and self.preview is not None:
+            self._guess_scale(int(self.combos["rating"].currentData()))
+
+    def _guess_scale(self, column: int) -> None:
+        values = []
+        for row in self.preview.rows:
+            try:
+                values.append(float(row[column]))
+            except (ValueError, IndexError):
+                continue
+        if not values:
+            self.scale_check.setChecked(False)
+            return
+        lo, hi = min(values), max(values)
+        lo = 1.0 if lo >= 1 else 0.5 if lo >= 0.5 else lo
+        hi = 5.0 if hi <= 5 else 10.0 if hi <= 10 else 100.0 if hi <= 100 else hi
+        self.scale_min.setValue(lo)
+        self.scale_max.setValue(hi)
+        self.scale_check.setChecked(True)
+
+    # -- spec -------------------------------------------------------------------------------------
+    def column_ref(self, role: str) -> str | int | None:
+        """The header name (files with a header) or 0-based position chosen for ``role``."""
+        position = self.combos[role].currentData()
+        if position is None:
+            return None
+        if self.preview is not None and self.preview.has_header:
+            return self.preview.columns[int(position)]
+        return int(position)
+
+    def csv_spec(self) -> Any:
+        from workbench.data.csv_import import CsvSpec
+
+        assert self.preview is not None
+        user, item = self.column_ref("user"), self.column_ref("item")
+        if user is None or item is None:
+            raise WorkbenchError("choose the user and item columns")
+        rating = self.column_ref("rating")
+        scale = (self.scale_min.value(), self.scale_max.value()) \
+            if rating is not None and self.scale_check.isChecked() else None
+        if scale is not None and scale[0] >= scale[1]:
+            raise WorkbenchError("the rating scale minimum must be below its maximum")
+        return CsvSpec(user=user, item=item, rating=rating, timestamp=self.column_ref("timestamp"),
+                       sep=self.preview.sep, header=self.preview.has_header, encoding=self.preview.encoding,
+                       rating_scale=scale,
+                       kind="explicit" if self.kind_combo.currentIndex() == 0 and rating is not None
+                       else "implicit")
+
+    def cleaning(self) -> Any:
+        from workbench.data.cleaning import CleaningOptions
+
+        return CleaningOptions(duplicates=self.duplicates_combo.currentData(),
+                               min_user_interactions=self.min_user.value(),
+                               min_item_interactions=self.min_item.value())
+
+    # -- jobs -------------------------------------------------------------------------------------
+    def check(self) -> Job | None:
+        """Validate the whole file in the background (nothing is written); ``checked(ok)`` at the end."""
+        if self.mode != "csv":
+            return None
+        try:
+            spec, cleaning = self.csv_spec(), self.cleaning()
+        except WorkbenchError as exc:
+            self.message.show_message(str(exc), "error")
+            return None
+        from workbench.data.csv_import import parse_csv
+
+        path = self.path_edit.text().strip()
+
+        def work(cancel: Any, progress: Any, emit: Any) -> dict[str, Any]:
+            parsed = parse_csv(path, spec, cleaning, cancel=cancel, progress=progress)
+            return {"rows": len(parsed), "users": len(set(parsed.users.tolist())),
+                    "items": len(set(parsed.items.tolist())), "report": parsed.report}
+
+        job = self._start(f"Check {Path(path).name}", work, kind="check")
+        job.finished.connect(self._on_checked)
+        job.failed.connect(lambda _m: self.checked.emit(False))
+        return job
+
+    def _on_checked(self, result: dict[str, Any]) -> None:
+        report = result.get("report", {})
+        dropped = sum(int(v) for k, v in report.items() if k.startswith("dropped") and isinstance(v, int))
+        text = (f"The file is valid: {format_count(result['rows'])} interactions, "
+                f"{format_count(result['users'])} users, {format_count(result['items'])} items")
+        text += f" ({format_count(dropped)} rows dropped by cleaning)." if dropped else "."
+        self.message.show_message(text, "ok")
+        self.checked.emit(True)
+
+    def start_import(self) -> Job | None:
+        """Validate and import in the background; on success select the dataset and close."""
+        name = self.name_edit.text().strip()
+        if self.mode == "none":
+            self.message.show_message("Choose a file or a MovieLens folder first.", "error")
+            return None
+        if not name:
+            self.message.show_message("Give the dataset a name.", "error")
+            return None
+        db = self.ctx.db
+        path = self.path_edit.text().strip()
+        content_path = self.content_edit.text().strip() or None
+        try:
+            cleaning = self.cleaning()
+            if self.mode == "csv":
+                from workbench.data.csv_import import import_csv
+
+                spec = self.csv_spec()
+
+                def do_import(cancel: Any, progress: Any) -> Any:
+                    return import_csv(db, path, spec, name=name, cleaning=cleaning, cancel=cancel,
+                                      progress=progress)
+            else:
+                import_movielens = optional_attr("workbench.data.movielens", "import_movielens")
+                if import_movielens is None:
+                    raise WorkbenchError("the MovieLens importer is not available in this build")
+
+                def do_import(cancel: Any, progress: Any) -> Any:
+                    return import_movielens(db, path, name=name, cleaning=cleaning, cancel=cancel,
+                                            progress=progress)
+        except WorkbenchError as exc:
+            self.message.show_message(str(exc), "error")
+            return None
+        import_content = (optional_attr("workbench.data.content", "import_item_content")
+                          if content_path else None)
+        if content_path and import_content is None:
+            self.message.show_message("The item content importer is not available in this build.", "error")
+            return None
+
+        def work(cancel: Any, progress: Any, emit: Any) -> dict[str, Any]:
+            report = do_import(cancel, progress)
+            content = None
+            if content_path and import_content is not None:
+                content = import_content(db, content_path, report.dataset_id)
+            return {"report": report, "content": content}
+
+        job = self._start(f"Import {name}", work, kind="import")
+        job.finished.connect(self._on_imported)
+        return job
+
+    def _on_imported(self, result: dict[str, Any]) -> None:
+        report = result["report"]
+        self.ctx.datasets_changed.emit()
+        self.ctx.select_dataset(int(report.dataset_id))
+        self.imported.emit(int(report.dataset_id))
+        self.accept()
+
+    def _start(self, title: str, work: Any, kind: str) -> Job:
+        self.message.show_message("Reading the file…", "info")
+        job = self.ctx.jobs.submit(title, work, kind=kind)
+        self.job = job
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        job.progress.connect(self._on_progress)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(lambda: self.message.show_message("Cancelled; nothing was written.", "warning"))
+        job.done.connect(self._on_done)
+        self._update_buttons()
+        return job
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        if fraction < 0:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(fraction * 1000))
+        if message:
+            self.progress_label.setText(message)
+
+    def _on_failed(self, message: str) -> None:
+        self.message.show_message(f"{message}\nNothing was written to the database.", "error")
+
+    def _on_done(self) -> None:
+        self.progress.setVisible(False)
+        self.progress_label.setText("")
+        self._update_buttons()
+
+    def _cancel_or_close(self) -> None:
+        if self.job is not None and self.job.is_active:
+            self.job.cancel()
+        else:
+            self.reject()
+
+    def _update_buttons(self) -> None:
+        busy = self.job is not None and self.job.is_active
+        self.import_button.setEnabled(not busy and self.mode != "none")
+        self.check_button.setEnabled(not busy and self.mode == "csv")
+        self.cancel_button.setText("Cancel" if busy else "Close")
+        for widget in (self.path_edit, self.name_edit):
+            widget.setEnabled(not busy)
+
+    def closeEvent(self, event: Any) -> None:
+        if self.job is not None and self.job.is_active:
+            self.job.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self.job is not None and self.job.is_active:
+            self.job.cancel()
+        super().reject()
+

@@ -1,0 +1,365 @@
+"""The main window: sidebar navigation over the pages, menus, status bar, jobs dock, drag and drop."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import QByteArray, Qt, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+import workbench
+from workbench.errors import WorkbenchError
+from workbench.ui.context import AppContext, app_settings
+from workbench.ui.jobs_panel import JobsPanel
+from workbench.ui.widgets import EmptyState
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+DB_FILTER = "Workbench databases (*.db *.sqlite *.sqlite3);;All files (*)"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A sidebar entry: its title, and the module and class that build the page from ``(ctx, parent)``."""
+
+    title: str
+    module: str
+    class_name: str
+    tooltip: str = ""
+
+
+# Adding a page is one line here; Ctrl+<position> switches to it.
+PAGES: list[PageSpec] = [
+    PageSpec("Datasets", "workbench.ui.pages.datasets", "DatasetsPage", "Import and browse datasets"),
+    PageSpec("Train", "workbench.ui.pages.train", "TrainPage", "Train a model with live curves"),
+    PageSpec("Models", "workbench.ui.pages.models", "ModelsPage", "Compare, evaluate and export models"),
+    PageSpec("Recommend", "workbench.ui.pages.recommend", "RecommendPage", "Top-N recommendations per user"),
+    PageSpec("Inspect", "workbench.ui.pages.inspect", "InspectPage", "Embedding map, neighbours, biases"),
+    PageSpec("What-if", "workbench.ui.pages.whatif", "WhatIfPage", "New users and new items, no retraining"),
+]
+
+
+def build_page(spec: PageSpec, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
+    """The page, or a placeholder saying why it is unavailable (missing module or an error building it)."""
+    try:
+        module = importlib.import_module(spec.module)
+        page_class = getattr(module, spec.class_name)
+        return page_class(ctx, parent)
+    except ModuleNotFoundError as exc:
+        if exc.name and spec.module.startswith(exc.name):
+            return EmptyState(f"{spec.title} is not available yet",
+                              "This part of the workbench is not included in this build.", parent=parent)
+        log.exception("cannot build page %s", spec.title)
+        return EmptyState(f"{spec.title} could not be opened", f"{type(exc).__name__}: {exc}", parent=parent)
+    except Exception as exc:  # a broken page must not take the whole window down
+        log.exception("cannot build page %s", spec.title)
+        return EmptyState(f"{spec.title} could not be opened", f"{type(exc).__name__}: {exc}", parent=parent)
+
+
+class MainWindow(QMainWindow):
+    """The workbench window. ``pages`` maps page titles to their widgets, in ``PAGES`` order."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Rec Workbench")
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("Sidebar")
+        self.sidebar.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for position, spec in enumerate(PAGES):
+            item = QListWidgetItem(spec.title)
+            item.setToolTip(f"{spec.tooltip} (Ctrl+{position + 1})" if position < 9 else spec.tooltip)
+            self.sidebar.addItem(item)
+            page = build_page(spec, ctx)
+            self.pages[spec.title] = page
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.jobs_panel = JobsPanel(ctx.jobs)
+        self.jobs_dock = QDockWidget("Jobs", self)
+        self.jobs_dock.setObjectName("JobsDock")
+        self.jobs_dock.setWidget(self.jobs_panel)
+        self.jobs_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.hide()
+        ctx.jobs.job_added.connect(lambda job: None if job.quiet else self.jobs_dock.show())
+
+        self._build_menus()
+        self._build_status_bar()
+        ctx.database_changed.connect(self._on_database_changed)
+        ctx.import_requested.connect(self.open_import_wizard)
+        ctx.page_requested.connect(self.show_page)
+        ctx.jobs.active_changed.connect(self._on_active_jobs)
+        self._restore_settings()
+        self.sidebar.setCurrentRow(0)
+
+    # -- construction -----------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.db_label = QLabel()
+        self.db_label.setObjectName("StatusDatabase")
+        self.device_label = QLabel(f"Device: {self.ctx.device_label}")
+        self.device_label.setObjectName("StatusDevice")
+        self.jobs_label = QLabel("")
+        bar.addPermanentWidget(self.jobs_label)
+        bar.addPermanentWidget(self.db_label)
+        bar.addPermanentWidget(self.device_label)
+        self._on_database_changed(self.ctx.db.describe())
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_action = self._action("&New database…", self.new_database, QKeySequence.StandardKey.New)
+        self.open_action = self._action("&Open database…", self.open_database_dialog, QKeySequence("Ctrl+O"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        self.import_action = self._action("&Import data…", lambda: self.open_import_wizard(""),
+                                          QKeySequence("Ctrl+I"))
+        self.demo_action = self._action("Load &demo dataset", self.load_demo)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+
+        view_menu = menu.addMenu("&View")
+        self.page_actions: list[QAction] = []
+        for position, spec in enumerate(PAGES):
+            shortcut = QKeySequence(f"Ctrl+{position + 1}") if position < 9 else None
+            action = self._action(spec.title, lambda _=False, p=position: self.sidebar.setCurrentRow(p),
+                                  shortcut)
+            view_menu.addAction(action)
+            self.page_actions.append(action)
+        view_menu.addSeparator()
+        jobs_toggle = self.jobs_dock.toggleViewAction()
+        jobs_toggle.setText("&Jobs panel")
+        jobs_toggle.setShortcut(QKeySequence("Ctrl+J"))
+        view_menu.addAction(jobs_toggle)
+
+        help_menu = menu.addMenu("&Help")
+        self.about_action = self._action("&About Rec Workbench", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+        self._refresh_recent_menu()
+
+    def _action(self, text: str, slot: Callable[..., object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden (offscreen, tests)
+        return action
+
+    # -- pages ------------------------------------------------------------------------------------
+    def show_page(self, title: str) -> QWidget | None:
+        """Switch to the page called ``title``; returns it (None when there is no such page)."""
+        titles = [spec.title for spec in PAGES]
+        if title not in titles:
+            return None
+        self.sidebar.setCurrentRow(titles.index(title))
+        return self.pages[title]
+
+    def current_page_title(self) -> str:
+        return PAGES[self.stack.currentIndex()].title
+
+    # -- databases --------------------------------------------------------------------------------
+    def recent_databases(self) -> list[str]:
+        value = app_settings().value("recent_databases", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_database(self, path: str) -> None:
+        recent = [p for p in self.recent_databases() if p != path]
+        recent.insert(0, path)
+        app_settings().setValue("recent_databases", recent[:MAX_RECENT])
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_databases()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.switch_database(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New workbench database", "workbench.db", DB_FILTER)
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, "New database", f"{path} already exists; use Open to open it.")
+                return
+            self.switch_database(path)
+
+    def open_database_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workbench database", "", DB_FILTER)
+        if path:
+            self.switch_database(path)
+
+    def switch_database(self, path: str) -> bool:
+        """Open another database (refused while jobs run); errors are shown in a dialog."""
+        if self.ctx.jobs.active_jobs():
+            QMessageBox.information(self, "Open database",
+                                    "Background jobs are still running on the current database. "
+                                    "Wait for them or cancel them first.")
+            return False
+        try:
+            self.ctx.open_database(path)
+        except WorkbenchError as exc:
+            QMessageBox.critical(self, "Cannot open database", str(exc))
+            return False
+        return True
+
+    def _on_database_changed(self, description: str) -> None:
+        self.db_label.setText(f"Database: {description}")
+        self.db_label.setToolTip(self.ctx.db.url)
+        path = self.ctx.db.sqlite_path
+        if path is not None:
+            self._remember_database(str(path))
+            self.setWindowTitle(f"Rec Workbench — {path.name}")
+
+    # -- actions ----------------------------------------------------------------------------------
+    def open_import_wizard(self, path: str = "") -> None:
+        """Open the import wizard, pre-filled with ``path`` (a file or a MovieLens folder) when given."""
+        try:
+            from workbench.ui.import_wizard import ImportWizard
+        except ImportError as exc:
+            QMessageBox.information(self, "Import", f"The import wizard is not available: {exc}")
+            return
+        wizard = ImportWizard(self.ctx, self, path=path or None)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._wizard = wizard
+        wizard.open()
+
+    def load_demo(self) -> None:
+        existing = self._dataset_names()
+        name = "demo"
+        n = 2
+        while name in existing:
+            name = f"demo-{n}"
+            n += 1
+        if self.ctx.load_demo_async(name) is None:
+            QMessageBox.information(self, "Demo data", "The demo generator is not available in this build.")
+        else:
+            self.show_page("Datasets")
+
+    def _dataset_names(self) -> set[str]:
+        from workbench.ui.context import optional_attr
+
+        list_datasets = optional_attr("workbench.store.datasets", "list_datasets")
+        if list_datasets is None:
+            return set()
+        return {d.name for d in list_datasets(self.ctx.db)}
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Rec Workbench", about_text(self.ctx))
+
+    def _on_active_jobs(self, count: int) -> None:
+        self.jobs_label.setText(f"{count} job{'s' if count != 1 else ''} running" if count else "")
+
+    # -- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_import_wizard(paths[0])
+
+    # -- settings and closing ---------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = settings.value("main_window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+
+    def save_settings(self) -> None:
+        settings = app_settings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/state", self.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        active = self.ctx.jobs.active_jobs()
+        if active:
+            titles = "\n".join(f"• {job.title}" for job in active[:8])
+            answer = QMessageBox.question(
+                self, "Jobs are running",
+                f"{len(active)} background job{'s are' if len(active) != 1 else ' is'} still running:\n"
+                f"{titles}\n\nCancel {'them' if len(active) != 1 else 'it'} and quit?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.ctx.jobs.cancel_all()
+            self.statusBar().showMessage("Cancelling background jobs…")
+            if not self.ctx.jobs.wait(30_000):
+                log.warning("background jobs did not stop within 30 s")
+        self.save_settings()
+        event.accept()
+
+
+def about_text(ctx: AppContext) -> str:
+    """Versions and device, for Help > About."""
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except Exception:  # torch missing or broken: still show the rest
+        torch_version = "not available"
+    import pyqtgraph
+
+    return (f"<h3>Rec Workbench {workbench.__version__}</h3>"
+            "<p>Train, evaluate and explain recommendation models on one workstation.</p>"
+            f"<p>Python {platform.python_version()} ({sys.platform})<br>"
+            f"PyTorch {torch_version}<br>"
+            f"Qt {qVersion()} (PySide6 {PYSIDE_VERSION})<br>"
+            f"pyqtgraph {pyqtgraph.__version__}<br>"
+            f"Compute device: {ctx.device_label}<br>"
+            f"Database: {ctx.db.describe()}</p>")

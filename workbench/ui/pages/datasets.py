@@ -1,0 +1,503 @@
+"""The Datasets page: the list of datasets, and for the selected one its figures, plots and tables."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select
+
+from workbench.store.db import Database
+from workbench.store.schema import DatasetRow, InteractionRow
+from workbench.ui import plots
+from workbench.ui.context import AppContext, optional_attr
+from workbench.ui.table_models import DatasetTableSource, PagedTableModel
+from workbench.ui.widgets import EmptyState, StatTile, format_count, heading
+
+log = logging.getLogger(__name__)
+
+EMPTY_TITLE = "No dataset yet: import one or load the demo"
+DAY = 86_400
+
+
+@dataclass
+class DatasetSummary:
+    """What the list and the header show; read straight from the datasets table."""
+
+    id: int
+    name: str
+    kind: str
+    rating_min: float | None
+    rating_max: float | None
+    source: str
+    created_at: datetime | None
+    n_users: int
+    n_items: int
+    n_interactions: int
+
+    @property
+    def density(self) -> float:
+        cells = self.n_users * self.n_items
+        return self.n_interactions / cells if cells else 0.0
+
+
+@dataclass
+class DatasetStats:
+    """Aggregates for the plots, computed by SQL on a worker thread."""
+
+    dataset_id: int
+    rating_values: np.ndarray  # distinct values
+    rating_counts: np.ndarray
+    item_popularity: np.ndarray  # interactions per item, sorted descending
+    user_activity: np.ndarray  # interactions per user
+    time_bucket_s: int  # width of the time buckets (day, week or month) in seconds; 0 = no timestamps
+    time_starts: np.ndarray  # bucket start, unix seconds
+    time_counts: np.ndarray
+
+
+def list_dataset_summaries(db: Database) -> list[DatasetSummary]:
+    """All datasets, newest first."""
+    with db.session() as session:
+        rows = session.scalars(select(DatasetRow).order_by(DatasetRow.id.desc())).all()
+        return [DatasetSummary(r.id, r.name, r.kind, r.rating_min, r.rating_max, r.source or "", r.created_at,
+                               r.n_users or 0, r.n_items or 0, r.n_interactions or 0) for r in rows]
+
+
+def compute_stats(db: Database, dataset_id: int) -> DatasetStats:
+    """Rating histogram, item popularity, user activity and interactions over time, by SQL aggregates."""
+    inter = InteractionRow.__table__
+    where = inter.c.dataset_id == dataset_id
+    with db.engine.connect() as conn:
+        ratings = conn.execute(select(inter.c.value, func.count()).where(where).group_by(inter.c.value)
+                               .order_by(inter.c.value)).all()
+        items = conn.execute(select(func.count()).where(where).group_by(inter.c.item_id)).scalars().all()
+        users = conn.execute(select(func.count()).where(where).group_by(inter.c.user_id)).scalars().all()
+        t_min, t_max = conn.execute(select(func.min(inter.c.timestamp), func.max(inter.c.timestamp))
+                                    .where(where)).one()
+        bucket = 0
+        starts = np.zeros(0)
+        counts = np.zeros(0)
+        if t_min is not None and t_max is not None:
+            span = int(t_max) - int(t_min)
+            bucket = 30 * DAY if span > 730 * DAY else 7 * DAY if span > 90 * DAY else DAY
+            key = (inter.c.timestamp // bucket).label("bucket")
+            series = conn.execute(select(key, func.count()).where(where, inter.c.timestamp.is_not(None))
+                                  .group_by(key).order_by(key)).all()
+            if series:
+                starts = np.array([int(b) * bucket for b, _ in series], dtype=float)
+                counts = np.array([c for _, c in series], dtype=float)
+    return DatasetStats(
+        dataset_id=dataset_id,
+        rating_values=np.array([v for v, _ in ratings], dtype=float),
+        rating_counts=np.array([c for _, c in ratings], dtype=float),
+        item_popularity=np.sort(np.array(items, dtype=float))[::-1],
+        user_activity=np.array(users, dtype=float),
+        time_bucket_s=bucket, time_starts=starts, time_counts=counts)
+
+
+class TableTab(QWidget):
+    """A filter box, a lazily loaded table and a "N rows" line for one of users / items / interactions."""
+
+    def __init__(self, table: str, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.model: PagedTableModel | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        row = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(placeholder)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("Muted")
+        row.addWidget(self.filter_edit, 1)
+        row.addWidget(self.count_label)
+        layout.addLayout(row)
+        self.view = QTableView()
+        self.view.setSortingEnabled(False)  # enabled once a model exists, so the first sort is ours
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSortIndicatorShown(True)
+        layout.addWidget(self.view, 1)
+        # Debounce typing: one count + page query after a pause, not one per key.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(250)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+
+    def load(self, db: Database, dataset_id: int) -> None:
+        """Show the table of ``dataset_id`` (the first page only; the rest loads while scrolling)."""
+        try:
+            source = DatasetTableSource(db, dataset_id, self.table)
+            model = PagedTableModel(source, parent=self)
+        except Exception as exc:  # the paged store API may be missing in a partial build
+            log.exception("cannot browse %s", self.table)
+            self.count_label.setText(f"cannot browse {self.table}: {exc}")
+            self.view.setModel(None)
+            self.model = None
+            return
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        old = self.model
+        self.model = model
+        model.total_changed.connect(self._show_total)
+        self.view.setModel(model)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.resizeColumnsToContents()
+        for column in range(model.columnCount()):
+            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 320))
+        self._show_total(model.total)
+        if old is not None:
+            old.deleteLater()
+
+    def _apply_filter(self) -> None:
+        if self.model is not None:
+            self.model.set_filter(self.filter_edit.text())
+
+    def _show_total(self, total: int) -> None:
+        noun = self.table if total != 1 else self.table.rstrip("s")
+        suffix = " matching" if self.model is not None and self.model.filter_text else ""
+        self.count_label.setText(f"{format_count(total)} {noun}{suffix}")
+
+
+class DatasetView(QWidget):
+    """The selected dataset: name, figures, plots (Overview tab) and browsable tables."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.summary: DatasetSummary | None = None
+        self.stats: DatasetStats | None = None
+        self._stats_job: Any = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.title = heading("")
+        self.title.setObjectName("PageTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("Muted")
+        self.subtitle.setWordWrap(True)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles, 1)
+        self.train_button = QPushButton("Train a model…")
+        self.train_button.setToolTip("Open the Train page on this dataset")
+        self.train_button.clicked.connect(lambda: ctx.show_page("Train"))
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setObjectName("DangerButton")
+        self.delete_button.setToolTip("Delete this dataset with its models and runs")
+        top.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+
+        tiles = QHBoxLayout()
+        self.tiles = {key: StatTile(caption) for key, caption in (
+            ("users", "users"), ("items", "items"), ("interactions", "interactions"),
+            ("density", "density (filled cells)"), ("scale", "rating scale"), ("span", "time span"))}
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+
+        self.tabs = QTabWidget()
+        overview = QWidget()
+        grid = QGridLayout(overview)
+        grid.setContentsMargins(0, 8, 0, 0)
+        grid.setSpacing(10)
+        self.rating_plot = plots.make_plot("Ratings", x_label="Rating value", y_label="Interactions",
+                                           y_units="count")
+        self.popularity_plot = plots.make_plot("Item popularity (long tail)", x_label="Item rank",
+                                               x_units="most popular first", y_label="Interactions",
+                                               y_units="count, log", log_y=True)
+        self.activity_plot = plots.make_plot("User activity", x_label="Interactions per user",
+                                             x_units="count", y_label="Users", y_units="count")
+        self.time_plot = plots.make_plot("Interactions over time", x_label="Date", y_label="Interactions",
+                                         y_units="per day", date_axis=True)
+        grid.addWidget(self.rating_plot, 0, 0)
+        grid.addWidget(self.popularity_plot, 0, 1)
+        grid.addWidget(self.activity_plot, 1, 0)
+        grid.addWidget(self.time_plot, 1, 1)
+        self.tabs.addTab(overview, "Overview")
+        self.user_tab = TableTab("users", "Filter users by id…")
+        self.item_tab = TableTab("items", "Filter items by id, title or category…")
+        self.interaction_tab = TableTab("interactions", "Filter interactions by user or item id…")
+        self.tabs.addTab(self.user_tab, "Users")
+        self.tabs.addTab(self.item_tab, "Items")
+        self.tabs.addTab(self.interaction_tab, "Interactions")
+        self.tabs.currentChanged.connect(self._load_visible_table)
+        layout.addWidget(self.tabs, 1)
+        self._loaded_tables: set[str] = set()
+
+    def show_dataset(self, summary: DatasetSummary) -> None:
+        """Fill the header at once; plots arrive from a background job, tables load when opened."""
+        self.summary = summary
+        self.title.setText(summary.name)
+        created = summary.created_at.strftime("%Y-%m-%d %H:%M") if summary.created_at else "?"
+        kind = "explicit ratings" if summary.kind == "explicit" else "implicit feedback"
+        self.subtitle.setText(f"{kind} · imported {created}" + (f" · from {summary.source}" if summary.source
+                                                                  else ""))
+        self.subtitle.setToolTip(summary.source)
+        self.tiles["users"].set_value(format_count(summary.n_users))
+        self.tiles["items"].set_value(format_count(summary.n_items))
+        self.tiles["interactions"].set_value(format_count(summary.n_interactions))
+        self.tiles["density"].set_value(f"{summary.density:.2%}" if summary.density >= 0.0001
+                                        else f"{summary.density:.2e}",
+                                        "interactions / (users × items)")
+        if summary.kind == "explicit" and summary.rating_min is not None and summary.rating_max is not None:
+            self.tiles["scale"].set_value(f"{summary.rating_min:g} – {summary.rating_max:g}")
+        else:
+            self.tiles["scale"].set_value("implicit")
+        self.tiles["span"].set_value("…")
+        self._loaded_tables.clear()
+        for tab in (self.user_tab, self.item_tab, self.interaction_tab):
+            tab.view.setModel(None)
+            tab.model = None
+            tab.count_label.setText("")
+        self._load_visible_table()
+        self._request_stats(summary.id)
+
+    def _request_stats(self, dataset_id: int) -> None:
+        if self._stats_job is not None and self._stats_job.is_active:
+            self._stats_job.cancel()
+        db = self.ctx.db
+
+        def work(cancel: Any, progress: Any, emit: Any) -> DatasetStats:
+            return compute_stats(db, dataset_id)
+
+        job = self.ctx.jobs.submit("Dataset statistics", work, kind="stats", quiet=True)
+        job.finished.connect(self.show_stats)
+        job.failed.connect(lambda message: self.subtitle.setText(f"statistics unavailable: {message}"))
+        self._stats_job = job
+
+    def show_stats(self, stats: DatasetStats) -> None:
+        """Draw the four overview plots (ignored when another dataset was selected meanwhile)."""
+        if self.summary is None or stats.dataset_id != self.summary.id:
+            return
+        self.stats = stats
+        for plot in (self.rating_plot, self.popularity_plot, self.activity_plot, self.time_plot):
+            plots.clear(plot)
+        self._draw_ratings(stats)
+        n = len(stats.item_popularity)
+        if n:
+            ranks = np.arange(1, n + 1, dtype=float)
+            counts = np.maximum(stats.item_popularity, 1)
+            plots.line(self.popularity_plot, ranks, counts, color_index=0)
+            self.popularity_plot.setXRange(1, n, padding=0.02)
+            plots.set_log_ticks(self.popularity_plot, float(counts.min()), float(counts.max()))
+        if len(stats.user_activity):
+            bins = min(40, max(5, int(np.sqrt(len(stats.user_activity)))))
+            plots.histogram(self.activity_plot, stats.user_activity, bins=bins, color_index=2)
+        self._draw_time(stats)
+
+    def _draw_ratings(self, stats: DatasetStats) -> None:
+        values, counts = stats.rating_values, stats.rating_counts
+        plot = self.rating_plot
+        if self.summary is not None and self.summary.kind != "explicit":
+            plot.getPlotItem().setTitle("Values (implicit feedback)", color="#222222", size="11pt")
+        else:
+            plot.getPlotItem().setTitle("Ratings", color="#222222", size="11pt")
+        if len(values) == 0:
+            return
+        if len(values) <= 20:
+            plots.bar_chart(plot, [f"{v:g}" for v in values], counts, color_index=0)
+        else:
+            plots.histogram(plot, np.repeat(values, counts.astype(np.int64)), bins=30)
+
+    def _draw_time(self, stats: DatasetStats) -> None:
+        plot = self.time_plot
+        if stats.time_bucket_s == 0 or len(stats.time_starts) == 0:
+            plot.getPlotItem().setTitle("Interactions over time (no timestamps)", color="#222222",
+                                        size="11pt")
+            self.tiles["span"].set_value("no timestamps")
+            return
+        unit = {DAY: "per day", 7 * DAY: "per week"}.get(stats.time_bucket_s, "per month")
+        plot.getPlotItem().setTitle("Interactions over time", color="#222222", size="11pt")
+        plot.getPlotItem().getAxis("left").setLabel(f"Interactions ({unit})", color="#333333",
+                                                    **{"font-size": "9pt"})
+        x = np.append(stats.time_starts, stats.time_starts[-1] + stats.time_bucket_s)
+        brush = plots.color(1)
+        brush.setAlpha(150)
+        plot.plot(x, stats.time_counts, stepMode="center", fillLevel=0, brush=brush,
+                  pen=plots.pg.mkPen(plots.color(1)))
+        first = datetime.fromtimestamp(stats.time_starts[0], UTC)
+        last = datetime.fromtimestamp(stats.time_starts[-1] + stats.time_bucket_s, UTC)
+        self.tiles["span"].set_value(f"{(last - first).days:,} days",
+                                     f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+
+    def _load_visible_table(self, *_: object) -> None:
+        tab = self.tabs.currentWidget()
+        if self.summary is None or not isinstance(tab, TableTab) or tab.table in self._loaded_tables:
+            return
+        self._loaded_tables.add(tab.table)
+        tab.load(self.ctx.db, self.summary.id)
+
+
+class DatasetsPage(QWidget):
+    """Dataset list (left) and the selected dataset (right); an empty state when there is none."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.summaries: list[DatasetSummary] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        left = QWidget()
+        left.setObjectName("ListPane")
+        left.setFixedWidth(230)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(10, 12, 10, 10)
+        left_layout.addWidget(heading("Datasets"))
+        self.list = QListWidget()
+        self.list.setObjectName("DatasetList")
+        self.list.currentRowChanged.connect(self._on_row_changed)
+        left_layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Import a CSV file or a MovieLens folder (Ctrl+I)")
+        self.import_button.clicked.connect(lambda: ctx.request_import(""))
+        self.demo_button = QPushButton("Load demo")
+        self.demo_button.setToolTip("Generate the demo shop: 1,000 users, 500 items, 50,000 ratings")
+        self.demo_button.clicked.connect(self.load_demo)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.demo_button)
+        left_layout.addLayout(buttons)
+        layout.addWidget(left)
+
+        self.stack = QStackedWidget()
+        self.empty = EmptyState(EMPTY_TITLE, "Import a CSV file or a MovieLens folder (you can also drop it "
+                                "on this window), or load the generated demo shop to try every model.",
+                                actions=[("Import data…", lambda: ctx.request_import("")),
+                                         ("Load the demo", self.load_demo)])
+        self.view = DatasetView(ctx)
+        self.view.delete_button.clicked.connect(self.delete_current)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.view)
+        layout.addWidget(self.stack, 1)
+
+        ctx.datasets_changed.connect(self.refresh)
+        ctx.dataset_selected.connect(self.select_dataset)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the list, keeping the current selection when it still exists."""
+        current = self.current_dataset_id() or self.ctx.current_dataset_id
+        self.summaries = list_dataset_summaries(self.ctx.db)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for summary in self.summaries:
+            item = QListWidgetItem(f"{summary.name}\n{format_count(summary.n_interactions)} interactions")
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(f"{summary.name}: {format_count(summary.n_users)} users, "
+                            f"{format_count(summary.n_items)} items, {summary.kind}")
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        if not self.summaries:
+            self.stack.setCurrentWidget(self.empty)
+            self.view.summary = None
+            return
+        self.stack.setCurrentWidget(self.view)
+        ids = [s.id for s in self.summaries]
+        self.list.setCurrentRow(ids.index(current) if current in ids else 0)
+
+    def current_dataset_id(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_dataset(self, dataset_id: int) -> None:
+        ids = [s.id for s in self.summaries]
+        if dataset_id not in ids:
+            self.refresh()
+            ids = [s.id for s in self.summaries]
+        if dataset_id in ids and self.list.currentRow() != ids.index(dataset_id):
+            self.list.setCurrentRow(ids.index(dataset_id))
+
+    def _on_row_changed(self, row: int) -> None:
+        if not 0 <= row < len(self.summaries):
+            return
+        summary = self.summaries[row]
+        if self.view.summary is None or self.view.summary.id != summary.id:
+            self.view.show_dataset(summary)
+        if self.ctx.current_dataset_id != summary.id:
+            self.ctx.select_dataset(summary.id)
+
+    def load_demo(self) -> None:
+        existing = {s.name for s in self.summaries}
+        name, n = "demo", 2
+        while name in existing:
+            name, n = f"demo-{n}", n + 1
+        job = self.ctx.load_demo_async(name)
+        if job is None:
+            QMessageBox.information(self, "Demo data", "The demo generator is not available in this build.")
+            return
+        self.demo_button.setEnabled(False)
+        job.done.connect(lambda: self.demo_button.setEnabled(True))
+        job.failed.connect(lambda message: QMessageBox.warning(self, "Demo data", message))
+
+    def delete_current(self) -> None:
+        """Ask, then delete the selected dataset (with its models and runs) in the background."""
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.summaries):
+            return
+        summary = self.summaries[row]
+        answer = QMessageBox.question(
+            self, "Delete dataset",
+            f"Delete the dataset '{summary.name}' ({format_count(summary.n_interactions)} interactions) "
+            "together with its trained models and training runs?\n\nThis cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        delete = optional_attr("workbench.store.datasets", "delete_dataset") or _delete_dataset
+        db = self.ctx.db
+
+        def work(cancel: Any, progress: Any, emit: Any) -> int:
+            delete(db, summary.id)
+            return summary.id
+
+        job = self.ctx.jobs.submit(f"Delete dataset '{summary.name}'", work, kind="delete")
+        self.view.delete_button.setEnabled(False)
+        job.done.connect(lambda: self.view.delete_button.setEnabled(True))
+        job.finished.connect(self._after_delete)
+        job.failed.connect(lambda message: QMessageBox.warning(self, "Delete dataset", message))
+
+    def _after_delete(self, dataset_id: int) -> None:
+        if self.ctx.current_dataset_id == dataset_id:
+            self.ctx.current_dataset_id = None
+        self.view.summary = None
+        self.ctx.datasets_changed.emit()
+        self.ctx.models_changed.emit()
+        self.ctx.runs_changed.emit()
+
+
+def _delete_dataset(db: Database, dataset_id: int) -> None:
+    """Fallback when the store has no ``delete_dataset``: foreign keys cascade from the dataset row."""
+    with db.session() as session:
+        row = session.get(DatasetRow, dataset_id)
+        if row is not None:
+            session.delete(row)

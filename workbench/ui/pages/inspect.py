@@ -1,0 +1,612 @@
+"""The Inspect page: a model's item space as a map, items like a chosen one, learned item biases, the
+distribution of its scores and how well it ranks one user's held-out items.
+
+Everything that touches the model runs in quiet background jobs; the GUI thread only draws.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.progress import CancelToken, Progress
+from workbench.ui.context import AppContext
+from workbench.ui.explain_panel import LoadedModel, fill_model_combo, load_model_with_data, set_label_ticks
+from workbench.ui.jobs import Job
+from workbench.ui.plots import PALETTE, color, make_plot, marker_line
+from workbench.ui.widgets import EmptyState, InlineMessage
+
+MAX_CATEGORY_COLOURS = 7
+OTHER_COLOUR = "#BBBBBB"
+N_RECS = 10
+N_NEIGHBOURS = 10
+N_BIASES = 8
+BIAS_AXIS_WIDTH = 150
+
+
+@dataclass
+class InspectData:
+    """What the page shows for one model (computed on a worker thread)."""
+
+    loaded: LoadedModel
+    emap: Any = None  # workbench.explain.inspection.EmbeddingMap | None
+    map_error: str = ""
+    biases: dict[str, list[tuple[str, float]]] | None = None
+    bias_error: str = ""
+    distribution: dict[str, Any] | None = None
+    titles: list[str] = field(default_factory=list)
+    split: Any = None  # the rebuilt training split, filled on first use
+
+
+@dataclass
+class UserData:
+    """One user's history, recommendations and held-out fit."""
+
+    user: str
+    history: list[str]
+    recommendations: list[tuple[str, float]]
+    diagnostics: dict[str, Any] | None
+    diagnostics_error: str = ""
+    split: Any = None
+
+
+def _table(headers: list[str], stretch: str = "Title") -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch in headers:
+        header.setSectionResizeMode(headers.index(stretch), QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], right: tuple[int, ...] = ()) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c in right:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if len(text) > 30:
+                item.setToolTip(text)
+            table.setItem(r, c, item)
+
+
+def category_colours(first_categories: list[str]) -> dict[str, str]:
+    """The most frequent categories get palette colours, in frequency order; the rest share grey."""
+    counts = Counter(c for c in first_categories if c)
+    return {name: PALETTE[i] for i, (name, _) in enumerate(counts.most_common(MAX_CATEGORY_COLOURS))}
+
+
+class InspectPage(QWidget):
+    """Embedding map, item neighbours, item biases, score distribution and per-user diagnostics.
+
+    Signals: ``model_loaded(int model_id)`` (map and charts drawn), ``user_shown(str user)``,
+    ``neighbours_shown(str item)``, ``failed(str message)``.
+    Attributes: ``data`` (``InspectData``), ``scatter`` (all items), ``history_scatter``, ``recs_scatter``,
+    ``neighbour_scatter``, ``selected_scatter``, ``neighbours_table``, ``diagnostics_table``.
+    """
+
+    model_loaded = Signal(int)
+    user_shown = Signal(str)
+    neighbours_shown = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data: InspectData | None = None
+        self.user_data: UserData | None = None
+        self.selected_item: str | None = None
+        self._jobs: dict[str, Job] = {}
+        self._row_of: dict[str, int] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.empty = EmptyState("No model yet: train one on the Train page",
+                                "Then look inside it here: its item map, neighbours, biases and scores.",
+                                actions=[("Go to Train", lambda: ctx.show_page("Train"))])
+        self.stack.addWidget(self.empty)
+        body = QWidget()
+        self.stack.addWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Model"))
+        self.model_combo = QComboBox()
+        self.model_combo.setMinimumWidth(260)
+        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        controls.addWidget(self.model_combo, 2)
+        controls.addWidget(QLabel("User"))
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText("user id")
+        self.user_edit.setToolTip("Highlight this user's history and recommendations, and check their fit")
+        self.user_edit.setClearButtonEnabled(True)
+        self.user_completer = QCompleter([], self)
+        self.user_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.user_edit.setCompleter(self.user_completer)
+        self.user_edit.returnPressed.connect(lambda: self.show_user(self.user_edit.text()))
+        self.user_completer.activated.connect(lambda text: self.show_user(text))
+        controls.addWidget(self.user_edit, 1)
+        controls.addWidget(QLabel("Item"))
+        self.item_edit = QLineEdit()
+        self.item_edit.setPlaceholderText("item id, or click a point")
+        self.item_edit.setToolTip("Show the items most like this one")
+        self.item_edit.setClearButtonEnabled(True)
+        self.item_completer = QCompleter([], self)
+        self.item_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.item_edit.setCompleter(self.item_completer)
+        self.item_edit.returnPressed.connect(lambda: self.show_item(self.item_edit.text()))
+        self.item_completer.activated.connect(lambda text: self.show_item(text))
+        controls.addWidget(self.item_edit, 1)
+        self.show_button = QPushButton("Show")
+        self.show_button.clicked.connect(self._show_clicked)
+        controls.addWidget(self.show_button)
+        layout.addLayout(controls)
+        self.message = InlineMessage()
+        layout.addWidget(self.message)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        map_box = QGroupBox("Item embedding map")
+        map_layout = QVBoxLayout(map_box)
+        self.map_plot = make_plot(None, x_label="PC 1", y_label="PC 2")
+        map_layout.addWidget(self.map_plot, 1)
+        # the legend sits under the plot so it never hides points
+        self.legend_label = QLabel("")
+        self.legend_label.setWordWrap(True)
+        map_layout.addWidget(self.legend_label)
+        self.map_note = QLabel("Hover a point for its title, click it for items like it; drag to pan, "
+                               "wheel to zoom.")
+        self.map_note.setObjectName("Hint")
+        self.map_note.setWordWrap(True)
+        map_layout.addWidget(self.map_note)
+        split.addWidget(map_box)
+        self.scatter: pg.ScatterPlotItem | None = None
+        self.history_scatter: pg.ScatterPlotItem | None = None
+        self.recs_scatter: pg.ScatterPlotItem | None = None
+        self.neighbour_scatter: pg.ScatterPlotItem | None = None
+        self.selected_scatter: pg.ScatterPlotItem | None = None
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setChildrenCollapsible(False)
+        neighbours_box = QGroupBox("Items like this")
+        nb_layout = QVBoxLayout(neighbours_box)
+        self.neighbours_label = QLabel("Click a point on the map or type an item id.")
+        self.neighbours_label.setObjectName("Hint")
+        self.neighbours_label.setWordWrap(True)
+        nb_layout.addWidget(self.neighbours_label)
+        self.neighbours_table = _table(["Item", "Title", "Similarity"])
+        nb_layout.addWidget(self.neighbours_table)
+        right.addWidget(neighbours_box)
+
+        self.tabs = QTabWidget()
+        # item biases: a chart, or a note for families without them
+        self.bias_stack = QStackedWidget()
+        self.bias_plot = make_plot("Highest and lowest learned item bias", x_label="item bias",
+                                   x_units="score units")
+        self.bias_plot.getPlotItem().getAxis("left").setWidth(BIAS_AXIS_WIDTH)
+        self.bias_stack.addWidget(self.bias_plot)
+        self.bias_note = EmptyState("No learned item biases", "")
+        self.bias_stack.addWidget(self.bias_note)
+        self.tabs.addTab(self.bias_stack, "Item bias")
+        scores_tab = QWidget()
+        scores_layout = QVBoxLayout(scores_tab)
+        scores_layout.setContentsMargins(4, 4, 4, 4)
+        self.score_plot = make_plot("Distribution of scores", x_label="score", x_units="model units",
+                                    y_label="user–item pairs", y_units="count")
+        scores_layout.addWidget(self.score_plot, 1)
+        self.score_label = QLabel("")
+        self.score_label.setObjectName("Hint")
+        self.score_label.setWordWrap(True)
+        scores_layout.addWidget(self.score_label)
+        self.tabs.addTab(scores_tab, "Scores")
+        fit_tab = QWidget()
+        fit_layout = QVBoxLayout(fit_tab)
+        fit_layout.setContentsMargins(4, 4, 4, 4)
+        self.fit_label = QLabel("Choose a user to see how well the model ranks their held-out items.")
+        self.fit_label.setWordWrap(True)
+        fit_layout.addWidget(self.fit_label)
+        self.diagnostics_table = _table(["Item", "Title", "Rank", "Score"])
+        fit_layout.addWidget(self.diagnostics_table, 1)
+        self.tabs.addTab(fit_tab, "User fit")
+        right.addWidget(self.tabs)
+        right.setSizes([300, 360])
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([640, 440])
+        layout.addWidget(split, 1)
+        self.bias_bars: pg.BarGraphItem | None = None
+
+        ctx.models_changed.connect(self.refresh_models)
+        ctx.database_changed.connect(lambda _text: self.refresh_models())
+        self.refresh_models()
+
+    # --- jobs ------------------------------------------------------------------------------------
+    def _submit(self, slot: str, title: str, fn: Callable[..., Any], on_done: Callable[[Any], None]) -> Job:
+        """One job per slot ("model", "user", "item"): a newer request cancels and supersedes the older."""
+        old = self._jobs.get(slot)
+        if old is not None and old.is_active:
+            old.cancel()
+        job = self.ctx.jobs.submit(title, fn, kind="inspect", quiet=True)
+        self._jobs[slot] = job
+        job.finished.connect(lambda result, j=job: on_done(result) if self._jobs.get(slot) is j else None)
+        job.failed.connect(lambda message, j=job: self._fail(message) if self._jobs.get(slot) is j else None)
+        return job
+
+    def _fail(self, message: str) -> None:
+        self.message.show_message(message, "error")
+        self.failed.emit(message)
+
+    # --- models ----------------------------------------------------------------------------------
+    @Slot()
+    def refresh_models(self) -> None:
+        """Reload the model list; the empty state shows while there is none."""
+        current = self.model_combo.currentData()
+        try:
+            count = fill_model_combo(self.model_combo, self.ctx.db)
+        except Exception as exc:
+            count = 0
+            self.message.show_message(f"Cannot list models: {exc}", "error")
+        self.stack.setCurrentIndex(1 if count else 0)
+        if self.model_combo.currentData() != current or (count and self.data is None):
+            self._on_model_changed()
+
+    def select_model(self, model_id: int) -> None:
+        """Choose a model by id (tests, screenshots)."""
+        index = self.model_combo.findData(model_id)
+        if index < 0:
+            self.refresh_models()
+            index = self.model_combo.findData(model_id)
+        if index >= 0 and index != self.model_combo.currentIndex():
+            self.model_combo.setCurrentIndex(index)
+        elif index >= 0:
+            self._on_model_changed()
+
+    @Slot()
+    def _on_model_changed(self) -> None:
+        model_id = self.model_combo.currentData()
+        self.data = None
+        self.user_data = None
+        if model_id is None:
+            return
+        db = self.ctx.db
+
+        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> InspectData:
+            from workbench.errors import WorkbenchError
+            from workbench.explain import bias_extremes, embedding_map_full, score_distribution
+            from workbench.explain.core import item_titles
+
+            loaded = load_model_with_data(db, int(model_id))
+            cancel.raise_if_cancelled()
+            data = InspectData(loaded, titles=item_titles(loaded.model, loaded.dataset.content))
+            try:
+                data.emap = embedding_map_full(loaded.model, loaded.dataset)
+            except WorkbenchError as exc:
+                data.map_error = str(exc)
+            cancel.raise_if_cancelled()
+            try:
+                data.biases = bias_extremes(loaded.model, N_BIASES)
+            except WorkbenchError as exc:
+                data.bias_error = str(exc)
+            cancel.raise_if_cancelled()
+            data.distribution = score_distribution(loaded.model, bins=40)
+            return data
+
+        self.message.clear_message()
+        self.map_note.setText("Loading the model…")
+        self._submit("model", f"Inspect model {model_id}", work, self._on_model_data)
+
+    def _on_model_data(self, data: InspectData) -> None:
+        self.data = data
+        model = data.loaded.model
+        self._row_of = {item: i for i, item in enumerate(model.items.ids)}
+        users = list(model.users.ids)
+        self.user_completer.setModel(QStringListModel(users, self.user_completer))
+        self.item_completer.setModel(QStringListModel(list(model.items.ids), self.item_completer))
+        if users:
+            self.user_edit.setPlaceholderText(f"user id, e.g. {users[0]}")
+        self._draw_map(data)
+        self._draw_biases(data)
+        self._draw_distribution(data)
+        self._clear_highlights()
+        self.neighbours_table.setRowCount(0)
+        self.diagnostics_table.setRowCount(0)
+        self.neighbours_label.setText("Click a point on the map or type an item id.")
+        self.fit_label.setText("Choose a user to see how well the model ranks their held-out items.")
+        self.model_loaded.emit(int(data.loaded.info.id))
+        user = self.user_edit.text().strip()
+        if user and user in model.users.ids:
+            self.show_user(user)
+        if self.selected_item and self.selected_item in self._row_of:
+            self.show_item(self.selected_item)
+
+    # --- embedding map ---------------------------------------------------------------------------
+    def _draw_map(self, data: InspectData) -> None:
+        plot = self.map_plot.getPlotItem()
+        plot.clear()
+        self.scatter = None
+        if data.emap is None:
+            self.legend_label.setText("")
+            self.map_note.setText(f"No map: {data.map_error}.")
+            return
+        emap = data.emap
+        first = [cats[0] if cats else "" for cats in emap.categories]
+        colours = category_colours(first)
+        brushes = [pg.mkBrush(colours.get(c, OTHER_COLOUR)) for c in first]
+        coords = np.asarray(emap.coords, dtype=float)
+        titles = [t or i for t, i in zip(emap.titles, emap.items, strict=True)]
+
+        def tip(x: float, y: float, data: Any) -> str:
+            index = int(data)
+            cats = ", ".join(emap.categories[index]) or "no category"
+            return f"{titles[index]} ({emap.items[index]})\n{cats}"
+
+        self.scatter = pg.ScatterPlotItem(x=coords[:, 0], y=coords[:, 1], data=np.arange(len(coords)),
+                                          size=7, brush=brushes, pen=pg.mkPen("#ffffff", width=0.5),
+                                          hoverable=True, tip=tip, hoverSize=11,
+                                          hoverPen=pg.mkPen("#000000", width=1.5))
+        self.scatter.sigClicked.connect(self._on_point_clicked)
+        plot.addItem(self.scatter)
+        entries = [(hex_colour, html.escape(name)) for name, hex_colour in colours.items()]
+        if any(c not in colours for c in first):
+            entries.append((OTHER_COLOUR, "other / none"))
+        dots = "&nbsp;&nbsp; ".join(f"<span style='color:{c}; font-size:13pt'>●</span>&nbsp;"
+                                    f"{name.replace(' ', '&nbsp;')}"
+                                    for c, name in entries)
+        marks = ("&nbsp;&nbsp; <b>○</b> user's history &nbsp;&nbsp;<b style='color:#B8A600'>★</b> recommended"
+                 " &nbsp;&nbsp;<b style='color:#CC79A7'>◇</b> items like the selected"
+                 " &nbsp;&nbsp;<b style='color:#D55E00'>○</b> selected item")
+        self.legend_label.setText(f"{dots}<br>{marks}")
+        self.history_scatter = self._overlay("o", 13, None, "#000000", "user's history")
+        self.recs_scatter = self._overlay("star", 18, "#F0E442", "#000000", "recommended")
+        self.neighbour_scatter = self._overlay("d", 13, None, "#CC79A7", "items like the selected")
+        self.selected_scatter = self._overlay("o", 18, None, "#D55E00", "selected item")
+        if emap.method == "pca" and len(emap.explained_variance) == 2:
+            vx, vy = emap.explained_variance
+            axis_x, axis_y = f"PC 1 ({vx:.0%} of variance)", f"PC 2 ({vy:.0%} of variance)"
+        else:
+            axis_x, axis_y = f"{emap.method.upper()} 1", f"{emap.method.upper()} 2"
+        plot.getAxis("bottom").setLabel(f"{axis_x}, embedding units", color="#333333", **{"font-size": "9pt"})
+        plot.getAxis("left").setLabel(f"{axis_y}, embedding units", color="#333333", **{"font-size": "9pt"})
+        plot.autoRange()
+        source = "item embeddings" if data.loaded.model.item_embeddings() is not None \
+            else "item-item weights (no embeddings in this family)"
+        self.map_note.setText(f"{len(coords):,} items, PCA of the {source}. Hover a point for its title, "
+                              "click it for items like it; drag to pan, wheel to zoom.")
+
+    def _overlay(self, symbol: str, size: int, brush: str | None, pen: str, name: str) -> pg.ScatterPlotItem:
+        item = pg.ScatterPlotItem(symbol=symbol, size=size, brush=pg.mkBrush(brush) if brush else None,
+                                  pen=pg.mkPen(pen, width=2), name=name)
+        item.setToolTip(name)
+        item.setZValue(10)
+        self.map_plot.getPlotItem().addItem(item)
+        return item
+
+    def _set_overlay(self, overlay: pg.ScatterPlotItem | None, items: list[str]) -> None:
+        if overlay is None or self.data is None or self.data.emap is None:
+            return
+        rows = [self._row_of[i] for i in items if i in self._row_of]
+        coords = np.asarray(self.data.emap.coords, dtype=float)[rows] if rows else np.zeros((0, 2))
+        overlay.setData(x=coords[:, 0], y=coords[:, 1])
+
+    def _clear_highlights(self) -> None:
+        overlays = (self.history_scatter, self.recs_scatter, self.neighbour_scatter, self.selected_scatter)
+        for overlay in overlays:
+            self._set_overlay(overlay, [])
+
+    def _on_point_clicked(self, _item: Any, points: Any, _ev: Any = None) -> None:
+        if self.data is None or len(points) == 0:
+            return
+        self.show_item(self.data.loaded.model.items.ids[int(points[0].data())])
+
+    # --- biases and scores -----------------------------------------------------------------------
+    def _draw_biases(self, data: InspectData) -> None:
+        plot = self.bias_plot.getPlotItem()
+        if self.bias_bars is not None:
+            plot.removeItem(self.bias_bars)
+            self.bias_bars = None
+        if data.biases is None:
+            self.bias_note.set_text("No learned item biases",
+                                    f"{data.bias_error.capitalize()}. Item biases are learned by the "
+                                    "MF, content and hybrid families.")
+            self.bias_stack.setCurrentIndex(1)
+            return
+        self.bias_stack.setCurrentIndex(0)
+        highest, lowest = data.biases["highest"], data.biases["lowest"][::-1]
+        rows = highest + lowest
+        values = np.array([b for _, b in rows], dtype=float)
+        # highest at the top, a gap, then the lowest with the very lowest at the bottom
+        y = np.concatenate([np.arange(len(rows), len(lowest), -1), np.arange(len(lowest), 0, -1) - 1.0])
+        y = y.astype(float)
+        brushes = [color("#009E73")] * len(highest) + [color("#D55E00")] * len(lowest)
+        self.bias_bars = pg.BarGraphItem(x0=np.minimum(values, 0.0), y=y, width=np.abs(values), height=0.7,
+                                         brushes=brushes, pen=pg.mkPen("w", width=0.5))
+        plot.addItem(self.bias_bars)
+        model = data.loaded.model
+        ticks = [(float(y[i]), data.titles[model.items.row(item)] or item)
+                 for i, (item, _) in enumerate(rows)]
+        set_label_ticks(plot.getAxis("left"), ticks, BIAS_AXIS_WIDTH)
+        plot.setYRange(-0.6, float(y.max()) + 0.6, padding=0)
+        plot.enableAutoRange(axis="x")
+
+    def _draw_distribution(self, data: InspectData) -> None:
+        plot = self.score_plot.getPlotItem()
+        plot.clear()
+        dist = data.distribution
+        if not dist:
+            return
+        edges = np.asarray(dist["edges"], dtype=float)
+        counts = np.asarray(dist["counts"], dtype=float)
+        brush = color(0)
+        brush.setAlpha(170)
+        plot.plot(edges, counts, stepMode="center", fillLevel=0, brush=brush, pen=pg.mkPen(color(0)))
+        marker_line(self.score_plot, float(dist["mean"]), "mean")
+        self.score_label.setText(f"Scores of {dist['users']:,} users for every item: "
+                                 f"mean {dist['mean']:.4f}, standard deviation {dist['std']:.4f}.")
+
+    # --- user ------------------------------------------------------------------------------------
+    def _show_clicked(self) -> None:
+        if self.user_edit.text().strip():
+            self.show_user(self.user_edit.text())
+        if self.item_edit.text().strip():
+            self.show_item(self.item_edit.text())
+
+    def show_user(self, user: str) -> None:
+        """Highlight ``user``'s history and top-10 on the map and show their held-out fit."""
+        user = str(user).strip()
+        data = self.data
+        if data is None or not user:
+            return
+        if self.user_edit.text().strip() != user:
+            self.user_edit.setText(user)
+        model, dataset, info = data.loaded.model, data.loaded.dataset, data.loaded.info
+        if model.users.row(user) < 0:
+            self._fail(f"User '{user}' is not in this model's training data.")
+            return
+        split = data.split
+
+        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> UserData:
+            from workbench.errors import WorkbenchError
+            from workbench.explain import user_diagnostics
+            from workbench.training.runner import rebuild_split
+
+            row = model.users.row(user)
+            history = [model.items.ids[i] for i in model.seen[row].indices] if model.seen is not None else []
+            recs = model.recommend(user, n=N_RECS)
+            cancel.raise_if_cancelled()
+            parts = split if split is not None else rebuild_split(dataset, info.split)
+            try:
+                diag: dict[str, Any] | None = user_diagnostics(model, dataset, parts, user, k=10)
+                error = ""
+            except WorkbenchError as exc:
+                diag, error = None, str(exc)
+            return UserData(user, history, recs, diag, error, parts)
+
+        self.message.clear_message()
+        self._submit("user", f"Inspect user {user}", work, self._on_user_data)
+
+    def _on_user_data(self, result: UserData) -> None:
+        if self.data is None:
+            return
+        self.data.split = result.split
+        self.user_data = result
+        self._set_overlay(self.history_scatter, result.history)
+        self._set_overlay(self.recs_scatter, [item for item, _ in result.recommendations])
+        self._draw_diagnostics(result)
+        self.user_shown.emit(result.user)
+
+    def _draw_diagnostics(self, result: UserData) -> None:
+        assert self.data is not None
+        diag = result.diagnostics
+        if diag is None:
+            self.fit_label.setText(f"No diagnostics for user {result.user}: {result.diagnostics_error}")
+            self.diagnostics_table.setRowCount(0)
+            return
+        held = diag["held_out"]
+        titles, model = self.data.titles, self.data.loaded.model
+        if not held:
+            kind = (self.data.loaded.info.split or {}).get("kind", "none")
+            self.fit_label.setText(f"User {result.user} has no held-out items in this model's split "
+                                   f"({kind}); {diag['train_items']} training items.")
+        else:
+            hit, ndcg = diag.get("hit@10", float("nan")), diag.get("ndcg@10", float("nan"))
+            self.fit_label.setText(
+                f"<b>User {result.user}</b>: {diag['train_items']} training items, {len(held)} held out. "
+                f"<b>hit@10 = {hit:.0f}</b>, <b>ndcg@10 = {ndcg:.3f}</b>. Rank 1 = the model's top pick "
+                f"among {diag['candidates']:,} items the user did not train on.")
+        _fill(self.diagnostics_table,
+              [[h["item"], titles[model.items.row(h["item"])], str(h["rank"]), f"{h['score']:.4f}"]
+               for h in held], right=(2, 3))
+
+    # --- items -----------------------------------------------------------------------------------
+    def show_item(self, item: str) -> None:
+        """Select ``item`` on the map and list the items most like it."""
+        item = str(item).strip()
+        data = self.data
+        if data is None or not item:
+            return
+        if item not in self._row_of:
+            self._fail(f"Item '{item}' is not in this model's catalogue.")
+            return
+        self.selected_item = item
+        if self.item_edit.text().strip() != item:
+            self.item_edit.setText(item)
+        model = data.loaded.model
+
+        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
+                 ) -> tuple[str, list[tuple[str, float]]]:
+            from workbench.explain import similar_items
+
+            return item, similar_items(model, item, N_NEIGHBOURS)
+
+        self.message.clear_message()
+        self._submit("item", f"Items like {item}", work, self._on_neighbours)
+
+    def _on_neighbours(self, result: tuple[str, list[tuple[str, float]]]) -> None:
+        if self.data is None:
+            return
+        item, neighbours = result
+        titles, model = self.data.titles, self.data.loaded.model
+        self._set_overlay(self.selected_scatter, [item])
+        self._set_overlay(self.neighbour_scatter, [i for i, _ in neighbours])
+        title = titles[model.items.row(item)] or item
+        self.neighbours_label.setText(f"Most similar to <b>{title}</b> ({item}), by cosine similarity of "
+                                      "the item vectors:")
+        _fill(self.neighbours_table, [[i, titles[model.items.row(i)], f"{s:.3f}"] for i, s in neighbours],
+              right=(2,))
+        self.neighbours_shown.emit(item)
+
+    def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
+        """States for the screenshot command: a user and one of their items selected, then each tab."""
+        def select() -> None:
+            if self.data is None:
+                return
+            model = self.data.loaded.model
+            # a user with a modest history keeps the map readable
+            counts = np.diff(model.seen.indptr) if model.seen is not None else np.zeros(1)
+            user_row = int(np.argmin(np.abs(counts - 20)))
+            self.show_user(model.users.ids[user_row])
+            seen = model.seen[user_row].indices if model.seen is not None else []
+            self.show_item(model.items.ids[int(seen[0])] if len(seen) else model.items.ids[0])
+
+        return [("", select), ("scores", lambda: self.tabs.setCurrentIndex(1)),
+                ("user-fit", lambda: self.tabs.setCurrentIndex(2))]
+
+    def neighbour_items(self) -> list[str]:
+        """Item ids in the neighbours table, most similar first."""
+        return [self.neighbours_table.item(r, 0).text() for r in range(self.neighbours_table.rowCount())]

@@ -1,0 +1,591 @@
+"""The Models page: every trained model with its metrics; rename, delete, evaluate, compare and export."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.progress import CancelToken, Progress
+from workbench.ui.context import AppContext
+from workbench.ui.plots import color, make_plot
+from workbench.ui.widgets import EmptyState, InlineMessage
+
+Index = QModelIndex | QPersistentModelIndex
+#: metrics shown as table columns (when any model has them), in this order
+TABLE_METRICS = ("rmse", "mae", "ndcg@10", "precision@10", "recall@10", "map@10", "hit_rate@10",
+                 "coverage@10")
+#: metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors)
+CHART_METRICS = ("ndcg", "precision", "recall", "map", "mrr", "hit_rate", "coverage", "rmse", "mae")
+#: config fields that say little about the model, left out of the "key settings" column
+HIDDEN_SETTINGS = ("seed", "patience", "batch_size", "positive_threshold")
+ModelIdRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+
+def key_settings(config: dict[str, Any], limit: int = 4) -> str:
+    """A short "dim=64, epochs=40, l2=0.06" summary of a model's config."""
+    parts = []
+    for key, value in config.items():
+        if key in HIDDEN_SETTINGS:
+            continue
+        if isinstance(value, float):
+            value = f"{value:g}"
+        elif isinstance(value, list | tuple):
+            value = "×".join(str(v) for v in value)
+        parts.append(f"{key}={value}")
+    return ", ".join(parts[:limit]) + (", …" if len(parts) > limit else "")
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+class ModelsTableModel(QAbstractTableModel):
+    """Saved models (``ModelInfo``s) as rows: id, name, dataset, family, key settings, metrics, created."""
+
+    BASE_COLUMNS = ("ID", "Name", "Dataset", "Family", "Key settings")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._models: list[Any] = []
+        self._metrics: list[str] = []
+
+    def set_models(self, models: Sequence[Any]) -> None:
+        """Replace the rows; metric columns are those any model has."""
+        self.beginResetModel()
+        self._models = list(models)
+        present = {k for m in self._models for k in (m.summary or {})}
+        self._metrics = [m for m in TABLE_METRICS if m in present]
+        self.endResetModel()
+
+    def model_info(self, row: int) -> Any:
+        return self._models[row]
+
+    def metric_columns(self) -> list[str]:
+        return list(self._metrics)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._models)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.BASE_COLUMNS) + len(self._metrics) + 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        names = [*self.BASE_COLUMNS, *self._metrics, "Created"]
+        return names[section] if 0 <= section < len(names) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._models):
+            return None
+        info = self._models[index.row()]
+        column = index.column()
+        n_base = len(self.BASE_COLUMNS)
+        if role == ModelIdRole:
+            return info.id
+        if column >= self.columnCount():
+            return None
+        if column < n_base:
+            values: list[Any] = [info.id, info.name, info.dataset_name, info.family,
+                                 key_settings(info.config)]
+            value = values[column]
+            if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+                return value if role == SortRole or column != 0 else str(value)
+            if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+                return "\n".join(f"{k} = {v}" for k, v in info.config.items())
+            if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if column < n_base + len(self._metrics):
+            name = self._metrics[column - n_base]
+            number = _number((info.summary or {}).get(name))
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "–" if number is None else f"{number:.4f}"
+            if role == SortRole:
+                return -math.inf if number is None else number
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{name} on the model's test split"
+            return None
+        created = info.created_at
+        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            return created.strftime("%Y-%m-%d %H:%M") if created else ""
+        return None
+
+
+class ModelsPage(QWidget):
+    """Trained models: table, actions, background evaluation and export, side-by-side comparison.
+
+    Signals: ``evaluation_finished(int model_id)``, ``comparison_shown(int n_models)``,
+    ``export_finished(str path)``, ``action_failed(str message)``.
+    """
+
+    evaluation_finished = Signal(int)
+    comparison_shown = Signal(int)
+    export_finished = Signal(str)
+    action_failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._jobs: list[Any] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.empty = EmptyState("No model yet", "Train one on the Train page; it will be listed here with "
+                                "its metrics.")
+        self.stack.addWidget(self.empty)
+        body = QWidget()
+        self.stack.addWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        actions = QHBoxLayout()
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.setShortcut("F2")
+        self.rename_button.clicked.connect(self._ask_rename)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setShortcut("Del")
+        self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
+        self.compare_button = QPushButton("Compare selected")
+        self.compare_button.setToolTip("Select two or more models (Ctrl+click) to compare their metrics")
+        self.compare_button.clicked.connect(self.compare_selected)
+        self.export_button = QPushButton("Export recommendations…")
+        self.export_button.clicked.connect(self._ask_export)
+        for button in (self.rename_button, self.delete_button, self.compare_button, self.export_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(QLabel("Evaluate on"))
+        self.protocol_combo = QComboBox()
+        self.protocol_combo.addItem("the model's stored split", "split")
+        self.protocol_combo.addItem("a holdout file…", "holdout")
+        self.protocol_combo.setToolTip("Stored split: the test part the model was trained without. "
+                                       "Holdout file: user, item[, rating] per line")
+        actions.addWidget(self.protocol_combo)
+        actions.addWidget(QLabel("K"))
+        self.k_spin = QSpinBox()
+        self.k_spin.setRange(1, 1000)
+        self.k_spin.setValue(10)
+        self.k_spin.setToolTip("Cut-off of the ranking metrics (precision@K, NDCG@K, …)")
+        actions.addWidget(self.k_spin)
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.clicked.connect(self._ask_evaluate)
+        actions.addWidget(self.evaluate_button)
+        layout.addLayout(actions)
+
+        self.message = InlineMessage()
+        layout.addWidget(self.message)
+        self.job_progress = QProgressBar()
+        self.job_progress.setVisible(False)
+        layout.addWidget(self.job_progress)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        self.table_model = ModelsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _index: self._ask_rename())
+        split.addWidget(self.table)
+
+        compare_box = QGroupBox("Comparison")
+        compare_layout = QHBoxLayout(compare_box)
+        self.compare_table = QTableWidget()
+        self.compare_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.compare_table.setMinimumWidth(320)
+        compare_layout.addWidget(self.compare_table, 2)
+        self.chart = make_plot("Metrics side by side", x_label="metric", y_label="value",
+                               y_units="0–1; RMSE/MAE in rating points", legend=True)
+        compare_layout.addWidget(self.chart, 3)
+        self.compare_hint = QLabel("Select two or more models above and press Compare selected.")
+        self.compare_hint.setObjectName("Hint")
+        self.compare_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        compare_layout.addWidget(self.compare_hint)
+        self.bar_items: list[pg.BarGraphItem] = []
+        self._show_comparison_widgets(False)
+        split.addWidget(compare_box)
+        split.setSizes([360, 320])
+        layout.addWidget(split, 1)
+
+        ctx.models_changed.connect(self.refresh)
+        if hasattr(ctx, "database_changed"):
+            ctx.database_changed.connect(lambda _text: self.refresh())
+        self.refresh()
+
+    # --- table -----------------------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the list of models from the store."""
+        from workbench.store.models import list_models
+
+        selected = set(self.selected_model_ids())
+        try:
+            models = list_models(self.ctx.db)
+        except Exception as exc:
+            models = []
+            self.message.show_message(f"Cannot list models: {exc}", "error")
+        self.table_model.set_models(models)
+        self.stack.setCurrentIndex(1 if models else 0)
+        if selected:
+            self.select_models(sorted(selected))
+        self._update_buttons()
+
+    def model_ids(self) -> list[int]:
+        """Ids of the listed models in display order."""
+        return [int(self.proxy.index(r, 0).data(ModelIdRole)) for r in range(self.proxy.rowCount())]
+
+    def selected_model_ids(self) -> list[int]:
+        """Ids of the selected models in display order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [int(self.proxy.index(r, 0).data(ModelIdRole)) for r in rows]
+
+    def select_models(self, model_ids: Sequence[int]) -> None:
+        """Select the given models (others deselected)."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        wanted = set(model_ids)
+        selection = QItemSelection()
+        for r in range(self.proxy.rowCount()):
+            if int(self.proxy.index(r, 0).data(ModelIdRole)) in wanted:
+                selection.select(self.proxy.index(r, 0), self.proxy.index(r, self.proxy.columnCount() - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(selection, flags)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        n = len(self.selected_model_ids())
+        self.rename_button.setEnabled(n == 1)
+        self.delete_button.setEnabled(n >= 1)
+        self.compare_button.setEnabled(n >= 2)
+        self.evaluate_button.setEnabled(n >= 1)
+        self.export_button.setEnabled(n == 1)
+
+    # --- rename / delete -------------------------------------------------------------------------
+    @Slot()
+    def _ask_rename(self) -> None:
+        ids = self.selected_model_ids()
+        if len(ids) != 1:
+            return
+        info = next(m for m in self.table_model._models if m.id == ids[0])
+        name, ok = QInputDialog.getText(self, "Rename model", "New name:", QLineEdit.EchoMode.Normal,
+                                        info.name)
+        if ok:
+            self.rename_model(ids[0], name)
+
+    def rename_model(self, model_id: int, name: str) -> bool:
+        """Rename a model; errors (empty, taken) are shown on the page. Returns success."""
+        from workbench.store.models import rename_model
+
+        try:
+            rename_model(self.ctx.db, model_id, name)
+        except Exception as exc:
+            self._fail(f"Cannot rename: {exc}")
+            return False
+        self.message.show_message(f"Renamed model {model_id} to '{name.strip()}'.", "ok")
+        self.ctx.models_changed.emit()
+        return True
+
+    def delete_selected(self, confirm: bool = True) -> int:
+        """Delete the selected models (asking first when ``confirm``); returns how many were deleted."""
+        from workbench.store.models import delete_model
+
+        ids = self.selected_model_ids()
+        if not ids:
+            return 0
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Delete models", f"Delete {len(ids)} model(s) and their evaluations? "
+                "Training runs keep their curves.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        deleted = 0
+        for model_id in ids:
+            try:
+                delete_model(self.ctx.db, model_id)
+                deleted += 1
+            except Exception as exc:
+                self._fail(f"Cannot delete model {model_id}: {exc}")
+        self.message.show_message(f"Deleted {deleted} model(s).", "ok")
+        self.ctx.models_changed.emit()
+        return deleted
+
+    def _fail(self, message: str) -> None:
+        self.message.show_message(message, "error")
+        self.action_failed.emit(message)
+
+    # --- background jobs -------------------------------------------------------------------------
+    def _submit(self, title: str, fn: Callable[..., Any], kind: str, on_done: Callable[[Any], None]) -> Any:
+        job = self.ctx.jobs.submit(title, fn, kind=kind)
+        self._jobs.append(job)
+        self.job_progress.setVisible(True)
+        self.job_progress.setRange(0, 0)
+        self.job_progress.setFormat(title)
+
+        def progress(fraction: float, message: str) -> None:
+            if fraction >= 0:
+                self.job_progress.setRange(0, 1000)
+                self.job_progress.setValue(int(fraction * 1000))
+            self.job_progress.setFormat(f"{title}: {message or '%p%'}")
+
+        def finished(result: Any) -> None:
+            on_done(result)
+
+        def failed(message: str) -> None:
+            self._fail(f"{title} failed: {message}")
+
+        def cancelled() -> None:
+            self.message.show_message(f"{title} cancelled.", "warning")
+
+        def done() -> None:
+            if job in self._jobs:
+                self._jobs.remove(job)
+            self.job_progress.setVisible(bool(self._jobs))
+
+        job.progress.connect(progress)
+        job.finished.connect(finished)
+        job.failed.connect(failed)
+        job.cancelled.connect(cancelled)
+        job.done.connect(done)
+        return job
+
+    @Slot()
+    def _ask_evaluate(self) -> None:
+        holdout: str | None = None
+        if self.protocol_combo.currentData() == "holdout":
+            holdout, _ = QFileDialog.getOpenFileName(self, "Holdout file (user, item[, rating])", "",
+                                                     "Text files (*.csv *.tsv *.txt *.test *.data);;All (*)")
+            if not holdout:
+                return
+        for model_id in self.selected_model_ids():
+            self.evaluate_model(model_id, self.k_spin.value(), holdout)
+
+    def evaluate_model(self, model_id: int, k: int = 10, holdout: str | None = None) -> Any:
+        """Evaluate a model in the background (its stored split, or a holdout file); returns the job."""
+        db = self.ctx.db
+
+        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> dict[str, float]:
+            from workbench.store.datasets import load_dataset
+            from workbench.store.models import load_model, record_evaluation, update_summary
+            from workbench.training.runner import evaluate_on_split, rebuild_split
+
+            progress(Progress(0, None, "loading model and data"))
+            model, info = load_model(db, model_id)
+            data = load_dataset(db, info.dataset_id)
+            cancel.raise_if_cancelled()
+            progress(Progress(0, None, "scoring"))
+            if holdout is None:
+                metrics = evaluate_on_split(model, data, rebuild_split(data, info.split), k, cancel=cancel)
+                if not metrics:
+                    from workbench.errors import WorkbenchError
+
+                    raise WorkbenchError(f"model '{info.name}' was trained on all data (split 'none'): "
+                                         "evaluate it on a holdout file instead")
+                protocol = "split"
+            else:
+                from workbench.commands.training import evaluate_holdout_file
+
+                metrics = evaluate_holdout_file(model, data, Path(holdout), None, k)
+                protocol = f"holdout:{Path(holdout).name}"
+            record_evaluation(db, model_id, protocol, k, metrics)
+            if protocol == "split" and k == 10:
+                update_summary(db, model_id, metrics)
+            return metrics
+
+        def done(metrics: dict[str, float]) -> None:
+            headline = [f"{key} {value:.4f}" for key, value in metrics.items()
+                        if key in ("rmse", f"ndcg@{k}", f"recall@{k}", f"precision@{k}")]
+            self.message.show_message(f"Model {model_id}: " + (" · ".join(headline) or "evaluated"), "ok")
+            self.ctx.models_changed.emit()
+            self.evaluation_finished.emit(model_id)
+
+        where = "holdout" if holdout else "split"
+        return self._submit(f"Evaluate model {model_id} ({where}, K={k})", work, "evaluation", done)
+
+    # --- comparison ------------------------------------------------------------------------------
+    def _show_comparison_widgets(self, shown: bool) -> None:
+        self.compare_table.setVisible(shown)
+        self.chart.setVisible(shown)
+        self.compare_hint.setVisible(not shown)
+
+    @Slot()
+    def compare_selected(self) -> None:
+        """Show the selected models' latest metrics side by side (table and grouped bar chart)."""
+        ids = self.selected_model_ids()
+        if len(ids) < 2:
+            self.message.show_message("Select at least two models to compare.", "warning")
+            return
+        self.compare_models(ids)
+
+    def compare_models(self, model_ids: Sequence[int]) -> None:
+        """Fill the comparison table and chart for ``model_ids`` (latest evaluation, else the summary)."""
+        from workbench.store.models import get_model_info, list_evaluations
+
+        columns: list[tuple[str, dict[str, float]]] = []
+        for model_id in model_ids:
+            try:
+                info = get_model_info(self.ctx.db, model_id)
+                evaluations = list_evaluations(self.ctx.db, model_id)
+            except Exception as exc:
+                self._fail(f"Cannot read model {model_id}: {exc}")
+                return
+            metrics = dict(info.summary or {})
+            if evaluations:
+                metrics.update(evaluations[-1].metrics)
+            numbers = {k: v for k, v in ((k, _number(v)) for k, v in metrics.items()) if v is not None}
+            columns.append((f"{info.name} (#{info.id})", numbers))
+        names = self._comparison_metrics(columns)
+        self.compare_table.clear()
+        self.compare_table.setRowCount(len(names))
+        self.compare_table.setColumnCount(len(columns))
+        self.compare_table.setHorizontalHeaderLabels([label for label, _ in columns])
+        self.compare_table.setVerticalHeaderLabels(names)
+        for r, name in enumerate(names):
+            values = [m.get(name) for _, m in columns]
+            present = [v for v in values if v is not None]
+            best = None
+            if present:
+                lower = name.startswith(("rmse", "mae"))
+                best = min(present) if lower else max(present)
+            for c, value in enumerate(values):
+                item = QTableWidgetItem("–" if value is None else f"{value:.4f}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if value is not None and value == best and len(present) > 1:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    item.setToolTip("best of the compared models")
+                self.compare_table.setItem(r, c, item)
+        self.compare_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._draw_chart(columns, [n for n in names if n.split("@")[0] in CHART_METRICS])
+        self._show_comparison_widgets(True)
+        self.comparison_shown.emit(len(columns))
+
+    @staticmethod
+    def _comparison_metrics(columns: list[tuple[str, dict[str, float]]]) -> list[str]:
+        present = {k for _, m in columns for k in m}
+        ordered = [k for k in present if "/" not in k and not k.startswith(("train_", "holdout_", "n_"))]
+        base_order = {name: i for i, name in enumerate((*CHART_METRICS, "novelty", "diversity"))}
+        return sorted(ordered, key=lambda k: (base_order.get(k.split("@")[0], 99), k))
+
+    def _draw_chart(self, columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> None:
+        plot_item = self.chart.getPlotItem()
+        for item in self.bar_items:
+            plot_item.removeItem(item)
+        self.bar_items = []
+        legend = plot_item.legend
+        if legend is not None:
+            legend.clear()
+        n = max(1, len(columns))
+        width = 0.8 / n
+        for c, (label, values) in enumerate(columns):
+            heights = np.array([values.get(m, np.nan) for m in metrics], dtype=float)
+            x = np.arange(len(metrics)) - 0.4 + width * (c + 0.5)
+            keep = np.isfinite(heights)
+            bars = pg.BarGraphItem(x=x[keep], height=heights[keep], width=width * 0.92, brush=color(c),
+                                   pen=pg.mkPen("w", width=0.5), name=label)
+            plot_item.addItem(bars)  # named items join the legend by themselves
+            self.bar_items.append(bars)
+        plot_item.getAxis("bottom").setTicks([[(float(i), m) for i, m in enumerate(metrics)]])
+        plot_item.setXRange(-0.6, max(0, len(metrics) - 1) + 0.6, padding=0)
+        plot_item.enableAutoRange(axis="y")
+
+    # --- export ----------------------------------------------------------------------------------
+    @Slot()
+    def _ask_export(self) -> None:
+        ids = self.selected_model_ids()
+        if len(ids) != 1:
+            self.message.show_message("Select one model to export its recommendations.", "warning")
+            return
+        n, ok = QInputDialog.getInt(self, "Export recommendations", "Recommendations per user (N):", 10, 1,
+                                    1000)
+        if not ok:
+            return
+        users_text, ok = QInputDialog.getText(
+            self, "Export recommendations", "Users (comma-separated ids; empty for all users):")
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save recommendations", f"recommendations-{ids[0]}.csv",
+                                              "CSV files (*.csv)")
+        if not path:
+            return
+        users = [u.strip() for u in users_text.split(",") if u.strip()] or None
+        self.export_csv(ids[0], path, n, users)
+
+    def export_csv(self, model_id: int, path: str | Path, n: int = 10,
+                   users: Sequence[str] | None = None) -> Any:
+        """Export top-``n`` recommendations of ``users`` (all when None) to CSV in the background."""
+        from workbench.training.export import export_recommendations
+
+        db = self.ctx.db
+        target = str(path)
+
+        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> Any:
+            return export_recommendations(db, model_id, target, n=n, users=users, cancel=cancel,
+                                          progress=progress)
+
+        def done(report: Any) -> None:
+            skipped = (f"; {len(report.unknown_users)} unknown user(s) skipped"
+                       if report.unknown_users else "")
+            self.message.show_message(f"Wrote {report.n_rows:,} recommendations for {report.n_users:,} users "
+                                      f"to {report.path}{skipped}.", "ok")
+            self.export_finished.emit(str(report.path))
+
+        return self._submit(f"Export model {model_id} top-{n}", work, "export", done)

@@ -1,0 +1,701 @@
+"""The Train page: choose data, model, split and device, edit the generated settings form, train with
+live curves, and overlay stored runs for comparison (finished, cancelled and interrupted runs included).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.progress import CancelToken, Progress
+from workbench.models.base import BatchEvent, EpochReport
+from workbench.ui.config_form import ConfigForm
+from workbench.ui.context import AppContext, optional_attr
+from workbench.ui.curves import TrainingCurves
+from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
+
+SPLIT_LABELS = {
+    "user_ratio": "Per-user ratio (random share of each user's rows)",
+    "random": "Random rows",
+    "temporal": "Global time cut (latest rows)",
+    "leave_last": "Leave last k per user",
+    "cold_items": "Cold items (whole items held out)",
+    "cold_users": "Cold users (whole users held out)",
+    "none": "None (train on everything)",
+}
+DEVICES = ("auto", "cpu", "cuda", "mps")
+BATCH_EMIT_INTERVAL_S = 0.05  # at most ~20 batch points per second reach the GUI thread
+RUNS_SHOWN = 100
+#: fields shown elsewhere on the page rather than in the generated form
+PAGE_FIELDS = ("epochs",)
+DEFAULT_FAMILY = "mf"
+
+
+@dataclasses.dataclass(frozen=True)
+class RunStarted:
+    """Worker -> page: the run row this job is recording into."""
+
+    run_id: int
+
+
+def list_dataset_choices(db: Any) -> list[tuple[int, str, int]]:
+    """(id, name, interactions) of every dataset: the datasets store when present, else the ORM."""
+    list_datasets = optional_attr("workbench.store.datasets", "list_datasets")
+    if list_datasets is not None:
+        out = []
+        for info in list_datasets(db):
+            n = getattr(info, "n_interactions", 0) or 0
+            out.append((int(info.id), str(info.name), int(n)))
+        return out
+    from sqlalchemy import select
+
+    from workbench.store.schema import DatasetRow
+
+    with db.session() as session:
+        rows = session.execute(select(DatasetRow.id, DatasetRow.name, DatasetRow.n_interactions)
+                               .order_by(DatasetRow.id)).all()
+    return [(int(i), str(n), int(c or 0)) for i, n, c in rows]
+
+
+def _discover_run_id(db: Any, dataset_id: int, family: str, after_id: int, claimed: set[int]) -> int | None:
+    """The run row ``runner.train`` created for this job: the oldest unclaimed run of this process,
+    dataset and family newer than ``after_id`` (the runner does not hand its id out before it returns)."""
+    from workbench.store.runs import list_runs
+
+    candidates = [r for r in list_runs(db, dataset_id)
+                  if r.id > after_id and r.family == family and r.pid == os.getpid() and r.id not in claimed]
+    return min((r.id for r in candidates), default=None)
+
+
+def _latest_run_id(db: Any) -> int:
+    from workbench.store.runs import list_runs
+
+    runs = list_runs(db)
+    return max((r.id for r in runs), default=0)
+
+
+def epoch_rows(epochs: list[Any]) -> list[dict[str, Any]]:
+    """Stored ``EpochInfo``s as dicts for ``TrainingCurves.set_history`` (best flags kept)."""
+    flagged = any(e.extra.get("is_best") for e in epochs)
+    return [{"epoch": e.epoch, "train_loss": e.train_loss, "valid_loss": e.valid_loss,
+             "valid_metric": e.valid_metric, "metric_name": e.metric_name,
+             "is_best": bool(e.extra.get("is_best")) if flagged else None} for e in epochs]
+
+
+class _LiveRun:
+    """Book-keeping of the training job this page started."""
+
+    def __init__(self, job: Any, key: int, family: str, epochs: int | None, iterative: bool) -> None:
+        self.job = job
+        self.key = key  # curve key: negative until the run id is known
+        self.run_id: int | None = None
+        self.family = family
+        self.epochs = epochs
+        self.iterative = iterative
+        self.started = time.monotonic()
+        self.samples_per_s: float | None = None
+        self.last_epoch = 0
+        self.after_run_id = 0  # every run id up to this one existed before the job started
+
+
+class TrainPage(QWidget):
+    """Train a model with live curves.
+
+    Signals: ``training_started(str family)``, ``epoch_plotted(int run_id, int epoch)`` (after a point is
+    on the curves), ``training_finished(int model_id)``, ``training_cancelled(int run_id)`` (run id or -1),
+    ``training_failed(str message)``.
+    """
+
+    training_started = Signal(str)
+    epoch_plotted = Signal(int, int)
+    training_finished = Signal(int)
+    training_cancelled = Signal(int)
+    training_failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._live: _LiveRun | None = None
+        self._next_key = -1
+        self._claimed_runs: set[int] = set()
+        self._claim_lock = threading.Lock()
+        self._families: dict[str, type] = {}
+        self._loading_runs = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.empty = EmptyState("No dataset yet",
+                                "Import one on the Datasets page or load the demo, then train a model here.")
+        self.stack.addWidget(self.empty)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        self.stack.addWidget(body)
+
+        body.addWidget(self._build_settings_column())
+        body.addWidget(self._build_plot_column())
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 1)
+        body.setSizes([380, 900])
+
+        ctx.datasets_changed.connect(self.refresh_datasets)
+        ctx.dataset_selected.connect(self._select_dataset)
+        ctx.runs_changed.connect(self.refresh_runs)
+        if hasattr(ctx, "database_changed"):
+            ctx.database_changed.connect(lambda _text: self._on_database_changed())
+        self.refresh_families()
+        self.refresh_datasets()
+        self.refresh_runs()
+
+    # --- layout ----------------------------------------------------------------------------------
+    def _build_settings_column(self) -> QWidget:
+        column = QWidget()
+        column.setMinimumWidth(340)
+        column.setMaximumWidth(480)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 6, 0)
+
+        data_box = QGroupBox("Data and model")
+        form = QFormLayout(data_box)
+        self.dataset_combo = QComboBox()
+        self.dataset_combo.setToolTip("The dataset to train on")
+        form.addRow("Dataset", self.dataset_combo)
+        self.family_combo = QComboBox()
+        self.family_combo.setToolTip("The model family")
+        self.family_combo.currentIndexChanged.connect(self._on_family_changed)
+        form.addRow("Model", self.family_combo)
+        self.family_description = QLabel()
+        self.family_description.setWordWrap(True)
+        self.family_description.setObjectName("Hint")
+        form.addRow(self.family_description)
+        layout.addWidget(data_box)
+
+        split_box = QGroupBox("Evaluation split")
+        split_form = QFormLayout(split_box)
+        self.split_combo = QComboBox()
+        for kind, label in SPLIT_LABELS.items():
+            self.split_combo.addItem(label, kind)
+        self.split_combo.setToolTip("How test interactions are held out; stored with the model")
+        self.split_combo.currentIndexChanged.connect(self._on_split_changed)
+        split_form.addRow("Kind", self.split_combo)
+        self.test_fraction = QDoubleSpinBox()
+        self.test_fraction.setRange(0.01, 0.9)
+        self.test_fraction.setSingleStep(0.05)
+        self.test_fraction.setValue(0.2)
+        self.test_fraction.setToolTip("Share of interactions (of items or users for cold splits) "
+                                      "held out for test")
+        split_form.addRow("Test fraction", self.test_fraction)
+        self.split_k = QSpinBox()
+        self.split_k.setRange(1, 100)
+        self.split_k.setToolTip("Interactions held out per user (leave last k)")
+        split_form.addRow("Last k", self.split_k)
+        self.split_seed = QSpinBox()
+        self.split_seed.setRange(0, 2_000_000_000)
+        self.split_seed.setValue(42)
+        self.split_seed.setToolTip("Seed of the split: the same seed holds out the same rows")
+        split_form.addRow("Split seed", self.split_seed)
+        layout.addWidget(split_box)
+
+        run_box = QGroupBox("Training")
+        run_form = QFormLayout(run_box)
+        self.device_combo = QComboBox()
+        self._fill_devices()
+        run_form.addRow("Device", self.device_combo)
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 10_000)
+        self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)")
+        run_form.addRow("Epochs", self.epochs_spin)
+        layout.addWidget(run_box)
+
+        settings_box = QGroupBox("Model settings")
+        settings_layout = QVBoxLayout(settings_box)
+        self.config_form = ConfigForm(exclude=PAGE_FIELDS)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.config_form)
+        settings_layout.addWidget(scroll)
+        self.reset_button = QPushButton("Reset to defaults")
+        self.reset_button.setToolTip("Put every model setting back to its default")
+        self.reset_button.clicked.connect(self._reset_settings)
+        settings_layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(settings_box, 1)
+
+        self.message = InlineMessage()
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("Start training")
+        self.start_button.setDefault(True)
+        self.start_button.setShortcut("Ctrl+Return")
+        self.start_button.setToolTip("Train with these settings (Ctrl+Enter)")
+        self.start_button.clicked.connect(self.start_training)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip("Stop the running training; it is recorded as cancelled")
+        self.cancel_button.clicked.connect(self.cancel_training)
+        buttons.addWidget(self.start_button, 1)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self._on_split_changed()
+        return column
+
+    def _build_plot_column(self) -> QWidget:
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(6, 0, 0, 0)
+        status_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("idle")
+        status_row.addWidget(self.progress, 1)
+        self.status_label = QLabel("Ready.")
+        self.status_label.setMinimumWidth(260)
+        status_row.addWidget(self.status_label)
+        layout.addLayout(status_row)
+
+        self.curves = TrainingCurves()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.curves)
+        runs_box = QGroupBox("Runs: tick to overlay (finished, cancelled and interrupted runs keep their "
+                             "curves)")
+        runs_layout = QVBoxLayout(runs_box)
+        self.runs_list = QListWidget()
+        self.runs_list.setMinimumHeight(90)
+        self.runs_list.itemChanged.connect(self._on_run_item_changed)
+        runs_layout.addWidget(self.runs_list)
+        self.runs_empty = QLabel("No training runs yet: choose a model and press Start training.")
+        self.runs_empty.setObjectName("Hint")
+        runs_layout.addWidget(self.runs_empty)
+        runs_box.setMaximumHeight(220)
+        split.addWidget(runs_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([560, 160])
+        layout.addWidget(split, 1)
+        return column
+
+    def _fill_devices(self) -> None:
+        resolve = optional_attr("workbench.training.device", "resolve_device")
+        self.device_combo.clear()
+        for name in DEVICES:
+            label = name
+            available = True
+            if resolve is not None:
+                try:
+                    resolved = resolve(name)
+                    if name == "auto":
+                        label = f"auto ({resolved})"
+                except Exception:
+                    available = False
+            elif name not in ("auto", "cpu"):
+                available = False
+            self.device_combo.addItem(label if available else f"{name} (not available)", name)
+            item = self.device_combo.model().item(self.device_combo.count() - 1)
+            item.setEnabled(available)
+        self.device_combo.setToolTip(f"Compute device; this machine: {getattr(self.ctx, 'device_label', '')}")
+
+    # --- choices ---------------------------------------------------------------------------------
+    def refresh_families(self) -> None:
+        """Fill the model combo from the registry (empty while the registry is missing)."""
+        families = optional_attr("workbench.models.registry", "FAMILIES") or {}
+        self._families = dict(families)
+        current = self.family_combo.currentData()
+        self.family_combo.blockSignals(True)
+        self.family_combo.clear()
+        for key, cls in self._families.items():
+            title = getattr(cls, "display_name", "") or key
+            self.family_combo.addItem(f"{key} — {title}" if title != key else key, key)
+        self.family_combo.blockSignals(False)
+        index = self.family_combo.findData(current if current is not None else DEFAULT_FAMILY)
+        self.family_combo.setCurrentIndex(max(0, index))
+        self._on_family_changed()
+
+    @Slot()
+    def refresh_datasets(self) -> None:
+        """Reload the dataset combo; shows the empty state when there is none."""
+        current = self.dataset_combo.currentData()
+        try:
+            choices = list_dataset_choices(self.ctx.db)
+        except Exception as exc:  # a broken database is reported on the page, not as a crash
+            choices = []
+            self.message.show_message(f"Cannot list datasets: {exc}", "error")
+        self.dataset_combo.clear()
+        for dataset_id, name, n in choices:
+            self.dataset_combo.addItem(f"{name}  ({n:,} interactions)", dataset_id)
+        wanted = current if current is not None else getattr(self.ctx, "current_dataset_id", None)
+        index = self.dataset_combo.findData(wanted)
+        if index >= 0:
+            self.dataset_combo.setCurrentIndex(index)
+        self.stack.setCurrentIndex(1 if choices else 0)
+
+    @Slot(int)
+    def _select_dataset(self, dataset_id: int) -> None:
+        index = self.dataset_combo.findData(dataset_id)
+        if index < 0:
+            self.refresh_datasets()
+            index = self.dataset_combo.findData(dataset_id)
+        if index >= 0:
+            self.dataset_combo.setCurrentIndex(index)
+
+    def _on_database_changed(self) -> None:
+        self.curves.clear()
+        self.refresh_datasets()
+        self.refresh_runs()
+
+    def _family_class(self) -> type | None:
+        return self._families.get(self.family_combo.currentData())
+
+    @Slot()
+    def _on_family_changed(self) -> None:
+        cls = self._family_class()
+        if cls is None:
+            self.family_description.setText("No model families are available.")
+            self.config_form.set_config_class(None)
+            self.start_button.setEnabled(False)
+            return
+        self.start_button.setEnabled(self._live is None)
+        self.family_description.setText(getattr(cls, "description", "") or "")
+        config_class = cls.Config
+        self.config_form.set_config_class(config_class)
+        names = {f.name for f in dataclasses.fields(config_class)}
+        iterative = bool(getattr(cls, "iterative", False))
+        if "epochs" in names:
+            self.epochs_spin.setValue(int(config_class().epochs))
+        self.epochs_spin.setEnabled(iterative and "epochs" in names)
+        self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)"
+                                    if iterative else "This model is fitted in one closed-form step")
+        self.device_combo.setEnabled(iterative)
+
+    @Slot()
+    def _on_split_changed(self) -> None:
+        kind = self.split_combo.currentData()
+        self.test_fraction.setEnabled(kind not in ("none", "leave_last"))
+        self.split_k.setEnabled(kind == "leave_last")
+
+    @Slot()
+    def _reset_settings(self) -> None:
+        self.config_form.reset()
+        self._on_family_changed()
+
+    def split_spec(self) -> dict[str, Any]:
+        """The split chosen on the page as a SplitSpec dict."""
+        return {"kind": self.split_combo.currentData(), "test_fraction": round(self.test_fraction.value(), 4),
+                "k": self.split_k.value(), "seed": self.split_seed.value()}
+
+    def set_family(self, family: str) -> None:
+        """Select a model family by key (tests, shortcuts)."""
+        index = self.family_combo.findData(family)
+        if index < 0:
+            raise KeyError(family)
+        self.family_combo.setCurrentIndex(index)
+
+    # --- training --------------------------------------------------------------------------------
+    @property
+    def is_training(self) -> bool:
+        return self._live is not None
+
+    @Slot()
+    def start_training(self) -> None:
+        """Start a background training job with the page's choices."""
+        if self._live is not None:
+            return
+        dataset_id = self.dataset_combo.currentData()
+        family = self.family_combo.currentData()
+        cls = self._family_class()
+        if dataset_id is None or cls is None:
+            self.message.show_message("Choose a dataset and a model first.", "error")
+            return
+        try:
+            settings = self.config_form.settings()
+        except ValueError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        iterative = bool(getattr(cls, "iterative", False))
+        epochs = self.epochs_spin.value() if self.epochs_spin.isEnabled() else None
+        device = self.device_combo.currentData() if iterative else "cpu"
+        split = self.split_spec()
+        db = self.ctx.db
+        self.message.clear_message()
+        key = self._next_key
+        self._next_key -= 1
+        claimed, lock = self._claimed_runs, self._claim_lock
+
+        after = _latest_run_id(db)
+
+        def work(cancel: CancelToken, progress: Callable[[Progress], None],
+                 emit: Callable[[object], None]) -> Any:
+            # imported here, on the worker: the first import of the engine takes a noticeable while
+            from workbench.training.runner import train
+
+            state = {"known": False, "last": 0.0}
+
+            def announce() -> None:
+                if state["known"]:
+                    return
+                with lock:
+                    run_id = _discover_run_id(db, int(dataset_id), family, after, claimed)
+                    if run_id is not None:
+                        claimed.add(run_id)
+                if run_id is not None:
+                    state["known"] = True
+                    emit(RunStarted(run_id))
+
+            def on_report(report: EpochReport) -> None:
+                announce()
+                emit(report)
+
+            def on_batch(event: BatchEvent) -> None:
+                now = time.monotonic()
+                if now - state["last"] >= BATCH_EMIT_INTERVAL_S or event.batch == event.n_batches:
+                    state["last"] = now
+                    announce()
+                    emit(event)
+
+            return train(db, int(dataset_id), family, settings, split, epochs=epochs, device=device,
+                         cancel=cancel, on_report=on_report, on_batch=on_batch)
+
+        job = self.ctx.jobs.submit(f"Train {family}", work, kind="training")
+        live = _LiveRun(job, key, family, epochs, iterative)
+        live.after_run_id = after
+        self._live = live
+        job.event.connect(self._on_job_event)
+        job.finished.connect(self._on_job_finished)
+        job.failed.connect(self._on_job_failed)
+        job.cancelled.connect(self._on_job_cancelled)
+        label = f"new {family} run"
+        self.curves.add_run(key, label)
+        self.curves.set_loss_label("training loss (MSE, rating points²)"
+                                   if family == "mf" else "training loss (per sample)")
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 1000 if iterative else 0)
+        self.progress.setValue(0)
+        self.progress.setFormat("starting…")
+        self.status_label.setText(f"Training {family}…")
+        self.training_started.emit(family)
+
+    @Slot()
+    def cancel_training(self) -> None:
+        """Ask the running training to stop (recorded as cancelled by the runner)."""
+        if self._live is not None:
+            self._live.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText("Cancelling…")
+
+    @Slot(object)
+    def _on_job_event(self, payload: object) -> None:
+        live = self._live
+        if live is None or self.sender() is not live.job:
+            return
+        if isinstance(payload, RunStarted):
+            self._adopt_run_id(live, payload.run_id)
+            return
+        if isinstance(payload, EpochReport):
+            live.last_epoch = payload.epoch
+            if payload.samples_per_s:
+                live.samples_per_s = payload.samples_per_s
+            self.curves.add_epoch(live.key, payload.epoch, payload.train_loss, payload.valid_loss,
+                                  payload.valid_metric, payload.metric_name, payload.is_best)
+            self._update_progress(live, float(payload.epoch))
+            self.epoch_plotted.emit(live.run_id if live.run_id is not None else live.key, payload.epoch)
+        elif isinstance(payload, BatchEvent):
+            self.curves.add_batch(live.key, payload.epoch, payload.batch, payload.n_batches, payload.loss)
+            self._update_progress(live, payload.epoch - 1 + payload.batch / max(1, payload.n_batches))
+
+    def _adopt_run_id(self, live: _LiveRun, run_id: int) -> None:
+        """Re-key the live curves under the real run id and list the run."""
+        live.run_id = run_id
+        series = self.curves.series(live.key)
+        colour = series.colour
+        self.curves.remove_run(live.key)
+        new = self.curves.add_run(run_id, f"run {run_id} · {live.family}", colour)
+        for x, y in zip(series.batch_x, series.batch_loss, strict=True):
+            new.batch_x.append(x)
+            new.batch_loss.append(y)
+        if new.batch_x:
+            new.items["batch"].setData(new.batch_x, new.batch_loss)
+        for i, epoch in enumerate(series.epochs):
+            self.curves.add_epoch(run_id, int(epoch), series.train_loss[i], series.valid_loss[i],
+                                  series.valid_metric[i], series.metric_name, series.best_epoch == epoch)
+        live.key = run_id
+        self.refresh_runs()
+
+    def _update_progress(self, live: _LiveRun, epochs_done: float) -> None:
+        if not live.iterative or not live.epochs:
+            return
+        fraction = min(1.0, epochs_done / live.epochs)
+        self.progress.setValue(int(fraction * 1000))
+        elapsed = time.monotonic() - live.started
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        speed = f" · {live.samples_per_s:,.0f} samples/s" if live.samples_per_s else ""
+        self.progress.setFormat(f"epoch {min(live.epochs, int(epochs_done) + 1)}/{live.epochs} · %p%")
+        self.status_label.setText(f"elapsed {format_duration(elapsed)} · ETA {format_duration(eta)}{speed}")
+
+    def _end_live(self) -> _LiveRun | None:
+        live, self._live = self._live, None
+        self.start_button.setEnabled(self._family_class() is not None)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1000)
+        return live
+
+    def _resolve_final_run_id(self, live: _LiveRun) -> int | None:
+        """The run id when no epoch was reported (cancelled or failed before the first one)."""
+        if live.run_id is not None:
+            return live.run_id
+        try:
+            from workbench.store.runs import list_runs
+
+            runs = [r for r in list_runs(self.ctx.db) if r.family == live.family and r.pid == os.getpid()
+                    and r.id > live.after_run_id and r.id not in self._claimed_runs
+                    and r.status != "running"]
+        except Exception:
+            return None
+        if not runs:
+            return None
+        run_id = runs[0].id
+        self._claimed_runs.add(run_id)
+        self._adopt_run_id(live, run_id)
+        return run_id
+
+    @Slot(object)
+    def _on_job_finished(self, result: Any) -> None:
+        live = self._end_live()
+        if live is None:
+            return
+        if live.run_id is None:
+            self._adopt_run_id(live, int(result.run_id))
+        self.progress.setValue(1000)
+        self.progress.setFormat("done")
+        metrics = getattr(result, "metrics", {}) or {}
+        shown = [f"{k} {v:.4f}" for k, v in metrics.items() if k in ("rmse", "ndcg@10", "recall@10")]
+        self.status_label.setText(f"Saved model '{getattr(result, 'model_name', result.model_id)}'"
+                                  + (f" · {' · '.join(shown)}" if shown else "")
+                                  + f" · {format_duration(getattr(result, 'elapsed_s', None))}")
+        self.refresh_runs()
+        self.ctx.models_changed.emit()
+        self.ctx.runs_changed.emit()
+        self.training_finished.emit(int(result.model_id))
+
+    @Slot()
+    def _on_job_cancelled(self) -> None:
+        live = self._end_live()
+        if live is None:
+            return
+        run_id = self._resolve_final_run_id(live)
+        self.progress.setFormat("cancelled")
+        epochs = f" after epoch {live.last_epoch}" if live.last_epoch else ""
+        self.status_label.setText(f"Run {run_id if run_id is not None else ''} cancelled{epochs}; "
+                                  "its curves stay here.")
+        self.refresh_runs()
+        self.ctx.runs_changed.emit()
+        self.training_cancelled.emit(run_id if run_id is not None else -1)
+
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        live = self._end_live()
+        if live is None:
+            return
+        self._resolve_final_run_id(live)
+        self.progress.setFormat("failed")
+        self.status_label.setText("Training failed.")
+        self.message.show_message(f"Training failed: {message}", "error")
+        self.refresh_runs()
+        self.ctx.runs_changed.emit()
+        self.training_failed.emit(message)
+
+    # --- stored runs -----------------------------------------------------------------------------
+    @Slot()
+    def refresh_runs(self) -> None:
+        """List stored runs; ticked ones are drawn (the newest is ticked on first show)."""
+        list_runs = optional_attr("workbench.store.runs", "list_runs")
+        runs = []
+        if list_runs is not None:
+            try:
+                runs = list_runs(self.ctx.db)[:RUNS_SHOWN]
+            except Exception as exc:
+                self.message.show_message(f"Cannot list training runs: {exc}", "error")
+        first_fill = self.runs_list.count() == 0 and not self.curves.run_ids()
+        self._loading_runs = True
+        self.runs_list.clear()
+        for run in runs:
+            n_epochs = f" · epoch {run.checkpoint_epoch}" if run.checkpoint_epoch else ""
+            when = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
+            text = (f"run {run.id} · {run.family} on {run.dataset_name} · {run.status}{n_epochs} · "
+                    f"{format_duration(run.elapsed_s)} · {when}")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, run.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            shown = self.curves.has_run(run.id) and self.curves.series(run.id).visible
+            item.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
+            if self.curves.has_run(run.id):
+                item.setForeground(self._colour(run.id))
+            if run.error and run.status != "completed":
+                item.setToolTip(run.error)
+            self.runs_list.addItem(item)
+        self._loading_runs = False
+        self.runs_empty.setVisible(not runs)
+        self.runs_list.setVisible(bool(runs))
+        if first_fill and runs:
+            self.runs_list.item(0).setCheckState(Qt.CheckState.Checked)
+
+    def _colour(self, run_id: int) -> Any:
+        from PySide6.QtGui import QColor
+
+        return QColor(self.curves.series(run_id).colour)
+
+    @Slot(QListWidgetItem)
+    def _on_run_item_changed(self, item: QListWidgetItem) -> None:
+        if self._loading_runs:
+            return
+        run_id = int(item.data(Qt.ItemDataRole.UserRole))
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked and not self.curves.has_run(run_id):
+            self.show_stored_run(run_id)
+            self._loading_runs = True
+            item.setForeground(self._colour(run_id))
+            self._loading_runs = False
+        else:
+            self.curves.set_run_visible(run_id, checked)
+
+    def show_stored_run(self, run_id: int) -> None:
+        """Draw a stored run's epochs (after a restart, or to compare with the live one)."""
+        from workbench.store.runs import get_run
+
+        try:
+            run = get_run(self.ctx.db, run_id)
+        except Exception as exc:
+            QMessageBox.warning(self, "Training run", f"Cannot open run {run_id}: {exc}")
+            return
+        self.curves.add_run(run_id, f"run {run_id} · {run.family} ({run.status})")
+        self.curves.set_history(run_id, epoch_rows(run.epochs))
+        for epoch in run.epochs[-1:]:
+            self.epoch_plotted.emit(run_id, epoch.epoch)

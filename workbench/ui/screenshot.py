@@ -1,0 +1,172 @@
+"""Render every page of the app to PNG offscreen (``python -m workbench screenshot --out DIR``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SIZE = (1280, 800)
+
+
+def _slug(text: str) -> str:
+    return "".join(c.lower() if c.isalnum() else "-" for c in text).strip("-")
+
+
+def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = None,
+                       train: bool = True) -> list[Path]:
+    """Load the demo (when the database has no dataset), train briefly, and save one PNG per page.
+
+    Also renders the import wizard and the Datasets page of an empty database. Returns the files written.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.store.db import open_database
+    from workbench.ui.app import dataset_count, ensure_application, latest_dataset_id
+    from workbench.ui.context import AppContext, optional_attr
+    from workbench.ui.main_window import PAGES, MainWindow
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = ensure_application()
+    tmp = tempfile.TemporaryDirectory(prefix="workbench-shots-")
+    # Temporary databases must not end up in the user's recent-files list.
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
+    written: list[Path] = []
+    try:
+        db = open_database(db_target or Path(tmp.name) / "workbench.db")
+        if dataset_count(db) == 0:
+            load_demo = optional_attr("workbench.data.demo", "load_demo")
+            if load_demo is not None:
+                load_demo(db)
+        dataset_id = latest_dataset_id(db)
+        if train and dataset_id is not None:
+            _short_training(db, dataset_id)
+
+        ctx = AppContext(db)
+        window = MainWindow(ctx)
+        window.resize(*SIZE)
+        window.show()
+        if dataset_id is not None:
+            ctx.select_dataset(dataset_id)
+        _settle(app, ctx)
+        for position, spec in enumerate(PAGES):
+            window.show_page(spec.title)
+            _settle(app, ctx)
+            page = window.pages[spec.title]
+            if spec.title == "Recommend":
+                _prepare_recommend(page)
+                _settle(app, ctx)
+                window.jobs_dock.hide()  # the explanation panel needs the room more than the jobs list
+                _settle(app, ctx)
+            # pages may offer states worth showing: (file suffix, action) pairs, e.g. a selected user
+            steps = getattr(page, "screenshot_steps", lambda: [("", None)])()
+            for suffix, action in steps:
+                if action is not None:
+                    action()
+                    _settle(app, ctx)
+                    window.jobs_dock.hide()  # their quick look-ups need the room more than the jobs list
+                    _settle(app, ctx)
+                name = f"{position + 1:02d}-{_slug(spec.title)}" + (f"-{suffix}" if suffix else "")
+                written.append(_save(window, out / f"{name}.png"))
+
+        wizard_path = _render_wizard(app, ctx, window, out, Path(tmp.name))
+        if wizard_path is not None:
+            written.append(wizard_path)
+
+        # The empty state a new user sees before importing anything.
+        empty_db = open_database(Path(tmp.name) / "empty.db")
+        empty_ctx = AppContext(empty_db)
+        empty_window = MainWindow(empty_ctx)
+        empty_window.resize(*SIZE)
+        empty_window.show()
+        _settle(app, empty_ctx)
+        written.append(_save(empty_window, out / "empty-datasets.png"))
+        empty_window.close()
+        empty_window.deleteLater()
+        window.close()
+        window.deleteLater()
+        _settle(app, ctx)
+        db.close()
+        empty_db.close()
+    finally:
+        QApplication.processEvents()
+        tmp.cleanup()
+    return written
+
+
+def _short_training(db: object, dataset_id: int) -> None:
+    from workbench.ui.context import optional_attr
+
+    train = optional_attr("workbench.training.runner", "train")
+    if train is None:
+        return
+    try:
+        train(db, dataset_id, "mf", {"objective": "ranking"}, {"kind": "random"}, epochs=2, device="cpu")
+    except Exception as exc:  # screenshots of the other pages are still worth having
+        log.warning("short training for the screenshots failed: %s", exc)
+        try:
+            train(db, dataset_id, "mf", {}, {"kind": "random"}, epochs=2, device="cpu")
+        except Exception as exc2:
+            log.warning("fallback training failed too: %s", exc2)
+    # newest first in the model lists: a hybrid shows everything (history, words, biases, new items)
+    try:
+        train(db, dataset_id, "hybrid", {}, {"kind": "random"}, epochs=2, device="cpu")
+    except Exception as exc:
+        log.warning("hybrid training for the screenshots failed: %s", exc)
+
+
+def _prepare_recommend(page: object) -> None:
+    """Recommend for the model's first user and select the top row, so its explanation shows."""
+    model = getattr(page, "model", None)
+    if model is None or model.users is None or not len(model.users):
+        return
+    page.show_recommendations(model.users.ids[0])  # type: ignore[attr-defined]
+    page.recommendations_shown.connect(  # type: ignore[attr-defined]
+        lambda _user: page.recs_table.selectRow(0))  # type: ignore[attr-defined]
+
+
+def _settle(app: object, ctx: object, rounds: int = 6) -> None:
+    """Let background jobs finish and their queued signals arrive, then let layouts and plots settle."""
+    from PySide6.QtWidgets import QApplication
+
+    jobs = ctx.jobs  # type: ignore[attr-defined]
+    for _ in range(600):
+        QApplication.processEvents()
+        if not jobs.active_jobs(include_quiet=True):
+            break
+        jobs.wait(50)
+    for _ in range(rounds):
+        QApplication.processEvents()
+
+
+def _save(widget: object, path: Path) -> Path:
+    pixmap = widget.grab()  # type: ignore[attr-defined]
+    if not pixmap.save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def _render_wizard(app: object, ctx: object, window: object, out: Path, tmp: Path) -> Path | None:
+    try:
+        from workbench.ui.import_wizard import ImportWizard
+    except ImportError:
+        return None
+    sample = tmp / "ratings.csv"
+    lines = ["user_id,movie_id,rating,timestamp"]
+    lines += [f"u{u},m{(u * 7 + k) % 40},{1 + (u + k) % 5},{1_700_000_000 + u * 3600 + k}"
+              for u in range(60) for k in range(5)]
+    sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    wizard = ImportWizard(ctx, window, path=str(sample))  # type: ignore[arg-type]
+    wizard.show()
+    _settle(app, ctx)
+    path = _save(wizard, out / "import-wizard.png")
+    wizard.close()
+    wizard.deleteLater()
+    return path
