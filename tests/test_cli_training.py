@@ -151,3 +151,27 @@ def test_explain_flag_is_wired(cli) -> None:
         assert all("explanation" in r for r in out["recommendations"])
     else:
         assert "not available" in err
+
+
+def test_read_holdout_detects_layout_and_names_bad_cells(tmp_path: Path) -> None:
+    from workbench.errors import InputError
+    from workbench.evaluation.holdout import read_holdout
+
+    tab = tmp_path / "h.tsv"
+    tab.write_text("u1\ti1\t4\t881250949\n\nu2\ti2\t3.5\t881250950\n")
+    rows = read_holdout(tab)
+    assert (rows.users, rows.items, rows.sep, rows.has_header) == (["u1", "u2"], ["i1", "i2"], "\t", False)
+    assert rows.ratings is not None and rows.ratings.tolist() == [4.0, 3.5]
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("user_id,item_id\nu1,i1\n")
+    rows = read_holdout(pairs)
+    assert rows.has_header and rows.ratings is None and rows.users == ["u1"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user,item,rating\nu1,i1,5\n\nu2,,4\n")
+    with pytest.raises(InputError) as err:
+        read_holdout(bad)
+    assert (err.value.line, err.value.column) == (4, "2") and "bad.csv" in str(err.value)
+    bad.write_text("u1;i1;5\nu2;i2\n")
+    with pytest.raises(InputError, match="missing rating") as err:
+        read_holdout(bad)
+    assert (err.value.line, err.value.column) == (2, "3")

@@ -67,6 +67,41 @@ def test_cancel_marks_the_run_cancelled_and_keeps_its_checkpoint(db, tiny) -> No
     assert [e.epoch for e in resumed.epochs] == list(range(1, 21))
 
 
+def test_on_run_started_names_the_run_before_training_also_on_resume(db, tiny) -> None:
+    token = CancelToken()
+    events: list[tuple[str, int]] = []
+
+    def started(run_id: int) -> None:
+        # the row already exists and is running when the caller hears of it; no epoch reported yet
+        assert run_store.get_run(db, run_id).status == "running"
+        events.append(("started", run_id))
+
+    def report(r) -> None:
+        events.append(("epoch", r.epoch))
+        if r.epoch == 1:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        train(db, tiny, "mf", {"dim": "4", "patience": "0"}, epochs=3, cancel=token, on_report=report,
+              on_run_started=started)
+    [run] = run_store.list_runs(db)
+    assert events == [("started", run.id), ("epoch", 1)]
+    events.clear()
+    result = train(db, tiny, resume_run=run.id, on_run_started=started, on_report=report)
+    assert result.run_id == run.id
+    assert events == [("started", run.id), ("epoch", 2), ("epoch", 3)]
+
+
+def test_failing_on_run_started_callback_marks_the_run_failed(db, tiny) -> None:
+    def boom(run_id: int) -> None:
+        raise RuntimeError("listener broke")
+
+    with pytest.raises(RuntimeError):
+        train(db, tiny, "pop", {}, on_run_started=boom)
+    [run] = run_store.list_runs(db)
+    assert run.status == "failed" and "listener broke" in (run.error or "")
+
+
 def test_failure_is_recorded_with_its_message(db, tiny) -> None:
     with pytest.raises(WorkbenchError, match="test_fraction"):
         train(db, tiny, "pop", split={"kind": "random", "test_fraction": 0.0})

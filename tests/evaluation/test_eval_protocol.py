@@ -34,9 +34,13 @@ class FixedScores(Recommender):
     def __init__(self, matrix: np.ndarray, predicts_ratings: bool = False) -> None:
         super().__init__()
         self.matrix = np.asarray(matrix, dtype=np.float32)
-        self.predicts_ratings = predicts_ratings
+        self._predicts_ratings = predicts_ratings
         self.users = IdMap.from_ids(range(self.matrix.shape[0]))
         self.items = IdMap.from_ids(range(self.matrix.shape[1]))
+
+    @property
+    def predicts_ratings(self) -> bool:
+        return self._predicts_ratings
 
     def fit(self, train: Interactions, **kwargs: Any) -> Iterator[EpochReport]:
         yield EpochReport(epoch=1, train_loss=None)

@@ -49,7 +49,8 @@ def tiny_csv(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with the demo dataset, built once per session and copied for each test."""
-    load_demo = pytest.importorskip("workbench.data.demo").load_demo
+    from workbench.data.demo import load_demo
+
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     database = open_database(path)
     load_demo(database)

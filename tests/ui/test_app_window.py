@@ -82,7 +82,6 @@ def test_close_with_running_job_asks_then_cancels(qtbot, window: MainWindow, app
 
 
 def test_first_start_on_empty_database_loads_demo(qtbot, window: MainWindow, app_context: AppContext) -> None:
-    pytest.importorskip("workbench.data.demo")
     job = prepare(app_context)
     assert job is not None
     with qtbot.waitSignal(app_context.dataset_selected, timeout=60_000) as selected:

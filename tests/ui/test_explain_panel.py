@@ -6,58 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from workbench.store.db import Database
-
-pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
-
-TOPIC_WORDS = {"A": ["galaxy", "rocket", "alien", "starship", "planet"],
-               "B": ["romance", "wedding", "love", "kiss", "heart"]}
-
-
-def add_content_dataset(db: Database, name: str = "films", n_users: int = 40, n_items: int = 30,
-                        per_user: int = 10, seed: int = 0) -> int:
-    """A small explicit dataset whose items have titles, descriptions and one category each.
-
-    Items 0..n/2-1 are "scifi" (space words), the rest "romance"; even users mostly rate the first half
-    highly, odd users the second (a structure both collaborative and content models learn).
-    """
-    from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
-
-    rng = np.random.default_rng(seed)
-    half = n_items // 2
-    with db.session() as session:
-        dataset = DatasetRow(name=name, kind="explicit", rating_min=1.0, rating_max=5.0, source="test",
-                             n_users=n_users, n_items=n_items, n_interactions=n_users * per_user)
-        session.add(dataset)
-        session.flush()
-        users = [UserRow(dataset_id=dataset.id, external_id=f"u{u}") for u in range(n_users)]
-        items = []
-        for i in range(n_items):
-            topic = "A" if i < half else "B"
-            words = TOPIC_WORDS[topic]
-            items.append(ItemRow(dataset_id=dataset.id, external_id=f"i{i}",
-                                 title=f"{words[i % 5].title()} film {i}",
-                                 text=f"A story of {words[(i + 1) % 5]} and {words[(i + 2) % 5]} at night.",
-                                 categories=["scifi" if topic == "A" else "romance"]))
-        session.add_all(users + items)
-        session.flush()
-        for u, user in enumerate(users):
-            liked = np.arange(half) + (0 if u % 2 == 0 else half)
-            other = np.setdiff1d(np.arange(n_items), liked)
-            chosen = np.concatenate([rng.choice(liked, per_user - 2, replace=False),
-                                     rng.choice(other, 2, replace=False)])
-            for k, i in enumerate(chosen):
-                session.add(InteractionRow(dataset_id=dataset.id, user_id=user.id, item_id=items[int(i)].id,
-                                           value=5.0 if i in liked else 1.0,
-                                           timestamp=1_600_000_000 + u * 10_000 + k * 100))
-        return dataset.id
-
-
-def train_model(db: Database, dataset_id: int, family: str, settings: dict | None = None) -> int:
-    """Train and save a small model with the real runner; returns its id."""
-    from workbench.training.runner import train
-
-    return train(db, dataset_id, family, settings or {}, None, device="cpu").model_id
+from tests.ui.helpers import add_content_dataset, train_model
 
 
 def test_panel_draws_history_bars_and_a_click_emits_the_item(qtbot, app_context):

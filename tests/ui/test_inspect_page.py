@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from test_explain_panel import add_content_dataset, train_model
 
-pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
+from tests.ui.helpers import add_content_dataset, train_model
 
 
 def test_map_has_every_item_and_highlights_history_and_recommendations(qtbot, app_context):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 
 import pytest
-from test_train_page import add_small_dataset
+
+from tests.ui.helpers import add_small_dataset
 
 
 @pytest.fixture
 def trained(app_context):
     """A context with a tiny dataset and two fast models (EASE and popularity) trained on it."""
-    pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
     from workbench.training.runner import train
 
     dataset_id = add_small_dataset(app_context.db)

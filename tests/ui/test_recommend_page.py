@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from test_train_page import add_small_dataset
+from tests.ui.helpers import add_small_dataset
 
 
 def test_recommendations_exclude_history_and_fill_table_and_chart(qtbot, app_context):
-    pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
     from workbench.training.runner import train
     from workbench.ui.pages.recommend import RecommendPage
 
@@ -35,7 +33,6 @@ def test_recommendations_exclude_history_and_fill_table_and_chart(qtbot, app_con
 
 
 def test_unknown_user_is_reported(qtbot, app_context):
-    pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
     from workbench.training.runner import train
     from workbench.ui.pages.recommend import RecommendPage
 

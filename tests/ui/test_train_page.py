@@ -5,38 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.store.db import Database
-
-
-def add_small_dataset(db: Database, name: str = "tiny", n_users: int = 40, n_items: int = 30,
-                      per_user: int = 12, seed: int = 0) -> int:
-    """A small explicit dataset with titles and timestamps, written through the ORM; returns its id.
-
-    Two user groups each prefer one half of the catalogue (a structure models can learn).
-    """
-    from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
-
-    rng = np.random.default_rng(seed)
-    with db.session() as session:
-        dataset = DatasetRow(name=name, kind="explicit", rating_min=1.0, rating_max=5.0, source="test",
-                             n_users=n_users, n_items=n_items, n_interactions=n_users * per_user)
-        session.add(dataset)
-        session.flush()
-        users = [UserRow(dataset_id=dataset.id, external_id=f"u{u}") for u in range(n_users)]
-        items = [ItemRow(dataset_id=dataset.id, external_id=f"i{i}", title=f"Film {i}",
-                         categories=["A" if i < n_items // 2 else "B"]) for i in range(n_items)]
-        session.add_all(users + items)
-        session.flush()
-        for u, user in enumerate(users):
-            liked = np.arange(n_items // 2) + (0 if u % 2 == 0 else n_items // 2)
-            other = np.setdiff1d(np.arange(n_items), liked)
-            chosen = np.concatenate([rng.choice(liked, per_user - 3, replace=False),
-                                     rng.choice(other, 3, replace=False)])
-            for k, i in enumerate(chosen):
-                rating = 5.0 if i in liked else 1.0 + float(rng.integers(0, 2))
-                session.add(InteractionRow(dataset_id=dataset.id, user_id=user.id, item_id=items[int(i)].id,
-                                           value=rating, timestamp=1_600_000_000 + u * 10_000 + k * 100))
-        return dataset.id
+from tests.ui.helpers import add_small_dataset
 
 
 @pytest.fixture
@@ -44,11 +13,6 @@ def tiny_ctx(app_context):
     app_context.tiny_dataset_id = add_small_dataset(app_context.db)
     app_context.datasets_changed.emit()
     return app_context
-
-
-@pytest.fixture(autouse=True)
-def _needs_dataset_store():
-    pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
 
 
 def test_config_form_builds_editors_from_metadata_and_resets(qtbot):
@@ -142,3 +106,35 @@ def test_stored_runs_reopen_after_restart(qtbot, tiny_ctx):
     assert list(x) == [1.0, 2.0]
     item.setCheckState(Qt.CheckState.Unchecked)
     assert not page.curves.series(result.run_id).items["train"].isVisible()
+
+
+def test_a_cancelled_run_resumes_from_the_list_and_its_curves_continue(qtbot, tiny_ctx):
+    from workbench.store.runs import get_run
+
+    page = _train_page(qtbot, tiny_ctx, "mf", 6)
+    page.config_form.editor("dim").setValue(4)
+    page.config_form.editor("patience").setValue(0)
+    page.config_form.editor("batch_size").setValue(16)
+    assert not page.resume_button.isEnabled()
+    with qtbot.waitSignal(page.epoch_plotted, timeout=30_000):
+        page.start_training()
+    with qtbot.waitSignal(page.training_cancelled, timeout=30_000) as cancelled:
+        page.cancel_training()
+    run_id = cancelled.args[0]
+    stopped = get_run(tiny_ctx.db, run_id)
+    assert stopped.status == "cancelled" and stopped.resumable
+    done_before = stopped.checkpoint_epoch
+    assert 1 <= done_before < 6
+    page.select_run(run_id)
+    assert page.resume_button.isEnabled()
+    with qtbot.waitSignal(page.training_finished, timeout=60_000):
+        page.resume_button.click()
+        assert page.is_training and not page.resume_button.isEnabled()
+    run = get_run(tiny_ctx.db, run_id)
+    assert run.status == "completed" and run.model_id is not None
+    assert [e.epoch for e in run.epochs] == list(range(1, 7))  # continued after the checkpoint
+    x, y = page.curves.series(run_id).items["train"].getData()
+    assert list(x) == [float(e) for e in range(1, 7)] and np.all(np.isfinite(y))  # one continuous curve
+    assert page.curves.run_ids() == [run_id]
+    page.select_run(run_id)
+    assert not page.resume_button.isEnabled()  # completed runs are not resumable

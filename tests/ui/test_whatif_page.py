@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from test_explain_panel import add_content_dataset, train_model
-
-pytest.importorskip("workbench.store.datasets", reason="helper A's dataset store is not there yet")
+from tests.ui.helpers import add_content_dataset, train_model
 
 
 def _page(qtbot, app_context, model_id: int):

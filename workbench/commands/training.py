@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import WorkbenchError
 
 FAMILY_NAMES = ("pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid")
 SPLIT_NAMES = ("none", "random", "user_ratio", "temporal", "leave_last", "cold_items", "cold_users")
@@ -227,7 +224,7 @@ def cmd_models_delete(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_models_settings(args: argparse.Namespace, ctx: Any) -> int:
     import dataclasses
 
-    from workbench.training.runner import family_class
+    from workbench.models.registry import family_class
 
     cls = family_class(args.family)
     defaults = cls.Config()
@@ -284,65 +281,8 @@ def cmd_runs_show(args: argparse.Namespace, ctx: Any) -> int:
 
 # --- evaluate ---------------------------------------------------------------------------------------
 
-def read_holdout(path: Path, sep: str | None = None) -> tuple[list[str], list[str], np.ndarray | None]:
-    """An external holdout file: ``user, item[, rating[, ...]]`` per line, with or without a header.
-
-    The delimiter is detected among tab, comma, semicolon and ``|`` unless given. Returns external user
-    ids, item ids, and ratings (None when the file has no third column).
-    """
-    if not path.is_file():
-        raise InputError("file not found", file=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"cannot decode as UTF-8 (byte {exc.start})", file=str(path)) from exc
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise InputError("the file is empty", file=str(path))
-    if sep is None:
-        sep = next((c for c in ("\t", ",", ";", "|") if c in lines[0]), None)
-        if sep is None:
-            raise InputError("cannot detect the delimiter (tab, comma, semicolon or |); use --sep",
-                             file=str(path), line=1)
-    sep = sep.encode().decode("unicode_escape") if sep == "\\t" else sep
-    rows = list(csv.reader(lines, delimiter=sep))
-    first = [c.strip() for c in rows[0]]
-    has_header = len(first) >= 3 and not _is_number(first[2])
-    if len(first) == 2:  # no rating column: a header names its columns, data rarely says "user"
-        has_header = first[0].lower() in ("user", "user_id", "userid", "uid")
-    start = 1 if has_header else 0
-    users: list[str] = []
-    items: list[str] = []
-    ratings: list[float] = []
-    with_rating = len(first) >= 3
-    for number, row in enumerate(rows[start:], start=start + 1):
-        if len(row) < 2:
-            raise InputError(f"expected at least 2 columns (user, item), found {len(row)}",
-                             file=str(path), line=number)
-        users.append(row[0].strip())
-        items.append(row[1].strip())
-        if with_rating:
-            if len(row) < 3:
-                raise InputError("missing rating", file=str(path), line=number, column="3")
-            try:
-                ratings.append(float(row[2]))
-            except ValueError:
-                raise InputError(f"rating {row[2]!r} is not a number", file=str(path), line=number,
-                                 column="3") from None
-    if not users:
-        raise InputError("no rows after the header", file=str(path))
-    return users, items, np.asarray(ratings, dtype=np.float32) if with_rating else None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def cmd_evaluate(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.evaluation.holdout import evaluate_holdout_file
     from workbench.store.datasets import load_dataset
     from workbench.store.models import load_model, record_evaluation, update_summary
     from workbench.training.runner import evaluate_on_split, rebuild_split
@@ -358,7 +298,7 @@ def cmd_evaluate(args: argparse.Namespace, ctx: Any) -> int:
                                  "use --test FILE")
     else:
         protocol = f"holdout:{args.test.name}"
-        metrics = evaluate_holdout_file(model, data, args.test, args.sep, args.k)
+        metrics = evaluate_holdout_file(model, data, args.test, args.k, sep=args.sep)
     record_evaluation(db, info.id, protocol, args.k, metrics)
     if protocol == "split":
         update_summary(db, info.id, metrics)
@@ -366,47 +306,6 @@ def cmd_evaluate(args: argparse.Namespace, ctx: Any) -> int:
     ctx.emit(payload, lambda: "\n".join([f"model {info.id} '{info.name}' on {protocol} (k={args.k})",
                                          *_metric_lines(metrics)]))
     return 0
-
-
-def evaluate_holdout_file(model: Any, data: Any, path: Path, sep: str | None, k: int) -> dict[str, float]:
-    """Metrics of ``model`` on an external holdout file, masking the dataset's interactions."""
-    import scipy.sparse as sp
-
-    from workbench.evaluation.protocol import align_holdout, evaluate_holdout
-    from workbench.training.runner import predicts_ratings
-
-    users, items, ratings = read_holdout(path, sep)
-    frame: dict[str, Any] = {"user": users, "item": items}
-    if ratings is not None:
-        frame["rating"] = ratings
-    aligned = align_holdout(model.users, model.items, frame)
-    if aligned.n_kept == 0:
-        raise InputError(f"none of the {aligned.n_rows} rows has a user and an item known to the model",
-                         file=str(path))
-    # everything the dataset already holds is known history, masked from ranking (not only model.seen,
-    # which lacks the rows the model kept aside for validation)
-    inter = data.interactions
-    u = model.users.rows(list(inter.users.ids))[inter.user_idx]
-    i = model.items.rows(list(inter.items.ids))[inter.item_idx]
-    keep = (u >= 0) & (i >= 0)
-    known = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (u[keep], i[keep])),
-                          shape=(len(model.users), len(model.items)))
-    if model.seen is not None:
-        known = known + sp.csr_matrix(model.seen, dtype=np.float32)
-    known.data[:] = 1.0
-    rating_range = None
-    if inter.rating_min is not None and inter.rating_max is not None:
-        rating_range = (float(inter.rating_min), float(inter.rating_max))
-    content = data.content
-    if content is not None and content.items != model.items:
-        content = None  # categories must align with the model's item rows
-    metrics = evaluate_holdout(model, known, aligned.user_rows, aligned.item_rows, aligned.ratings, k,
-                               content=content, rating_range=rating_range,
-                               rating_metrics=predicts_ratings(model))
-    out = {str(key): float(value) for key, value in metrics.items() if value is not None}
-    out.update({"holdout_rows": float(aligned.n_rows), "holdout_unknown_user": float(aligned.n_unknown_user),
-                "holdout_unknown_item": float(aligned.n_unknown_item)})
-    return out
 
 
 # --- recommend --------------------------------------------------------------------------------------

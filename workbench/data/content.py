@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import bindparam, select, update
 
 from workbench.core.progress import CancelToken
 from workbench.data.csv_import import check_encoding, detect_sep
 from workbench.errors import InputError
+from workbench.store.schema import ItemRow
 
 ID_NAMES = ("item_id", "item", "id", "movieId", "itemId", "product_id")
 TITLE_NAMES = ("title", "name")
@@ -157,28 +159,26 @@ def import_item_content(
     given = [c for c in ("title", "text", "categories") if frame[c].notna().any()]
     if not given:
         raise InputError("the file has no title, text or categories column", file=str(path), line=1)
+    items = ItemRow.__table__
     with db.engine.begin() as conn:
-        known = {
-            r[0]
-            for r in conn.exec_driver_sql("SELECT external_id FROM items WHERE dataset_id = ?", (info.id,))
-        }
+        known = set(conn.execute(select(items.c.external_id).where(items.c.dataset_id == info.id)).scalars())
         matched_mask = frame["external_id"].isin(known).to_numpy()
         matched = frame[matched_mask]
         unmatched = frame.loc[~matched_mask, "external_id"].tolist()
         if cancel is not None:
             cancel.raise_if_cancelled()
-        assignments = ", ".join(f"{c} = ?" for c in given)
-        rows = []
-        for record in matched.itertuples(index=False):
-            values = [
-                json.dumps(record.categories, ensure_ascii=False) if c == "categories" else getattr(record, c)
-                for c in given
-            ]
-            rows.append((*values, info.id, record.external_id))
+        # Bound names differ from the column names: SQLAlchemy reserves those for the SET clause.
+        statement = (
+            update(items)
+            .where(items.c.dataset_id == info.id, items.c.external_id == bindparam("b_external_id"))
+            .values({c: bindparam(f"b_{c}", type_=items.c[c].type) for c in given})
+        )
+        rows = [
+            {"b_external_id": record.external_id, **{f"b_{c}": getattr(record, c) for c in given}}
+            for record in matched.itertuples(index=False)
+        ]
         if rows:
-            conn.exec_driver_sql(
-                f"UPDATE items SET {assignments} WHERE dataset_id = ? AND external_id = ?", rows
-            )
+            conn.execute(statement, rows)
         if cancel is not None:
             cancel.raise_if_cancelled()
     return ContentReport(

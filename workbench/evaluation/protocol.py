@@ -173,7 +173,7 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
     n_relevant = np.diff(relevant.indptr)
     rank_users = np.flatnonzero(n_relevant > 0)
 
-    do_rating = (getattr(model, "predicts_ratings", False) if rating_metrics is None else rating_metrics)
+    do_rating = model.predicts_ratings if rating_metrics is None else rating_metrics
     do_rating = bool(do_rating) and test_values is not None and len(test_values) > 0
     pair_order = np.argsort(test_users, kind="stable") if do_rating else np.array([], dtype=np.int64)
     pair_users = test_users[pair_order]

@@ -80,18 +80,25 @@ class _MeanHistoryState:
     w: np.ndarray  # d x d history projection
     b: np.ndarray  # d
     mu: float
+    item_item: np.ndarray | None = None  # hybrid's closed-form part: history item j adds item_item[j, i]
 
     def scores(self, rows: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
         vecs = self.item_vectors if targets is None else self.item_vectors[targets]
         bias = self.item_bias if targets is None else self.item_bias[targets]
         mean = self.item_vectors[rows].mean(axis=0) if len(rows) else np.zeros(self.w.shape[1])
         user = self.w @ mean + self.b
-        return self.mu + bias + vecs @ user
+        out = self.mu + bias + vecs @ user
+        if self.item_item is not None and len(rows):
+            ii = self.item_item[rows].sum(axis=0)
+            out = out + (ii if targets is None else ii[targets])
+        return out
 
     def terms(self, rows: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(per-history-item terms, base) with terms summing to score - base."""
         projected = self.item_vectors[rows] @ self.w.T / max(1, len(rows))
         terms = projected @ self.item_vectors[targets].T
+        if self.item_item is not None:
+            terms = terms + self.item_item[np.ix_(rows, targets)]
         base = self.mu + self.item_bias[targets] + self.item_vectors[targets] @ self.b
         return terms, base
 
@@ -114,9 +121,11 @@ def mean_history_state(model: Recommender) -> _MeanHistoryState | None:
     with torch.no_grad():
         vecs, bias, _ = model._items()  # type: ignore[attr-defined]
         hist = model.m.hist  # type: ignore[attr-defined]
+        ii = getattr(model, "buffers", {}).get("item_item")
         state = _MeanHistoryState(vecs.double().cpu().numpy(), bias.double().cpu().numpy(),
                                   hist.weight.double().cpu().numpy(), hist.bias.double().cpu().numpy(),
-                                  float(model.m.mu))  # type: ignore[attr-defined]
+                                  float(model.m.mu),  # type: ignore[attr-defined]
+                                  None if ii is None else ii.double().cpu().numpy())
     _MEAN_STATES[model] = (key, state)
     return state
 

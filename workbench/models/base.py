@@ -162,6 +162,11 @@ class Recommender(ABC):
         self.items: IdMap | None = None
         self.seen: Any = None  # scipy CSR users x items of training interactions, set by fit
 
+    @property
+    def predicts_ratings(self) -> bool:
+        """Whether ``score`` returns predicted ratings (RMSE/MAE apply); ranking scores otherwise."""
+        return False
+
     # --- training -------------------------------------------------------------------------------
     @abstractmethod
     def fit(self, train: Interactions, *, content: ItemContent | None = None,

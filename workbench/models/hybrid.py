@@ -20,9 +20,10 @@ from torch import nn
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, TrainingError, param
-from workbench.models.common import user_history_vector
+from workbench.models.common import positives, seen_matrix, user_history_vector
 from workbench.models.torch_base import TorchRecommender
 from workbench.text import Vocabulary, tokenize
+from workbench.training.loop import ranking_ndcg
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,16 @@ class ContentConfig(ModelConfig):
     word_dim: int = param(32, "word and category embedding size", min=1, max=512)
     filters: int = param(64, "text CNN filters (kernel width 3)", min=1, max=1024)
     max_tokens: int = param(64, "title + description tokens read per item", min=1, max=1024)
-    min_word_count: int = param(1, "words seen fewer times in training items map to <unk>", min=1)
+    min_word_count: int = param(2, "words and features seen in fewer training items map to <unk> (a word "
+                                "unique to one item would act as its id, useless for cold items)", min=1)
     epochs: int = param(30, "maximum training epochs", min=1)
-    batch_size: int = param(1024, "interactions per batch", min=1)
-    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
+    batch_size: int = param(256, "ranking: users per batch; rating: interactions per batch", min=1)
+    passes: int = param(8, "ranking: visits of every user per epoch", min=1)
+    learning_rate: float = param(0.005, "Adam learning rate", min=0.0)
     l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0)
-    history_dropout: float = param(0.2, "share of history items hidden per sample in training", min=0.0,
-                                   max=0.95)
+    history_dropout: float = param(0.5, "ranking: share of a user's history held out as targets per sample "
+                                   "(the rest is the input); rating: share hidden", min=0.05, max=0.95)
+    temperature: float = param(1.0, "ranking: softmax temperature (lower sharpens)", min=0.01)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
     objective: str = param("ranking", "ranking: softmax over the catalogue; rating: squared error",
                            choices=("ranking", "rating"))
@@ -51,6 +55,12 @@ class HybridConfig(ContentConfig):
                                    min=0.0, max=0.95)
     user_id_dropout: float = param(0.3, "chance a sample's user id embedding is dropped (cold users)",
                                    min=0.0, max=0.95)
+    item_item_l2: float = param(300.0, "ranking: L2 of the closed-form (EASE) item-item part of the "
+                                "collaborative score, fit after training (0: no item-item part)", min=0.0)
+    item_item_weight: float = param(-1.0, "weight of the item-item part (-1: chosen on the validation "
+                                    "part, 4 without one)", min=-1.0)
+    item_item_max_items: int = param(12000, "catalogues larger than this skip the item-item part "
+                                     "(a dense items x items matrix)", min=0)
 
 
 class _ContentModule(nn.Module):
@@ -117,7 +127,7 @@ class ContentModel(TorchRecommender):
         feats = self._feature_lists(content)
         # vocabularies from items that occur in training only: words of cold items map to <unk>
         vocab = Vocabulary.build((docs[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
-        fvocab = Vocabulary.build(feats[i] for i in np.flatnonzero(trained))
+        fvocab = Vocabulary.build((feats[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
         self.meta.update(vocab=list(vocab.tokens), feature_vocab=list(fvocab.tokens), n_words=len(vocab),
                          n_feats=len(fvocab), max_tokens=cfg.max_tokens)
         self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
@@ -134,10 +144,18 @@ class ContentModel(TorchRecommender):
     def _feature_lists(content: ItemContent) -> list[list[str]]:
         feats = [[f"category:{c}" for c in cats] for cats in content.categories]
         for name, values in content.attributes.items():
+            given = [v for v in values if v]
+            if len(set(given)) > 0.5 * max(1, len(given)):
+                continue  # near-unique attributes (urls, codes) identify items rather than describe them
             for row, value in enumerate(values):
                 if value:
                     feats[row].append(f"{name}:{value}")
         return feats
+
+    def _n_samples(self, used: Interactions) -> int:
+        if self.objective == "rating":
+            return len(used)
+        return self.meta["n_users"] * self.config.passes  # type: ignore[attr-defined]
 
     def _build_module(self) -> nn.Module:
         return _ContentModule(self.meta, self.config, self.use_ids)  # type: ignore[arg-type]
@@ -156,14 +174,19 @@ class ContentModel(TorchRecommender):
         bias = cbias + m.item_bias.weight.squeeze(-1) * keep
         return vec, bias, content
 
-    def _history(self, users: torch.Tensor, item_vecs: torch.Tensor, exclude: torch.Tensor | None = None,
-                 drop: float = 0.0) -> torch.Tensor:
-        """Projected mean of each user's training-history item vectors (minus ``exclude`` items)."""
+    def _flat_history(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(history item rows, position of their user in ``users``) of the users' training histories."""
         indptr, indices = self.buffers["hist_indptr"], self.buffers["hist_indices"]
         starts, lens = indptr[users], indptr[users + 1] - indptr[users]
         seg = torch.repeat_interleave(torch.arange(len(users), device=users.device), lens)
         offsets = torch.cumsum(lens, 0) - lens
         flat = indices[torch.arange(int(lens.sum()), device=users.device) - offsets[seg] + starts[seg]]
+        return flat, seg
+
+    def _history(self, users: torch.Tensor, item_vecs: torch.Tensor, exclude: torch.Tensor | None = None,
+                 drop: float = 0.0) -> torch.Tensor:
+        """Projected mean of each user's training-history item vectors (minus ``exclude`` items)."""
+        flat, seg = self._flat_history(users)
         weight = torch.ones(len(flat), device=users.device)
         if exclude is not None:
             weight = weight * (flat != exclude[seg]).float()
@@ -188,37 +211,137 @@ class ContentModel(TorchRecommender):
         return self.m.hist(sums / count[:, None])
 
     def _users(self, users: torch.Tensor, item_vecs: torch.Tensor, exclude: torch.Tensor | None = None,
-               drop: float = 0.0, user_keep: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """(user vectors, user biases)."""
-        vec = self._history(users, item_vecs, exclude, drop)
+               drop: float = 0.0, user_keep: torch.Tensor | None = None,
+               flat_seg_weight: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(user vectors, user biases); ``flat_seg_weight`` gives an explicit weighted history."""
+        if flat_seg_weight is not None:
+            flat, seg, weight = flat_seg_weight
+            vec = self._history_from(flat, seg, weight, len(users), item_vecs)
+        else:
+            vec = self._history(users, item_vecs, exclude, drop)
         if not self.use_ids:
             return vec, torch.zeros(len(users), device=vec.device)
         m = self.m
         keep = torch.ones(len(users), device=vec.device) if user_keep is None else user_keep
         return vec + m.user_id(users) * keep[:, None], m.user_bias(users).squeeze(-1) * keep
 
+    # --- after training: histories with the validation part, the closed-form item-item part ------------
+    def _set_history(self, data: Interactions) -> None:
+        order = np.lexsort((data.item_idx, data.user_idx))
+        indptr = np.zeros(data.n_users + 1, dtype=np.int64)
+        np.cumsum(np.bincount(data.user_idx, minlength=data.n_users), out=indptr[1:])
+        self.buffers["hist_indptr"] = torch.from_numpy(indptr).to(self.device)
+        self.buffers["hist_indices"] = torch.from_numpy(data.item_idx[order].copy()).to(self.device)
+        self.buffers["hist_values"] = torch.from_numpy(data.values[order].copy()).to(self.device)
+
+    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        if self.objective != "ranking":
+            return
+        known = used
+        rel = None
+        if valid is not None and len(valid):
+            rel_part = positives(valid, threshold) if (threshold <= 0 or not valid.is_explicit
+                                                      or (valid.values >= threshold).any()) else None
+            if rel_part is not None and len(rel_part):
+                rel = rel_part
+        hcfg = self.config
+        use_ii = (self.use_ids and getattr(hcfg, "item_item_l2", 0.0) > 0
+                  and self.meta["n_items"] <= getattr(hcfg, "item_item_max_items", 0))
+        if use_ii:
+            weight = float(hcfg.item_item_weight)  # type: ignore[attr-defined]
+            if weight < 0:
+                weight = 4.0
+                if rel is not None:  # pick the blend on the validation part with weights fit without it
+                    self.buffers["item_item"] = self._item_item(used)
+                    weight = self._choose_item_item_weight(rel)
+            self.meta["item_item_weight"] = weight
+        if rel is not None:
+            # validation interactions are known (never test) data: they join the histories used to score,
+            # and the seen items, now that early stopping no longer needs them
+            known = used.concat(rel)
+            self._set_history(known)
+            self.seen = seen_matrix(known).maximum(self.seen)
+            self.seen.sort_indices()
+        if use_ii:
+            self.buffers["item_item"] = self._item_item(known) * self.meta["item_item_weight"]
+        self.buffers.pop("item_item_unit", None)
+
+    def _item_item(self, data: Interactions) -> torch.Tensor:
+        """EASE weights on ``data`` (zero diagonal), each row centred over the warm items so a cold item
+        (zero column) sits at the user's average item-item score instead of below every warm item."""
+        x = data.to_csr(binary=True)
+        x.data[:] = 1.0
+        gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
+        gram += float(self.config.item_item_l2) * torch.eye(gram.shape[0], dtype=torch.float64)  # type: ignore[attr-defined]
+        p = torch.linalg.inv(gram)
+        b = -p / torch.diagonal(p)[None, :]
+        b.fill_diagonal_(0.0)
+        warm = self.buffers["item_known"].cpu()
+        b[:, warm] -= b[:, warm].mean(dim=1, keepdim=True)
+        b[:, ~warm] = 0.0
+        return b.float().to(self.device)
+
+    def _choose_item_item_weight(self, rel: Interactions) -> float:
+        relevant = seen_matrix(rel)
+        best_w, best_v = 0.0, -1.0
+        unit = self.buffers["item_item"]
+        for w in (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
+            self.buffers["item_item"] = unit * w
+            value = ranking_ndcg(lambda rows: self._scores(torch.from_numpy(rows).to(self.device), None),
+                                 self.seen, relevant, seed=self.config.seed) or 0.0
+            if value > best_v:
+                best_w, best_v = w, value
+        return best_w
+
+    def _item_item_scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor | None:
+        ii = self.buffers.get("item_item")
+        if ii is None:
+            return None
+        flat, seg = self._flat_history(users)
+        x = torch.zeros(len(users), ii.shape[0], device=ii.device)
+        x.index_put_((seg, flat), torch.ones(len(flat), device=ii.device), accumulate=True)
+        return x @ (ii if items is None else ii[:, items])
+
     # --- training --------------------------------------------------------------------------------------
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
         cfg: ContentConfig = self.config  # type: ignore[assignment]
         assert self._gen is not None
-        u, i = self._u[idx], self._i[idx]
+        gen = self._gen
+        if self.objective == "rating":
+            u, i = self._u[idx], self._i[idx]
+        else:  # a sample is a user (``passes`` visits per epoch)
+            u = idx % self.meta["n_users"]
+            i = u
         id_keep = user_keep = None
         if self.use_ids:
             hcfg: HybridConfig = self.config  # type: ignore[assignment]
-            gen = self._gen
             n_items = self.meta["n_items"]
             # inverted dropout so the expected id contribution matches scoring time
             p_i, p_u = hcfg.item_id_dropout, hcfg.user_id_dropout
             id_keep = (torch.rand(n_items, generator=gen, device=gen.device) >= p_i).float() / (1 - p_i)
             user_keep = (torch.rand(len(u), generator=gen, device=gen.device) >= p_u).float() / (1 - p_u)
-        items, ibias, _ = self._items(id_keep)
-        uvec, ubias = self._users(u, items, exclude=i, drop=cfg.history_dropout, user_keep=user_keep)
-        reg = cfg.l2 * ((uvec ** 2).sum(-1) + (items[i] ** 2).sum(-1)).mean()
+        items, ibias, _ = self._items(id_keep)  # the catalogue is encoded once per batch
         if self.objective == "rating":
+            uvec, ubias = self._users(u, items, exclude=i, drop=cfg.history_dropout, user_keep=user_keep)
+            reg = cfg.l2 * ((uvec ** 2).sum(-1) + (items[i] ** 2).sum(-1)).mean()
             pred = self.m.mu + ubias + ibias[i] + (uvec * items[i]).sum(-1)
             return F.mse_loss(pred, self._r[idx]) + reg
-        logits = uvec @ items.T + ibias[None, :]
-        return F.cross_entropy(logits, i) + reg
+        # ranking: each sample stands for its user; the user's history is split at random into an input
+        # part (the user representation) and held-out targets, ranked by a softmax over the catalogue
+        # minus the input items -- the same task as evaluation, and the targets never leak into the input
+        flat, seg = self._flat_history(u)
+        is_target = torch.rand(len(flat), generator=gen, device=gen.device) < cfg.history_dropout
+        uvec, ubias = self._users(u, items, user_keep=user_keep, flat_seg_weight=(
+            flat, seg, (~is_target).float()))
+        logits = (uvec @ items.T + ibias[None, :]) / cfg.temperature
+        inputs = ~is_target
+        logits = logits.index_put((seg[inputs], flat[inputs]), torch.tensor(-1e9, device=logits.device))
+        logp = F.log_softmax(logits, dim=1)
+        n_targets = is_target.float().sum().clamp(min=1.0)
+        nll = -logp[seg[is_target], flat[is_target]].sum() / n_targets
+        reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (items ** 2).sum(-1).mean())
+        return nll + reg
 
     def _predict_pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         ivec, ibias, _ = self._items()
@@ -228,9 +351,11 @@ class ContentModel(TorchRecommender):
     def _scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor:
         ivec, ibias, _ = self._items()
         uvec, ubias = self._users(users, ivec)
+        ii = self._item_item_scores(users, items)
         if items is not None:
             ivec, ibias = ivec[items], ibias[items]
-        return self.m.mu + ubias[:, None] + ibias[None, :] + uvec @ ivec.T
+        out = self.m.mu + ubias[:, None] + ibias[None, :] + uvec @ ivec.T
+        return out if ii is None else out + ii
 
     # --- hooks -------------------------------------------------------------------------------------------
     def item_embeddings(self) -> np.ndarray:
@@ -250,6 +375,9 @@ class ContentModel(TorchRecommender):
             parts = {"bias": self.m.mu + ubias + ibias[items], "content": uvec[0] @ content[items].T}
             if self.use_ids:
                 parts["collaborative"] = uvec[0] @ (ivec[items] - content[items]).T
+                ii = self._item_item_scores(torch.tensor([int(user_row)], device=self.device), items)
+                if ii is not None:
+                    parts["collaborative"] = parts["collaborative"] + ii[0]
         return {k: v.float().cpu().numpy() for k, v in parts.items()}
 
     def _fold_vec(self, item_rows: np.ndarray, ivec: torch.Tensor) -> torch.Tensor:
@@ -265,7 +393,12 @@ class ContentModel(TorchRecommender):
         with torch.no_grad():
             ivec, ibias, _ = self._items()
             uvec = self._fold_vec(item_rows, ivec)
-            return (self.m.mu + ibias + uvec[0] @ ivec.T).float().cpu().numpy()
+            out = self.m.mu + ibias + uvec[0] @ ivec.T
+            ii = self.buffers.get("item_item")
+            if ii is not None and len(item_rows):
+                rows = torch.as_tensor(np.asarray(item_rows, dtype=np.int64), device=self.device)
+                out = out + ii[rows].sum(0)
+            return out.float().cpu().numpy()
 
     def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
         """Exact split of the history term: (W v_j / n) . v_item for each history item j."""
@@ -276,6 +409,9 @@ class ContentModel(TorchRecommender):
             w = self.m.hist.weight  # d x d, the bias of the projection is not attributable to an item
             hist = ivec[torch.as_tensor(rows, device=self.device)]
             contrib = (hist @ w.T) @ ivec[item_row] / max(1, len(rows))
+            ii = self.buffers.get("item_item")
+            if ii is not None:
+                contrib = contrib + ii[torch.as_tensor(rows, device=self.device), int(item_row)]
         return rows, contrib.float().cpu().numpy()
 
     def _encode_text(self, title: str, text: str, categories: list[str] | tuple[str, ...],

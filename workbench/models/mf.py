@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from workbench.core.interactions import Interactions
 from workbench.models.base import ModelConfig, param
 from workbench.models.torch_base import TorchRecommender, ridge_fold_in, sample_items
 
@@ -23,6 +24,9 @@ class MFConfig(ModelConfig):
     l2: float = param(0.15, "L2 penalty on the factors used in a batch", min=0.0)
     bias_l2: float = param(0.005, "L2 penalty on the user and item biases", min=0.0)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
+    refit: bool = param(True, "after early stopping, train again on training + validation data for the "
+                        "best epoch count (rating objective)")
+    lr_decay: float = param(1.0, "learning rate multiplier per epoch", min=0.1, max=1.0)
     objective: str = param("rating", "rating: squared error on ratings; ranking: BPR on positives",
                            choices=("rating", "ranking"))
     positive_threshold: float = param(0.0, "ranking objective: ratings >= this are positives (0: all)",
@@ -50,6 +54,24 @@ class BiasedMF(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = MFConfig
     default_objective: ClassVar[str] = "rating"
     description: ClassVar[str] = "Biased matrix factorisation (global, user and item biases + factors)"
+
+    def _make_optimizer(self) -> torch.optim.Optimizer:
+        optimizer = super()._make_optimizer()
+        self._opt_ref = optimizer
+        return optimizer
+
+    def _before_epoch(self, epoch: int) -> None:
+        cfg: MFConfig = self.config  # type: ignore[assignment]
+        optimizer = getattr(self, "_opt_ref", None)
+        if optimizer is not None and cfg.lr_decay < 1.0:
+            for group in optimizer.param_groups:
+                group["lr"] = cfg.learning_rate * cfg.lr_decay ** (epoch - 1)
+
+    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        cfg: MFConfig = self.config  # type: ignore[assignment]
+        best = getattr(self, "_best_epoch", 0)
+        if cfg.refit and self.objective == "rating" and valid is not None and len(valid) and best > 0:
+            self._refit(used.concat(valid), best)
 
     def _build_module(self) -> nn.Module:
         cfg: MFConfig = self.config  # type: ignore[assignment]

@@ -7,33 +7,22 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelArtifact, Recommender, config_from_dict
 from workbench.models.baselines import EASEModel, ItemKNNModel, PopularityModel
+from workbench.models.bpr import BPRModel
+from workbench.models.content import ContentModel
+from workbench.models.hybrid import HybridModel
+from workbench.models.mf import BiasedMF
+from workbench.models.neumf import NeuMFModel
 
 FAMILIES: dict[str, type[Recommender]] = {
     "pop": PopularityModel,
     "itemknn": ItemKNNModel,
     "ease": EASEModel,
+    "mf": BiasedMF,
+    "bpr": BPRModel,
+    "neumf": NeuMFModel,
+    "content": ContentModel,
+    "hybrid": HybridModel,
 }
-
-
-def _register_optional() -> None:
-    # families in modules that may still be under construction register themselves when importable
-    import importlib
-
-    for module_name, class_name, key in (
-        ("workbench.models.mf", "BiasedMF", "mf"),
-        ("workbench.models.bpr", "BPRModel", "bpr"),
-        ("workbench.models.neumf", "NeuMFModel", "neumf"),
-        ("workbench.models.content", "ContentModel", "content"),
-        ("workbench.models.hybrid", "HybridModel", "hybrid"),
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        FAMILIES[key] = getattr(module, class_name)
-
-
-_register_optional()
 
 
 def family_class(family: str) -> type[Recommender]:

@@ -29,7 +29,14 @@ from workbench.models.common import (
     seen_matrix,
 )
 from workbench.training.device import resolve_device
-from workbench.training.loop import LoopPlan, make_generator, ranking_ndcg, rating_rmse, run_epochs
+from workbench.training.loop import (
+    LoopPlan,
+    LoopState,
+    make_generator,
+    ranking_ndcg,
+    rating_rmse,
+    run_epochs,
+)
 
 
 class TorchRecommender(Recommender):
@@ -52,6 +59,11 @@ class TorchRecommender(Recommender):
         self.device = "cpu"
         self.epochs_done = 0
         self._gen: torch.Generator | None = None
+
+    @property
+    def predicts_ratings(self) -> bool:
+        """Whether scores are predicted ratings (rating objective), so RMSE/MAE apply."""
+        return self.objective == "rating"
 
     # --- subclass hooks ------------------------------------------------------------------------------
     @property
@@ -95,16 +107,19 @@ class TorchRecommender(Recommender):
         self._prepare(used, content)
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
         self.module = self._build_module().to(self.device)
+        self._u = torch.from_numpy(used.user_idx).to(self.device)
+        self._i = torch.from_numpy(used.item_idx).to(self.device)
+        self._r = torch.from_numpy(used.values).to(self.device)
+        optimizer = self._make_optimizer()
+        state = LoopState()
         start_epoch = 0
         if resume_from is not None:
             self._load_weights(resume_from.tensors)
             start_epoch = int(resume_from.meta.get("epoch", 0))
+            state = self._restore_training_state(resume_from, optimizer)
         self.epochs_done = start_epoch
-        self._u = torch.from_numpy(used.user_idx).to(self.device)
-        self._i = torch.from_numpy(used.item_idx).to(self.device)
-        self._r = torch.from_numpy(used.values).to(self.device)
         self._gen = make_generator(cfg.seed + start_epoch, self.device)
-        optimizer = torch.optim.Adam(self.module.parameters(), lr=cfg.learning_rate)
+        self._optimizer, self._loop_state = optimizer, state
 
         def step(idx: torch.Tensor) -> torch.Tensor:
             optimizer.zero_grad(set_to_none=True)
@@ -114,14 +129,94 @@ class TorchRecommender(Recommender):
             return loss.detach()
 
         validate, metric_name, higher = self._validator(valid, threshold, cancel)
-        plan = LoopPlan(epochs=cfg.epochs, batch_size=cfg.batch_size, n_samples=len(used),
+        plan = LoopPlan(epochs=cfg.epochs, batch_size=cfg.batch_size, n_samples=self._n_samples(used),
                         patience=cfg.patience, start_epoch=start_epoch, metric_name=metric_name,
                         higher_is_better=higher)
-        for report in run_epochs(plan, module=self.module, step=step, validate=validate,
-                                 generator=self._gen, cancel=cancel, on_batch=on_batch):
-            self.epochs_done = report.epoch
-            yield report
+        try:
+            for report in run_epochs(plan, module=self.module, step=step, validate=validate,
+                                     generator=self._gen, cancel=cancel, on_batch=on_batch, state=state,
+                                     before_epoch=self._before_epoch):
+                self.epochs_done = report.epoch
+                yield report
+        finally:
+            # the training state only travels in checkpoints written while fitting
+            self._optimizer, self._loop_state = None, None
         self.module.eval()
+        self._best_epoch = state.best_epoch
+        self._cancel = cancel
+        self._after_fit(used, valid, threshold)
+
+    def _refit(self, data: Interactions, epochs: int) -> None:
+        """Train afresh on ``data`` for ``epochs`` epochs, silently (e.g. training + validation with the
+        epoch count early stopping found); same seed, no validation, cancellable."""
+        cfg = self.config
+        torch.manual_seed(cfg.seed)
+        self.meta["mu"] = float(data.values.mean())
+        self.module = self._build_module().to(self.device)
+        self._u = torch.from_numpy(data.user_idx).to(self.device)
+        self._i = torch.from_numpy(data.item_idx).to(self.device)
+        self._r = torch.from_numpy(data.values).to(self.device)
+        optimizer = self._make_optimizer()
+        self._gen = make_generator(cfg.seed, self.device)
+
+        def step(idx: torch.Tensor) -> torch.Tensor:
+            optimizer.zero_grad(set_to_none=True)
+            loss = self._loss(idx)
+            loss.backward()
+            optimizer.step()
+            return loss.detach()
+
+        plan = LoopPlan(epochs=epochs, batch_size=cfg.batch_size, n_samples=self._n_samples(data), patience=0)
+        for _ in run_epochs(plan, module=self.module, step=step, validate=None, generator=self._gen,
+                            cancel=getattr(self, "_cancel", None), before_epoch=self._before_epoch):
+            pass
+        self.module.eval()
+
+    def _n_samples(self, used: Interactions) -> int:
+        """Samples per epoch (``_loss`` receives indices below this); one per training interaction."""
+        return len(used)
+
+    def _before_epoch(self, epoch: int) -> None:
+        """Called before each epoch (e.g. learning-rate schedules)."""
+
+    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        """Called once training ended normally (the best weights are in place)."""
+
+    def _make_optimizer(self) -> torch.optim.Optimizer:
+        return torch.optim.Adam(self._require().parameters(), lr=self.config.learning_rate)
+
+    # --- checkpoint state (optimiser and early stopping) -------------------------------------------------
+    def _training_state_tensors(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+        """Optimiser moments and early-stopping bookkeeping while fitting (empty afterwards)."""
+        opt, st = getattr(self, "_optimizer", None), getattr(self, "_loop_state", None)
+        if opt is None or st is None:
+            return {}, {}
+        tensors: dict[str, torch.Tensor] = {}
+        for index, values in opt.state_dict()["state"].items():
+            for name, value in values.items():
+                if isinstance(value, torch.Tensor):
+                    tensors[f"opt.{index}.{name}"] = value.detach().cpu().contiguous()
+        if st.best_state is not None:
+            tensors.update({f"best.{k}": v.detach().cpu().contiguous() for k, v in st.best_state.items()})
+        meta = {"best_metric": st.best_metric, "best_epoch": st.best_epoch, "bad_epochs": st.bad_epochs}
+        return tensors, {"train_state": meta}
+
+    def _restore_training_state(self, artifact: ModelArtifact, optimizer: torch.optim.Optimizer) -> LoopState:
+        info = artifact.meta.get("train_state") or {}
+        state = LoopState(best_metric=info.get("best_metric"), best_epoch=int(info.get("best_epoch", 0)),
+                          bad_epochs=int(info.get("bad_epochs", 0)))
+        best = {k[5:]: v.to(self.device) for k, v in artifact.tensors.items() if k.startswith("best.")}
+        if best:
+            state.best_state = best
+        moments: dict[int, dict[str, torch.Tensor]] = {}
+        for key, value in artifact.tensors.items():
+            if key.startswith("opt."):
+                _, index, name = key.split(".", 2)
+                moments.setdefault(int(index), {})[name] = value.to(self.device) if name != "step" else value
+        if moments:
+            groups = optimizer.state_dict()["param_groups"]
+            optimizer.load_state_dict({"state": moments, "param_groups": groups})
+        return state
 
     def _validator(self, valid: Interactions | None, threshold: float, cancel: CancelToken | None):
         if valid is None or len(valid) == 0:
@@ -178,9 +273,11 @@ class TorchRecommender(Recommender):
                                             for k, v in module.state_dict().items()}
         tensors.update({f"buf.{k}": v.detach().cpu().contiguous() for k, v in self.buffers.items()})
         tensors.update(csr_to_tensors("seen", self.seen))
+        train_tensors, train_meta = self._training_state_tensors()
+        tensors.update(train_tensors)
         return ModelArtifact(family=self.family, config=config_dict(self.config), users=self.users.to_list(),
-                             items=self.items.to_list(), meta={**self.meta, "epoch": self.epochs_done},
-                             tensors=tensors)
+                             items=self.items.to_list(),
+                             meta={**self.meta, **train_meta, "epoch": self.epochs_done}, tensors=tensors)
 
     @classmethod
     def from_artifact(cls, artifact: ModelArtifact) -> Recommender:

@@ -1,7 +1,12 @@
-"""Opening a workbench database: URL resolution, SQLite pragmas, backup and upgrade to the newest schema."""
+"""Opening a workbench database: URL resolution, SQLite pragmas, backup and upgrade to the newest schema.
+
+The embedded default is an SQLite file; any SQLAlchemy URL works as well, and PostgreSQL (psycopg 3,
+the ``postgres`` extra) is tested in CI. Only SQLite files get a backup copy before a migration.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -16,8 +21,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +31,10 @@ from workbench.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Key of the PostgreSQL advisory lock that serialises schema upgrades of one database across processes.
+UPGRADE_LOCK_KEY = 0x52656357  # "RecW"
+
+log = logging.getLogger(__name__)
 
 
 def default_database_path() -> Path:
@@ -38,6 +48,10 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> str:
         target = os.environ.get("WORKBENCH_DB") or default_database_path()
     text = str(target)
     if "://" in text:
+        # A bare PostgreSQL URL means the driver we ship (psycopg 3), not SQLAlchemy's default psycopg2.
+        for prefix in ("postgresql://", "postgres://"):
+            if text.startswith(prefix):
+                return "postgresql+psycopg://" + text[len(prefix):]
         return text
     path = Path(text).expanduser().resolve()
     return f"sqlite:///{path}"
@@ -64,12 +78,25 @@ def head_revision() -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with WAL, foreign keys and a busy timeout on SQLite, so a reader and a writer coexist."""
-    is_sqlite = url.startswith("sqlite")
+    """An engine with WAL, foreign keys and a busy timeout on SQLite, so a reader and a writer coexist.
+
+    Server databases get pre-ping, so a connection dropped by the server is replaced transparently.
+    """
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database path or SQLAlchemy URL: {url!r} ({exc})") from exc
+    is_sqlite = backend == "sqlite"
     kwargs: dict[str, object] = {}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-    engine = create_engine(url, **kwargs)
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ImportError, NoSuchModuleError) as exc:
+        hint = " (install it with: pip install 'rec-workbench[postgres]')" if backend == "postgresql" else ""
+        raise DatabaseError(f"no database driver for {make_url(url).drivername}: {exc}{hint}") from exc
     if is_sqlite:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -89,6 +116,8 @@ class Database:
     url: str
     engine: Engine
     backup_path: Path | None = None
+    #: what opening did that a front end may want to show (e.g. a server database upgraded unbacked)
+    notice: str | None = None
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -136,8 +165,11 @@ def open_database(target: str | os.PathLike[str] | None = None, *, upgrade: bool
                   backup: bool = True) -> Database:
     """Open (creating if needed) and upgrade a workbench database to the newest schema.
 
-    An existing SQLite file with an older schema is first copied to ``<name>.backup-<timestamp>``.
-    A database from a newer version of the workbench, or a file that is not ours, is refused untouched.
+    An existing SQLite file with an older schema is first copied to ``<name>.backup-<timestamp>``;
+    a server database (PostgreSQL) is upgraded in place without a copy (``Database.notice`` and the log
+    say so: back it up with the server's tools). Concurrent openers of one PostgreSQL database upgrade
+    it one at a time. A database from a newer version of the workbench, or one that is not ours, is
+    refused untouched.
     """
     url = resolve_url(target)
     path = _sqlite_path(url)
@@ -145,32 +177,43 @@ def open_database(target: str | os.PathLike[str] | None = None, *, upgrade: bool
         _check_sqlite_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
+    shown = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     backup_path: Path | None = None
+    notice: str | None = None
     try:
         revision, has_tables = _current_revision(engine)
         script = ScriptDirectory.from_config(alembic_config(url))
         head = script.get_current_head()
         if revision is None and has_tables:
-            raise DatabaseError(f"{path or url}: not a Rec Workbench database (it has tables but no schema "
+            raise DatabaseError(f"{shown}: not a Rec Workbench database (it has tables but no schema "
                                 "version); it was left untouched")
         if revision is not None:
             known = {rev.revision for rev in script.walk_revisions()}
             if revision not in known:
                 raise DatabaseError(
-                    f"{path or url}: made by a newer version of Rec Workbench (schema revision {revision}; "
+                    f"{shown}: made by a newer version of Rec Workbench (schema revision {revision}; "
                     f"this version knows up to {head}); please upgrade the application. "
                     "The database was left untouched.")
         if upgrade and revision != head:
             if backup and path is not None and revision is not None:
                 backup_path = _backup(path, engine)
+            elif revision is not None and path is None:
+                notice = (f"{shown}: schema upgraded from revision {revision} to "
+                          f"{head} in place; no backup copy is made of a server database (use its own "
+                          "backup tools, e.g. pg_dump, before upgrading the application)")
             with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    # Held to the end of this transaction; a second opener waits, then finds head.
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
                 cfg = alembic_config(url)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
     except Exception:
         engine.dispose()
         raise
-    return Database(url=url, engine=engine, backup_path=backup_path)
+    if notice is not None:
+        log.warning("%s", notice)
+    return Database(url=url, engine=engine, backup_path=backup_path, notice=notice)
 
 
 def _backup(path: Path, engine: Engine) -> Path:

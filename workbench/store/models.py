@@ -94,7 +94,9 @@ def _dataset_name(session: Session, dataset_id: int) -> str:
 
 
 def _unique_name(session: Session, wanted: str, exclude_id: int | None = None) -> str:
-    taken = set(session.scalars(select(ModelRow.name).where(ModelRow.name.like(f"{wanted}%"))).all())
+    # startswith with autoescape: "%" and "_" in a name are literal, the same on every backend.
+    taken = set(session.scalars(select(ModelRow.name)
+                                .where(ModelRow.name.startswith(wanted, autoescape=True))).all())
     if exclude_id is not None:
         own = session.get(ModelRow, exclude_id)
         if own is not None:

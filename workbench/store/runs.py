@@ -3,6 +3,10 @@
 A run is written by the process that trains it (its pid is stored). When a database is opened,
 ``mark_interrupted_runs`` turns runs left "running" by a process that no longer exists into
 "interrupted"; such a run keeps its last checkpoint and can be resumed.
+
+On a shared server database (PostgreSQL) a pid says nothing about runs trained on another machine, so
+there the training process holds a session-level advisory lock per run for as long as it trains, and a
+run counts as interrupted once nobody holds its lock (the server drops it when the process dies).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFoundError, WorkbenchError
@@ -25,6 +29,47 @@ RUN_STATUSES = ("running", "completed", "cancelled", "failed", "interrupted")
 #: runs this process is training right now; a "running" row with our pid but not in here was left by an
 #: earlier process that happened to get the same pid.
 _OWN_RUNS: set[tuple[str, int]] = set()
+#: PostgreSQL: the connection holding each of this process's run locks, by (url, run id)
+_RUN_LOCKS: dict[tuple[str, int], Connection] = {}
+#: first key of the two-key advisory locks that mark a run as being trained ("RunL")
+RUN_LOCK_CLASS = 0x52756E4C
+
+
+def _uses_run_locks(db: Database) -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _hold_run_lock(db: Database, run_id: int) -> None:
+    """Take the run's advisory lock on a connection kept open until ``finish_run``."""
+    if not _uses_run_locks(db) or (db.url, run_id) in _RUN_LOCKS:
+        return
+    conn = db.engine.connect()
+    try:
+        conn.execute(select(func.pg_advisory_lock(RUN_LOCK_CLASS, run_id)))
+        conn.commit()  # a session-level lock outlives the transaction that took it
+    except Exception:
+        conn.close()
+        raise
+    _RUN_LOCKS[(db.url, run_id)] = conn
+
+
+def _release_run_lock(db: Database, run_id: int) -> None:
+    conn = _RUN_LOCKS.pop((db.url, run_id), None)
+    if conn is None:
+        return
+    try:
+        conn.execute(select(func.pg_advisory_unlock(RUN_LOCK_CLASS, run_id)))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _run_lock_free(session: Session, run_id: int) -> bool:
+    """Whether no session anywhere holds the run's lock (checked by taking and dropping it at once)."""
+    if not session.scalar(select(func.pg_try_advisory_lock(RUN_LOCK_CLASS, run_id))):
+        return False
+    session.scalar(select(func.pg_advisory_unlock(RUN_LOCK_CLASS, run_id)))
+    return True
 
 
 @dataclass
@@ -108,6 +153,7 @@ def create_run(db: Database, dataset_id: int, family: str, config: dict[str, Any
         session.flush()
         run_id = row.id
     _OWN_RUNS.add((db.url, run_id))
+    _hold_run_lock(db, run_id)
     return run_id
 
 
@@ -136,6 +182,7 @@ def claim_run(db: Database, run_id: int, device: str) -> RunInfo:
         session.expire(row, ["epochs"])
         info = _run_info(session, row, with_epochs=True)
     _OWN_RUNS.add((db.url, run_id))
+    _hold_run_lock(db, run_id)
     return info
 
 
@@ -183,6 +230,7 @@ def finish_run(db: Database, run_id: int, status: str, *, elapsed_s: float | Non
         if model_id is not None:
             row.model_id = model_id
     _OWN_RUNS.discard((db.url, run_id))
+    _release_run_lock(db, run_id)
 
 
 def load_checkpoint(db: Database, run_id: int) -> tuple[bytes, int] | None:
@@ -237,7 +285,10 @@ def mark_interrupted_runs(db: Database) -> list[int]:
         for row in rows:
             if (db.url, row.id) in _OWN_RUNS:
                 continue
-            if row.pid is not None and row.pid != os.getpid() and _process_alive(row.pid, row.started_at):
+            if _uses_run_locks(db):
+                if not _run_lock_free(session, row.id):
+                    continue  # a live process, on this machine or another, is training it
+            elif row.pid is not None and row.pid != os.getpid() and _process_alive(row.pid, row.started_at):
                 continue  # another live process (a second app window, a CLI job) is training it
             row.status = "interrupted"
             row.finished_at = utcnow()

@@ -89,7 +89,12 @@ class ItemRow(Base):
 
 class InteractionRow(Base):
     __tablename__ = "interactions"
-    __table_args__ = (Index("ix_interactions_dataset_user", "dataset_id", "user_id"),)
+    __table_args__ = (
+        Index("ix_interactions_dataset_user", "dataset_id", "user_id"),
+        # paging sorted by value or time without sorting the whole dataset (revision 0003)
+        Index("ix_interactions_dataset_timestamp", "dataset_id", "timestamp"),
+        Index("ix_interactions_dataset_value", "dataset_id", "value"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))

@@ -40,25 +40,34 @@ class LoopPlan:
     batch_interval_s: float = 0.1  # throttle of on_batch
 
 
+@dataclass
+class LoopState:
+    """Early-stopping bookkeeping, kept up to date by ``run_epochs`` so a checkpoint can carry it."""
+
+    best_metric: float | None = None
+    best_epoch: int = 0
+    bad_epochs: int = 0
+    best_state: dict[str, torch.Tensor] | None = None
+
+
 def run_epochs(plan: LoopPlan, *, module: nn.Module, step: StepFn, validate: ValidateFn | None,
                generator: torch.Generator, cancel: CancelToken | None = None,
                on_batch: BatchCallback | None = None,
-               before_epoch: Callable[[int], None] | None = None) -> Iterator[EpochReport]:
+               before_epoch: Callable[[int], None] | None = None,
+               state: LoopState | None = None) -> Iterator[EpochReport]:
     """Train ``module`` epoch by epoch, yielding an ``EpochReport`` after each.
 
     Each epoch draws one permutation of ``range(n_samples)`` from ``generator`` (on the training device)
     and calls ``step`` on consecutive slices. The model is consistent (savable) at every yield. When the
     validation metric has not improved for ``patience`` epochs, training stops; the best weights are
-    restored before the generator returns.
+    restored before the generator returns. ``state`` (e.g. restored from a checkpoint) carries the
+    early-stopping bookkeeping in and is updated in place before every yield.
     """
     if plan.n_samples <= 0:
         raise TrainingError("no training samples: the training part is empty")
     start = time.perf_counter()
     n_batches = max(1, math.ceil(plan.n_samples / plan.batch_size))
-    best_metric: float | None = None
-    best_state: dict[str, torch.Tensor] | None = None
-    best_epoch = 0
-    bad_epochs = 0
+    st = state if state is not None else LoopState()
     last_emit = 0.0
     for epoch in range(plan.start_epoch + 1, plan.epochs + 1):
         if cancel is not None:
@@ -96,23 +105,23 @@ def run_epochs(plan: LoopPlan, *, module: nn.Module, step: StepFn, validate: Val
                 valid_loss, metric = validate()
         is_best = False
         if metric is not None and math.isfinite(metric):
-            improved = best_metric is None or (
-                metric > best_metric if plan.higher_is_better else metric < best_metric)
+            improved = st.best_metric is None or (
+                metric > st.best_metric if plan.higher_is_better else metric < st.best_metric)
             if improved:
-                best_metric, best_epoch, bad_epochs, is_best = metric, epoch, 0, True
-                best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+                st.best_metric, st.best_epoch, st.bad_epochs, is_best = metric, epoch, 0, True
+                st.best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
             else:
-                bad_epochs += 1
+                st.bad_epochs += 1
         yield EpochReport(
             epoch=epoch, train_loss=train_loss, valid_loss=valid_loss, valid_metric=metric,
             metric_name=plan.metric_name if metric is not None else None,
             elapsed_s=time.perf_counter() - start,
             samples_per_s=plan.n_samples / train_time if train_time > 0 else None,
-            is_best=is_best, extra={"best_epoch": float(best_epoch)} if best_epoch else {})
-        if plan.patience > 0 and bad_epochs >= plan.patience:
+            is_best=is_best, extra={"best_epoch": float(st.best_epoch)} if st.best_epoch else {})
+        if plan.patience > 0 and st.bad_epochs >= plan.patience:
             break
-    if best_state is not None:
-        module.load_state_dict(best_state)
+    if st.best_state is not None:
+        module.load_state_dict(st.best_state)
 
 
 def make_generator(seed: int, device: str) -> torch.Generator:

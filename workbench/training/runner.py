@@ -18,6 +18,7 @@ from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import WorkbenchError
 from workbench.evaluation.splits import Split, SplitSpec, make_split
 from workbench.models.base import BatchCallback, EpochReport, Recommender, config_from_dict
+from workbench.models.registry import create_model, family_class
 from workbench.store import models as model_store
 from workbench.store import runs as run_store
 from workbench.store.artifacts import artifact_from_bytes, artifact_to_bytes
@@ -38,16 +39,6 @@ class TrainResult:
     metrics: dict[str, float] = field(default_factory=dict)
     model_name: str = ""
     elapsed_s: float = 0.0
-
-
-def family_class(family: str) -> type[Recommender]:
-    """The model class registered for ``family`` (clear error listing the known ones)."""
-    from workbench.models.registry import FAMILIES
-
-    try:
-        return FAMILIES[family]
-    except KeyError:
-        raise WorkbenchError(f"unknown model family '{family}' (known: {', '.join(FAMILIES)})") from None
 
 
 def build_config(family: str, settings: dict[str, Any] | None = None, epochs: int | None = None,
@@ -98,7 +89,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
           epochs: int | None = None, device: str = "auto", cancel: CancelToken | None = None,
           on_report: ReportCallback | None = None, on_batch: BatchCallback | None = None,
           resume_run: int | None = None, name: str | None = None,
-          evaluate_k: int = EVAL_K) -> TrainResult:
+          evaluate_k: int = EVAL_K, on_run_started: Callable[[int], None] | None = None) -> TrainResult:
     """Train ``family`` on ``dataset`` (a loaded ``Dataset``, an id or a name), record it, save the model.
 
     The split is seeded and stored with the model. Each epoch's report is recorded with a checkpoint, then
@@ -109,6 +100,9 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     ``resume_run``: continue an interrupted/cancelled/failed run from its checkpoint in the same run row
     (its dataset, family, config and split are used; ``family``, ``settings``, ``split`` and ``epochs`` are
     ignored; ``dataset`` may be None, or the already loaded ``Dataset`` of that run).
+
+    ``on_run_started(run_id)`` is called once the run row exists (created, or claimed for a resume), before
+    any training, so a caller can follow the run from its first batch.
     """
     from workbench.training.device import describe_device, resolve_device
 
@@ -156,8 +150,10 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
         return previous_elapsed + time.perf_counter() - started
 
     try:
+        if on_run_started is not None:  # inside the try: a failing callback still closes the run
+            on_run_started(run_id)
         parts = make_split(data.interactions, spec)
-        model = _create_model(family, config)
+        model = create_model(family, config)
         fit_kwargs: dict[str, Any] = {"content": data.content, "valid": parts.valid, "device": resolved,
                                       "cancel": cancel, "on_batch": on_batch}
         if resume_from is not None:
@@ -194,12 +190,6 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
                        model_name=info.name, elapsed_s=elapsed())
 
 
-def _create_model(family: str, config: dict[str, Any]) -> Recommender:
-    from workbench.models.registry import create_model
-
-    return create_model(family, config)
-
-
 def _train_summary(reports: list[EpochReport], elapsed_s: float) -> dict[str, Any]:
     summary: dict[str, Any] = {"train_epochs": len(reports), "train_elapsed_s": round(elapsed_s, 3)}
     best = [r for r in reports if r.is_best] or reports[-1:]
@@ -217,18 +207,8 @@ def evaluate_on_split(model: Recommender, data: Dataset, parts: Split, k: int = 
     from workbench.evaluation.protocol import evaluate_split
 
     metrics = evaluate_split(model, parts, k, data.content, cancel=cancel,
-                             rating_metrics=predicts_ratings(model))
+                             rating_metrics=model.predicts_ratings)
     return {str(key): float(value) for key, value in metrics.items() if value is not None}
-
-
-def predicts_ratings(model: Recommender) -> bool:
-    """Whether the model's scores are ratings (so RMSE/MAE are meaningful)."""
-    flag = getattr(model, "predicts_ratings", None)
-    if flag is not None:
-        return bool(flag)
-    # families with a rating objective say so in their config (or the attribute resolved from it)
-    objective = getattr(model, "objective", None) or getattr(model.config, "objective", None)
-    return objective == "rating"
 
 
 def rebuild_split(data: Dataset, split: dict[str, Any]) -> Split:

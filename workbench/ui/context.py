@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from pathlib import Path
@@ -11,7 +10,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from workbench.core.progress import CancelToken, Progress, ProgressCallback
+from workbench.data.demo import load_demo
 from workbench.store.db import Database, open_database
+from workbench.store.runs import mark_interrupted_runs
+from workbench.training.device import describe_device, resolve_device
 from workbench.ui.jobs import Job, JobManager
 
 log = logging.getLogger(__name__)
@@ -25,32 +27,17 @@ def app_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
-def optional_attr(module: str, name: str) -> Any | None:
-    """``module.name`` when another helper's module exists yet, else None (pages degrade gracefully)."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    return getattr(mod, name, None)
-
-
 def detect_device(name: str = "auto") -> tuple[str, str]:
-    """(device, human label): via ``workbench.training.device`` when present, else CPU with threads."""
-    resolve = optional_attr("workbench.training.device", "resolve_device")
-    describe = optional_attr("workbench.training.device", "describe_device")
+    """(device, human label such as a GPU name or "CPU (N threads)"); CPU when detection fails."""
     device = "cpu"
-    if resolve is not None:
-        try:
-            device = resolve(name)
-        except Exception as exc:  # a broken CUDA install must not stop the app from starting
-            log.warning("device detection failed: %s", exc)
-    if describe is not None:
-        try:
-            return device, describe(device)
-        except Exception as exc:
-            log.warning("device description failed: %s", exc)
+    try:
+        device = resolve_device(name)
+    except Exception as exc:  # a broken CUDA install must not stop the app from starting
+        log.warning("device detection failed: %s", exc)
+    try:
+        return device, describe_device(device)
+    except Exception as exc:
+        log.warning("device description failed: %s", exc)
     return device, f"CPU ({os.cpu_count() or 1} threads)"
 
 
@@ -96,30 +83,20 @@ class AppContext(QObject):
         """Ask the main window to switch to the page called ``name`` ("Train", "Models", ...)."""
         self.page_requested.emit(name)
 
-    def load_demo_async(self, name: str = "demo", select: bool = True) -> Job | None:
-        """Load the demo dataset in a background job; on success refresh lists and select it.
-
-        Returns None when the demo generator is not available in this build.
-        """
-        load_demo = optional_attr("workbench.data.demo", "load_demo")
-        if load_demo is None:
-            return None
+    def load_demo_async(self, name: str = "demo", select: bool = True) -> Job:
+        """Load the demo dataset in a background job; on success refresh lists and select it."""
         db = self.db
 
         def work(cancel: CancelToken, progress: ProgressCallback, emit: object) -> Any:
             progress(Progress(0, 1, "generating demo data"))
-            try:
-                return load_demo(db, name=name, cancel=cancel, progress=progress)
-            except TypeError:  # an importer without cancel/progress keywords
-                return load_demo(db, name=name)
+            return load_demo(db, name=name)
 
         job = self.jobs.submit(f"Load demo dataset '{name}'", work, kind="import")
 
         def done(report: Any) -> None:
             self.datasets_changed.emit()
-            dataset_id = getattr(report, "dataset_id", None)
-            if select and dataset_id is not None:
-                self.select_dataset(int(dataset_id))
+            if select:
+                self.select_dataset(int(report.dataset_id))
 
         job.finished.connect(done)
         return job
@@ -147,13 +124,9 @@ class AppContext(QObject):
 
 
 def mark_interrupted(db: Database) -> int:
-    """Mark runs left "running" by a dead process as interrupted (when the runs store exists)."""
-    fn = optional_attr("workbench.store.runs", "mark_interrupted_runs")
-    if fn is None:
-        return 0
+    """Mark runs left "running" by a dead process as interrupted; returns how many."""
     try:
-        marked = fn(db)
-        return len(marked) if isinstance(marked, list | tuple) else int(marked or 0)
-    except Exception as exc:
+        return len(mark_interrupted_runs(db))
+    except Exception as exc:  # the app still opens; the runs just stay "running" in the list
         log.warning("could not mark interrupted runs: %s", exc)
         return 0

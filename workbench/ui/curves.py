@@ -53,9 +53,16 @@ class RunSeries:
     batch_x: list[float] = field(default_factory=list)
     batch_loss: list[float] = field(default_factory=list)
     metric_name: str | None = None
+    loss_label: str | None = None
     best_epoch: int | None = None
     visible: bool = True
     items: dict[str, Any] = field(default_factory=dict)
+
+
+def _loss_unit(loss_label: str) -> str:
+    """The part in parentheses of a loss axis label ("MSE, rating points²"), for legend entries."""
+    start, end = loss_label.find("("), loss_label.rfind(")")
+    return loss_label[start + 1:end] if 0 <= start < end else loss_label
 
 
 def _finite(values: list[float]) -> np.ndarray:
@@ -69,14 +76,15 @@ class TrainingCurves(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.loss_plot = self._make_plot("Loss  (thin line: per batch, smoothed)", "loss")
-        self.metric_plot = self._make_plot("Validation metric  (★ best epoch)", metric_axis_label(None))
+        # short titles: pyqtgraph clips a plot whose title is wider than the widget instead of shrinking it
+        self.loss_plot = self._make_plot("Loss (thin: per batch)", "loss")
+        self.metric_plot = self._make_plot("Validation (★ best epoch)", metric_axis_label(None))
         self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
                                                     brush=pg.mkBrush("#ffffffd0"))
         self.metric_legend = self.metric_plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
                                                         brush=pg.mkBrush("#ffffffd0"))
-        layout.addWidget(self.loss_plot, 3)
-        layout.addWidget(self.metric_plot, 2)
+        layout.addWidget(self.loss_plot, 1)
+        layout.addWidget(self.metric_plot, 1)
         self._runs: dict[int, RunSeries] = {}
 
     @staticmethod
@@ -104,12 +112,17 @@ class TrainingCurves(QWidget):
                 return colour
         return RUN_COLOURS[len(self._runs) % len(RUN_COLOURS)]
 
-    def add_run(self, run_id: int, label: str, colour: str | None = None) -> RunSeries:
-        """Create the curves of a run (no-op returning the existing series if already there)."""
+    def add_run(self, run_id: int, label: str, colour: str | None = None,
+                loss_label: str | None = None) -> RunSeries:
+        """Create the curves of a run (no-op returning the existing series if already there).
+
+        ``loss_label`` is the loss axis text with units for this run; the axis shows it while every shown
+        run shares it (runs of different objectives have losses in different units).
+        """
         if run_id in self._runs:
             return self._runs[run_id]
         colour = colour or self.next_colour()
-        series = RunSeries(run_id, label, colour)
+        series = RunSeries(run_id, label, colour, loss_label=loss_label)
         qc = QColor(colour)
         faint = QColor(qc)
         faint.setAlpha(110)
@@ -129,6 +142,7 @@ class TrainingCurves(QWidget):
         items["best_line"].setVisible(False)
         self.metric_plot.addItem(items["best_line"])
         self._runs[run_id] = series
+        self._relabel_loss()
         return series
 
     def remove_run(self, run_id: int) -> None:
@@ -138,6 +152,7 @@ class TrainingCurves(QWidget):
         for key, item in series.items.items():
             plot = self.metric_plot if key in ("metric", "best", "best_line") else self.loss_plot
             plot.removeItem(item)
+        self._relabel_loss()
 
     def clear(self) -> None:
         for run_id in list(self._runs):
@@ -150,9 +165,26 @@ class TrainingCurves(QWidget):
         series.visible = visible
         for key, item in series.items.items():
             item.setVisible(visible and (key != "best_line" or series.best_epoch is not None))
+        self._relabel_loss()
 
     def set_loss_label(self, text: str) -> None:
         self.loss_plot.setLabel("left", text, color="#333333", **{"font-size": "9pt"})
+
+    def _relabel_loss(self) -> None:
+        """One unit on the loss axis when the shown runs share it; otherwise say that they differ."""
+        labels = {s.loss_label for s in self._runs.values() if s.visible and s.loss_label}
+        if len(labels) == 1:
+            text = labels.pop()
+        elif labels:
+            text = "training loss (units differ by objective: see legend)"
+        else:
+            text = "loss"
+        self.set_loss_label(text)
+        for series in self._runs.values():
+            train = self.loss_legend.getLabel(series.items["train"])
+            if train is not None:
+                unit = f" [{_loss_unit(series.loss_label)}]" if len(labels) > 1 and series.loss_label else ""
+                train.setText(f"{series.label} train{unit}")
 
     # --- data ------------------------------------------------------------------------------------
     def add_epoch(self, run_id: int, epoch: int, train_loss: float | None, valid_loss: float | None = None,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,7 +32,7 @@ from workbench.core.interactions import Dataset
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
 from workbench.ui.jobs import Job
-from workbench.ui.plots import color, make_plot
+from workbench.ui.plots import color, make_plot, set_label_ticks
 
 POSITIVE = "#009E73"  # raised the score (Okabe-Ito green)
 NEGATIVE = "#D55E00"  # lowered it (vermillion)
@@ -80,16 +80,6 @@ def fill_model_combo(combo: QComboBox, db: Any) -> int:
     combo.setCurrentIndex(index if index >= 0 else (0 if models else -1))
     combo.blockSignals(False)
     return len(models)
-
-
-def set_label_ticks(axis: pg.AxisItem, ticks: Sequence[tuple[float, str]], width: int) -> None:
-    """Text ticks on a vertical axis ``width`` pixels wide, elided to fit (pyqtgraph silently drops any
-    label wider than its axis)."""
-    font = axis.style.get("tickFont") or QFont()
-    metrics = QFontMetrics(font)
-    room = max(20, width - 18)  # tick length and text offset
-    elide = Qt.TextElideMode.ElideRight
-    axis.setTicks([[(pos, metrics.elidedText(text, elide, room)) for pos, text in ticks]])
 
 
 def mix(hex_color: str, alpha: float) -> str:
@@ -439,7 +429,7 @@ def attach_to_recommend_page(page: Any) -> ExplanationPanel:
     page.explanation_panel = panel
     splitter = page.explanation_area.parentWidget()
     if isinstance(splitter, QSplitter) and splitter.count() == 3:
-        splitter.setSizes([330, 420, 410])  # the panel's charts need more room than a placeholder
+        splitter.setSizes([340, 400, 370])  # the panel's charts need more room than a placeholder
 
     def explain_item(item_id: str) -> None:
         result, model, info = page.result, page.model, page.model_info

@@ -34,8 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.data.content import import_item_content
+from workbench.data.csv_import import preview_csv
+from workbench.data.movielens import import_movielens
 from workbench.errors import WorkbenchError
-from workbench.ui.context import AppContext, optional_attr
+from workbench.ui.context import AppContext
 from workbench.ui.jobs import Job
 from workbench.ui.widgets import InlineMessage, format_count
 
@@ -306,10 +309,6 @@ class ImportWizard(QDialog):
         path = self.path_edit.text().strip()
         if not path or not Path(path).is_file():
             return
-        preview_csv = optional_attr("workbench.data.csv_import", "preview_csv")
-        if preview_csv is None:
-            self.message.show_message("The CSV importer is not available in this build.", "error")
-            return
         self.mode = "csv"
         self.mapping_box.setEnabled(True)
         sep = DELIMITERS[self.sep_combo.currentIndex()][1]
@@ -474,27 +473,17 @@ class ImportWizard(QDialog):
                     return import_csv(db, path, spec, name=name, cleaning=cleaning, cancel=cancel,
                                       progress=progress)
             else:
-                import_movielens = optional_attr("workbench.data.movielens", "import_movielens")
-                if import_movielens is None:
-                    raise WorkbenchError("the MovieLens importer is not available in this build")
-
                 def do_import(cancel: Any, progress: Any) -> Any:
                     return import_movielens(db, path, name=name, cleaning=cleaning, cancel=cancel,
                                             progress=progress)
         except WorkbenchError as exc:
             self.message.show_message(str(exc), "error")
             return None
-        import_content = (optional_attr("workbench.data.content", "import_item_content")
-                          if content_path else None)
-        if content_path and import_content is None:
-            self.message.show_message("The item content importer is not available in this build.", "error")
-            return None
-
         def work(cancel: Any, progress: Any, emit: Any) -> dict[str, Any]:
             report = do_import(cancel, progress)
             content = None
-            if content_path and import_content is not None:
-                content = import_content(db, content_path, report.dataset_id)
+            if content_path:
+                content = import_item_content(db, content_path, report.dataset_id)
             return {"report": report, "content": content}
 
         job = self._start(f"Import {name}", work, kind="import")

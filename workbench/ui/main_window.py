@@ -60,17 +60,11 @@ PAGES: list[PageSpec] = [
 
 
 def build_page(spec: PageSpec, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
-    """The page, or a placeholder saying why it is unavailable (missing module or an error building it)."""
+    """The page, or a message saying why it could not be built (one broken page must not stop the app)."""
     try:
         module = importlib.import_module(spec.module)
         page_class = getattr(module, spec.class_name)
         return page_class(ctx, parent)
-    except ModuleNotFoundError as exc:
-        if exc.name and spec.module.startswith(exc.name):
-            return EmptyState(f"{spec.title} is not available yet",
-                              "This part of the workbench is not included in this build.", parent=parent)
-        log.exception("cannot build page %s", spec.title)
-        return EmptyState(f"{spec.title} could not be opened", f"{type(exc).__name__}: {exc}", parent=parent)
     except Exception as exc:  # a broken page must not take the whole window down
         log.exception("cannot build page %s", spec.title)
         return EmptyState(f"{spec.title} could not be opened", f"{type(exc).__name__}: {exc}", parent=parent)
@@ -259,11 +253,8 @@ class MainWindow(QMainWindow):
     # -- actions ----------------------------------------------------------------------------------
     def open_import_wizard(self, path: str = "") -> None:
         """Open the import wizard, pre-filled with ``path`` (a file or a MovieLens folder) when given."""
-        try:
-            from workbench.ui.import_wizard import ImportWizard
-        except ImportError as exc:
-            QMessageBox.information(self, "Import", f"The import wizard is not available: {exc}")
-            return
+        from workbench.ui.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.ctx, self, path=path or None)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._wizard = wizard
@@ -276,17 +267,12 @@ class MainWindow(QMainWindow):
         while name in existing:
             name = f"demo-{n}"
             n += 1
-        if self.ctx.load_demo_async(name) is None:
-            QMessageBox.information(self, "Demo data", "The demo generator is not available in this build.")
-        else:
-            self.show_page("Datasets")
+        self.ctx.load_demo_async(name)
+        self.show_page("Datasets")
 
     def _dataset_names(self) -> set[str]:
-        from workbench.ui.context import optional_attr
+        from workbench.store.datasets import list_datasets
 
-        list_datasets = optional_attr("workbench.store.datasets", "list_datasets")
-        if list_datasets is None:
-            return set()
         return {d.name for d in list_datasets(self.ctx.db)}
 
     def show_about(self) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
@@ -28,6 +29,16 @@ def color(index_or_name: int | str) -> QColor:
     if isinstance(index_or_name, int):
         return QColor(PALETTE[index_or_name % len(PALETTE)])
     return QColor(index_or_name)
+
+
+def set_label_ticks(axis: pg.AxisItem, ticks: Sequence[tuple[float, str]], width: int) -> None:
+    """Text ticks on a vertical axis ``width`` pixels wide, elided to fit (pyqtgraph silently drops any
+    label wider than its axis)."""
+    font = axis.style.get("tickFont") or QFont()
+    metrics = QFontMetrics(font)
+    room = max(20, width - 18)  # tick length and text offset
+    elide = Qt.TextElideMode.ElideRight
+    axis.setTicks([[(pos, metrics.elidedText(text, elide, room)) for pos, text in ticks]])
 
 
 def _axis_label(label: str, units: str | None) -> str:

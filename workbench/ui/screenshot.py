@@ -25,9 +25,10 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from workbench.data.demo import load_demo
     from workbench.store.db import open_database
     from workbench.ui.app import dataset_count, ensure_application, latest_dataset_id
-    from workbench.ui.context import AppContext, optional_attr
+    from workbench.ui.context import AppContext
     from workbench.ui.main_window import PAGES, MainWindow
 
     out = Path(out_dir)
@@ -42,9 +43,7 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
     try:
         db = open_database(db_target or Path(tmp.name) / "workbench.db")
         if dataset_count(db) == 0:
-            load_demo = optional_attr("workbench.data.demo", "load_demo")
-            if load_demo is not None:
-                load_demo(db)
+            load_demo(db)
         dataset_id = latest_dataset_id(db)
         if train and dataset_id is not None:
             _short_training(db, dataset_id)
@@ -102,19 +101,12 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
 
 
 def _short_training(db: object, dataset_id: int) -> None:
-    from workbench.ui.context import optional_attr
+    from workbench.training.runner import train
 
-    train = optional_attr("workbench.training.runner", "train")
-    if train is None:
-        return
     try:
         train(db, dataset_id, "mf", {"objective": "ranking"}, {"kind": "random"}, epochs=2, device="cpu")
     except Exception as exc:  # screenshots of the other pages are still worth having
         log.warning("short training for the screenshots failed: %s", exc)
-        try:
-            train(db, dataset_id, "mf", {}, {"kind": "random"}, epochs=2, device="cpu")
-        except Exception as exc2:
-            log.warning("fallback training failed too: %s", exc2)
     # newest first in the model lists: a hybrid shows everything (history, words, biases, new items)
     try:
         train(db, dataset_id, "hybrid", {}, {"kind": "random"}, epochs=2, device="cpu")
@@ -154,10 +146,8 @@ def _save(widget: object, path: Path) -> Path:
 
 
 def _render_wizard(app: object, ctx: object, window: object, out: Path, tmp: Path) -> Path | None:
-    try:
-        from workbench.ui.import_wizard import ImportWizard
-    except ImportError:
-        return None
+    from workbench.ui.import_wizard import ImportWizard
+
     sample = tmp / "ratings.csv"
     lines = ["user_id,movie_id,rating,timestamp"]
     lines += [f"u{u},m{(u * 7 + k) % 40},{1 + (u + k) % 5},{1_700_000_000 + u * 3600 + k}"

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from workbench.store.datasets import delete_dataset
 from workbench.store.db import Database
 from workbench.store.schema import DatasetRow, InteractionRow
 from workbench.ui import plots
-from workbench.ui.context import AppContext, optional_attr
+from workbench.ui.context import AppContext
 from workbench.ui.table_models import DatasetTableSource, PagedTableModel
 from workbench.ui.widgets import EmptyState, StatTile, format_count, heading
 
@@ -453,9 +454,6 @@ class DatasetsPage(QWidget):
         while name in existing:
             name, n = f"demo-{n}", n + 1
         job = self.ctx.load_demo_async(name)
-        if job is None:
-            QMessageBox.information(self, "Demo data", "The demo generator is not available in this build.")
-            return
         self.demo_button.setEnabled(False)
         job.done.connect(lambda: self.demo_button.setEnabled(True))
         job.failed.connect(lambda message: QMessageBox.warning(self, "Demo data", message))
@@ -473,11 +471,10 @@ class DatasetsPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        delete = optional_attr("workbench.store.datasets", "delete_dataset") or _delete_dataset
         db = self.ctx.db
 
         def work(cancel: Any, progress: Any, emit: Any) -> int:
-            delete(db, summary.id)
+            delete_dataset(db, summary.id)
             return summary.id
 
         job = self.ctx.jobs.submit(f"Delete dataset '{summary.name}'", work, kind="delete")
@@ -493,11 +490,3 @@ class DatasetsPage(QWidget):
         self.ctx.datasets_changed.emit()
         self.ctx.models_changed.emit()
         self.ctx.runs_changed.emit()
-
-
-def _delete_dataset(db: Database, dataset_id: int) -> None:
-    """Fallback when the store has no ``delete_dataset``: foreign keys cascade from the dataset row."""
-    with db.session() as session:
-        row = session.get(DatasetRow, dataset_id)
-        if row is not None:
-            session.delete(row)

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
-from workbench.ui.explain_panel import LoadedModel, fill_model_combo, load_model_with_data, set_label_ticks
+from workbench.ui.explain_panel import LoadedModel, fill_model_combo, load_model_with_data
 from workbench.ui.jobs import Job
-from workbench.ui.plots import PALETTE, color, make_plot, marker_line
+from workbench.ui.plots import PALETTE, color, make_plot, marker_line, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage
 
 MAX_CATEGORY_COLOURS = 7

@@ -265,8 +265,7 @@ class ModelsPage(QWidget):
         layout.addWidget(split, 1)
 
         ctx.models_changed.connect(self.refresh)
-        if hasattr(ctx, "database_changed"):
-            ctx.database_changed.connect(lambda _text: self.refresh())
+        ctx.database_changed.connect(lambda _text: self.refresh())
         self.refresh()
 
     # --- table -----------------------------------------------------------------------------------
@@ -440,9 +439,9 @@ class ModelsPage(QWidget):
                                          "evaluate it on a holdout file instead")
                 protocol = "split"
             else:
-                from workbench.commands.training import evaluate_holdout_file
+                from workbench.evaluation.holdout import evaluate_holdout_file
 
-                metrics = evaluate_holdout_file(model, data, Path(holdout), None, k)
+                metrics = evaluate_holdout_file(model, data, holdout, k, cancel=cancel)
                 protocol = f"holdout:{Path(holdout).name}"
             record_evaluation(db, model_id, protocol, k, metrics)
             if protocol == "split" and k == 10:

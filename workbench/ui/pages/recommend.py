@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
-from workbench.ui.plots import color, make_plot
+from workbench.ui.plots import color, make_plot, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage
 
 HISTORY_LIMIT = 500
+LABEL_AXIS_WIDTH = 130  # px of the chart's item-title axis; longer titles are elided
 TITLE_CHARS = 48
 
 
@@ -151,10 +152,9 @@ class RecommendPage(QWidget):
         self.recs_table = self._make_table(["#", "Item", "Title", "Score"])
         self.recs_table.itemSelectionChanged.connect(self._on_recommendation_selected)
         recs_split.addWidget(self.recs_table)
-        self.chart = make_plot("Scores of the top N", x_label="score",
-                               x_units="model units, higher is better")
+        self.chart = make_plot("Top-N scores", x_label="score", x_units="higher is better")
         self.chart.setMinimumHeight(200)
-        self.chart.getPlotItem().getAxis("left").setWidth(150)
+        self.chart.getPlotItem().getAxis("left").setWidth(LABEL_AXIS_WIDTH)
         recs_split.addWidget(self.chart)
         self.bars: pg.BarGraphItem | None = None
         recs_layout.addWidget(recs_split)
@@ -180,8 +180,7 @@ class RecommendPage(QWidget):
         attach_to_recommend_page(self)
 
         ctx.models_changed.connect(self.refresh_models)
-        if hasattr(ctx, "database_changed"):
-            ctx.database_changed.connect(lambda _text: self._on_database_changed())
+        ctx.database_changed.connect(lambda _text: self._on_database_changed())
         self.refresh_models()
 
     @staticmethod
@@ -380,9 +379,8 @@ class RecommendPage(QWidget):
         self.bars = pg.BarGraphItem(x0=left, y=y, height=0.7, width=scores - left, brush=color(0),
                                     pen=pg.mkPen("w", width=0.5))
         plot_item.addItem(self.bars)
-        labels = [(float(y[i]), f"{i + 1}. {_short(result.titles[i] or result.items[i], 22)}")
-                  for i in range(n)]
-        plot_item.getAxis("left").setTicks([labels])
+        labels = [(float(y[i]), f"{i + 1}. {result.titles[i] or result.items[i]}") for i in range(n)]
+        set_label_ticks(plot_item.getAxis("left"), labels, LABEL_AXIS_WIDTH)
         plot_item.setYRange(-0.6, n - 0.4, padding=0)
         plot_item.enableAutoRange(axis="x")
 

@@ -5,8 +5,6 @@ live curves, and overlay stored runs for comparison (finished, cancelled and int
 from __future__ import annotations
 
 import dataclasses
-import os
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,23 +32,28 @@ from PySide6.QtWidgets import (
 
 from workbench.core.progress import CancelToken, Progress
 from workbench.models.base import BatchEvent, EpochReport
+from workbench.models.registry import FAMILIES
+from workbench.store.datasets import list_datasets
+from workbench.store.runs import RunInfo, get_run, list_runs
+from workbench.training.device import resolve_device
 from workbench.ui.config_form import ConfigForm
-from workbench.ui.context import AppContext, optional_attr
+from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves
 from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
 
 SPLIT_LABELS = {
-    "user_ratio": "Per-user ratio (random share of each user's rows)",
+    "user_ratio": "Per-user ratio (random)",
     "random": "Random rows",
-    "temporal": "Global time cut (latest rows)",
+    "temporal": "Global time cut (latest)",
     "leave_last": "Leave last k per user",
-    "cold_items": "Cold items (whole items held out)",
-    "cold_users": "Cold users (whole users held out)",
+    "cold_items": "Cold items (held out whole)",
+    "cold_users": "Cold users (held out whole)",
     "none": "None (train on everything)",
 }
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BATCH_EMIT_INTERVAL_S = 0.05  # at most ~20 batch points per second reach the GUI thread
 RUNS_SHOWN = 100
+RESUMABLE_ROLE = Qt.ItemDataRole.UserRole + 1
 #: fields shown elsewhere on the page rather than in the generated form
 PAGE_FIELDS = ("epochs",)
 DEFAULT_FAMILY = "mf"
@@ -64,39 +67,18 @@ class RunStarted:
 
 
 def list_dataset_choices(db: Any) -> list[tuple[int, str, int]]:
-    """(id, name, interactions) of every dataset: the datasets store when present, else the ORM."""
-    list_datasets = optional_attr("workbench.store.datasets", "list_datasets")
-    if list_datasets is not None:
-        out = []
-        for info in list_datasets(db):
-            n = getattr(info, "n_interactions", 0) or 0
-            out.append((int(info.id), str(info.name), int(n)))
-        return out
-    from sqlalchemy import select
-
-    from workbench.store.schema import DatasetRow
-
-    with db.session() as session:
-        rows = session.execute(select(DatasetRow.id, DatasetRow.name, DatasetRow.n_interactions)
-                               .order_by(DatasetRow.id)).all()
-    return [(int(i), str(n), int(c or 0)) for i, n, c in rows]
+    """(id, name, interactions) of every dataset."""
+    return [(int(info.id), str(info.name), int(info.n_interactions or 0)) for info in list_datasets(db)]
 
 
-def _discover_run_id(db: Any, dataset_id: int, family: str, after_id: int, claimed: set[int]) -> int | None:
-    """The run row ``runner.train`` created for this job: the oldest unclaimed run of this process,
-    dataset and family newer than ``after_id`` (the runner does not hand its id out before it returns)."""
-    from workbench.store.runs import list_runs
-
-    candidates = [r for r in list_runs(db, dataset_id)
-                  if r.id > after_id and r.family == family and r.pid == os.getpid() and r.id not in claimed]
-    return min((r.id for r in candidates), default=None)
-
-
-def _latest_run_id(db: Any) -> int:
-    from workbench.store.runs import list_runs
-
-    runs = list_runs(db)
-    return max((r.id for r in runs), default=0)
+def loss_axis_label(family: str, config: dict[str, Any] | None = None) -> str:
+    """Axis text with units for a run's training loss: squared rating error, or a per-sample ranking loss."""
+    cls = FAMILIES.get(family)
+    default = getattr(cls, "default_objective", "ranking") if cls is not None else "ranking"
+    objective = (config or {}).get("objective", default)
+    if objective == "rating":
+        return "training loss (MSE, rating points²)"
+    return "training loss (ranking, per sample)"
 
 
 def epoch_rows(epochs: list[Any]) -> list[dict[str, Any]]:
@@ -120,7 +102,7 @@ class _LiveRun:
         self.started = time.monotonic()
         self.samples_per_s: float | None = None
         self.last_epoch = 0
-        self.after_run_id = 0  # every run id up to this one existed before the job started
+        self.start_epoch = 0  # epochs already done before this job (a resumed run)
 
 
 class TrainPage(QWidget):
@@ -142,8 +124,6 @@ class TrainPage(QWidget):
         self.ctx = ctx
         self._live: _LiveRun | None = None
         self._next_key = -1
-        self._claimed_runs: set[int] = set()
-        self._claim_lock = threading.Lock()
         self._families: dict[str, type] = {}
         self._loading_runs = False
 
@@ -167,8 +147,7 @@ class TrainPage(QWidget):
         ctx.datasets_changed.connect(self.refresh_datasets)
         ctx.dataset_selected.connect(self._select_dataset)
         ctx.runs_changed.connect(self.refresh_runs)
-        if hasattr(ctx, "database_changed"):
-            ctx.database_changed.connect(lambda _text: self._on_database_changed())
+        ctx.database_changed.connect(lambda _text: self._on_database_changed())
         self.refresh_families()
         self.refresh_datasets()
         self.refresh_runs()
@@ -291,10 +270,21 @@ class TrainPage(QWidget):
         self.runs_list = QListWidget()
         self.runs_list.setMinimumHeight(90)
         self.runs_list.itemChanged.connect(self._on_run_item_changed)
+        self.runs_list.currentItemChanged.connect(self._update_resume_button)
         runs_layout.addWidget(self.runs_list)
         self.runs_empty = QLabel("No training runs yet: choose a model and press Start training.")
         self.runs_empty.setObjectName("Hint")
         runs_layout.addWidget(self.runs_empty)
+        resume_row = QHBoxLayout()
+        resume_hint = QLabel("Select a cancelled or interrupted run to continue it from its last checkpoint.")
+        resume_hint.setObjectName("Hint")
+        resume_row.addWidget(resume_hint, 1)
+        self.resume_button = QPushButton("Resume run")
+        self.resume_button.setEnabled(False)
+        self.resume_button.setToolTip("Continue the selected run from its checkpoint; its curves continue")
+        self.resume_button.clicked.connect(self._resume_selected)
+        resume_row.addWidget(self.resume_button)
+        runs_layout.addLayout(resume_row)
         runs_box.setMaximumHeight(220)
         split.addWidget(runs_box)
         split.setStretchFactor(0, 3)
@@ -304,30 +294,25 @@ class TrainPage(QWidget):
         return column
 
     def _fill_devices(self) -> None:
-        resolve = optional_attr("workbench.training.device", "resolve_device")
         self.device_combo.clear()
         for name in DEVICES:
             label = name
             available = True
-            if resolve is not None:
-                try:
-                    resolved = resolve(name)
-                    if name == "auto":
-                        label = f"auto ({resolved})"
-                except Exception:
-                    available = False
-            elif name not in ("auto", "cpu"):
+            try:
+                resolved = resolve_device(name)
+                if name == "auto":
+                    label = f"auto ({resolved})"
+            except Exception:  # not present on this machine (the device module says why)
                 available = False
             self.device_combo.addItem(label if available else f"{name} (not available)", name)
             item = self.device_combo.model().item(self.device_combo.count() - 1)
             item.setEnabled(available)
-        self.device_combo.setToolTip(f"Compute device; this machine: {getattr(self.ctx, 'device_label', '')}")
+        self.device_combo.setToolTip(f"Compute device; this machine: {self.ctx.device_label}")
 
     # --- choices ---------------------------------------------------------------------------------
     def refresh_families(self) -> None:
-        """Fill the model combo from the registry (empty while the registry is missing)."""
-        families = optional_attr("workbench.models.registry", "FAMILIES") or {}
-        self._families = dict(families)
+        """Fill the model combo from the registry."""
+        self._families = dict(FAMILIES)
         current = self.family_combo.currentData()
         self.family_combo.blockSignals(True)
         self.family_combo.clear()
@@ -443,65 +428,87 @@ class TrainPage(QWidget):
         epochs = self.epochs_spin.value() if self.epochs_spin.isEnabled() else None
         device = self.device_combo.currentData() if iterative else "cpu"
         split = self.split_spec()
-        db = self.ctx.db
         self.message.clear_message()
         key = self._next_key
         self._next_key -= 1
-        claimed, lock = self._claimed_runs, self._claim_lock
+        work = self._training_work({"dataset": int(dataset_id), "family": family, "settings": settings,
+                                    "split": split, "epochs": epochs, "device": device})
+        live = _LiveRun(self.ctx.jobs.submit(f"Train {family}", work, kind="training"), key, family, epochs,
+                        iterative)
+        self.curves.add_run(key, f"new {family} run", loss_label=loss_axis_label(family, settings))
+        self._begin_live(live, f"Training {family}…")
+        self.training_started.emit(family)
 
-        after = _latest_run_id(db)
+    def resume_run(self, run_id: int) -> None:
+        """Continue a cancelled, interrupted or failed run from its checkpoint in a background job.
+
+        The run keeps its id: its stored curves stay on the plots and the new epochs continue them.
+        """
+        if self._live is not None:
+            return
+        try:
+            run = get_run(self.ctx.db, run_id)
+        except Exception as exc:
+            self.message.show_message(f"Cannot open run {run_id}: {exc}", "error")
+            return
+        if not run.resumable:
+            self.message.show_message(f"Run {run_id} is {run.status} and cannot be resumed.", "error")
+            return
+        self.message.clear_message()
+        cls = self._families.get(run.family)
+        iterative = bool(getattr(cls, "iterative", False))
+        epochs = run.config.get("epochs") if iterative else None
+        device = self.device_combo.currentData() if iterative else "cpu"
+        work = self._training_work({"dataset": None, "resume_run": run_id, "device": device})
+        # the stored epochs up to the checkpoint are the start of the curve; later ones are redone
+        kept = [e for e in run.epochs if run.checkpoint_epoch is None or e.epoch <= run.checkpoint_epoch]
+        self._draw_stored_run(run, kept)
+        live = _LiveRun(self.ctx.jobs.submit(f"Resume run {run_id} ({run.family})", work, kind="training"),
+                        run_id, run.family, int(epochs) if epochs else None, iterative)
+        live.run_id = run_id
+        live.start_epoch = live.last_epoch = int(run.checkpoint_epoch or 0)
+        self._begin_live(live, f"Resuming run {run_id} ({run.family}) after epoch {live.start_epoch}…")
+        self.refresh_runs()
+        self.training_started.emit(run.family)
+
+    def _training_work(self, kwargs: dict[str, Any]) -> Callable[..., Any]:
+        """The job function: ``runner.train(db, **kwargs)`` forwarding the run id, reports and batches."""
+        db = self.ctx.db
 
         def work(cancel: CancelToken, progress: Callable[[Progress], None],
                  emit: Callable[[object], None]) -> Any:
             # imported here, on the worker: the first import of the engine takes a noticeable while
             from workbench.training.runner import train
 
-            state = {"known": False, "last": 0.0}
-
-            def announce() -> None:
-                if state["known"]:
-                    return
-                with lock:
-                    run_id = _discover_run_id(db, int(dataset_id), family, after, claimed)
-                    if run_id is not None:
-                        claimed.add(run_id)
-                if run_id is not None:
-                    state["known"] = True
-                    emit(RunStarted(run_id))
-
-            def on_report(report: EpochReport) -> None:
-                announce()
-                emit(report)
+            last = [0.0]
 
             def on_batch(event: BatchEvent) -> None:
                 now = time.monotonic()
-                if now - state["last"] >= BATCH_EMIT_INTERVAL_S or event.batch == event.n_batches:
-                    state["last"] = now
-                    announce()
+                if now - last[0] >= BATCH_EMIT_INTERVAL_S or event.batch == event.n_batches:
+                    last[0] = now
                     emit(event)
 
-            return train(db, int(dataset_id), family, settings, split, epochs=epochs, device=device,
-                         cancel=cancel, on_report=on_report, on_batch=on_batch)
+            args = dict(kwargs)
+            return train(db, args.pop("dataset"), args.pop("family", None), args.pop("settings", None),
+                         args.pop("split", None), cancel=cancel, on_report=emit, on_batch=on_batch,
+                         on_run_started=lambda run_id: emit(RunStarted(run_id)), **args)
 
-        job = self.ctx.jobs.submit(f"Train {family}", work, kind="training")
-        live = _LiveRun(job, key, family, epochs, iterative)
-        live.after_run_id = after
+        return work
+
+    def _begin_live(self, live: _LiveRun, status: str) -> None:
         self._live = live
+        job = live.job
         job.event.connect(self._on_job_event)
         job.finished.connect(self._on_job_finished)
         job.failed.connect(self._on_job_failed)
         job.cancelled.connect(self._on_job_cancelled)
-        label = f"new {family} run"
-        self.curves.add_run(key, label)
-        self.curves.set_loss_label("training loss (MSE, rating points²)"
-                                   if family == "mf" else "training loss (per sample)")
         self.start_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.progress.setRange(0, 1000 if iterative else 0)
-        self.progress.setValue(0)
+        self.progress.setRange(0, 1000 if live.iterative else 0)
+        self.progress.setValue(int(1000 * live.start_epoch / live.epochs) if live.epochs else 0)
         self.progress.setFormat("starting…")
-        self.status_label.setText(f"Training {family}…")
-        self.training_started.emit(family)
+        self.status_label.setText(status)
 
     @Slot()
     def cancel_training(self) -> None:
@@ -517,7 +524,10 @@ class TrainPage(QWidget):
         if live is None or self.sender() is not live.job:
             return
         if isinstance(payload, RunStarted):
-            self._adopt_run_id(live, payload.run_id)
+            if live.key != payload.run_id:
+                self._adopt_run_id(live, payload.run_id)
+            live.run_id = payload.run_id
+            self.refresh_runs()
             return
         if isinstance(payload, EpochReport):
             live.last_epoch = payload.epoch
@@ -532,12 +542,11 @@ class TrainPage(QWidget):
             self._update_progress(live, payload.epoch - 1 + payload.batch / max(1, payload.n_batches))
 
     def _adopt_run_id(self, live: _LiveRun, run_id: int) -> None:
-        """Re-key the live curves under the real run id and list the run."""
-        live.run_id = run_id
+        """Re-key the live curves (drawn before the run row existed) under the real run id."""
         series = self.curves.series(live.key)
-        colour = series.colour
         self.curves.remove_run(live.key)
-        new = self.curves.add_run(run_id, f"run {run_id} · {live.family}", colour)
+        new = self.curves.add_run(run_id, f"run {run_id} · {live.family}", series.colour,
+                                  loss_label=series.loss_label)
         for x, y in zip(series.batch_x, series.batch_loss, strict=True):
             new.batch_x.append(x)
             new.batch_loss.append(y)
@@ -547,7 +556,6 @@ class TrainPage(QWidget):
             self.curves.add_epoch(run_id, int(epoch), series.train_loss[i], series.valid_loss[i],
                                   series.valid_metric[i], series.metric_name, series.best_epoch == epoch)
         live.key = run_id
-        self.refresh_runs()
 
     def _update_progress(self, live: _LiveRun, epochs_done: float) -> None:
         if not live.iterative or not live.epochs:
@@ -555,7 +563,9 @@ class TrainPage(QWidget):
         fraction = min(1.0, epochs_done / live.epochs)
         self.progress.setValue(int(fraction * 1000))
         elapsed = time.monotonic() - live.started
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        # a resumed run started part-way: only the epochs of this job count towards the speed
+        done_here = fraction - live.start_epoch / live.epochs
+        eta = elapsed * (1 - fraction) / done_here if done_here > 0.01 else None
         speed = f" · {live.samples_per_s:,.0f} samples/s" if live.samples_per_s else ""
         self.progress.setFormat(f"epoch {min(live.epochs, int(epochs_done) + 1)}/{live.epochs} · %p%")
         self.status_label.setText(f"elapsed {format_duration(elapsed)} · ETA {format_duration(eta)}{speed}")
@@ -565,41 +575,23 @@ class TrainPage(QWidget):
         self.start_button.setEnabled(self._family_class() is not None)
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1000)
+        self._update_resume_button()
         return live
-
-    def _resolve_final_run_id(self, live: _LiveRun) -> int | None:
-        """The run id when no epoch was reported (cancelled or failed before the first one)."""
-        if live.run_id is not None:
-            return live.run_id
-        try:
-            from workbench.store.runs import list_runs
-
-            runs = [r for r in list_runs(self.ctx.db) if r.family == live.family and r.pid == os.getpid()
-                    and r.id > live.after_run_id and r.id not in self._claimed_runs
-                    and r.status != "running"]
-        except Exception:
-            return None
-        if not runs:
-            return None
-        run_id = runs[0].id
-        self._claimed_runs.add(run_id)
-        self._adopt_run_id(live, run_id)
-        return run_id
 
     @Slot(object)
     def _on_job_finished(self, result: Any) -> None:
         live = self._end_live()
         if live is None:
             return
-        if live.run_id is None:
+        if live.key != result.run_id:  # the RunStarted event always comes first; this is a safety net
             self._adopt_run_id(live, int(result.run_id))
         self.progress.setValue(1000)
         self.progress.setFormat("done")
         metrics = getattr(result, "metrics", {}) or {}
         shown = [f"{k} {v:.4f}" for k, v in metrics.items() if k in ("rmse", "ndcg@10", "recall@10")]
-        self.status_label.setText(f"Saved model '{getattr(result, 'model_name', result.model_id)}'"
+        self.status_label.setText(f"Saved model '{result.model_name or result.model_id}'"
                                   + (f" · {' · '.join(shown)}" if shown else "")
-                                  + f" · {format_duration(getattr(result, 'elapsed_s', None))}")
+                                  + f" · {format_duration(result.elapsed_s)}")
         self.refresh_runs()
         self.ctx.models_changed.emit()
         self.ctx.runs_changed.emit()
@@ -610,11 +602,15 @@ class TrainPage(QWidget):
         live = self._end_live()
         if live is None:
             return
-        run_id = self._resolve_final_run_id(live)
+        run_id = live.run_id
         self.progress.setFormat("cancelled")
         epochs = f" after epoch {live.last_epoch}" if live.last_epoch else ""
-        self.status_label.setText(f"Run {run_id if run_id is not None else ''} cancelled{epochs}; "
-                                  "its curves stay here.")
+        if run_id is None:  # cancelled before the run row was written
+            self.curves.remove_run(live.key)
+            self.status_label.setText("Training cancelled before it started.")
+        else:
+            self.status_label.setText(f"Run {run_id} cancelled{epochs}; its curves stay here, "
+                                      "and Resume continues it.")
         self.refresh_runs()
         self.ctx.runs_changed.emit()
         self.training_cancelled.emit(run_id if run_id is not None else -1)
@@ -624,7 +620,8 @@ class TrainPage(QWidget):
         live = self._end_live()
         if live is None:
             return
-        self._resolve_final_run_id(live)
+        if live.run_id is None:
+            self.curves.remove_run(live.key)
         self.progress.setFormat("failed")
         self.status_label.setText("Training failed.")
         self.message.show_message(f"Training failed: {message}", "error")
@@ -636,23 +633,24 @@ class TrainPage(QWidget):
     @Slot()
     def refresh_runs(self) -> None:
         """List stored runs; ticked ones are drawn (the newest is ticked on first show)."""
-        list_runs = optional_attr("workbench.store.runs", "list_runs")
-        runs = []
-        if list_runs is not None:
-            try:
-                runs = list_runs(self.ctx.db)[:RUNS_SHOWN]
-            except Exception as exc:
-                self.message.show_message(f"Cannot list training runs: {exc}", "error")
+        runs: list[RunInfo] = []
+        try:
+            runs = list_runs(self.ctx.db)[:RUNS_SHOWN]
+        except Exception as exc:  # a broken database is reported on the page, not as a crash
+            self.message.show_message(f"Cannot list training runs: {exc}", "error")
         first_fill = self.runs_list.count() == 0 and not self.curves.run_ids()
+        selected = self.selected_run_id()
         self._loading_runs = True
         self.runs_list.clear()
         for run in runs:
             n_epochs = f" · epoch {run.checkpoint_epoch}" if run.checkpoint_epoch else ""
             when = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
-            text = (f"run {run.id} · {run.family} on {run.dataset_name} · {run.status}{n_epochs} · "
-                    f"{format_duration(run.elapsed_s)} · {when}")
+            resumable = " (resumable)" if run.resumable else ""
+            text = (f"run {run.id} · {run.family} on {run.dataset_name} · {run.status}{resumable}{n_epochs}"
+                    f" · {format_duration(run.elapsed_s)} · {when}")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, run.id)
+            item.setData(RESUMABLE_ROLE, run.resumable)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             shown = self.curves.has_run(run.id) and self.curves.series(run.id).visible
             item.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
@@ -661,11 +659,41 @@ class TrainPage(QWidget):
             if run.error and run.status != "completed":
                 item.setToolTip(run.error)
             self.runs_list.addItem(item)
+            if run.id == selected:
+                item.setSelected(True)
+                self.runs_list.setCurrentItem(item)
         self._loading_runs = False
         self.runs_empty.setVisible(not runs)
         self.runs_list.setVisible(bool(runs))
         if first_fill and runs:
             self.runs_list.item(0).setCheckState(Qt.CheckState.Checked)
+        self._update_resume_button()
+
+    def selected_run_id(self) -> int | None:
+        """The run selected in the list (None when none is)."""
+        item = self.runs_list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_run(self, run_id: int) -> None:
+        """Select a run in the list by id (tests, keyboard users)."""
+        for row in range(self.runs_list.count()):
+            item = self.runs_list.item(row)
+            if int(item.data(Qt.ItemDataRole.UserRole)) == run_id:
+                self.runs_list.setCurrentItem(item)
+                return
+        raise KeyError(run_id)
+
+    @Slot()
+    def _update_resume_button(self) -> None:
+        item = self.runs_list.currentItem()
+        resumable = item is not None and bool(item.data(RESUMABLE_ROLE))
+        self.resume_button.setEnabled(resumable and self._live is None)
+
+    @Slot()
+    def _resume_selected(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id is not None:
+            self.resume_run(run_id)
 
     def _colour(self, run_id: int) -> Any:
         from PySide6.QtGui import QColor
@@ -688,14 +716,18 @@ class TrainPage(QWidget):
 
     def show_stored_run(self, run_id: int) -> None:
         """Draw a stored run's epochs (after a restart, or to compare with the live one)."""
-        from workbench.store.runs import get_run
-
         try:
             run = get_run(self.ctx.db, run_id)
         except Exception as exc:
             QMessageBox.warning(self, "Training run", f"Cannot open run {run_id}: {exc}")
             return
-        self.curves.add_run(run_id, f"run {run_id} · {run.family} ({run.status})")
-        self.curves.set_history(run_id, epoch_rows(run.epochs))
+        self._draw_stored_run(run, run.epochs)
         for epoch in run.epochs[-1:]:
             self.epoch_plotted.emit(run_id, epoch.epoch)
+
+    def _draw_stored_run(self, run: RunInfo, epochs: list[Any]) -> None:
+        if not self.curves.has_run(run.id):
+            self.curves.add_run(run.id, f"run {run.id} · {run.family}",
+                                loss_label=loss_axis_label(run.family, run.config))
+        self.curves.set_run_visible(run.id, True)
+        self.curves.set_history(run.id, epoch_rows(epochs))
