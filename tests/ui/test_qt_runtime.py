@@ -39,3 +39,10 @@ def test_many_signal_emissions_do_not_corrupt_the_interpreter() -> None:
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "600000"
+
+
+def test_a_font_for_chinese_titles_is_available(qapp) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    assert families, "no CJK font installed: Chinese titles would render as boxes (install fonts-wqy-microhei)"
