@@ -32,8 +32,7 @@ from workbench.store.db import Database, open_database  # noqa: E402
 
 def ml100k_dir() -> Path | None:
     """The MovieLens 100K folder, or None."""
-    for candidate in (os.environ.get("WORKBENCH_ML100K"), REPO.parent / "shared" / "data" / "ml-100k",
-                      "/work/shared/data/ml-100k"):
+    for candidate in (os.environ.get("WORKBENCH_ML100K"), REPO.parent / "shared" / "data" / "ml-100k"):
         if candidate and (Path(candidate) / "u.data").is_file():
             return Path(candidate)
     return None
