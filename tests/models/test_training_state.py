@@ -15,7 +15,7 @@ from workbench.models.registry import FAMILIES, create_model
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_predicts_ratings_follows_objective(family: str) -> None:
     model = create_model(family)
-    assert model.predicts_ratings is (family == "mf")
+    assert model.predicts_ratings is (family in ("mf", "autorec"))
     if family in ("mf", "neumf", "hybrid"):
         assert create_model(family, {"objective": "rating"}).predicts_ratings is True
         assert create_model(family, {"objective": "ranking"}).predicts_ratings is False

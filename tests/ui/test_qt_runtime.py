@@ -45,4 +45,4 @@ def test_a_font_for_chinese_titles_is_available(qapp) -> None:
     from PySide6.QtGui import QFontDatabase
 
     families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
-    assert families, "no CJK font installed: Chinese titles would render as boxes (install fonts-wqy-microhei)"
+    assert families, "no CJK font: Chinese titles would render as boxes (install fonts-wqy-microhei)"

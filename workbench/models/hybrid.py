@@ -5,6 +5,15 @@ One module serves both families. An item is ``content(i)`` (content model) or ``
 scoring time, still score well). A user is ``W . mean(history item vectors) + b`` (content model) or that
 plus a user id embedding (hybrid, also dropped out so users with a short history work). The target item
 is left out of its own user's history while training, so the history representation cannot leak it.
+
+Cold items (no training interaction) must compete with warm ones in whole-catalogue ranking:
+- in training they are left out of the softmax (never positives, they would otherwise only ever be pushed
+  down as negatives, and with them whatever content they have);
+- the hybrid gives each one, after training, the weighted mean of the id vectors, id biases and item-item
+  (EASE) columns of its ``cold_neighbours`` content-nearest warm items (cosine of content encodings, weights
+  the positive similarities), so its collaborative part is on the warm items' scale instead of absent.
+  ``score_new_item`` does the same for an item described by hand; ``score_parts`` count the borrowed parts
+  as "collaborative", so the parts still sum to the score.
 """
 
 from __future__ import annotations
@@ -61,6 +70,9 @@ class HybridConfig(ContentConfig):
                                     "part, 4 without one)", min=-1.0)
     item_item_max_items: int = param(12000, "catalogues larger than this skip the item-item part "
                                      "(a dense items x items matrix)", min=0)
+    cold_neighbours: int = param(20, "an item without training interactions borrows its id vector, bias "
+                                 "and item-item column from this many content-nearest warm items "
+                                 "(0: content part only)", min=0)
 
 
 class _ContentModule(nn.Module):
@@ -172,7 +184,47 @@ class ContentModel(TorchRecommender):
             keep = keep * id_keep
         vec = content + m.item_id.weight * keep[:, None]
         bias = cbias + m.item_bias.weight.squeeze(-1) * keep
+        cold = self.buffers.get("cold_rows")
+        if cold is not None and len(cold) and id_keep is None:
+            # cold items: the id part estimated from their content neighbours (set after training)
+            id_est, bias_est = self._neighbour_id_parts(self.buffers["cold_nbrs"], self.buffers["cold_w"])
+            vec = vec.index_add(0, cold, id_est)
+            bias = bias.index_add(0, cold, bias_est)
         return vec, bias, content
+
+    def _neighbour_id_parts(self, nbrs: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Weighted means of the neighbours' id vectors and id biases ((n, k) rows and weights)."""
+        m = self.m
+        return ((m.item_id.weight[nbrs] * w[..., None]).sum(1),
+                (m.item_bias.weight.squeeze(-1)[nbrs] * w).sum(1))
+
+    def _content_neighbours(self, vecs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(rows, weights), each (n, k): the ``cold_neighbours`` warm items nearest to content vectors
+        ``vecs`` by cosine, weighted by their positive similarity (uniform when none is positive)."""
+        content = self.m.encode(self.buffers["tokens"], self.buffers["feats"])[0]
+        warm = torch.where(self.buffers["item_known"])[0]
+        k = min(int(getattr(self.config, "cold_neighbours", 0)), len(warm))
+        ref = F.normalize(content[warm], dim=1)
+        sims = F.normalize(vecs, dim=1) @ ref.T
+        top, idx = torch.topk(sims, k, dim=1)
+        w = top.clamp(min=0.0)
+        total = w.sum(1, keepdim=True)
+        w = torch.where(total > 0, w / total.clamp(min=1e-12), torch.full_like(w, 1.0 / max(k, 1)))
+        return warm[idx], w
+
+    def _set_cold_estimates(self) -> None:
+        """Neighbours of the items without training interactions (their id parts are borrowed)."""
+        for key in ("cold_rows", "cold_nbrs", "cold_w"):
+            self.buffers.pop(key, None)
+        known = self.buffers["item_known"]
+        k = int(getattr(self.config, "cold_neighbours", 0))
+        if not self.use_ids or k <= 0 or bool(known.all()) or not bool(known.any()):
+            return
+        cold = torch.where(~known)[0]
+        with torch.no_grad():
+            content = self.m.encode(self.buffers["tokens"], self.buffers["feats"])[0]
+            nbrs, w = self._content_neighbours(content[cold])
+        self.buffers.update(cold_rows=cold, cold_nbrs=nbrs, cold_w=w)
 
     def _flat_history(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(history item rows, position of their user in ``users``) of the users' training histories."""
@@ -236,6 +288,7 @@ class ContentModel(TorchRecommender):
         self.buffers["hist_values"] = torch.from_numpy(data.values[order].copy()).to(self.device)
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        self._set_cold_estimates()
         if self.objective != "ranking":
             return
         known = used
@@ -268,8 +321,9 @@ class ContentModel(TorchRecommender):
         self.buffers.pop("item_item_unit", None)
 
     def _item_item(self, data: Interactions) -> torch.Tensor:
-        """EASE weights on ``data`` (zero diagonal), each row centred over the warm items so a cold item
-        (zero column) sits at the user's average item-item score instead of below every warm item."""
+        """EASE weights on ``data`` (zero diagonal), each row centred over the warm items; a cold item's
+        column is the weighted mean of its content neighbours' columns (without neighbours: zero, the
+        user's average item-item score), so it competes with warm items instead of sitting below them."""
         x = data.to_csr(binary=True)
         x.data[:] = 1.0
         gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
@@ -280,7 +334,14 @@ class ContentModel(TorchRecommender):
         warm = self.buffers["item_known"].cpu()
         b[:, warm] -= b[:, warm].mean(dim=1, keepdim=True)
         b[:, ~warm] = 0.0
-        return b.float().to(self.device)
+        b = b.float().to(self.device)
+        cold = self.buffers.get("cold_rows")
+        if cold is not None and len(cold):
+            nbrs, w = self.buffers["cold_nbrs"], self.buffers["cold_w"]
+            step = max(1, (1 << 24) // max(1, b.shape[0] * nbrs.shape[1]))  # bounded temporary memory
+            for s in range(0, len(cold), step):
+                b[:, cold[s:s + step]] = (b[:, nbrs[s:s + step]] * w[None, s:s + step, :]).sum(2)
+        return b
 
     def _choose_item_item_weight(self, rel: Interactions) -> float:
         relevant = seen_matrix(rel)
@@ -337,6 +398,11 @@ class ContentModel(TorchRecommender):
         logits = (uvec @ items.T + ibias[None, :]) / cfg.temperature
         inputs = ~is_target
         logits = logits.index_put((seg[inputs], flat[inputs]), torch.tensor(-1e9, device=logits.device))
+        # items without training interactions are left out of the softmax: as negatives that can never be
+        # positives they would teach the encoder to push down whatever content cold items have
+        known = self.buffers["item_known"]
+        if not bool(known.all()):
+            logits = logits.masked_fill(~known[None, :], -1e9)
         logp = F.log_softmax(logits, dim=1)
         n_targets = is_target.float().sum().clamp(min=1.0)
         nll = -logp[seg[is_target], flat[is_target]].sum() / n_targets
@@ -437,18 +503,33 @@ class ContentModel(TorchRecommender):
 
     def score_new_item(self, title: str, text: str = "", categories: list[str] | tuple[str, ...] = (),
                        attributes: dict[str, str] | None = None) -> np.ndarray:
-        """Scores of every known user for an unseen item described by its content."""
+        """Scores of every known user for an unseen item described by its content (for the hybrid, with
+        the id parts and item-item column borrowed from its content neighbours, as for a cold item)."""
         self._require()
         if not (title or text or categories):
             raise WorkbenchError("a new item needs a title, a text or categories")
         vec, bias = self._encode_text(title, text, categories, attributes)
+        column = None
         with torch.no_grad():
+            known = self.buffers["item_known"]
+            if self.use_ids and int(getattr(self.config, "cold_neighbours", 0)) > 0 and bool(known.any()):
+                nbrs, w = self._content_neighbours(vec[None, :])
+                id_est, bias_est = self._neighbour_id_parts(nbrs, w)
+                vec, bias = vec + id_est[0], bias + bias_est[0]
+                ii = self.buffers.get("item_item")
+                if ii is not None:
+                    column = (ii[:, nbrs[0]] * w[0][None, :]).sum(1)
             ivec, _, _ = self._items()
             out = []
             for s in range(0, self.meta["n_users"], 4096):
                 users = torch.arange(s, min(s + 4096, self.meta["n_users"]), device=self.device)
                 uvec, ubias = self._users(users, ivec)
-                out.append((self.m.mu + ubias + bias + uvec @ vec).float().cpu())
+                score = self.m.mu + ubias + bias + uvec @ vec
+                if column is not None:
+                    flat, seg = self._flat_history(users)
+                    zeros = torch.zeros(len(users), device=self.device)
+                    score = score + zeros.index_add_(0, seg, column[flat])  # history . column
+                out.append(score.float().cpu())
         return torch.cat(out).numpy()
 
 

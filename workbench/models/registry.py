@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.errors import WorkbenchError
+from workbench.models.autorec import AutoRecModel
 from workbench.models.base import ModelArtifact, Recommender, config_from_dict
 from workbench.models.baselines import EASEModel, ItemKNNModel, PopularityModel
 from workbench.models.bpr import BPRModel
@@ -22,6 +23,7 @@ FAMILIES: dict[str, type[Recommender]] = {
     "neumf": NeuMFModel,
     "content": ContentModel,
     "hybrid": HybridModel,
+    "autorec": AutoRecModel,
 }
 
 

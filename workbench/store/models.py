@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFoundError, WorkbenchError
@@ -182,12 +182,20 @@ def get_model_info(db: Database, model: int | str) -> ModelInfo:
 
 def list_models(db: Database, dataset: int | str | None = None) -> list[ModelInfo]:
     """Saved models, newest first; ``dataset`` (id or name) filters."""
+    # Columns only: the weights and id maps (megabytes per model) stay in the database; a model's id
+    # maps are its dataset's users and items.
     with db.session() as session:
-        query = select(ModelRow, DatasetRow.name).join(DatasetRow, DatasetRow.id == ModelRow.dataset_id)
+        query = (select(ModelRow.id, ModelRow.name, ModelRow.dataset_id, DatasetRow.name, ModelRow.family,
+                        ModelRow.config, ModelRow.split, ModelRow.created_at, ModelRow.summary,
+                        DatasetRow.n_users, DatasetRow.n_items, func.length(ModelRow.weights))
+                 .join(DatasetRow, DatasetRow.id == ModelRow.dataset_id))
         if dataset is not None:
             query = query.where(DatasetRow.id == _dataset_id(session, dataset))
         rows = session.execute(query.order_by(ModelRow.id.desc())).all()
-        return [_info(row, name) for row, name in rows]
+        return [ModelInfo(id=r[0], name=r[1], dataset_id=r[2], dataset_name=r[3], family=r[4],
+                          config=dict(r[5] or {}), split=dict(r[6] or {}), created_at=r[7],
+                          summary=dict(r[8] or {}), n_users=r[9], n_items=r[10], size_bytes=int(r[11] or 0))
+                for r in rows]
 
 
 def _dataset_id(session: Session, dataset: int | str) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -124,6 +125,7 @@ class InspectPage(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._load_pending = False
         self.ctx = ctx
         self.data: InspectData | None = None
         self.user_data: UserData | None = None
@@ -284,6 +286,20 @@ class InspectPage(QWidget):
             self.message.show_message(f"Cannot list models: {exc}", "error")
         self.stack.setCurrentIndex(1 if count else 0)
         if self.model_combo.currentData() != current or (count and self.data is None):
+            self._load_when_visible()
+
+    def _load_when_visible(self) -> None:
+        # A hidden page waits until it is shown: loading and drawing a model costs the GUI thread
+        # (and the GIL) at the very moment a training finishes and every page hears of the new model.
+        if self.isVisible():
+            self._on_model_changed()
+        else:
+            self._load_pending = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._load_pending:
+            self._load_pending = False
             self._on_model_changed()
 
     def select_model(self, model_id: int) -> None:

@@ -1,0 +1,234 @@
+"""Item-based AutoRec (Sedhain et al. 2015): each item's ratings over all users are encoded into a
+sigmoid hidden code and decoded back; the squared error counts observed ratings only.
+
+The prediction of user ``u`` for item ``i`` is ``h_i . V_u + b_u`` with the item code
+``h_i = sigmoid(W r_i + c)``: the decoder is linear in its per-user row, so a new user is folded in by a
+ridge solve for that row on the codes of the items they rated, and that solve splits a score exactly
+over the user's history (a new user starts from the average decoder row). Ratings only: there is no
+ranking objective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import torch
+from torch import nn
+
+from workbench.core.interactions import Interactions, ItemContent
+from workbench.errors import WorkbenchError
+from workbench.models.base import ModelConfig, TrainingError, param
+from workbench.models.torch_base import TorchRecommender, ridge_fold_in
+
+#: largest dense items x users rating matrix AutoRec accepts (float32: 1.2 GB)
+_MAX_CELLS = 300_000_000
+
+
+@dataclass(frozen=True)
+class AutoRecConfig(ModelConfig):
+    hidden: int = param(500, "size of the sigmoid hidden code of each item", min=1, max=4096)
+    epochs: int = param(200, "maximum training epochs (one pass over all items each)", min=1)
+    batch_size: int = param(256, "items per batch", min=1)
+    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
+    l2: float = param(100.0, "L2 penalty lambda/2 * |W|^2 on encoder and decoder weights, against the summed "
+                      "squared error of all training ratings", min=0.0)
+    patience: int = param(5, "epochs without validation improvement before stopping (0: never)", min=0)
+    refit: bool = param(True, "after early stopping, train again on training + validation data for the "
+                        "best epoch count")
+    clip: bool = param(True, "clip predictions to the training rating range")
+    objective: str = param("rating", "rating: squared error on observed ratings (the only objective)",
+                           choices=("rating",))
+
+
+class _AutoRecModule(nn.Module):
+    def __init__(self, n_users: int, hidden: int) -> None:
+        super().__init__()
+        self.encoder = nn.Linear(n_users, hidden)
+        self.decoder = nn.Linear(hidden, n_users)
+
+    def codes(self, ratings: torch.Tensor) -> torch.Tensor:
+        """Hidden codes ``(items, hidden)`` of rating rows ``(items, users)`` (zeros where unobserved)."""
+        return torch.sigmoid(self.encoder(ratings))
+
+
+class AutoRecModel(TorchRecommender):
+    """I-AutoRec for explicit ratings."""
+
+    family: ClassVar[str] = "autorec"
+    Config: ClassVar[type[ModelConfig]] = AutoRecConfig
+    default_objective: ClassVar[str] = "rating"
+    description: ClassVar[str] = "Item-based AutoRec: autoencoder of each item's ratings (ratings only)"
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        super().__init__(config)
+        self._codes: torch.Tensor | None = None  # item codes of the current weights (scoring cache)
+
+    # --- data --------------------------------------------------------------------------------------------
+    def fit(self, train: Interactions, *, content: ItemContent | None = None, **kwargs):  # type: ignore[override]
+        if not train.is_explicit:
+            raise TrainingError("AutoRec predicts ratings and needs explicit ratings; this data is implicit "
+                                "(use mf with objective=ranking, bpr, ease or itemknn)")
+        self._codes = None
+        yield from super().fit(train, content=content, **kwargs)
+        self._codes = None
+
+    def _prepare(self, train: Interactions, content: ItemContent | None) -> None:
+        self.meta["rating_min"] = float(train.values.min())
+        self.meta["rating_max"] = float(train.values.max())
+        self._set_ratings(train)
+
+    def _set_ratings(self, data: Interactions) -> None:
+        """Dense items x users rating matrix and its observed mask (the encoder's input) as buffers."""
+        n_items, n_users = self.meta["n_items"], self.meta["n_users"]
+        if n_items * n_users > _MAX_CELLS:
+            raise TrainingError(f"AutoRec keeps a dense items x users matrix; {n_items} x {n_users} is too "
+                                "large (use mf instead)")
+        ratings = torch.zeros(n_items, n_users)
+        observed = torch.zeros(n_items, n_users, dtype=torch.uint8)
+        items = torch.from_numpy(np.asarray(data.item_idx, dtype=np.int64))
+        users = torch.from_numpy(np.asarray(data.user_idx, dtype=np.int64))
+        ratings[items, users] = torch.from_numpy(np.asarray(data.values, dtype=np.float32))
+        observed[items, users] = 1
+        self.buffers = {"ratings": ratings.to(self.device), "observed": observed.to(self.device)}
+        self.meta["n_ratings"] = int(observed.sum())
+
+    def _n_samples(self, used: Interactions) -> int:
+        return int(self.meta["n_items"])
+
+    def _build_module(self) -> nn.Module:
+        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        self._codes = None
+        return _AutoRecModule(self.meta["n_users"], cfg.hidden)
+
+    @property
+    def m(self) -> _AutoRecModule:
+        return self._require()  # type: ignore[return-value]
+
+    # --- training ----------------------------------------------------------------------------------------
+    def _loss(self, idx: torch.Tensor) -> torch.Tensor:
+        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        self._codes = None
+        m = self.m
+        r = self.buffers["ratings"][idx]
+        mask = self.buffers["observed"][idx].float()
+        out = m.decoder(m.codes(r))
+        # scaled so that an epoch's batches add up to (SSE + lambda/2 |W|^2) / n_ratings
+        n_ratings = max(1, self.meta["n_ratings"])
+        share = len(idx) / self.meta["n_items"]
+        sse = (((out - r) * mask) ** 2).sum()
+        reg = 0.5 * cfg.l2 * (m.encoder.weight.pow(2).sum() + m.decoder.weight.pow(2).sum())
+        return (sse / share + reg) / n_ratings
+
+    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        best = getattr(self, "_best_epoch", 0)
+        if cfg.refit and valid is not None and len(valid) and best > 0:
+            both = used.concat(valid)
+            self._set_ratings(both)
+            self._refit(both, best)
+        self._codes = None
+
+    # --- scoring -----------------------------------------------------------------------------------------
+    def _item_codes(self) -> torch.Tensor:
+        if self._codes is None or self.m.training:
+            with torch.no_grad():
+                codes = self.m.codes(self.buffers["ratings"].float())
+            if self.m.training:
+                return codes
+            self._codes = codes
+        return self._codes
+
+    def _clip(self, pred: torch.Tensor) -> torch.Tensor:
+        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        if not cfg.clip:
+            return pred
+        return pred.clamp(self.meta["rating_min"], self.meta["rating_max"])
+
+    def _raw_pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        dec = self.m.decoder
+        return (self._item_codes()[items] * dec.weight[users]).sum(-1) + dec.bias[users]
+
+    def _predict_pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        return self._clip(self._raw_pairs(users, items))
+
+    def _scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor:
+        codes = self._item_codes() if items is None else self._item_codes()[items]
+        dec = self.m.decoder
+        return self._clip(dec.weight[users] @ codes.T + dec.bias[users][:, None])
+
+    def _load_weights(self, tensors: dict[str, torch.Tensor]) -> None:
+        super()._load_weights(tensors)
+        self._codes = None
+
+    def to_device(self, device: str) -> None:
+        super().to_device(device)
+        self._codes = None
+
+    # --- hooks -------------------------------------------------------------------------------------------
+    def item_embeddings(self) -> np.ndarray:
+        """Each item's hidden code."""
+        return self._item_codes().detach().cpu().numpy().copy()
+
+    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
+        items = torch.as_tensor(np.asarray(item_rows), dtype=torch.long, device=self.device)
+        users = torch.full_like(items, int(user_row))
+        with torch.no_grad():
+            dec = self.m.decoder
+            code = (self._item_codes()[items] * dec.weight[users]).sum(-1)
+            bias = dec.bias[users]
+            clip = self._clip(code + bias) - (code + bias)
+        parts = {"user bias": bias, "item code . user decoder": code, "clipping": clip}
+        return {k: v.float().cpu().numpy() for k, v in parts.items()}
+
+    def _prior(self) -> tuple[torch.Tensor, float]:
+        """The mean decoder row and bias: the average user, which a new user starts from."""
+        dec = self.m.decoder
+        return dec.weight.detach().cpu().double().mean(0), float(dec.bias.detach().double().mean())
+
+    def _fold(self, item_rows: np.ndarray, values: np.ndarray | None) -> tuple[torch.Tensor, torch.Tensor,
+                                                                                 torch.Tensor]:
+        """(decoder row offset from the average user, A^-1, ridge targets) of a new user: ridge on the
+        item codes of the residuals of the history against the average user's predictions."""
+        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        rows = np.asarray(item_rows, dtype=np.int64)
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
+            raise WorkbenchError("fold-in history contains unknown item rows")
+        vals = np.full(len(rows), self.meta["mu"]) if values is None else np.asarray(values, np.float64)
+        codes = self._item_codes().detach().cpu().double()
+        v_mean, b_mean = self._prior()
+        prior = codes[torch.from_numpy(rows)] @ v_mean + b_mean
+        targets = torch.as_tensor(vals, dtype=torch.float64) - prior
+        # training penalises each decoder row by lambda/2 |v|^2 against that user's squared errors
+        p, a_inv = ridge_fold_in(codes, rows, targets.numpy(), l2=max(cfg.l2 / 2, 1e-3))
+        return p, a_inv, targets
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        rows = np.asarray(item_rows, dtype=np.int64)
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
+            raise WorkbenchError("fold-in history contains unknown item rows")
+        codes = self._item_codes().detach().cpu().double()
+        v_mean, b_mean = self._prior()
+        average = codes @ v_mean + b_mean
+        if len(rows) == 0:
+            return self._clip(average).float().numpy()
+        vals = np.full(len(rows), self.meta["mu"]) if values is None else np.asarray(values, np.float64)
+        idx = torch.from_numpy(rows)
+        targets = torch.as_tensor(vals, dtype=torch.float64) - average[idx]
+        # the same ridge solution as ``_fold`` in its dual form: a history-sized solve, cheap for the
+        # leave-one-out re-scoring of explanations
+        qh = codes[idx]
+        gram = qh @ qh.T + max(cfg.l2 / 2, 1e-3) * torch.eye(len(rows), dtype=torch.float64)
+        p = qh.T @ torch.linalg.solve(gram, targets)
+        return self._clip(average + codes @ p).float().numpy()
+
+    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact split over the history of the folded-in user's (unclipped) score minus the average user's."""
+        assert self.seen is not None
+        rows = self.seen[user_row].indices
+        codes = self._item_codes().detach().cpu().double()
+        _, a_inv, targets = self._fold(rows, None)
+        contrib = (codes[rows] @ (a_inv @ codes[item_row])) * targets
+        return rows, contrib.float().numpy()
