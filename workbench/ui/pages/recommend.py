@@ -343,10 +343,12 @@ class RecommendPage(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 1 and entry.title:
-                    item.setToolTip(entry.title)
+                    item.setToolTip(f"{entry.title} ({entry.item})")
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
+        # Titles say more than ids in a narrow column; the id stays in the tooltip (and the hidden column).
+        table.setColumnHidden(0, any(entry.title for entry in result.history))
         shown = len(result.history)
         more = " (newest first; first 500 shown)" if shown >= HISTORY_LIMIT else " (newest first)"
         self.history_label.setText(f"User {result.user}: {shown:,} interactions{more}.")
