@@ -69,7 +69,16 @@ FAST_SETTINGS = {
     "neumf": {"epochs": 8},
     "content": {"epochs": 8},
     "hybrid": {"epochs": 8},
+    "autorec": {"epochs": 30, "hidden": 16, "learning_rate": 0.02, "l2": 1.0, "batch_size": 8},
 }
+
+#: families that train on explicit ratings only: their tests use ``planted_explicit``
+RATING_ONLY = ("autorec",)
+
+
+def data_for(family: str, planted: Dataset, planted_explicit: Dataset) -> Dataset:
+    """The planted data set a family can train on (explicit ratings for rating-only families)."""
+    return planted_explicit if family in RATING_ONLY else planted
 
 
 def fitted_model(family: str, dataset: Dataset, settings: dict | None = None):

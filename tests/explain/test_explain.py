@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import fitted_model
+from conftest import RATING_ONLY, data_for, fitted_model
 
 from workbench.errors import NotFoundError
 from workbench.explain import explain, explain_recommendations
 from workbench.explain.history import attribute_history, history_scores
 
-ALL_FAMILIES = ["pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid"]
+ALL_FAMILIES = ["pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid", "autorec"]
 
 
 @pytest.mark.parametrize("family", ALL_FAMILIES)
-def test_parts_sum_to_score_for_every_family(planted, family: str) -> None:
-    model = fitted_model(family, planted)
-    recs = explain_recommendations(model, planted, "u0", 3)
+def test_parts_sum_to_score_for_every_family(planted, planted_explicit, family: str) -> None:
+    data = data_for(family, planted, planted_explicit)
+    model = fitted_model(family, data)
+    recs = explain_recommendations(model, data, "u0", 3)
     assert len(recs) == 3
     row = model.users.row("u0")
     for rec in recs:
         score = float(model.score(np.array([row]), np.array([model.items.row(rec["item"])]))[0, 0])
         assert rec["score"] == pytest.approx(score, abs=1e-5)
         assert sum(rec["parts"].values()) == pytest.approx(rec["score"], abs=1e-4)
-        assert rec["item"] not in {f"i{i}" for i in planted.interactions.item_idx[
-            planted.interactions.user_idx == 0]}
+        assert rec["item"] not in {f"i{i}" for i in data.interactions.item_idx[
+            data.interactions.user_idx == 0]}
         if family != "pop":
             assert rec["history"], f"{family} explanation has no history"
             assert all(set(h) >= {"item", "contribution"} for h in rec["history"])
@@ -62,11 +63,12 @@ def test_ease_history_matches_b_matrix(planted) -> None:
     assert sum(by_hand.values()) == pytest.approx(exp.score, abs=1e-4)
 
 
-@pytest.mark.parametrize("family", ["itemknn", "ease", "mf", "bpr", "content", "hybrid"])
-def test_history_contributions_sum_to_fold_in_score(planted, family: str) -> None:
-    model = fitted_model(family, planted)
+@pytest.mark.parametrize("family", ["itemknn", "ease", "mf", "bpr", "content", "hybrid", "autorec"])
+def test_history_contributions_sum_to_fold_in_score(planted, planted_explicit, family: str) -> None:
+    model = fitted_model(family, data_for(family, planted, planted_explicit))
     rows = np.array([0, 1, 2, 5, 40])
-    values = np.ones(len(rows), dtype=np.float32)
+    values = np.ones(len(rows), dtype=np.float32) if family not in RATING_ONLY \
+        else np.array([5, 2, 4, 1, 5], dtype=np.float32)
     targets = np.array([3, 4, 45])
     attribution = attribute_history(model, rows, values, targets)
     assert attribution.exact, attribution.method
@@ -82,6 +84,36 @@ def test_mf_explicit_history_uses_ratings(planted_explicit) -> None:
     assert {h.value for h in exp.history} <= {4.0, 5.0}
     assert sum(exp.parts.values()) == pytest.approx(exp.score, abs=1e-4)
     assert set(exp.parts) == {"global bias", "user bias", "item bias", "interaction"}
+
+
+def test_autorec_history_is_the_models_own_split_and_reads_ratings(planted_explicit) -> None:
+    model = fitted_model("autorec", planted_explicit)
+    # with the ratings the model assumes (the mean rating) the split is the model's own hook's
+    user, target = model.users.row("u3"), model.items.row("i44")
+    hook_rows, hook_contrib = model.history_contributions(user, target)
+    mean = np.full(len(hook_rows), model.meta["mu"], dtype=np.float32)
+    attribution = attribute_history(model, hook_rows, mean, np.array([target]))
+    assert attribution.method == "ridge" and attribution.exact
+    np.testing.assert_allclose(attribution.contributions[:, 0], hook_contrib, atol=1e-5)
+    # the unclipped fold-in is the model's own (model clipping aside) and the base is the average user
+    rows, ratings = np.array([31, 33, 36, 2, 5]), np.array([5, 5, 5, 1, 1], dtype=np.float32)
+    targets = np.arange(len(model.items))
+    np.testing.assert_allclose(history_scores(model, rows, ratings), model.fold_in_user(rows, ratings),
+                               atol=1e-4)
+    high = attribute_history(model, rows, ratings, targets)
+    low = attribute_history(model, rows, 6.0 - ratings, targets)
+    # the ratings drive the split: liking the topic-B picks lifts topic B, swapping likes and dislikes
+    # lifts topic A instead
+    topic_b = targets >= 30
+    for attribution, sign in ((high, 1.0), (low, -1.0)):
+        part = attribution.contributions.sum(0)
+        assert sign * (part[topic_b].mean() - part[~topic_b].mean()) > 0
+    # an explanation of a known user: exact, rating values, parts summing to the score
+    exp = explain(model, planted_explicit, "u3", "i44", top_k=100)
+    assert exp.history_exact and "AutoRec" in exp.history_method
+    assert {h.value for h in exp.history} <= {4.0, 5.0} and len(exp.history) == len(hook_rows)
+    assert sum(exp.parts.values()) == pytest.approx(exp.score, abs=1e-4)
+    assert set(exp.parts) <= {"user bias", "item code . user decoder", "clipping"}
 
 
 @pytest.mark.parametrize("family", ["content", "hybrid"])

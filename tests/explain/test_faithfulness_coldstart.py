@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import fitted_model
+from conftest import RATING_ONLY, data_for, fitted_model
 
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.evaluation.splits import SplitSpec, make_split
@@ -20,10 +20,12 @@ from workbench.explain import (
 )
 
 
-@pytest.mark.parametrize("family", ["itemknn", "ease", "mf", "bpr", "content"])
-def test_removing_attributed_items_drops_score_more_than_random(planted, family: str) -> None:
-    model = fitted_model(family, planted)
-    result = faithfulness(model, planted, n_pairs=40, k=3, seed=0)
+@pytest.mark.parametrize("family", ["itemknn", "ease", "mf", "bpr", "content", "autorec"])
+def test_removing_attributed_items_drops_score_more_than_random(planted, planted_explicit, family: str
+                                                                 ) -> None:
+    data = data_for(family, planted, planted_explicit)
+    model = fitted_model(family, data)
+    result = faithfulness(model, data, n_pairs=40, k=3, seed=0)
     assert result["pairs"] == 40
     assert result["mean_drop_attributed"] > result["mean_drop_random"]
     assert result["fraction_attributed_greater"] >= 0.8
@@ -46,11 +48,16 @@ def _topic(item: str) -> str:
     return "A" if int(item[1:]) < 30 else "B"
 
 
-@pytest.mark.parametrize("family", ["itemknn", "ease", "mf", "content", "hybrid"])
-def test_coldstart_user_gets_topic_of_picked_items(planted, family: str) -> None:
-    model = fitted_model(family, planted)
+@pytest.mark.parametrize("family", ["itemknn", "ease", "mf", "content", "hybrid", "autorec"])
+def test_coldstart_user_gets_topic_of_picked_items(planted, planted_explicit, family: str) -> None:
+    data = data_for(family, planted, planted_explicit)
+    model = fitted_model(family, data)
     picked = ["i31", "i33", "i36", "i40"]  # topic B
-    result = coldstart_user(model, planted, picked, n=8)
+    ratings = None
+    if family in RATING_ONLY:
+        # a rating model needs contrast: the topic-B picks liked, two topic-A picks disliked
+        picked, ratings = [*picked, "i2", "i5"], [5.0, 5.0, 5.0, 5.0, 1.0, 1.0]
+    result = coldstart_user(model, data, picked, ratings, n=8)
     recs = result["recommendations"]
     assert len(recs) == 8
     assert not set(picked) & {r["item"] for r in recs}
@@ -58,6 +65,16 @@ def test_coldstart_user_gets_topic_of_picked_items(planted, family: str) -> None
     first = recs[0]["explanation"]
     assert sum(first["parts"].values()) == pytest.approx(recs[0]["score"], abs=1e-4)
     assert {h["item"] for h in first["history"]} == set(picked)
+
+
+def test_coldstart_user_without_ratings_explains_the_mean_rating_fold_in(planted_explicit) -> None:
+    # unrated picks of a rating model are folded in at the mean rating, and explained the same way
+    for family in ("mf", "autorec"):
+        model = fitted_model(family, planted_explicit)
+        rec = coldstart_user(model, planted_explicit, ["i1", "i2", "i40"], n=3)["recommendations"][0]
+        assert rec["explanation"]["score"] == pytest.approx(rec["score"], abs=1e-4)
+        values = [h["value"] for h in rec["explanation"]["history"]]
+        assert values == pytest.approx([model.meta["mu"]] * 3, abs=1e-5)
 
 
 def test_coldstart_user_ratings_and_unknown_items(planted_explicit) -> None:
@@ -98,6 +115,27 @@ def test_inspection(planted) -> None:
         bias_extremes(fitted_model("ease", planted))
     dist = score_distribution(mf, bins=10)
     assert sum(dist["counts"]) == 80 * 60
+
+
+def test_inspection_autorec(planted_explicit) -> None:
+    model = fitted_model("autorec", planted_explicit)
+    coords, ids, _ = embedding_map(model, planted_explicit)
+    assert coords.shape == (60, 2) and ids[0] == "i0" and np.isfinite(coords).all()
+    neighbours = similar_items(model, "i2", 5)
+    assert len(neighbours) == 5 and "i2" not in {i for i, _ in neighbours}
+    with pytest.raises(WorkbenchError, match="autorec model has no learned item biases"):
+        bias_extremes(model)
+    dist = score_distribution(model, bins=10)
+    assert sum(dist["counts"]) == 80 * 60 and dist["edges"][0] >= 1.0 and dist["edges"][-1] <= 5.0
+    spec = SplitSpec(kind="user_ratio", test_fraction=0.25, seed=1)
+    split = make_split(planted_explicit.interactions, spec)
+    from workbench.models.registry import create_model
+
+    held_model = create_model("autorec", {"epochs": 5, "hidden": 8, "batch_size": 8})
+    held_model.fit_all(split.train)
+    diag = user_diagnostics(held_model, planted_explicit, split, "u4")
+    assert len(diag["held_out"]) == len(np.unique(split.test.item_idx[split.test.user_idx == 4]))
+    assert diag["train_items"] == held_model.seen[held_model.users.row("u4")].nnz
 
 
 def test_user_diagnostics(planted) -> None:

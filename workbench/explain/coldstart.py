@@ -26,6 +26,15 @@ def _item_rows(model: Recommender, items: Sequence[str]) -> np.ndarray:
     return rows
 
 
+def _default_values(model: Recommender, n: int) -> np.ndarray:
+    """The values a fold-in assumes for unrated picks: the mean training rating for rating models (MF with
+    the rating objective, AutoRec), 1 (implicit weight) otherwise; explanations must use the same."""
+    meta = getattr(model, "meta", None) or {}
+    if meta.get("objective") == "rating" and meta.get("mu") is not None:
+        return np.full(n, float(meta["mu"]))
+    return np.ones(n)
+
+
 def coldstart_user(model: Recommender, dataset: Dataset, items: Sequence[str],
                    ratings: Sequence[float] | None = None, n: int = 10, explain: bool = True,
                    top_k: int = 10) -> dict[str, Any]:
@@ -41,11 +50,15 @@ def coldstart_user(model: Recommender, dataset: Dataset, items: Sequence[str],
     rows = _item_rows(model, items)
     if ratings is not None and len(ratings) != len(items):
         raise WorkbenchError(f"{len(ratings)} ratings given for {len(items)} items")
-    values = np.asarray(ratings if ratings is not None else np.ones(len(rows)), dtype=np.float32)
-    scores = history_scores(model, rows, values if ratings is not None else None)
-    scores[rows] = -np.inf
-    n = max(0, min(n, int(np.isfinite(scores).sum())))
-    top = np.argsort(-scores, kind="stable")[:n]
+    values = np.asarray(ratings if ratings is not None else _default_values(model, len(rows)),
+                        dtype=np.float32)
+    given = values if ratings is not None else None
+    scores = history_scores(model, rows, given)
+    # ranked before clipping to the rating range (AutoRec): items clipped at the maximum would tie
+    ranking = history_scores(model, rows, given, clip=False)
+    ranking[rows] = -np.inf
+    n = max(0, min(n, int(np.isfinite(ranking).sum())))
+    top = np.argsort(-ranking, kind="stable")[:n]
     assert model.items is not None
     titles = item_titles(model, dataset.content)
     recs: list[dict[str, Any]] = [{"item": model.items.external(r), "title": titles[r],

@@ -102,7 +102,10 @@ def history_method_label(method: str, family: str) -> str:
                   "ease": "exact: B[h, item] x weight of h (EASE)"}.get(family, "exact (model split)"),
         "additive": "exact: the score is a sum of one term per history item",
         "weighted-mean": "exact: user = weighted mean of history items; term = weight x score of h alone",
-        "ridge": "exact for the fold-in: ridge fold-in is linear in the history",
+        "ridge": {"autorec": "exact for the fold-in: ridge solve of the user's decoder row on the item "
+                             "codes (AutoRec); term = q_i A^-1 q_h x (rating - average user's prediction), "
+                             "measured from the average user; clipping to the rating range is in that base"
+                  }.get(family, "exact for the fold-in: ridge fold-in is linear in the history"),
         "leave-one-out": "leave-one-out: fold-in score minus fold-in score without h",
         "embedding": "approximate: share by cosine similarity in the item embedding space",
         "empty history": "no training history",

@@ -2,7 +2,9 @@
 
 For many (user, recommended item) pairs: remove the ``k`` history items with the largest attributed
 contribution and re-score the item from the remaining history (the model's fold-in, no retraining); do
-the same with ``k`` history items drawn at random. A faithful attribution gives a larger drop.
+the same with ``k`` history items drawn at random. A faithful attribution gives a larger drop. Rating
+models that clip to the rating range (AutoRec) are measured before clipping, the score their
+attributions split.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def faithfulness(model: Recommender, dataset: Dataset, n_pairs: int = 200, k: in
         rows, values = _known_user_history(model, dataset, int(user_row), values_csr)
         if len(rows) <= k + 1:
             continue
-        scores = history_scores(model, rows, values)
+        # unclipped for rating models that clip (AutoRec): a top item clipped at the rating maximum would
+        # hide every drop, and the attributions split the unclipped fold-in score
+        scores = history_scores(model, rows, values, clip=False)
         scores[values_csr.indices[values_csr.indptr[user_row]:values_csr.indptr[user_row + 1]]] = -np.inf
         target = int(np.argmax(scores))
         contrib, method = _contributions(model, int(user_row), rows, values, target)
@@ -100,7 +104,7 @@ def _score_without(model: Recommender, rows: np.ndarray, values: np.ndarray, rem
                    target: int) -> float:
     keep = np.ones(len(rows), dtype=bool)
     keep[remove] = False
-    return float(history_scores(model, rows[keep], values[keep], np.array([target]))[0])
+    return float(history_scores(model, rows[keep], values[keep], np.array([target]), clip=False)[0])
 
 
 def _ratio(attr: np.ndarray, rand_d: np.ndarray) -> float:

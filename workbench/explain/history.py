@@ -14,7 +14,11 @@ Contribution methods, tried in this order (the first that holds is used, and nam
 3. ``ridge`` (exact for the fold-in, factor models with a linear ridge fold-in): the folded-in user vector
    ``p = (Q_H^T Q_H + lambda I)^-1 Q_H^T r_H`` is linear in the residuals, so ``h`` contributes
    ``q_i^T (Q_H^T Q_H + lambda I)^-1 q_h r_h``; used for MF/BPR
-   (A^-1 and the ridge targets from MF's ``_fold`` / BPR's ``ridge_fold_in``).
+   (A^-1 and the ridge targets from MF's ``_fold`` / BPR's ``ridge_fold_in``). AutoRec folds a user in by
+   the same kind of ridge solve of their decoder row on the item codes ``q`` (targets: ratings minus the
+   average user's predictions); its split is computed in the dual, history-sized form
+   ``w = (Q_H Q_H^T + lambda I)^-1 Q_H q_i``, term ``w_h t_h`` (the same numbers as the model's primal
+   ``history_contributions``), with clipping to the rating range counted in the base.
 4. ``embedding`` (approximate, NeuMF, whose fold-in is gradient descent): the history item's share
    ``cos(e_h, e_i) / sum |cos|`` (item embeddings) of the score above the user's mean catalogue score.
 5. ``leave-one-out`` (any model with a fold-in): ``score(H) - score(H without h)``, the drop the removal
@@ -130,10 +134,100 @@ def mean_history_state(model: Recommender) -> _MeanHistoryState | None:
     return state
 
 
+@dataclass
+class _DecoderFoldState:
+    """AutoRec's fold-in as a few history-sized solves: the item codes and the average user, kept once.
+
+    A new user's decoder row is ``v_mean + p`` with ``p`` the ridge solution on the codes of their items
+    for the residuals ``t = r - average``; in the dual form ``q_i . p = q_i^T Q_H^T (Q_H Q_H^T + l I)^-1 t``.
+    Built only when it reproduces the model's own ``fold_in_user`` (checked on a sample history).
+    """
+
+    codes: np.ndarray  # n_items x hidden
+    average: np.ndarray  # the average user's unclipped score of every item
+    l2: float
+    default_value: float  # the rating the model assumes when none is given
+    lo: float | None  # clipping range (None: no clipping)
+    hi: float | None
+
+    def _targets(self, rows: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+        vals = np.full(len(rows), self.default_value) if values is None else np.asarray(values, np.float64)
+        return vals - self.average[rows]
+
+    def _gram(self, rows: np.ndarray) -> np.ndarray:
+        qh = self.codes[rows]
+        return qh @ qh.T + self.l2 * np.eye(len(rows))
+
+    def clip(self, scores: np.ndarray) -> np.ndarray:
+        return scores if self.lo is None or self.hi is None else np.clip(scores, self.lo, self.hi)
+
+    def raw_scores(self, rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray | None
+                   ) -> np.ndarray:
+        """Unclipped fold-in scores."""
+        codes = self.codes if targets is None else self.codes[targets]
+        average = self.average if targets is None else self.average[targets]
+        if len(rows) == 0:
+            return average.copy()
+        alpha = np.linalg.solve(self._gram(rows), self._targets(rows, values))
+        return average + codes @ (self.codes[rows].T @ alpha)
+
+    def terms(self, rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """(terms ``(len(rows), len(targets))``, the average user's scores): ``raw = base + sum(terms)``."""
+        weights = np.linalg.solve(self._gram(rows), self.codes[rows] @ self.codes[targets].T)
+        return weights * self._targets(rows, values)[:, None], self.average[targets].copy()
+
+
+_DECODER_STATES: weakref.WeakKeyDictionary[Recommender, tuple[Any, _DecoderFoldState | None]] = \
+    weakref.WeakKeyDictionary()
+
+
+def decoder_fold_state(model: Recommender) -> _DecoderFoldState | None:
+    """The cached fold-in tensors of an AutoRec model (None for other families, or when they do not
+    reproduce the model's ``fold_in_user``)."""
+    if model.family != "autorec" or not callable(getattr(model, "_prior", None)) or model.items is None:
+        return None
+    key = (id(getattr(model, "module", None)), getattr(model, "epochs_done", 0),
+           id(getattr(model, "buffers", {}).get("ratings")))
+    cached = _DECODER_STATES.get(model)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    cfg = model.config
+    v_mean, b_mean = model._prior()  # type: ignore[attr-defined]
+    codes = np.asarray(model.item_embeddings(), dtype=np.float64)
+    clip = bool(getattr(cfg, "clip", False))
+    state: _DecoderFoldState | None = _DecoderFoldState(
+        codes, codes @ np.asarray(v_mean, dtype=np.float64) + float(b_mean),
+        max(float(getattr(cfg, "l2", 0.0)) / 2, 1e-3), float(model.meta["mu"]),
+        float(model.meta["rating_min"]) if clip else None, float(model.meta["rating_max"]) if clip else None)
+    assert state is not None
+    # the closed form mirrors the model's fold-in; trust it only where it reproduces it
+    rng = np.random.default_rng(0)
+    rows = rng.choice(len(codes), size=min(5, len(codes)), replace=False)
+    values = np.linspace(model.meta["rating_min"], model.meta["rating_max"], len(rows))
+    expected = np.asarray(model.fold_in_user(rows, values.astype(np.float32)), dtype=np.float64)
+    got = state.clip(state.raw_scores(rows, values, None))
+    scale = max(float(np.max(np.abs(expected))), 1.0)
+    if not _close(got, expected, scale):
+        state = None
+    _DECODER_STATES[model] = (key, state)
+    return state
+
+
 def history_scores(model: Recommender, rows: np.ndarray, values: np.ndarray | None,
-                   targets: np.ndarray | None = None) -> np.ndarray:
-    """Scores of ``targets`` (all items when None) for a user whose history is ``rows``/``values``."""
+                   targets: np.ndarray | None = None, *, clip: bool = True) -> np.ndarray:
+    """Scores of ``targets`` (all items when None) for a user whose history is ``rows``/``values``.
+
+    ``clip=False`` skips a rating model's clipping to the rating range (AutoRec), giving the fold-in score
+    that the history attributions split; other families ignore it.
+    """
     fold_in = require_fold_in(model)
+    decoder = decoder_fold_state(model)
+    if decoder is not None:
+        raw = decoder.raw_scores(np.asarray(rows, dtype=np.int64),
+                                 None if values is None else np.asarray(values, dtype=np.float64),
+                                 None if targets is None else np.asarray(targets, dtype=np.int64))
+        return decoder.clip(raw) if clip else raw
     state = mean_history_state(model)
     if state is not None:
         return state.scores(np.asarray(rows, dtype=np.int64),
@@ -174,6 +268,9 @@ def attribute_history(model: Recommender, rows: np.ndarray, values: np.ndarray, 
         scale = max(scale, 1e-6)
         return HistoryAttribution(terms, "weighted-mean", _close(terms.sum(axis=0) + base, full, scale), full,
                                   base)
+    decoder = decoder_fold_state(model)
+    if decoder is not None and "ridge" in allow:
+        return _decoder_parts(decoder, rows, values, targets, full)
     if "embedding" in allow and model.family == "neumf":
         return _embedding_similarity(model, rows, targets, full)
     if "ridge" in allow and _has_ridge_fold(model):
@@ -205,6 +302,18 @@ def attribute_history(model: Recommender, rows: np.ndarray, values: np.ndarray, 
     keep = ~np.eye(n_h, dtype=bool)
     loo = np.stack([history_scores(model, rows[keep[j]], values[keep[j]], targets) for j in range(n_h)])
     return HistoryAttribution(full[None, :] - loo, "leave-one-out", False, full, np.zeros_like(full))
+
+
+def _decoder_parts(state: _DecoderFoldState, rows: np.ndarray, values: np.ndarray, targets: np.ndarray,
+                   full: np.ndarray) -> HistoryAttribution:
+    """AutoRec's exact split; the base is the average user's score plus what clipping took off."""
+    terms, average = state.terms(rows, values.astype(np.float64), targets)
+    # checked against the dual solve of the whole history (an independent product order)
+    raw = state.raw_scores(rows, values.astype(np.float64), targets)
+    scale = max(float(np.max(np.abs(raw))), 1e-6)
+    exact = _close(terms.sum(axis=0) + average, raw, scale) and _close(state.clip(raw), full, scale)
+    base = average + (state.clip(raw) - raw)
+    return HistoryAttribution(terms, "ridge", exact, full, base)
 
 
 def _has_ridge_fold(model: Recommender) -> bool:
