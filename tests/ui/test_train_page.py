@@ -52,13 +52,14 @@ def test_training_plots_points_live_and_saves_a_model(qtbot, tiny_ctx):
     page = _train_page(qtbot, tiny_ctx, "mf", 3)
     page.config_form.editor("dim").setValue(8)
     page.config_form.editor("patience").setValue(0)
+    finished: list[int] = []  # recorded from the start: tiny runs can finish inside the first wait
+    page.training_finished.connect(finished.append)
     with qtbot.waitSignal(page.epoch_plotted, timeout=30_000) as first:
         page.start_training()
     run_id, epoch = first.args
     assert epoch == 1
-    with qtbot.waitSignal(page.training_finished, timeout=60_000) as done:
-        pass
-    model_id = done.args[0]
+    qtbot.waitUntil(lambda: bool(finished), timeout=60_000)
+    model_id = finished[0]
     series = page.curves.series(run_id)
     x, y = series.items["train"].getData()
     assert list(x) == [1.0, 2.0, 3.0] and np.all(np.isfinite(y))
