@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,8 +36,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
-from workbench.ui.explain_panel import LoadedModel, fill_model_combo, load_model_with_data
-from workbench.ui.jobs import Job
+from workbench.ui.explain_panel import LoadedModel, load_model_with_data
+from workbench.ui.model_page import ModelPage
 from workbench.ui.plots import PALETTE, color, make_plot, marker_line, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage
 
@@ -109,7 +108,7 @@ def category_colours(first_categories: list[str]) -> dict[str, str]:
     return {name: PALETTE[i] for i, (name, _) in enumerate(counts.most_common(MAX_CATEGORY_COLOURS))}
 
 
-class InspectPage(QWidget):
+class InspectPage(ModelPage):
     """Embedding map, item neighbours, item biases, score distribution and per-user diagnostics.
 
     Signals: ``model_loaded(int model_id)`` (map and charts drawn), ``user_shown(str user)``,
@@ -121,16 +120,14 @@ class InspectPage(QWidget):
     model_loaded = Signal(int)
     user_shown = Signal(str)
     neighbours_shown = Signal(str)
-    failed = Signal(str)
+
+    job_kind = "inspect"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._load_pending = False
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.data: InspectData | None = None
         self.user_data: UserData | None = None
         self.selected_item: str | None = None
-        self._jobs: dict[str, Job] = {}
         self._row_of: dict[str, int] = {}
 
         outer = QVBoxLayout(self)
@@ -258,60 +255,8 @@ class InspectPage(QWidget):
         ctx.database_changed.connect(lambda _text: self.refresh_models())
         self.refresh_models()
 
-    # --- jobs ------------------------------------------------------------------------------------
-    def _submit(self, slot: str, title: str, fn: Callable[..., Any], on_done: Callable[[Any], None]) -> Job:
-        """One job per slot ("model", "user", "item"): a newer request cancels and supersedes the older."""
-        old = self._jobs.get(slot)
-        if old is not None and old.is_active:
-            old.cancel()
-        job = self.ctx.jobs.submit(title, fn, kind="inspect", quiet=True)
-        self._jobs[slot] = job
-        job.finished.connect(lambda result, j=job: on_done(result) if self._jobs.get(slot) is j else None)
-        job.failed.connect(lambda message, j=job: self._fail(message) if self._jobs.get(slot) is j else None)
-        return job
-
-    def _fail(self, message: str) -> None:
-        self.message.show_message(message, "error")
-        self.failed.emit(message)
-
-    # --- models ----------------------------------------------------------------------------------
-    @Slot()
-    def refresh_models(self) -> None:
-        """Reload the model list; the empty state shows while there is none."""
-        current = self.model_combo.currentData()
-        try:
-            count = fill_model_combo(self.model_combo, self.ctx.db)
-        except Exception as exc:
-            count = 0
-            self.message.show_message(f"Cannot list models: {exc}", "error")
-        self.stack.setCurrentIndex(1 if count else 0)
-        if self.model_combo.currentData() != current or (count and self.data is None):
-            self._load_when_visible()
-
-    def _load_when_visible(self) -> None:
-        # A hidden page waits until it is shown: loading and drawing a model costs the GUI thread
-        # (and the GIL) at the very moment a training finishes and every page hears of the new model.
-        if self.isVisible():
-            self._on_model_changed()
-        else:
-            self._load_pending = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._load_pending:
-            self._load_pending = False
-            self._on_model_changed()
-
-    def select_model(self, model_id: int) -> None:
-        """Choose a model by id (tests, screenshots)."""
-        index = self.model_combo.findData(model_id)
-        if index < 0:
-            self.refresh_models()
-            index = self.model_combo.findData(model_id)
-        if index >= 0 and index != self.model_combo.currentIndex():
-            self.model_combo.setCurrentIndex(index)
-        elif index >= 0:
-            self._on_model_changed()
+    def _model_loaded(self) -> bool:
+        return self.data is not None
 
     @Slot()
     def _on_model_changed(self) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,12 +36,12 @@ from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import (
     ExplanationPanel,
     LoadedModel,
-    fill_model_combo,
     item_text,
     load_model_with_data,
     set_label_ticks,
 )
 from workbench.ui.jobs import Job
+from workbench.ui.model_page import ModelPage
 from workbench.ui.pages.inspect import _fill, _table
 from workbench.ui.plots import color, make_plot
 from workbench.ui.widgets import EmptyState, InlineMessage
@@ -52,7 +51,7 @@ LIST_LIMIT = 2000  # items shown in the searchable list at once (the filter narr
 CONTENT_FAMILIES = ("content", "hybrid")
 
 
-class WhatIfPage(QWidget):
+class WhatIfPage(ModelPage):
     """New user and new item what-ifs for one saved model.
 
     Signals: ``model_loaded(int model_id)``, ``user_recommended(int count)`` (new-user results drawn),
@@ -64,16 +63,14 @@ class WhatIfPage(QWidget):
     model_loaded = Signal(int)
     user_recommended = Signal(int)
     item_answered = Signal(int)
-    failed = Signal(str)
+
+    job_kind = "whatif"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._load_pending = False
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.loaded: LoadedModel | None = None
         self.user_result: dict[str, Any] | None = None
         self.item_result: dict[str, Any] | None = None
-        self._jobs: dict[str, Job] = {}
         self._titles: dict[str, str] = {}
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -217,59 +214,8 @@ class WhatIfPage(QWidget):
         tab.setSizes([340, 290, 470])
         return tab
 
-    # --- jobs ------------------------------------------------------------------------------------
-    def _submit(self, slot: str, title: str, fn: Callable[..., Any], on_done: Callable[[Any], None]) -> Job:
-        old = self._jobs.get(slot)
-        if old is not None and old.is_active:
-            old.cancel()
-        job = self.ctx.jobs.submit(title, fn, kind="whatif", quiet=True)
-        self._jobs[slot] = job
-        job.finished.connect(lambda result, j=job: on_done(result) if self._jobs.get(slot) is j else None)
-        job.failed.connect(lambda message, j=job: self._fail(message) if self._jobs.get(slot) is j else None)
-        return job
-
-    def _fail(self, message: str) -> None:
-        self.message.show_message(message, "error")
-        self.failed.emit(message)
-
-    # --- models ----------------------------------------------------------------------------------
-    @Slot()
-    def refresh_models(self) -> None:
-        """Reload the model list; the empty state shows while there is none."""
-        current = self.model_combo.currentData()
-        try:
-            count = fill_model_combo(self.model_combo, self.ctx.db)
-        except Exception as exc:
-            count = 0
-            self.message.show_message(f"Cannot list models: {exc}", "error")
-        self.stack.setCurrentIndex(1 if count else 0)
-        if self.model_combo.currentData() != current or (count and self.loaded is None):
-            self._load_when_visible()
-
-    def _load_when_visible(self) -> None:
-        # A hidden page waits until it is shown: loading and drawing a model costs the GUI thread
-        # (and the GIL) at the very moment a training finishes and every page hears of the new model.
-        if self.isVisible():
-            self._on_model_changed()
-        else:
-            self._load_pending = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._load_pending:
-            self._load_pending = False
-            self._on_model_changed()
-
-    def select_model(self, model_id: int) -> None:
-        """Choose a model by id (tests, screenshots)."""
-        index = self.model_combo.findData(model_id)
-        if index < 0:
-            self.refresh_models()
-            index = self.model_combo.findData(model_id)
-        if index >= 0 and index != self.model_combo.currentIndex():
-            self.model_combo.setCurrentIndex(index)
-        elif index >= 0:
-            self._on_model_changed()
+    def _model_loaded(self) -> bool:
+        return self.loaded is not None
 
     @Slot()
     def _on_model_changed(self) -> None:

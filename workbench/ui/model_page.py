@@ -1,0 +1,98 @@
+"""The shared frame of pages that work on one saved model picked from a combo box (Inspect, What-if)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox, QStackedWidget, QWidget
+
+from workbench.ui.context import AppContext
+from workbench.ui.explain_panel import fill_model_combo
+from workbench.ui.jobs import Job
+from workbench.ui.widgets import InlineMessage
+
+
+class ModelPage(QWidget):
+    """Keeps ``model_combo`` in step with the store and runs the page's work as superseding jobs.
+
+    Subclasses build ``model_combo``, ``stack`` (0: empty state, 1: content) and ``message`` in their
+    ``__init__``, then call ``refresh_models()``; they implement ``_on_model_changed`` (start loading the
+    chosen model) and ``_model_loaded`` (whether one is loaded).
+    """
+
+    failed = Signal(str)
+    job_kind: ClassVar[str] = "model"
+
+    model_combo: QComboBox
+    stack: QStackedWidget
+    message: InlineMessage
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._jobs: dict[str, Job] = {}
+        self._load_pending = False
+
+    def _on_model_changed(self) -> None:
+        raise NotImplementedError
+
+    def _model_loaded(self) -> bool:
+        raise NotImplementedError
+
+    # --- jobs ------------------------------------------------------------------------------------
+    def _submit(self, slot: str, title: str, fn: Callable[..., Any], on_done: Callable[[Any], None]) -> Job:
+        """One job per slot (e.g. "model", "user"): a newer request cancels and supersedes the older."""
+        old = self._jobs.get(slot)
+        if old is not None and old.is_active:
+            old.cancel()
+        job = self.ctx.jobs.submit(title, fn, kind=self.job_kind, quiet=True)
+        self._jobs[slot] = job
+        job.finished.connect(lambda result, j=job: on_done(result) if self._jobs.get(slot) is j else None)
+        job.failed.connect(lambda message, j=job: self._fail(message) if self._jobs.get(slot) is j else None)
+        return job
+
+    def _fail(self, message: str) -> None:
+        self.message.show_message(message, "error")
+        self.failed.emit(message)
+
+    # --- models ----------------------------------------------------------------------------------
+    @Slot()
+    def refresh_models(self) -> None:
+        """Reload the model list; the empty state shows while there is none."""
+        current = self.model_combo.currentData()
+        try:
+            count = fill_model_combo(self.model_combo, self.ctx.db)
+        except Exception as exc:
+            count = 0
+            self.message.show_message(f"Cannot list models: {exc}", "error")
+        self.stack.setCurrentIndex(1 if count else 0)
+        if self.model_combo.currentData() != current or (count and not self._model_loaded()):
+            self._load_when_visible()
+
+    def _load_when_visible(self) -> None:
+        # A hidden page waits until it is shown: loading and drawing a model costs the GUI thread
+        # (and the GIL) at the very moment a training finishes and every page hears of the new model.
+        if self.isVisible():
+            self._on_model_changed()
+        else:
+            self._load_pending = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._load_pending:
+            self._load_pending = False
+            self._on_model_changed()
+
+    def select_model(self, model_id: int) -> None:
+        """Choose a model by id (tests, screenshots)."""
+        index = self.model_combo.findData(model_id)
+        if index < 0:
+            self.refresh_models()
+            index = self.model_combo.findData(model_id)
+        if index >= 0 and index != self.model_combo.currentIndex():
+            self.model_combo.setCurrentIndex(index)
+        elif index >= 0:
+            self._on_model_changed()
