@@ -100,3 +100,24 @@ def test_item_content_errors_leave_items_unchanged(db: Database, tmp_path: Path,
         ]
     )
     assert code == 0 and json.loads(capsys.readouterr().out)["matched"] == 1
+
+
+def test_interaction_sorts_and_filter_match_a_full_sort(db: Database, shop: int) -> None:
+    _, everything = page_rows(db, shop, "interactions", 0, 1000)  # id order
+    rank = {row: n for n, row in enumerate(everything)}  # rows are unique (one per user, item)
+    item_rank = {r[1]: int(r[1][1:]) for r in everything}  # items were created i1, i2, ... (id order)
+    for descending in (False, True):
+        _, by_user = page_rows(db, shop, "interactions", 0, 1000, order_by="user", descending=descending)
+        want = sorted(everything, key=lambda r: rank[r])
+        want.sort(key=lambda r: r[0], reverse=descending)  # stable: ties stay in id order
+        assert by_user == want
+        _, page = page_rows(db, shop, "interactions", 7, 5, order_by="user", descending=descending)
+        assert page == want[7:12]
+        _, by_title = page_rows(db, shop, "interactions", 0, 1000, order_by="title", descending=descending)
+        want = sorted(everything, key=lambda r: rank[r])
+        want.sort(key=lambda r: (r[2], item_rank[r[1]]), reverse=descending)
+        want_ids = [(r[2], r[1]) for r in want]
+        assert [(r[2], r[1]) for r in by_title] == want_ids  # title, then item id in the same direction
+    _, filtered = page_rows(db, shop, "interactions", 0, 1000, filter_text="i3", order_by="user")
+    assert filtered == sorted([r for r in everything if r[1] == "i3"], key=lambda r: (r[0], rank[r]))
+    assert count_rows(db, shop, "interactions", "i3") == sum(r[1] == "i3" for r in everything) > 0

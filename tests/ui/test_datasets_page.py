@@ -32,13 +32,33 @@ def test_paged_model_passes_modeltester_and_loads_lazily(qtmodeltester, tiny_db)
 def test_paged_model_sorts_and_filters_in_sql(qtbot, tiny_db) -> None:
     model = PagedTableModel(DatasetTableSource(tiny_db, _dataset_id(tiny_db), "users"), page_size=10)
     columns = model.column_names()
-    model.sort(columns.index("user"), Qt.SortOrder.DescendingOrder)
-    assert model.data(model.index(0, 0)) == "u029"
-    with qtbot.waitSignal(model.total_changed) as total:
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.sort(columns.index("user"), Qt.SortOrder.DescendingOrder)
+        assert model.loading and not model.canFetchMore()  # off the GUI thread; old rows stay meanwhile
+    assert not model.loading and model.data(model.index(0, 0)) == "u029"
+    with qtbot.waitSignal(model.total_changed, timeout=10_000) as total:
         model.set_filter("u00")
     assert total.args == [10]
     assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [f"u{i:03d}" for i in
                                                                                  range(9, -1, -1)]
+
+
+def test_paged_model_drops_stale_background_results(qtbot, qtmodeltester, tiny_db) -> None:
+    model = PagedTableModel(DatasetTableSource(tiny_db, _dataset_id(tiny_db), "interactions"), page_size=20)
+    loads: list[int] = []
+    model.loaded.connect(lambda: loads.append(model.total))
+    model.set_filter("u001")
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.set_filter("u002")  # supersedes the first filter before its result is applied
+    model.wait()
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    assert loads == [model.total] and model.filter_text == "u002"
+    assert model.total > 0 and {model.data(model.index(r, 0)) for r in range(model.rowCount())} == {"u002"}
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.sort(model.column_names().index("title"), Qt.SortOrder.DescendingOrder)
+    titles = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
+    assert titles == sorted(titles, reverse=True)
+    qtmodeltester.check(model)
 
 
 def test_page_shows_dataset_stats_and_tables(qtbot, tiny_context) -> None:

@@ -281,10 +281,8 @@ def count_rows(db: Any, dataset_id: int, table: str, filter_text: str | None = N
         with db.session() as s:
             return int(s.scalar(select(DatasetRow.n_interactions).where(DatasetRow.id == dataset_id)) or 0)
     else:
-        sql = (
-            "SELECT COUNT(*) FROM interactions x JOIN users u ON u.id = x.user_id "
-            f"JOIN items it ON it.id = x.item_id WHERE x.dataset_id = ?{where}"
-        )
+        where, params = _interaction_filter_sql(dataset_id, filter_text, db.engine.dialect.name)
+        sql = f"SELECT COUNT(*) FROM interactions x WHERE x.dataset_id = ?{where}"
     with db.engine.connect() as conn:
         return int(_exec(conn, sql, (dataset_id, *params)).scalar() or 0)
 
@@ -331,29 +329,8 @@ def page_rows(
         base = f"FROM items it WHERE it.dataset_id = ?{where}"
         select_cols = "it.external_id, it.title, it.categories"
     else:
-        joins = "JOIN users u ON u.id = x.user_id JOIN items it ON it.id = x.item_id"
-        if not where and order_by in (None, "value", "timestamp"):
-            # Page on the interactions alone (an index walk: the (dataset_id, value|timestamp) indexes hold
-            # the rowid, so ties in the sort's own direction need no sort), then join the page's rows only:
-            # OFFSET 900,000 then skips index entries instead of 900,000 joined rows.
-            key = f"{order_by} {direction}, id {direction}" if order_by else "id"
-            order = f"x.{key.replace(', id', ', x.id')}"
-            # id order is rowid order: a table scan, whereas the (dataset_id, user_id) index would need a sort
-            scan = " NOT INDEXED" if order_by is None else ""
-            sql = (
-                "SELECT u.external_id, it.external_id, it.title, x.value, x.timestamp FROM "
-                f"(SELECT id, user_id, item_id, value, timestamp FROM interactions{scan} "
-                f"WHERE dataset_id = ? ORDER BY {key} LIMIT ? OFFSET ?) x {joins} ORDER BY {order}"
-            )
-        else:
-            order = f"{columns[order_by]} {direction}, x.id" if order_by else "x.id"
-            sql = (
-                "SELECT u.external_id, it.external_id, it.title, x.value, x.timestamp FROM interactions x "
-                f"{joins} WHERE x.dataset_id = ?{where} ORDER BY {order} LIMIT ? OFFSET ?"
-            )
-        with db.engine.connect() as conn:
-            rows = _exec(conn, sql, (dataset_id, *params, int(limit), int(offset))).fetchall()
-        return list(columns), [tuple(r) for r in rows]
+        return list(columns), _interaction_page(db, dataset_id, filter_text, order_by, descending, direction,
+                                                offset, limit)
     if aggregate_first:
         # Sorting by a statistic needs it for every row; otherwise compute it for the page only.
         sql = (
@@ -375,6 +352,62 @@ def page_rows(
             r[2] = ", ".join(_json(r[2], []))
         out.append(tuple(r))
     return list(columns), out
+
+
+def _interaction_filter_sql(dataset_id: int, filter_text: str | None, dialect: str) -> tuple[str, list[Any]]:
+    """The interactions filter as ``user_id IN (...) OR item_id IN (...)``: the LIKE scans run over the
+    (small) users and items tables and the matching interactions come through their indexes, instead of
+    joining and testing every interaction."""
+    if not filter_text:
+        return "", []
+    user_where, user_params = _filter_sql("users", filter_text, dialect)
+    item_where, item_params = _filter_sql("items", filter_text, dialect)
+    # Uncorrelated subqueries (dataset id as a parameter), so each runs once.
+    sql = (f" AND (x.user_id IN (SELECT u.id FROM users u WHERE u.dataset_id = ?{user_where})"
+           f" OR x.item_id IN (SELECT it.id FROM items it WHERE it.dataset_id = ?{item_where}))")
+    return sql, [dataset_id, *user_params, dataset_id, *item_params]
+
+
+def _interaction_page(db: Any, dataset_id: int, filter_text: str | None, order_by: str | None,
+                      descending: bool, direction: str, offset: int, limit: int) -> list[tuple[Any, ...]]:
+    """One page of interactions; every shape below walks indexes so early pages need no full sort."""
+    where, params = _interaction_filter_sql(dataset_id, filter_text, db.engine.dialect.name)
+    plain = "DESC" if descending else "ASC"  # for ids, never NULL
+    cols = "u.external_id, it.external_id, it.title, x.value, x.timestamp"
+    if order_by in (None, "value", "timestamp"):
+        # Page on the interactions alone (an index walk: the (dataset_id, value|timestamp) indexes hold
+        # the rowid, so ties in the sort's own direction need no sort), then join the page's rows only:
+        # OFFSET 900,000 then skips index entries instead of 900,000 joined rows.
+        key = f"{order_by} {direction}, id {plain}" if order_by else "id"
+        order = f"x.{key.replace(', id', ', x.id')}"
+        # id order is rowid order: a table scan, whereas the (dataset_id, user_id) index would need a sort
+        scan = " NOT INDEXED" if order_by is None and not where else ""
+        sql = (
+            f"SELECT {cols} FROM (SELECT id, user_id, item_id, value, timestamp FROM interactions x{scan} "
+            f"WHERE x.dataset_id = ?{where} ORDER BY {key} LIMIT ? OFFSET ?) x "
+            f"JOIN users u ON u.id = x.user_id JOIN items it ON it.id = x.item_id ORDER BY {order}"
+        )
+    elif order_by == "user":
+        # External ids are unique per dataset: walk users in external_id order (the unique index) and each
+        # user's interactions through ix_interactions_dataset_user (id order); CROSS JOIN fixes SQLite's
+        # loop order, PostgreSQL reads it as a plain inner join.
+        sql = (
+            f"SELECT {cols} FROM users u CROSS JOIN interactions x JOIN items it ON it.id = x.item_id "
+            f"WHERE u.dataset_id = ? AND x.dataset_id = u.dataset_id AND x.user_id = u.id{where} "
+            f"ORDER BY u.external_id {direction}, x.id LIMIT ? OFFSET ?"
+        )
+    else:
+        # Titles repeat (often all empty): ties go by item id in the same direction, so the walk of
+        # ix_items_dataset_title (title, rowid) then ix_interactions_item_id (id order) needs no sort.
+        column = _COLUMNS["interactions"][order_by]
+        sql = (
+            f"SELECT {cols} FROM items it CROSS JOIN interactions x JOIN users u ON u.id = x.user_id "
+            f"WHERE it.dataset_id = ? AND x.dataset_id = it.dataset_id AND x.item_id = it.id{where} "
+            f"ORDER BY {column} {direction}, it.id {plain}, x.id LIMIT ? OFFSET ?"
+        )
+    with db.engine.connect() as conn:
+        rows = _exec(conn, sql, (dataset_id, *params, int(limit), int(offset))).fetchall()
+    return [tuple(r) for r in rows]
 
 
 def dataset_counts(db: Any, dataset_id: int) -> dict[str, int]:

@@ -74,7 +74,11 @@ class UserRow(Base):
 
 class ItemRow(Base):
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("dataset_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "external_id"),
+        # interactions sorted by title walk items in title order (revision 0004)
+        Index("ix_items_dataset_title", "dataset_id", "title"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)

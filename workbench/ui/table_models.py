@@ -6,11 +6,21 @@ Sorting (header click) becomes ``ORDER BY`` and the filter box becomes ``filter_
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 
 from workbench.store import datasets as datasets_store
 from workbench.store.db import Database
@@ -82,17 +92,51 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+class _LoadSignals(QObject):
+    done = Signal(int, object)  # generation, (total, columns, rows) or an exception
+
+
+class _LoadTask(QRunnable):
+    """Count + first page of a new filter/order, off the GUI thread (queries can take seconds at 1M rows)."""
+
+    def __init__(self, generation: int, source: RowSource, page_size: int, filter_text: str,
+                 order_by: str | None, descending: bool) -> None:
+        super().__init__()
+        self.signals = _LoadSignals()
+        self.args = (generation, source, page_size, filter_text, order_by, descending)
+
+    def run(self) -> None:
+        generation, source, page_size, filter_text, order_by, descending = self.args
+        result: object
+        try:
+            total = source.count(filter_text)
+            columns, rows = (source.page(0, page_size, filter_text, order_by, descending) if total
+                             else ([], []))
+            result = (total, columns, rows)
+        except Exception as exc:  # handed to the GUI thread, which logs it
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the model (and its receiving end) may be gone
+            self.signals.done.emit(generation, result)
+
+
 class PagedTableModel(QAbstractTableModel):
     """A read-only table that loads ``PAGE_SIZE`` rows at a time from a ``RowSource``.
 
     ``total`` is the number of rows matching the filter (``total_changed(int)`` after each reset);
-    ``set_filter(text)`` and ``sort(column, order)`` restart from the first page.
+    ``set_filter(text)`` and ``sort(column, order)`` restart from the first page. The first load (default
+    order, no filter: cheap) runs inline; with ``background`` (the default) later reloads run count + first
+    page on a worker thread and swap the rows in when they arrive, dropping results a newer reload made
+    stale, so a slow sort never freezes the window. ``loaded()`` follows every completed (re)load;
+    ``loading`` is true while one is on its way; ``load_failed(str)`` reports a query error.
     """
 
     total_changed = Signal(int)
+    loaded = Signal()
+    load_failed = Signal(str)
 
     def __init__(self, source: RowSource, page_size: int = PAGE_SIZE,
-                 formatter: Callable[[str, Any], str] | None = None, parent: Any = None) -> None:
+                 formatter: Callable[[str, Any], str] | None = None, parent: Any = None,
+                 background: bool = True) -> None:
         super().__init__(parent)
         self.source = source
         self.page_size = page_size
@@ -105,18 +149,57 @@ class PagedTableModel(QAbstractTableModel):
         self.total = 0
         self._exhausted = False
         self._fetching = False
-        self._reload()
+        self.background = background
+        self._generation = 0
+        self.loading = False
+        # One worker per model: queued stale loads are dropped before they start (see _reload).
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._reload(inline=True)
 
     # -- loading ----------------------------------------------------------------------------------
-    def _reload(self) -> None:
+    def _reload(self, inline: bool = False) -> None:
+        self._generation += 1
+        if inline or not self.background:
+            self.beginResetModel()
+            self._rows = []
+            self.total = self.source.count(self.filter_text)
+            self._exhausted = self.total == 0
+            if not self._exhausted:
+                self._append_page()
+            self.endResetModel()
+            self.loading = False
+            self.total_changed.emit(self.total)
+            self.loaded.emit()
+            return
+        self.loading = True  # the old rows stay visible (and fetchMore pauses) until the new ones arrive
+        self._pool.clear()
+        task = _LoadTask(self._generation, self.source, self.page_size, self.filter_text, self.order_by,
+                         self.descending)
+        task.signals.done.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
+        self._pool.start(task)
+
+    def _on_loaded(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # a newer filter/order is already on its way
+        self.loading = False
+        if isinstance(result, Exception):
+            self.load_failed.emit(str(result))
+            return
+        total, columns, rows = result  # type: ignore[misc]
         self.beginResetModel()
-        self._rows = []
-        self.total = self.source.count(self.filter_text)
-        self._exhausted = self.total == 0
-        if not self._exhausted:
-            self._append_page()
+        if columns:
+            self._columns = list(columns)
+        self._rows = list(rows)
+        self.total = int(total)
+        self._exhausted = len(self._rows) < self.page_size or len(self._rows) >= self.total
         self.endResetModel()
         self.total_changed.emit(self.total)
+        self.loaded.emit()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until background loads finish (tests, shutdown); ``loaded`` still arrives via the loop."""
+        return self._pool.waitForDone(msecs)
 
     def _append_page(self) -> list[Sequence[Any]]:
         columns, rows = self.source.page(len(self._rows), self.page_size, self.filter_text, self.order_by,
@@ -129,11 +212,12 @@ class PagedTableModel(QAbstractTableModel):
         return rows
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt's default)
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self.loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        # Views (and the model tester) may call back into fetchMore while rows are being inserted.
-        if parent.isValid() or self._exhausted or self._fetching:
+        # Views (and the model tester) may call back into fetchMore while rows are being inserted; while a
+        # reload is on its way the rows shown belong to the old order, so nothing is appended.
+        if parent.isValid() or self._exhausted or self._fetching or self.loading:
             return
         self._fetching = True
         try:

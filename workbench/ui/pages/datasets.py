@@ -166,6 +166,7 @@ class TableTab(QWidget):
         old = self.model
         self.model = model
         model.total_changed.connect(self._show_total)
+        model.load_failed.connect(self._show_error)
         self.view.setModel(model)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
@@ -179,6 +180,10 @@ class TableTab(QWidget):
     def _apply_filter(self) -> None:
         if self.model is not None:
             self.model.set_filter(self.filter_edit.text())
+
+    def _show_error(self, message: str) -> None:
+        log.error("cannot browse %s: %s", self.table, message)
+        self.count_label.setText(f"cannot browse {self.table}: {message}")
 
     def _show_total(self, total: int) -> None:
         noun = self.table if total != 1 else self.table.rstrip("s")
