@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	sh .ci/system-deps.sh gui
 	$(PY) main.py
 
 test: $(STAMP)
