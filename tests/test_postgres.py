@@ -151,15 +151,11 @@ def test_bare_postgresql_url_means_psycopg() -> None:
 
 
 def test_upgrade_from_first_revision_is_in_place_and_says_no_backup(pg_url: str) -> None:
-    from alembic import command
-
-    from workbench.store.db import alembic_config, make_engine
+    from workbench.store.db import make_engine, migrate
 
     engine = make_engine(pg_url)
     with engine.begin() as conn:
-        cfg = alembic_config(pg_url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001_datasets")
+        migrate(conn, "0001_datasets")
     assert "models" not in inspect(engine).get_table_names()
     engine.dispose()
     db = open_database(pg_url)

@@ -6,11 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
 from workbench.errors import DatabaseError
-from workbench.store.db import alembic_config, head_revision, make_engine, open_database, resolve_url
+from workbench.store.db import head_revision, make_engine, migrate, open_database, resolve_url
 
 
 def test_fresh_database_is_at_head_with_all_tables(db_path: Path) -> None:
@@ -32,9 +31,7 @@ def test_upgrade_from_first_revision_keeps_data_and_backs_up(db_path: Path) -> N
     url = resolve_url(db_path)
     engine = make_engine(url)
     with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001_datasets")
+        migrate(conn, "0001_datasets")
     with engine.begin() as conn:
         conn.execute(text("insert into datasets (name, kind, source, created_at, n_users, n_items, "
                           "n_interactions, import_report) values ('old', 'implicit', '', "

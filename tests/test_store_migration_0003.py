@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import inspect, text
 
-from workbench.store.db import alembic_config, head_revision, make_engine, open_database, resolve_url
+from workbench.store.db import head_revision, make_engine, migrate, open_database, resolve_url
 
 NEW = {"ix_interactions_dataset_timestamp", "ix_interactions_dataset_value"}
 
@@ -20,9 +19,7 @@ def test_upgrade_from_0002_adds_the_sort_indexes_and_keeps_rows(db_path: Path) -
     url = resolve_url(db_path)
     engine = make_engine(url)
     with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002_models_runs")
+        migrate(conn, "0002_models_runs")
         conn.execute(text("insert into datasets (id, name, kind, source, created_at, n_users, n_items, "
                           "n_interactions, import_report) values (1, 'old', 'explicit', '', "
                           "'2026-01-01 00:00:00', 1, 1, 1, '{}')"))
@@ -51,8 +48,6 @@ def test_upgrade_from_0002_adds_the_sort_indexes_and_keeps_rows(db_path: Path) -
 
     engine = make_engine(url)
     with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0002_models_runs")
+        migrate(conn, "0002_models_runs", down=True)
     assert not NEW & _indexes(engine)
     engine.dispose()

@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -69,6 +69,14 @@ def alembic_config(url: str) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+def migrate(conn: Connection, revision: str, *, down: bool = False) -> None:
+    """Upgrade (or with ``down``, downgrade) the database behind ``conn`` to ``revision``, in its
+    transaction."""
+    cfg = alembic_config(conn.engine.url.render_as_string(hide_password=False))
+    cfg.attributes["connection"] = conn
+    (command.downgrade if down else command.upgrade)(cfg, revision)
 
 
 def head_revision() -> str:
@@ -205,9 +213,7 @@ def open_database(target: str | os.PathLike[str] | None = None, *, upgrade: bool
                 if engine.dialect.name == "postgresql":
                     # Held to the end of this transaction; a second opener waits, then finds head.
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                migrate(conn, "head")
     except Exception:
         engine.dispose()
         raise
