@@ -7,19 +7,19 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import fill_model_combo
 from workbench.ui.jobs import Job
-from workbench.ui.widgets import InlineMessage
+from workbench.ui.widgets import EmptyState, InlineMessage
 
 
 class ModelPage(QWidget):
     """Keeps ``model_combo`` in step with the store and runs the page's work as superseding jobs.
 
-    Subclasses build ``model_combo``, ``stack`` (0: empty state, 1: content) and ``message`` in their
-    ``__init__``, then call ``refresh_models()``; they implement ``_on_model_changed`` (start loading the
+    Subclasses call ``_build_frame`` (which makes ``stack``, ``empty`` and ``model_combo``), add their
+    ``message``, then call ``refresh_models()``; they implement ``_on_model_changed`` (start loading the
     chosen model) and ``_model_loaded`` (whether one is loaded).
     """
 
@@ -35,6 +35,27 @@ class ModelPage(QWidget):
         self.ctx = ctx
         self._jobs: dict[str, Job] = {}
         self._load_pending = False
+
+    def _build_frame(self, empty_hint: str, combo_width: int) -> tuple[QVBoxLayout, QHBoxLayout]:
+        """The empty state ("No model yet") and the content page, whose layout and first control row
+        (already holding "Model" and ``model_combo``) are returned for the subclass to fill."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.empty = EmptyState("No model yet: train one on the Train page", empty_hint,
+                                actions=[("Go to Train", lambda: self.ctx.show_page("Train"))])
+        self.stack.addWidget(self.empty)
+        body = QWidget()
+        self.stack.addWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Model"))
+        self.model_combo = QComboBox()
+        self.model_combo.setMinimumWidth(combo_width)
+        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        return layout, controls
 
     def _on_model_changed(self) -> None:
         raise NotImplementedError

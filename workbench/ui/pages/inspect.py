@@ -17,10 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QCompleter,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -130,24 +128,8 @@ class InspectPage(ModelPage):
         self.selected_item: str | None = None
         self._row_of: dict[str, int] = {}
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 12, 12, 12)
-        self.stack = QStackedWidget()
-        outer.addWidget(self.stack)
-        self.empty = EmptyState("No model yet: train one on the Train page",
-                                "Then look inside it here: its item map, neighbours, biases and scores.",
-                                actions=[("Go to Train", lambda: ctx.show_page("Train"))])
-        self.stack.addWidget(self.empty)
-        body = QWidget()
-        self.stack.addWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Model"))
-        self.model_combo = QComboBox()
-        self.model_combo.setMinimumWidth(260)
-        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        layout, controls = self._build_frame(
+            "Then look inside it here: its item map, neighbours, biases and scores.", combo_width=260)
         controls.addWidget(self.model_combo, 2)
         controls.addWidget(QLabel("User"))
         self.user_edit = QLineEdit()

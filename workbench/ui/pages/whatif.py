@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -44,7 +42,7 @@ from workbench.ui.jobs import Job
 from workbench.ui.model_page import ModelPage
 from workbench.ui.pages.inspect import _fill, _table
 from workbench.ui.plots import color, make_plot
-from workbench.ui.widgets import EmptyState, InlineMessage
+from workbench.ui.widgets import InlineMessage
 
 N_RESULTS = 10
 LIST_LIMIT = 2000  # items shown in the searchable list at once (the filter narrows it)
@@ -77,23 +75,8 @@ class WhatIfPage(ModelPage):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.recommend_for_new_user)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 12, 12, 12)
-        self.stack = QStackedWidget()
-        outer.addWidget(self.stack)
-        self.empty = EmptyState("No model yet: train one on the Train page",
-                                "Then try a new user or a new item here, without retraining.",
-                                actions=[("Go to Train", lambda: ctx.show_page("Train"))])
-        self.stack.addWidget(self.empty)
-        body = QWidget()
-        self.stack.addWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Model"))
-        self.model_combo = QComboBox()
-        self.model_combo.setMinimumWidth(320)
-        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        layout, controls = self._build_frame(
+            "Then try a new user or a new item here, without retraining.", combo_width=320)
         controls.addWidget(self.model_combo)
         self.model_note = QLabel("")
         self.model_note.setObjectName("Hint")
