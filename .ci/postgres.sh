@@ -57,6 +57,8 @@ if [ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != "1
 else
     psql_admin -c "ALTER ROLE \"$ROLE\" LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi
+# The tests drop their databases WITH (FORCE), which must end any autovacuum worker still in them.
+psql_admin -c "GRANT pg_signal_backend TO \"$ROLE\"" >&2
 if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" != "1" ]; then
     log "creating database $DATABASE"
     psql_admin -c "CREATE DATABASE \"$DATABASE\" OWNER \"$ROLE\" ENCODING 'UTF8' TEMPLATE template0" >&2
