@@ -27,9 +27,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workbench.bundled import migrations_dir
 from workbench.errors import DatabaseError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Key of the PostgreSQL advisory lock that serialises schema upgrades of one database across processes.
 UPGRADE_LOCK_KEY = 0x52656357  # "RecW"
@@ -66,7 +66,7 @@ def _sqlite_path(url: str) -> Path | None:
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

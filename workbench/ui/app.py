@@ -7,11 +7,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
+from workbench.bundled import resources_dir
 from workbench.errors import WorkbenchError
 from workbench.store.db import Database, open_database
 from workbench.store.schema import DatasetRow
@@ -21,7 +21,7 @@ from workbench.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
+STYLE_SHEET = resources_dir() / "style.qss"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
