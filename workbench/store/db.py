@@ -140,6 +140,12 @@ class Database:
     def sqlite_path(self) -> Path | None:
         return _sqlite_path(self.url)
 
+    @property
+    def public_url(self) -> str:
+        """The URL with any password masked: the only form that may be shown, logged or used as a settings
+        key (the password itself comes from the URL given at start, ``PGPASSWORD`` or ``~/.pgpass``)."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
     def describe(self) -> str:
         path = self.sqlite_path
         return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
