@@ -357,6 +357,8 @@ class WhatIfPage(ModelPage):
     def _on_user_result(self, result: dict[str, Any]) -> None:
         self.user_result = result
         recs = result["recommendations"]
+        # a kept selection would not announce itself, leaving the Why panel on the previous profile
+        self.user_results_table.clearSelection()
         _fill(self.user_results_table,
               [[str(r + 1), rec["item"], rec.get("title", ""), f"{rec['score']:.4f}"]
                for r, rec in enumerate(recs)],
