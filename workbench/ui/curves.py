@@ -89,7 +89,8 @@ class TrainingCurves(QWidget):
 
     @staticmethod
     def _make_plot(title: str, y_label: str) -> pg.PlotWidget:
-        plot = make_plot(title, x_label="epoch", x_units="passes over the training data", y_label=y_label)
+        plot = make_plot(title, x_label="epoch", x_units="passes over the training data", y_label=y_label,
+                         zoomable=True)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setMinimumHeight(220)

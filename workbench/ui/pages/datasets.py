@@ -239,11 +239,11 @@ class DatasetView(QWidget):
                                            y_units="count")
         self.popularity_plot = plots.make_plot("Item popularity (long tail)", x_label="Item rank",
                                                x_units="most popular first", y_label="Interactions",
-                                               y_units="count, log", log_y=True)
+                                               y_units="count, log", log_y=True, zoomable=True)
         self.activity_plot = plots.make_plot("User activity", x_label="Interactions per user",
                                              x_units="count", y_label="Users", y_units="count")
         self.time_plot = plots.make_plot("Interactions over time", x_label="Date", y_label="Interactions",
-                                         y_units="per day", date_axis=True)
+                                         y_units="per day", date_axis=True, zoomable=True)
         grid.addWidget(self.rating_plot, 0, 0)
         grid.addWidget(self.popularity_plot, 0, 1)
         grid.addWidget(self.activity_plot, 1, 0)

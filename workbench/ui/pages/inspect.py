@@ -164,14 +164,14 @@ class InspectPage(ModelPage):
         split.setChildrenCollapsible(False)
         map_box = QGroupBox("Item embedding map")
         map_layout = QVBoxLayout(map_box)
-        self.map_plot = make_plot(None, x_label="PC 1", y_label="PC 2")
+        self.map_plot = make_plot(None, x_label="PC 1", y_label="PC 2", zoomable=True)
         map_layout.addWidget(self.map_plot, 1)
         # the legend sits under the plot so it never hides points
         self.legend_label = QLabel("")
         self.legend_label.setWordWrap(True)
         map_layout.addWidget(self.legend_label)
         self.map_note = QLabel("Hover a point for its title, click it for items like it; drag to pan, "
-                               "wheel to zoom.")
+                               "wheel to zoom, double-click to see all.")
         self.map_note.setObjectName("Hint")
         self.map_note.setWordWrap(True)
         map_layout.addWidget(self.map_note)
@@ -350,7 +350,8 @@ class InspectPage(ModelPage):
         source = "item embeddings" if data.loaded.model.item_embeddings() is not None \
             else "item-item weights (no embeddings in this family)"
         self.map_note.setText(f"{len(coords):,} items, PCA of the {source}. Hover a point for its title, "
-                              "click it for items like it; drag to pan, wheel to zoom.")
+                              "click it for items like it; drag to pan, wheel to zoom, double-click to see "
+                              "all.")
 
     def _overlay(self, symbol: str, size: int, brush: str | None, pen: str, name: str) -> pg.ScatterPlotItem:
         item = pg.ScatterPlotItem(symbol=symbol, size=size, brush=pg.mkBrush(brush) if brush else None,
