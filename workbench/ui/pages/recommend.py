@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
 from workbench.ui.plots import color, make_plot, set_label_ticks
-from workbench.ui.widgets import EmptyState, InlineMessage
+from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
 
 HISTORY_LIMIT = 500
 LABEL_AXIS_WIDTH = 130  # px of the chart's item-title axis; longer titles are elided
@@ -117,6 +117,7 @@ class RecommendPage(QWidget):
         self.user_completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
         self.user_completer.setMaxVisibleItems(15)
         self.user_edit.setCompleter(self.user_completer)
+        pass_clicks_through(self.user_completer)
         self.user_edit.returnPressed.connect(self.show_recommendations)
         self.user_completer.activated.connect(lambda _text: self.show_recommendations())
         controls.addWidget(self.user_edit, 1)
