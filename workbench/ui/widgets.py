@@ -71,7 +71,7 @@ class StatTile(QFrame):
         self.setObjectName("StatTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(2)
         self.value_label = QLabel(value)
         self.value_label.setObjectName("StatValue")

@@ -230,7 +230,7 @@ class DatasetView(QWidget):
         tiles = QHBoxLayout()
         self.tiles = {key: StatTile(caption) for key, caption in (
             ("users", "users"), ("items", "items"), ("interactions", "interactions"),
-            ("density", "density (filled cells)"), ("scale", "rating scale"), ("span", "time span"))}
+            ("density", "density"), ("scale", "rating scale"), ("span", "time span"))}
         for tile in self.tiles.values():
             tiles.addWidget(tile)
         layout.addLayout(tiles)
@@ -399,7 +399,7 @@ class DatasetsPage(QWidget):
 
         left = QWidget()
         left.setObjectName("ListPane")
-        left.setFixedWidth(230)
+        left.setFixedWidth(210)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(10, 12, 10, 10)
         left_layout.addWidget(heading("Datasets"))

@@ -267,8 +267,9 @@ class RecommendPage(QWidget):
         self.model, self.model_info = self._cache[model_id]
         users = list(self.model.users.ids) if self.model.users is not None else []
         self.user_completer.setModel(QStringListModel(users, self.user_completer))
-        self.user_edit.setPlaceholderText(f"user id ({len(users):,} users, e.g. {users[0]})" if users
-                                          else "type a user id…")
+        self.user_edit.setPlaceholderText(f"user id, e.g. {users[0]}" if users else "type a user id…")
+        self.user_edit.setToolTip(f"User id, one of the model's {len(users):,} users; suggestions appear "
+                                  "as you type")
         self.model_loaded.emit(model_id)
 
     # --- recommendations -------------------------------------------------------------------------

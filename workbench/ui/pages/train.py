@@ -166,10 +166,18 @@ class TrainPage(QWidget):
     # --- layout ----------------------------------------------------------------------------------
     def _build_settings_column(self) -> QWidget:
         column = QWidget()
-        column.setMinimumWidth(340)
-        column.setMaximumWidth(480)
-        layout = QVBoxLayout(column)
-        layout.setContentsMargins(0, 0, 6, 0)
+        column.setMaximumWidth(520)
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 6, 0)
+        # one vertical scroll for every setting (a box of its own showed two or three rows and scrolled
+        # sideways over the spin arrows); Start and Cancel stay in view below it
+        self.settings_scroll = QScrollArea()
+        self.settings_scroll.setWidgetResizable(True)
+        self.settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 4, 0)
 
         data_box = QGroupBox("Data and model")
         form = QFormLayout(data_box)
@@ -226,19 +234,18 @@ class TrainPage(QWidget):
         settings_box = QGroupBox("Model settings")
         settings_layout = QVBoxLayout(settings_box)
         self.config_form = ConfigForm(exclude=PAGE_FIELDS)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.config_form)
-        settings_layout.addWidget(scroll)
+        settings_layout.addWidget(self.config_form)
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setToolTip("Put every model setting back to its default")
         self.reset_button.clicked.connect(self._reset_settings)
         settings_layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(settings_box, 1)
+        layout.addWidget(settings_box)
+        layout.addStretch(1)
+        self.settings_scroll.setWidget(content)
+        column_layout.addWidget(self.settings_scroll, 1)
 
         self.message = InlineMessage()
-        layout.addWidget(self.message)
+        column_layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.start_button = QPushButton(START_TEXT)
         self.start_button.setDefault(True)
@@ -251,7 +258,7 @@ class TrainPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_training)
         buttons.addWidget(self.start_button, 1)
         buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        column_layout.addLayout(buttons)
         self._on_split_changed()
         return column
 
@@ -275,8 +282,8 @@ class TrainPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.curves)
-        runs_box = QGroupBox("Runs: tick to overlay (finished, cancelled and interrupted runs keep their "
-                             "curves)")
+        runs_box = QGroupBox("Runs: tick to overlay")
+        runs_box.setToolTip("Finished, cancelled and interrupted runs keep their curves")
         runs_layout = QVBoxLayout(runs_box)
         self.runs_list = QListWidget()
         self.runs_list.setMinimumHeight(90)
@@ -289,6 +296,7 @@ class TrainPage(QWidget):
         resume_row = QHBoxLayout()
         resume_hint = QLabel("Select a cancelled or interrupted run to continue it from its last checkpoint.")
         resume_hint.setObjectName("Hint")
+        resume_hint.setWordWrap(True)
         resume_row.addWidget(resume_hint, 1)
         self.resume_button = QPushButton("Resume run")
         self.resume_button.setEnabled(False)
@@ -391,9 +399,19 @@ class TrainPage(QWidget):
                 self.epochs_spin.setValue(default)
             self._epochs_default = default
         self.epochs_spin.setEnabled(iterative and "epochs" in names)
+        self._fit_settings_width()
         self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)"
                                     if iterative else "This model is fitted in one closed-form step")
         self.device_combo.setEnabled(iterative)
+
+    def _fit_settings_width(self) -> None:
+        """Keep the settings column wide enough for its widest row: it scrolls up and down, never sideways."""
+        content = self.settings_scroll.widget()
+        if content is None:
+            return
+        content.adjustSize()
+        bar = self.settings_scroll.verticalScrollBar().sizeHint().width()
+        self.settings_scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
 
     @Slot()
     def _on_split_changed(self) -> None:
