@@ -131,3 +131,35 @@ def test_changing_the_model_keeps_the_epochs_a_user_chose(qtbot, tiny_ctx):
     assert page.epochs_spin.value() == 15
     page.reset_button.click()
     assert page.epochs_spin.value() == 60  # Reset to defaults also resets epochs
+
+
+def test_runs_of_different_objectives_get_their_own_axes_and_the_legend_follows_the_ticks(qtbot):
+    from workbench.ui.curves import TrainingCurves
+    from workbench.ui.pages.train import loss_axis_label
+
+    curves = TrainingCurves()
+    qtbot.addWidget(curves)
+    curves.resize(900, 600)
+    curves.show()
+    curves.add_run(1, "run 1 · mf", loss_label=loss_axis_label("mf", {"objective": "rating"}))
+    curves.set_history(1, [{"epoch": e, "train_loss": 2.0 / e, "valid_metric": 1.2 - 0.05 * e,
+                            "metric_name": "rmse"} for e in range(1, 6)])
+    curves.add_run(2, "run 2 · hybrid", loss_label=loss_axis_label("hybrid"))
+    curves.set_history(2, [{"epoch": e, "train_loss": 6.0 - 0.2 * e, "valid_metric": 0.1 + 0.02 * e,
+                            "metric_name": "ndcg@10"} for e in range(1, 6)])
+    assert curves.shown_objectives() == ["ranking", "rating"]
+    rating_loss, rating_metric = curves.plots("rating")
+    ranking_loss, ranking_metric = curves.plots("ranking")
+    assert rating_loss.isVisible() and ranking_loss.isVisible()
+    assert "MSE" in rating_loss.getPlotItem().getAxis("left").labelText
+    assert "ranking" in ranking_loss.getPlotItem().getAxis("left").labelText
+    assert "RMSE" in rating_metric.getPlotItem().getAxis("left").labelText
+    assert "ndcg@10" in ranking_metric.getPlotItem().getAxis("left").labelText
+    # the legend is a label under the plots (no legend item inside a plot can hide a curve)
+    assert curves.legend_entries() == ["run 1 · mf", "run 2 · hybrid"]
+    assert all(plot.getPlotItem().legend is None for plot in (rating_loss, ranking_loss))
+    curves.set_run_visible(1, False)
+    assert curves.legend_entries() == ["run 2 · hybrid"] and "run 1" not in curves.legend_label.text()
+    assert not rating_loss.isVisible() and curves.shown_objectives() == ["ranking"]
+    _, (low, high) = ranking_loss.getPlotItem().vb.viewRange()
+    assert low > 4.0 and high < 6.5  # rescaled to the hybrid's losses alone

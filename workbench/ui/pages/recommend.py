@@ -39,8 +39,7 @@ from workbench.ui.plots import color, make_plot, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
 
 HISTORY_LIMIT = 500
-LABEL_AXIS_WIDTH = 130  # px of the chart's item-title axis; longer titles are elided
-TITLE_CHARS = 48
+LABEL_AXIS_WIDTH = 150  # px of the chart's item-title axis; longer titles are elided
 
 
 @dataclass
@@ -54,10 +53,6 @@ class RecommendResult:
     titles: list[str]
     history: list[Any] = field(default_factory=list)  # HistoryEntry, newest first
     explicit: bool = True
-
-
-def _short(text: str, limit: int = TITLE_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _when(timestamp: int | None) -> str:
@@ -157,6 +152,7 @@ class RecommendPage(QWidget):
         self.chart.setMinimumHeight(200)
         self.chart.getPlotItem().getAxis("left").setWidth(LABEL_AXIS_WIDTH)
         recs_split.addWidget(self.chart)
+        recs_split.setSizes([360, 260])  # the table first: the chart repeats its scores
         self.bars: pg.BarGraphItem | None = None
         recs_layout.addWidget(recs_split)
         split.addWidget(recs_box)
@@ -197,6 +193,10 @@ class RecommendPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         title_column = headers.index("Title")
         header.setSectionResizeMode(title_column, QHeaderView.ResizeMode.Stretch)
+        # long titles wrap onto a second line instead of being cut to a few words
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return table
 
     # --- models ----------------------------------------------------------------------------------
@@ -341,7 +341,7 @@ class RecommendPage(QWidget):
         table.setSortingEnabled(False)
         table.setRowCount(len(result.history))
         for r, entry in enumerate(result.history):
-            cells = [entry.item, _short(entry.title), f"{entry.value:g}", _when(entry.timestamp)]
+            cells = [entry.item, entry.title, f"{entry.value:g}", _when(entry.timestamp)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 1 and entry.title:
@@ -360,7 +360,7 @@ class RecommendPage(QWidget):
         table.setRowCount(len(result.items))
         for r, (item_id, title, score) in enumerate(zip(result.items, result.titles, result.scores,
                                                         strict=True)):
-            cells = [str(r + 1), item_id, _short(title), f"{score:.4f}"]
+            cells = [str(r + 1), item_id, title, f"{score:.4f}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c in (0, 3):

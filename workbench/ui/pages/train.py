@@ -741,6 +741,14 @@ class TrainPage(QWidget):
                 self._loading_runs = False
                 return
 
+    def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
+        """States for the screenshot command: the newest run, then every listed run overlaid."""
+        def overlay() -> None:
+            for row in range(self.runs_list.count()):
+                self.runs_list.item(row).setCheckState(Qt.CheckState.Checked)
+
+        return [("", None), ("overlay", overlay)]
+
     def selected_run_id(self) -> int | None:
         """The run selected in the list (None when none is)."""
         item = self.runs_list.currentItem()

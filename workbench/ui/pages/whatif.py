@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -194,6 +195,13 @@ class WhatIfPage(ModelPage):
         similar_box = QGroupBox("Most similar existing items")
         similar = QVBoxLayout(similar_box)
         self.similar_table = _table(["Item", "Title", "Categories", "Similarity"])
+        # many genres ("Action, Adventure, Sci-Fi, …") must not squeeze the title: a fixed share, cut with a
+        # tool tip, and the title wraps instead
+        categories = self.similar_table.horizontalHeader()
+        categories.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        categories.resizeSection(2, 110)
+        self.similar_table.setWordWrap(True)
+        self.similar_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         similar.addWidget(self.similar_table)
         tab.addWidget(similar_box)
         tab.setSizes([340, 290, 470])
@@ -440,6 +448,10 @@ class WhatIfPage(ModelPage):
         _fill(self.audience_table, [[u["user"], f"{u['score']:.4f}"] for u in users], right=(1,))
         _fill(self.similar_table, [[s["item"], s.get("title", ""), ", ".join(s.get("categories", [])),
                                     f"{s['similarity']:.3f}"] for s in result["similar_items"]], right=(3,))
+        for row in range(self.similar_table.rowCount()):
+            cell = self.similar_table.item(row, 2)
+            if cell is not None:
+                cell.setToolTip(cell.text())
         plot = self.audience_plot.getPlotItem()
         if self.audience_bars is not None:
             plot.removeItem(self.audience_bars)
