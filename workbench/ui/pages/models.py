@@ -259,7 +259,7 @@ class ModelsPage(QWidget):
         self.compare_table = QTableWidget()
         self.compare_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.compare_table.setMinimumWidth(280)
-        compare_layout.addWidget(self.compare_table, 2)
+        compare_layout.addWidget(self.compare_table, 3)
         # metrics run down the side (names never overlap); rating errors get a chart and scale of their own
         charts = QVBoxLayout()
         self.chart = make_plot("Ranking metrics", x_label="value", x_units="0–1, higher is better")
@@ -275,7 +275,7 @@ class ModelsPage(QWidget):
         self.charts = QWidget()
         self.charts.setLayout(charts)
         charts.setContentsMargins(0, 0, 0, 0)
-        compare_layout.addWidget(self.charts, 3)
+        compare_layout.addWidget(self.charts, 2)
         self.compare_hint = QLabel("Select two or more models above and press Compare selected.")
         self.compare_hint.setObjectName("Hint")
         self.compare_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
