@@ -130,7 +130,9 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Import data")
-        self.resize(980, 720)
+        # the preferred size, shrunk to a small screen (a 1024x700 laptop must still show the buttons)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(980, screen.width() - 40), min(720, screen.height() - 60))
         self.preview: Any = None
         self.job: Job | None = None
         self.mode = "none"  # "csv" | "movielens" | "none"

@@ -185,6 +185,7 @@ def _render_wizard(app: object, ctx: object, window: object, out: Path, tmp: Pat
               for u in range(60) for k in range(5)]
     sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
     wizard = ImportWizard(ctx, window, path=str(sample))  # type: ignore[arg-type]
+    wizard.resize(980, 720)  # its size on a 1280x800 screen (the offscreen screen is smaller)
     wizard.show()
     _settle(app, ctx)
     path = _save(wizard, out / "import-wizard.png")
