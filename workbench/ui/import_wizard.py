@@ -53,9 +53,6 @@ GUESSES = {
     "rating": ("rating", "score", "stars", "value", "grade", "preference", "weight"),
     "timestamp": ("timestamp", "time", "date", "ts", "when", "created"),
 }
-#: file names that say nothing about the data ("u.data" of MovieLens): the folder names the dataset instead
-GENERIC_STEMS = ("u", "data", "ratings", "rating", "interactions", "events", "train", "input", "export",
-                 "log")
 CONTENT_FILTER = "Item content (*.csv *.tsv *.txt *.jsonl *.json);;All files (*)"
 DATA_FILTER = "Delimited files (*.csv *.tsv *.txt *.data *.dat);;All files (*)"
 
@@ -66,15 +63,15 @@ def is_movielens_folder(path: Path) -> bool:
 
 
 def default_dataset_name(path: Path) -> str:
-    """A dataset name for ``path``: a folder's name, a file's stem, or its folder's name when the stem is
-    generic or very short (``ml-100k`` for ``ml-100k/u.data``, not ``u``)."""
+    """A dataset name for ``path``: a folder's name, a file's stem, or its folder's name for a file of a
+    MovieLens release or a stem too short to mean anything (``ml-100k`` for ``ml-100k/u.data``, not ``u``)."""
     if path.is_dir():
         return path.name
-    stem = path.stem
-    parent = path.resolve().parent.name
-    if (stem.lower() in GENERIC_STEMS or len(stem) <= 2) and parent:
-        return parent
-    return stem
+    folder = path.resolve().parent
+    release = (folder / "u.data").is_file() or (folder / "movies.csv").is_file()
+    if (release or len(path.stem) <= 2) and folder.name:
+        return folder.name
+    return path.stem
 
 
 def _tokens(name: str) -> list[str]:
