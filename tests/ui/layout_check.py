@@ -12,9 +12,12 @@ with the whole text in its tool tip) opts out with ``widget.setProperty("elides"
 
 from __future__ import annotations
 
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
@@ -49,17 +52,60 @@ def _name(widget: QWidget) -> str:
 
 def _shown(widget: QWidget) -> bool:
     """Visible and at least partly on screen (not scrolled away, not on a hidden tab)."""
-    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+    return widget.isVisible() and not _shown_rect(widget).isEmpty()
+
+
+def _shown_rect(widget: QWidget) -> QRect:
+    """The part of the widget its parents leave on screen (each parent clips its children), in window
+    coordinates."""
+    window = widget.window()
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None:
+        rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
+        if parent is window:
+            break
+        parent = parent.parentWidget()
+    return rect
+
+
+def _shown_width(widget: QWidget) -> int:
+    return max(0, _shown_rect(widget).width())
 
 
 def _cut_by_parents(widget: QWidget) -> bool:
-    """Part of the widget's width is hidden by a parent (e.g. a scroll area that scrolls sideways)."""
-    shown = widget.visibleRegion().boundingRect()
-    return shown.width() + SLACK < widget.width()
+    """Part of the widget's width is hidden by a parent (a scroll area scrolling sideways, a page wider
+    than the window)."""
+    shown = _shown_width(widget)
+    return shown > 0 and shown + SLACK < widget.width()
+
+
+def _plot_problem(plot: pg.PlotWidget) -> str | None:
+    """A pyqtgraph plot does not shrink its title or axis titles: a longer one is cut (or pushes the
+    plot's right part out of view)."""
+    item = plot.getPlotItem()
+    title = item.titleLabel
+    if title.isVisible() and title.text:
+        needed = title.item.boundingRect().width()
+        if needed > plot.width():
+            return f"plot title {title.text!r} needs {needed:.0f}px, has {plot.width()}px"
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        if not axis.isVisible() or not axis.label.isVisible() or not axis.labelText:
+            continue
+        needed = axis.label.boundingRect().width()
+        # an axis title may reach past its axis into the plot's margins, not past the plot; the left
+        # one runs upwards
+        room = (plot.height() if side == "left" else plot.width()) - 8
+        if needed > room:
+            return f"{side} axis title {axis.labelText!r} needs {needed:.0f}px, has {room:.0f}px"
+    return None
 
 
 def _problem(widget: QWidget) -> str | None:
     width, height = widget.width(), widget.height()
+    if isinstance(widget, pg.PlotWidget):
+        return _plot_problem(widget)
     if isinstance(widget, QLabel):
         if not widget.text() or (widget.pixmap() is not None and not widget.pixmap().isNull()):
             return None
@@ -115,10 +161,21 @@ def _problem(widget: QWidget) -> str | None:
         for tab in range(widget.count()):
             if widget.tabRect(tab).width() + SLACK < widget.tabSizeHint(tab).width():
                 return f"tab {widget.tabText(tab)!r} is cut"
-    if isinstance(widget, QAbstractButton | QAbstractSpinBox | QComboBox | QLineEdit) \
-            and _cut_by_parents(widget):
-        return f"only {widget.visibleRegion().boundingRect().width()}px of its {width}px show"
+    controls = QAbstractButton | QAbstractSpinBox | QComboBox | QLineEdit
+    # a control must show whole even in a scroll area; anything else may scroll, but outside a scroll
+    # area a part cut off (a page wider than the window, a plot past the edge) cannot be reached at all
+    if (isinstance(widget, controls) or not _in_scroll_area(widget)) and _cut_by_parents(widget):
+        return f"only {_shown_width(widget)}px of its {width}px show"
     return None
+
+
+def _in_scroll_area(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def clipped_widgets(root: QWidget) -> list[str]:

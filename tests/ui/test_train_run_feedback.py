@@ -152,7 +152,8 @@ def test_runs_of_different_objectives_get_their_own_axes_and_the_legend_follows_
     ranking_loss, ranking_metric = curves.plots("ranking")
     assert rating_loss.isVisible() and ranking_loss.isVisible()
     assert "MSE" in rating_loss.getPlotItem().getAxis("left").labelText
-    assert "ranking" in ranking_loss.getPlotItem().getAxis("left").labelText
+    assert "ranking" in ranking_loss.getPlotItem().titleLabel.text
+    assert "rating" in rating_loss.getPlotItem().titleLabel.text
     assert "RMSE" in rating_metric.getPlotItem().getAxis("left").labelText
     assert "ndcg@10" in ranking_metric.getPlotItem().getAxis("left").labelText
     # the legend is a label under the plots (no legend item inside a plot can hide a curve)

@@ -68,7 +68,7 @@ def _finite(values: list[float]) -> np.ndarray:
 
 OBJECTIVES = ("ranking", "rating")
 LINE_KEY = ("<span style='color:#666'>solid with dots: training loss · dashed: validation loss · faint: "
-            "per batch (smoothed) · ★ best epoch</span>")
+            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</span>")
 
 
 def objective_of(loss_label: str | None) -> str:
@@ -120,7 +120,7 @@ class TrainingCurves(QWidget):
 
     @staticmethod
     def _make_plot(title: str, y_label: str) -> pg.PlotWidget:
-        plot = make_plot(title, x_label="epoch", x_units="passes over the training data", y_label=y_label,
+        plot = make_plot(title, x_label="epoch", x_units="passes over the data", y_label=y_label,
                          zoomable=True)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
@@ -160,16 +160,15 @@ class TrainingCurves(QWidget):
                 continue
             runs = [s for s in self._runs.values() if s.visible and self._objectives[s.run_id] == objective]
             # two rows halve the plots' height: short axis texts, the direction goes into the title
-            better = "lower" if objective == "rating" else "higher"
-            loss_title = f"Loss · {objective} runs" if both else "Loss (thin: per batch)"
-            metric_title = f"Validation · {objective} ({better} is better)" if both else \
-                "Validation (★ best epoch)"
+            better = "↓" if objective == "rating" else "↑"
+            loss_title = f"Loss · {objective}" if both else "Loss (thin: per batch)"
+            metric_title = f"Validation · {objective} {better}" if both else "Validation (★ best epoch)"
             row.loss_plot.getPlotItem().setTitle(loss_title, color="#222222", size="11pt")
             row.metric_plot.getPlotItem().setTitle(metric_title, color="#222222", size="11pt")
             labels = {s.loss_label for s in runs if s.loss_label}
             loss_text = labels.pop() if len(labels) == 1 else "loss"
-            if both:
-                loss_text = loss_text.removeprefix("training ")
+            if both:  # half-height plots: the short form of the same unit
+                loss_text = "MSE (rating points²)" if objective == "rating" else "per-sample loss"
             row.loss_plot.setLabel("left", loss_text, color="#333333", **{"font-size": "9pt"})
             names = {s.metric_name for s in runs if s.metric_name}
             metric_text = metric_axis_label(names.pop(), short=both) if len(names) == 1 else (

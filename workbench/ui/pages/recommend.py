@@ -357,6 +357,8 @@ class RecommendPage(QWidget):
 
     def _fill_recommendations(self, result: RecommendResult) -> None:
         table = self.recs_table
+        # titles say more than ids; the id stays in the title's tool tip (and the hidden column)
+        table.setColumnHidden(1, any(result.titles))
         table.setRowCount(len(result.items))
         for r, (item_id, title, score) in enumerate(zip(result.items, result.titles, result.scores,
                                                         strict=True)):
@@ -366,7 +368,7 @@ class RecommendPage(QWidget):
                 if c in (0, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 2 and title:
-                    item.setToolTip(title)
+                    item.setToolTip(f"{title} ({item_id})")
                 table.setItem(r, c, item)
 
     def _draw_chart(self, result: RecommendResult) -> None:

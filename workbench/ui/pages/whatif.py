@@ -183,7 +183,7 @@ class WhatIfPage(ModelPage):
 
         audience_box = QGroupBox("Users most likely to want it")
         audience = QVBoxLayout(audience_box)
-        self.audience_plot = make_plot(None, x_label="predicted score", x_units="model units")
+        self.audience_plot = make_plot(None, x_label="score", x_units="model units")
         self.audience_plot.getPlotItem().getAxis("left").setWidth(70)
         self.audience_plot.getPlotItem().getAxis("left").setLabel("user", color="#333333")
         audience.addWidget(self.audience_plot, 2)
