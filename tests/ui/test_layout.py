@@ -59,8 +59,9 @@ def test_every_page_fits_at_both_sizes(qtbot, trained_window, app_context):
         trained_window.resize(width, height)
         _settle(qtbot, app_context)
         # no page may ask for more than the screen: a minimum size above it forces a bigger window
-        assert trained_window.minimumSizeHint().width() <= width
-        assert trained_window.minimumSizeHint().height() <= height
+        needed = trained_window.minimumSizeHint()
+        if needed.width() > width or needed.height() > height:
+            problems.append(f"{width}x{height}: the window needs at least {needed.width()}x{needed.height()}")
         for spec in PAGES:
             page = trained_window.show_page(spec.title)
             _settle(qtbot, app_context)
