@@ -90,3 +90,21 @@ def test_first_start_on_empty_database_loads_demo(qtbot, window: MainWindow, app
     page = window.pages["Datasets"]
     assert page.current_dataset_id() == selected.args[0] == app_context.current_dataset_id
     assert page.view.tiles["users"].value_label.text() != "–"
+
+
+def test_closing_the_window_stops_quiet_look_ups_at_once(qtbot, window: MainWindow,
+                                                        app_context: AppContext) -> None:
+    started = threading.Event()
+
+    def look_up(cancel, progress, emit):  # e.g. a page loading a model: not listed, not asked about
+        started.set()
+        while not cancel.cancelled:
+            cancel._event.wait(0.01)
+        cancel.raise_if_cancelled()
+
+    job = app_context.jobs.submit("load a model", look_up, kind="inspect", quiet=True)
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    window.show()
+    assert window.close()  # nothing to ask: no visible job runs
+    assert job.token.cancelled
+    assert app_context.jobs.wait(2000)  # the worker is free well before the app tears down

@@ -88,3 +88,43 @@ def test_wizard_recognises_movielens_folder(qtbot, app_context, tmp_path: Path) 
     assert "MovieLens" in wizard.detected.text()
     assert not wizard.mapping_box.isEnabled()
     assert wizard.preview_table.rowCount() == 2
+
+
+def test_wizard_names_a_movielens_file_after_its_folder_and_counts_columns_from_one(qtbot, app_context,
+                                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "ml-100k"
+    folder.mkdir()
+    (folder / "u.data").write_text("".join(f"{u}\t{u % 7}\t{1 + u % 5}\t{880_000_000 + u}\n"
+                                           for u in range(30)), encoding="utf-8")
+    wizard = ImportWizard(app_context, path=str(folder / "u.data"))
+    qtbot.addWidget(wizard)
+    assert wizard.name_edit.text() == "ml-100k"  # not "u"
+    headers = [wizard.preview_table.horizontalHeaderItem(c).text() for c in range(4)]
+    assert headers == ["column 1", "column 2", "column 3", "column 4"]
+    assert wizard.combos["timestamp"].currentText() == "column 4"  # the same names in the choices
+
+
+def test_a_points_header_is_not_taken_for_a_timestamp() -> None:
+    # "ts" (a timestamp keyword) is inside "points": only whole words count for short keywords
+    assert guess_columns(["visitor", "itemId", "points", "when"], has_header=True)["timestamp"] == 3
+    assert guess_columns(["userId", "movieId", "ts"], has_header=True)["timestamp"] == 2
+
+
+def test_enter_after_check_file_imports_rather_than_closing(qtbot, app_context, tiny_csv: Path) -> None:
+    from PySide6.QtTest import QTest
+
+    wizard = ImportWizard(app_context, path=str(tiny_csv))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.activateWindow()
+    rejected: list[bool] = []
+    wizard.rejected.connect(lambda: rejected.append(True))
+    with qtbot.waitSignal(wizard.checked, timeout=10_000) as checked:
+        qtbot.mouseClick(wizard.check_button, Qt.MouseButton.LeftButton)
+    assert checked.args == [True]
+    qtbot.waitUntil(lambda: wizard.import_button.isEnabled(), timeout=5_000)
+    with qtbot.waitSignal(wizard.imported, timeout=10_000):
+        QTest.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
+    assert not rejected
+    assert _count(app_context.db, DatasetRow) == 1

@@ -88,3 +88,26 @@ def test_empty_state_and_delete(qtbot, tiny_context, monkeypatch) -> None:
         assert session.scalar(select(func.count()).select_from(DatasetRow)) == 0
     assert page.stack.currentWidget() is page.empty
     assert page.empty.title_label.text() == EMPTY_TITLE == "No dataset yet: import one or load the demo"
+
+
+def test_a_newly_selected_dataset_shows_a_loading_note_not_the_previous_plots(qtbot, tiny_context) -> None:
+    from tests.ui.helpers import add_small_dataset
+
+    page = DatasetsPage(tiny_context)
+    qtbot.addWidget(page)
+    view = page.view
+    first = page.current_dataset_id()
+    if view.stats is None:
+        qtbot.waitSignal(view.stats_shown, timeout=10_000).wait()
+    assert view.overview.currentIndex() == 1 and view.rating_plot.getPlotItem().listDataItems()
+    second = add_small_dataset(tiny_context.db, name="second")
+    tiny_context.datasets_changed.emit()
+    with qtbot.waitSignal(view.stats_shown, timeout=10_000) as shown:
+        tiny_context.select_dataset(second)
+        # at once: the new name over a loading note, none of the first dataset's plots
+        assert view.title.text() == "second"
+        assert view.overview.currentWidget() is view.loading
+        assert "second" in view.loading.title_label.text()
+        assert not view.rating_plot.getPlotItem().listDataItems()
+    assert shown.args == [second] != [first]
+    assert view.overview.currentIndex() == 1 and view.rating_plot.getPlotItem().listDataItems()

@@ -97,3 +97,53 @@ def test_recommend_page_hook_explains_the_selected_row(qtbot, app_context):
     panel.select_history_bar(0)
     selected = page.history_table.selectionModel().selectedRows()
     assert selected and page.history_table.item(selected[0].row(), 0).text() == target
+
+
+def _wheel(widget, pos: QPointF, steps: int = -3):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    event = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                        False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_over_a_bar_chart_scrolls_the_panel_and_a_map_zooms_with_a_reset(qtbot, app_context):
+    from workbench.ui.explain_panel import ExplanationPanel
+    from workbench.ui.plots import make_plot
+
+    history = [{"item": f"i{k}", "title": f"Film {k}", "contribution": 1.0 / (k + 1)} for k in range(10)]
+    panel = ExplanationPanel(app_context, compact=True)
+    qtbot.addWidget(panel)
+    panel.resize(420, 360)  # short: the column scrolls
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_explanation({"item": "i42", "title": "Film 42", "user": "u1", "score": 2.5,
+                            "parts": {"bias": 0.5, "collaborative": 2.0}, "history": history})
+    plot = panel.history_plot
+    bar = panel.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    before_range = plot.getPlotItem().vb.viewRange()
+    before_scroll = bar.value()
+    _wheel(plot.viewport(), QPointF(plot.width() / 2, 20))
+    assert plot.getPlotItem().vb.viewRange() == before_range  # no zoom, no labels piling up
+    assert bar.value() > before_scroll  # the panel scrolled instead
+
+    chart = make_plot(None, x_label="x", zoomable=True)
+    qtbot.addWidget(chart)
+    chart.resize(400, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.plot(np.arange(10.0), np.arange(10.0) ** 2)
+    view_box = chart.getPlotItem().vb
+    qtbot.waitUntil(lambda: view_box.viewRange()[1][1] > 50)  # auto range applies on the next paint
+    full = view_box.viewRange()
+    assert full[0][0] <= 0 and full[0][1] >= 9
+    _wheel(chart.viewport(), QPointF(200, 150), steps=3)
+    zoomed = view_box.viewRange()
+    assert zoomed[0][1] - zoomed[0][0] < full[0][1] - full[0][0]
+    qtbot.mouseDClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.viewport().rect().center())
+    (x0, x1), (y0, y1) = view_box.viewRange()
+    assert x0 <= 0 and x1 >= 9 and y0 <= 0 and y1 >= 81  # every point in view again

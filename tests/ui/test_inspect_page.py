@@ -73,3 +73,62 @@ def test_models_without_biases_say_so_and_empty_database_shows_empty_state(qtbot
     assert page.bias_stack.currentIndex() == 1
     assert "no learned item biases" in page.bias_note.message_label.text().lower()
     assert len(page.scatter.data) == 30
+
+
+def _shown_page(qtbot, app_context):
+    from workbench.ui.pages.inspect import InspectPage
+
+    dataset_id = add_content_dataset(app_context.db)
+    model_id = train_model(app_context.db, dataset_id, "mf", {"epochs": 2})
+    page = InspectPage(app_context)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    if page.data is None or page.data.loaded.info.id != model_id:
+        with qtbot.waitSignal(page.model_loaded, timeout=10_000):
+            page.select_model(model_id)
+    return page
+
+
+def test_a_click_on_the_item_box_while_user_suggestions_are_open_goes_to_the_item_box(qtbot, app_context):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    page = _shown_page(qtbot, app_context)
+    page.activateWindow()
+    page.user_edit.setFocus()
+    qtbot.keyClicks(page.user_edit, "u1")
+    popup = page.user_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3_000)
+    # the user ignores the suggestions and clicks into the Item box, then types an item id; the click
+    # goes through the window, as a real one does (the pop-up sees it first)
+    where = page.item_edit.mapTo(page.window(), page.item_edit.rect().center())
+    QTest.mouseClick(page.window().windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     where)
+    assert not popup.isVisible()
+    qtbot.waitUntil(page.item_edit.hasFocus, timeout=3_000)
+    qtbot.keyClicks(page.item_edit, "i3")
+    assert page.item_edit.text() == "i3"
+    assert page.user_edit.text() == "u1"
+
+
+def test_hovering_a_highlighted_history_point_names_the_item(qtbot, app_context):
+    from PySide6.QtCore import QPointF
+
+    page = _shown_page(qtbot, app_context)
+    with qtbot.waitSignal(page.user_shown, timeout=10_000):
+        page.show_user("u0")
+    model = page.data.loaded.model
+    item = page.user_data.history[0]
+    x, y = page.data.emap.coords[model.items.row(item)]
+    view_box = page.map_plot.getPlotItem().vb
+    scene_pos = view_box.mapViewToScene(QPointF(float(x), float(y)))
+    qtbot.mouseMove(page.map_plot.viewport(), page.map_plot.mapFromScene(scene_pos))
+    # the tip Qt shows is that of the topmost item under the mouse that has one
+    scene = page.map_plot.scene()
+    title = page.data.titles[model.items.row(item)]
+    qtbot.waitUntil(lambda: bool([i.toolTip() for i in scene.items(scene_pos) if i.toolTip()]), timeout=3_000)
+    tips = [i.toolTip() for i in scene.items(scene_pos) if i.toolTip()]
+    assert title in tips[0] and item in tips[0]
+    assert "history" in tips[0]

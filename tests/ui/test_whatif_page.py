@@ -62,3 +62,23 @@ def test_new_item_needs_a_content_model(qtbot, app_context):
     page = _page(qtbot, app_context, train_model(app_context.db, dataset_id, "mf", {"epochs": 2}))
     assert not page.item_button.isEnabled()
     assert "content or hybrid" in page.item_note.text()
+
+
+def test_why_panel_follows_the_results_when_more_items_are_picked(qtbot, app_context):
+    dataset_id = add_content_dataset(app_context.db)
+    page = _page(qtbot, app_context, train_model(app_context.db, dataset_id, "ease"))
+    panel = page.explanation_panel
+    with qtbot.waitSignal(page.user_recommended, timeout=10_000):
+        page.add_item("i0")
+    qtbot.waitUntil(lambda: panel.explanation is not None, timeout=5_000)
+    one_pick = panel.explanation["score"]
+    with qtbot.waitSignal(page.user_recommended, timeout=10_000):
+        page.add_item("i1")
+        page.add_item("i2")
+    table = page.user_results_table
+    # the panel explains the (selected) first row of the new results, not the one-item profile
+    assert [index.row() for index in table.selectionModel().selectedRows()] == [0]
+    assert panel.explanation["item"] == table.item(0, 1).text()
+    assert f"{panel.explanation['score']:.4f}" == table.item(0, 3).text()
+    assert panel.explanation["score"] != one_pick
+    assert set(panel.history_items()) <= {"i0", "i1", "i2"} and len(panel.history_items()) > 1

@@ -15,7 +15,7 @@ from workbench.bundled import resources_dir
 from workbench.errors import WorkbenchError
 from workbench.store.db import Database, open_database
 from workbench.store.schema import DatasetRow
-from workbench.ui.context import APPLICATION, ORGANIZATION, AppContext, app_settings, mark_interrupted
+from workbench.ui.context import APPLICATION, ORGANIZATION, AppContext, app_settings
 from workbench.ui.jobs import Job
 from workbench.ui.main_window import MainWindow
 
@@ -66,7 +66,7 @@ def latest_dataset_id(db: Database) -> int | None:
 def prepare(ctx: AppContext, load_demo: bool = True) -> Job | None:
     """First-start work: mark interrupted runs; load the demo into an empty database (returns that job)
     or select the last used (else newest) dataset so the app opens ready to train."""
-    mark_interrupted(ctx.db)
+    ctx.mark_interrupted_runs()  # after a crash the pages already list those runs: they must hear of it
     if dataset_count(ctx.db) == 0:
         return ctx.load_demo_async("demo") if load_demo else None
     remembered = app_settings().value(f"last_dataset/{ctx.db.public_url}")

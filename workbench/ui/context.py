@@ -75,6 +75,13 @@ class AppContext(QObject):
         self.current_dataset_id = dataset_id
         self.dataset_selected.emit(dataset_id)
 
+    def mark_interrupted_runs(self) -> int:
+        """Mark runs a dead process left "running" as interrupted and tell the pages; returns how many."""
+        marked = mark_interrupted(self.db)
+        if marked:
+            self.runs_changed.emit()
+        return marked
+
     def request_import(self, path: str = "") -> None:
         """Ask the main window to open the import wizard (optionally on a file or folder)."""
         self.import_requested.emit(path)

@@ -6,6 +6,7 @@ are smoothed with an exponential moving average and downsampled by pyqtgraph whe
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from workbench.ui.plots import make_plot
 
@@ -29,14 +30,16 @@ def lower_is_better(metric_name: str | None) -> bool:
     return bool(metric_name) and any(metric_name.lower().startswith(p) for p in LOWER_IS_BETTER)
 
 
-def metric_axis_label(metric_name: str | None) -> str:
-    """Axis text with units for a validation metric name."""
+def metric_axis_label(metric_name: str | None, short: bool = False) -> str:
+    """Axis text with units for a validation metric name; ``short`` fits a half-height plot (the plot's
+    title then says which way is better)."""
     if not metric_name:
         return "validation metric"
     name = metric_name.lower()
     if name.startswith(("rmse", "mae")):
-        return f"validation {metric_name.upper()} (rating points, lower is better)"
-    return f"validation {metric_name} (0–1, higher is better)"
+        return f"{metric_name.upper()} (rating points)" if short else \
+            f"validation {metric_name.upper()} (rating points, lower is better)"
+    return f"{metric_name} (0–1)" if short else f"validation {metric_name} (0–1, higher is better)"
 
 
 @dataclass
@@ -59,41 +62,133 @@ class RunSeries:
     items: dict[str, Any] = field(default_factory=dict)
 
 
-def _loss_unit(loss_label: str) -> str:
-    """The part in parentheses of a loss axis label ("MSE, rating points²"), for legend entries."""
-    start, end = loss_label.find("("), loss_label.rfind(")")
-    return loss_label[start + 1:end] if 0 <= start < end else loss_label
-
-
 def _finite(values: list[float]) -> np.ndarray:
     return np.array([math.nan if v is None else v for v in values], dtype=float)
 
 
+OBJECTIVES = ("ranking", "rating")
+LINE_KEY = ("<span style='color:#666'>solid with dots: training loss · dashed: validation loss · faint: "
+            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</span>")
+
+
+def objective_of(loss_label: str | None) -> str:
+    """"rating" or "ranking": which loss (and validation metric) family a run's loss label belongs to."""
+    return "rating" if loss_label and "rating" in loss_label.lower() else "ranking"
+
+
+@dataclass
+class _Row:
+    """The loss and validation plots of runs of one objective."""
+
+    objective: str
+    loss_plot: pg.PlotWidget
+    metric_plot: pg.PlotWidget
+
+
 class TrainingCurves(QWidget):
-    """Two plots side by side: losses (left) and the validation metric (right), one colour per run."""
+    """Losses (left) and the validation metric (right), one colour per run, one row of plots per objective.
+
+    Runs of a rating objective (MSE loss, RMSE) and of a ranking one (ranking loss, NDCG) never share an
+    axis: each objective gets its own row, shown while one of its runs is. The legend sits under the
+    plots, so it never hides a curve, and lists the shown runs only.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        # short titles: pyqtgraph clips a plot whose title is wider than the widget instead of shrinking it
-        self.loss_plot = self._make_plot("Loss (thin: per batch)", "loss")
-        self.metric_plot = self._make_plot("Validation (★ best epoch)", metric_axis_label(None))
-        self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
-                                                    brush=pg.mkBrush("#ffffffd0"))
-        self.metric_legend = self.metric_plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
-                                                        brush=pg.mkBrush("#ffffffd0"))
-        layout.addWidget(self.loss_plot, 1)
-        layout.addWidget(self.metric_plot, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        self._rows: dict[str, _Row] = {}
+        for r, objective in enumerate(OBJECTIVES):
+            row = _Row(objective, self._make_plot("Loss (thin: per batch)", "loss"),
+                       self._make_plot("Validation (★ best epoch)", metric_axis_label(None)))
+            grid.addWidget(row.loss_plot, r, 0)
+            grid.addWidget(row.metric_plot, r, 1)
+            self._rows[objective] = row
+        outer.addLayout(grid, 1)
+        self.legend_label = QLabel()
+        self.legend_label.setObjectName("CurvesLegend")
+        self.legend_label.setWordWrap(True)
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.legend_label)
         self._runs: dict[int, RunSeries] = {}
+        self._objectives: dict[int, str] = {}
+        self._refresh_layout()
 
     @staticmethod
     def _make_plot(title: str, y_label: str) -> pg.PlotWidget:
-        plot = make_plot(title, x_label="epoch", x_units="passes over the training data", y_label=y_label)
+        plot = make_plot(title, x_label="epoch", x_units="passes over the data", y_label=y_label,
+                         zoomable=True)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        plot.setMinimumHeight(220)
+        plot.setMinimumHeight(150)
         return plot
+
+    # --- rows --------------------------------------------------------------------------------------
+    def shown_objectives(self) -> list[str]:
+        """The objectives whose plots are on screen (one when no run is shown)."""
+        shown = [o for o in OBJECTIVES
+                 if any(s.visible and self._objectives[s.run_id] == o for s in self._runs.values())]
+        return shown or [OBJECTIVES[0]]
+
+    def plots(self, objective: str) -> tuple[pg.PlotWidget, pg.PlotWidget]:
+        """(loss plot, validation plot) of ``objective`` ("rating" or "ranking")."""
+        row = self._rows[objective]
+        return row.loss_plot, row.metric_plot
+
+    @property
+    def loss_plot(self) -> pg.PlotWidget:
+        """The loss plot on top (the only one unless runs of both objectives are shown)."""
+        return self._rows[self.shown_objectives()[0]].loss_plot
+
+    @property
+    def metric_plot(self) -> pg.PlotWidget:
+        return self._rows[self.shown_objectives()[0]].metric_plot
+
+    def _refresh_layout(self) -> None:
+        """Show the rows in use, title them, label their axes, rescale them, and rewrite the legend."""
+        shown = self.shown_objectives()
+        both = len(shown) > 1
+        for objective, row in self._rows.items():
+            visible = objective in shown
+            row.loss_plot.setVisible(visible)
+            row.metric_plot.setVisible(visible)
+            if not visible:
+                continue
+            runs = [s for s in self._runs.values() if s.visible and self._objectives[s.run_id] == objective]
+            # two rows halve the plots' height: short axis texts, the direction goes into the title
+            better = "↓" if objective == "rating" else "↑"
+            loss_title = f"Loss · {objective}" if both else "Loss (thin: per batch)"
+            metric_title = f"Validation · {objective} {better}" if both else "Validation (★ best epoch)"
+            row.loss_plot.getPlotItem().setTitle(loss_title, color="#222222", size="11pt")
+            row.metric_plot.getPlotItem().setTitle(metric_title, color="#222222", size="11pt")
+            labels = {s.loss_label for s in runs if s.loss_label}
+            loss_text = labels.pop() if len(labels) == 1 else "loss"
+            if both:  # half-height plots: the short form of the same unit
+                loss_text = "MSE (rating points²)" if objective == "rating" else "per-sample loss"
+            row.loss_plot.setLabel("left", loss_text, color="#333333", **{"font-size": "9pt"})
+            names = {s.metric_name for s in runs if s.metric_name}
+            metric_text = metric_axis_label(names.pop(), short=both) if len(names) == 1 else (
+                "validation metric (see legend)" if names else metric_axis_label(None))
+            row.metric_plot.setLabel("left", metric_text, color="#333333", **{"font-size": "9pt"})
+            for plot in (row.loss_plot, row.metric_plot):
+                plot.reset_zoom()  # a run ticked off or on: the axes fit what is shown
+        entries = []
+        for series in self._runs.values():
+            if not series.visible:
+                continue
+            details = ", ".join(t for t in (self._objectives[series.run_id], series.metric_name) if t)
+            entries.append(f"<span style='color:{series.colour}; font-size:12pt'>━━</span>&nbsp;"
+                           f"{html.escape(series.label)} ({html.escape(details)})")
+        runs = "&nbsp;&nbsp;&nbsp; ".join(entries)
+        self.legend_label.setText(f"{runs}<br>{LINE_KEY}" if runs else LINE_KEY)
+
+    def legend_entries(self) -> list[str]:
+        """The runs the legend lists (their labels), in the order they were added."""
+        return [s.label for s in self._runs.values() if s.visible]
 
     # --- runs ------------------------------------------------------------------------------------
     def run_ids(self) -> list[int]:
@@ -116,43 +211,48 @@ class TrainingCurves(QWidget):
                 loss_label: str | None = None) -> RunSeries:
         """Create the curves of a run (no-op returning the existing series if already there).
 
-        ``loss_label`` is the loss axis text with units for this run; the axis shows it while every shown
-        run shares it (runs of different objectives have losses in different units).
+        ``loss_label`` is the loss axis text with units for this run; it also says the run's objective
+        (rating or ranking), which picks the row of plots the run is drawn in.
         """
         if run_id in self._runs:
             return self._runs[run_id]
         colour = colour or self.next_colour()
         series = RunSeries(run_id, label, colour, loss_label=loss_label)
+        objective = objective_of(loss_label)
+        loss_plot, metric_plot = self.plots(objective)
         qc = QColor(colour)
         faint = QColor(qc)
         faint.setAlpha(110)
         items = series.items
-        items["batch"] = self.loss_plot.plot([], [], pen=pg.mkPen(faint, width=1))
-        items["train"] = self.loss_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
-                                             symbolBrush=qc, symbolPen=None, name=f"{label} train")
+        items["batch"] = loss_plot.plot([], [], pen=pg.mkPen(faint, width=1))
+        items["train"] = loss_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
+                                        symbolBrush=qc, symbolPen=None)
         dashed = pg.mkPen(qc, width=2, style=Qt.PenStyle.DashLine)
-        items["valid_loss"] = self.loss_plot.plot([], [], pen=dashed, name=f"{label} validation")
-        items["metric"] = self.metric_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
-                                                symbolBrush=qc, symbolPen=None, name=label)
+        items["valid_loss"] = loss_plot.plot([], [], pen=dashed)
+        items["metric"] = metric_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
+                                           symbolBrush=qc, symbolPen=None)
         items["best"] = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(qc),
                                            pen=pg.mkPen("#222", width=1))
-        self.metric_plot.addItem(items["best"])
+        metric_plot.addItem(items["best"])
         items["best_line"] = pg.InfiniteLine(angle=90, movable=False,
                                              pen=pg.mkPen(faint, width=1, style=Qt.PenStyle.DotLine))
         items["best_line"].setVisible(False)
-        self.metric_plot.addItem(items["best_line"])
+        metric_plot.addItem(items["best_line"])
         self._runs[run_id] = series
-        self._relabel_loss()
+        self._objectives[run_id] = objective
+        self._refresh_layout()
         return series
 
     def remove_run(self, run_id: int) -> None:
         series = self._runs.pop(run_id, None)
+        objective = self._objectives.pop(run_id, OBJECTIVES[0])
         if series is None:
             return
+        loss_plot, metric_plot = self.plots(objective)
         for key, item in series.items.items():
-            plot = self.metric_plot if key in ("metric", "best", "best_line") else self.loss_plot
+            plot = metric_plot if key in ("metric", "best", "best_line") else loss_plot
             plot.removeItem(item)
-        self._relabel_loss()
+        self._refresh_layout()
 
     def clear(self) -> None:
         for run_id in list(self._runs):
@@ -165,26 +265,7 @@ class TrainingCurves(QWidget):
         series.visible = visible
         for key, item in series.items.items():
             item.setVisible(visible and (key != "best_line" or series.best_epoch is not None))
-        self._relabel_loss()
-
-    def set_loss_label(self, text: str) -> None:
-        self.loss_plot.setLabel("left", text, color="#333333", **{"font-size": "9pt"})
-
-    def _relabel_loss(self) -> None:
-        """One unit on the loss axis when the shown runs share it; otherwise say that they differ."""
-        labels = {s.loss_label for s in self._runs.values() if s.visible and s.loss_label}
-        if len(labels) == 1:
-            text = labels.pop()
-        elif labels:
-            text = "training loss (units differ by objective: see legend)"
-        else:
-            text = "loss"
-        self.set_loss_label(text)
-        for series in self._runs.values():
-            train = self.loss_legend.getLabel(series.items["train"])
-            if train is not None:
-                unit = f" [{_loss_unit(series.loss_label)}]" if len(labels) > 1 and series.loss_label else ""
-                train.setText(f"{series.label} train{unit}")
+        self._refresh_layout()
 
     # --- data ------------------------------------------------------------------------------------
     def add_epoch(self, run_id: int, epoch: int, train_loss: float | None, valid_loss: float | None = None,
@@ -198,7 +279,7 @@ class TrainingCurves(QWidget):
         series.valid_metric.append(math.nan if valid_metric is None else float(valid_metric))
         if metric_name and metric_name != series.metric_name:
             series.metric_name = metric_name
-            self._relabel_metric(series)
+            self._refresh_layout()
         if is_best is None:
             is_best = self._is_new_best(series)
         if is_best and valid_metric is not None:
@@ -243,15 +324,6 @@ class TrainingCurves(QWidget):
                            row.get("valid_metric"), row.get("metric_name"),
                            None if flagged is None else bool(flagged))
         self._refresh_epochs(series)
-
-    def _relabel_metric(self, series: RunSeries) -> None:
-        """Name the metric in the run's legend entry; the axis names it when every run shares it."""
-        label = self.metric_legend.getLabel(series.items["metric"])
-        if label is not None:
-            label.setText(f"{series.label} ({series.metric_name})")
-        names = {s.metric_name for s in self._runs.values() if s.metric_name}
-        text = metric_axis_label(series.metric_name) if len(names) == 1 else "validation metric (see legend)"
-        self.metric_plot.setLabel("left", text, color="#333333", **{"font-size": "9pt"})
 
     def _refresh_epochs(self, series: RunSeries) -> None:
         x = np.asarray(series.epochs)

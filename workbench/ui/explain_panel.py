@@ -429,7 +429,7 @@ def attach_to_recommend_page(page: Any) -> ExplanationPanel:
     page.explanation_panel = panel
     splitter = page.explanation_area.parentWidget()
     if isinstance(splitter, QSplitter) and splitter.count() == 3:
-        splitter.setSizes([340, 400, 370])  # the panel's charts need more room than a placeholder
+        splitter.setSizes([370, 380, 360])  # the panel's charts need more room than a placeholder
 
     def explain_item(item_id: str) -> None:
         result, model, info = page.result, page.model, page.model_info

@@ -62,15 +62,41 @@ def is_movielens_folder(path: Path) -> bool:
     return path.is_dir() and ((path / "u.data").is_file() or (path / "ratings.csv").is_file())
 
 
+def default_dataset_name(path: Path) -> str:
+    """A dataset name for ``path``: a folder's name, a file's stem, or its folder's name for a file of a
+    MovieLens release or a stem too short to mean anything (``ml-100k`` for ``ml-100k/u.data``, not ``u``)."""
+    if path.is_dir():
+        return path.name
+    folder = path.resolve().parent
+    release = (folder / "u.data").is_file() or (folder / "movies.csv").is_file()
+    if (release or len(path.stem) <= 2) and folder.name:
+        return folder.name
+    return path.stem
+
+
+def _tokens(name: str) -> list[str]:
+    """Lower-case words of a column name: "movieId" and "movie_id" both give ["movie", "id"]."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [t for t in re.split(r"[^a-z0-9]+", spaced.lower()) if t]
+
+
+def _matches(keyword: str, name: str) -> bool:
+    # short keywords ("ts", "uid") only as whole words: "ts" is inside "ratings" and "counts"
+    tokens = _tokens(name)
+    if len(keyword) <= 3:
+        return keyword in tokens
+    return keyword in "".join(tokens)
+
+
 def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]:
     """Column positions for user / item / rating / timestamp, guessed from header names (else by order)."""
     guess: dict[str, int | None] = {"user": None, "item": None, "rating": None, "timestamp": None}
     if has_header:
-        lowered = [re.sub(r"[^a-z]", "", c.lower()) for c in columns]
         taken: set[int] = set()
         for role in ("user", "item", "timestamp", "rating"):
             for keyword in GUESSES[role]:
-                hit = next((i for i, name in enumerate(lowered) if i not in taken and keyword in name), None)
+                hit = next((i for i, name in enumerate(columns)
+                            if i not in taken and _matches(keyword, name)), None)
                 if hit is not None:
                     guess[role] = hit
                     taken.add(hit)
@@ -80,6 +106,11 @@ def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]
         for role, position in (("user", 0), ("item", 1), ("rating", 2), ("timestamp", 3)):
             guess[role] = position if position < len(columns) else None
     return guess
+
+
+def column_labels(columns: list[str], has_header: bool) -> list[str]:
+    """What the preview and the column choices call each column: its header, else "column 1", 2, ..."""
+    return [str(c) if has_header else f"column {i + 1}" for i, c in enumerate(columns)]
 
 
 class ImportWizard(QDialog):
@@ -96,7 +127,9 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Import data")
-        self.resize(980, 720)
+        # the preferred size, shrunk to a small screen (a 1024x700 laptop must still show the buttons)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(980, screen.width() - 40), min(720, screen.height() - 60))
         self.preview: Any = None
         self.job: Job | None = None
         self.mode = "none"  # "csv" | "movielens" | "none"
@@ -111,8 +144,10 @@ class ImportWizard(QDialog):
                                           "(you can also drop it on the main window)")
         self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
         browse_file = QPushButton("File…")
+        browse_file.setAutoDefault(False)
         browse_file.clicked.connect(self._browse_file)
         browse_dir = QPushButton("Folder…")
+        browse_dir.setAutoDefault(False)
         browse_dir.setToolTip("A MovieLens folder (u.data or ratings.csv)")
         browse_dir.clicked.connect(self._browse_folder)
         self.name_edit = QLineEdit()
@@ -202,10 +237,13 @@ class ImportWizard(QDialog):
         self.content_edit.setPlaceholderText("optional")
         self.content_edit.setToolTip("CSV or JSON lines with item id, title, text and categories")
         content_browse = QPushButton("Browse…")
+        content_browse.setAutoDefault(False)
         content_browse.clicked.connect(self._browse_content)
-        content_row.addWidget(self.content_edit)
+        content_row.addWidget(self.content_edit, 1)
         content_row.addWidget(content_browse)
-        cform.addRow("Item content file", content_row)
+        # label above the field: beside it, the box left the path a few characters
+        cform.addRow(QLabel("Item content file (titles, texts, categories)"))
+        cform.addRow(content_row)
         row.addWidget(self.cleaning_box, 3)
         layout.addLayout(row)
 
@@ -220,12 +258,16 @@ class ImportWizard(QDialog):
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("Muted")
         self.check_button = QPushButton("Check file")
+        # only Import answers Enter: an auto-default button taking over after a click (Close, once Check
+        # was clicked and disabled during its job) made Enter close the wizard
+        self.check_button.setAutoDefault(False)
         self.check_button.setToolTip("Read the whole file and report problems without writing anything")
         self.check_button.clicked.connect(self.check)
         self.import_button = QPushButton("Import")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button = QPushButton("Close")
+        self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self._cancel_or_close)
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.progress_label, 1)
@@ -269,7 +311,7 @@ class ImportWizard(QDialog):
             self._update_buttons()
             return
         if not self.name_edit.text() or getattr(self, "_auto_name", "") == self.name_edit.text():
-            self._auto_name = target.stem if target.is_file() else target.name
+            self._auto_name = default_dataset_name(target)
             self.name_edit.setText(self._auto_name)
         if target.is_dir():
             if is_movielens_folder(target):
@@ -318,6 +360,8 @@ class ImportWizard(QDialog):
         except WorkbenchError as exc:
             self.preview = None
             self.preview_table.clear()
+            for combo in self.combos.values():  # the last file's columns do not belong to this one
+                combo.clear()
             self.message.show_message(str(exc), "error")
             self._update_buttons()
             return
@@ -325,7 +369,7 @@ class ImportWizard(QDialog):
         sep_name = next((text.split()[0] for text, s in DELIMITERS if s == preview.sep), repr(preview.sep))
         self.detected.setText(f"delimiter: {sep_name} · header: {'yes' if preview.has_header else 'no'}"
                               f" · encoding: {preview.encoding}")
-        self._fill_preview(preview.columns, preview.rows)
+        self._fill_preview(column_labels(preview.columns, preview.has_header), preview.rows)
         self._fill_combos(preview.columns, preview.has_header)
         self.message.clear_message()
         self._update_buttons()
@@ -343,7 +387,7 @@ class ImportWizard(QDialog):
 
     def _fill_combos(self, columns: list[str], has_header: bool) -> None:
         guess = guess_columns(columns, has_header)
-        labels = [c if has_header else f"column {i + 1}" for i, c in enumerate(columns)]
+        labels = column_labels(columns, has_header)
         for role, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()

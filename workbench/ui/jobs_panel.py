@@ -76,6 +76,7 @@ class JobRow(QFrame):
             self.status.setText(f"failed: {job.error}")
             self.status.setToolTip(job.error or "")
         elif job.state == CANCELLED:
+            self.bar.setRange(0, 1000)  # a busy indicator would keep animating for a stopped job
             self.status.setText("cancelled")
         elif job.fraction is None:
             if job.started_at is not None:

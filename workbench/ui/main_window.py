@@ -327,6 +327,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Cancelling background jobs…")
             if not self.ctx.jobs.wait(30_000):
                 log.warning("background jobs did not stop within 30 s")
+        # quiet look-ups (a model loading for a page, statistics) are not worth waiting for: told to stop
+        # now, they are done by the time the window is gone instead of holding the process open
+        self.ctx.jobs.cancel_all()
         self.save_settings()
         event.accept()
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
@@ -41,21 +41,75 @@ def set_label_ticks(axis: pg.AxisItem, ticks: Sequence[tuple[float, str]], width
     axis.setTicks([[(pos, metrics.elidedText(text, elide, room)) for pos, text in ticks]])
 
 
+class Chart(pg.PlotWidget):
+    """A ``PlotWidget`` that zooms only when asked to.
+
+    A chart that is not ``zoomable`` neither pans nor zooms: the mouse wheel scrolls the panel around it
+    (a bar chart in a scrolling column must not swallow the wheel). A zoomable one (maps, long curves)
+    zooms on the wheel, pans on a drag and goes back to showing everything on a double-click.
+    """
+
+    def __init__(self, parent: QWidget | None = None, zoomable: bool = False, **kwargs: object) -> None:
+        super().__init__(parent, **kwargs)
+        self.zoomable = zoomable
+        self.getPlotItem().setMouseEnabled(x=zoomable, y=zoomable)
+        if zoomable:
+            self.setToolTip("Wheel to zoom, drag to pan, double-click to show everything")
+
+    def wheelEvent(self, ev: QWheelEvent) -> None:
+        if self.zoomable:
+            super().wheelEvent(ev)
+            return
+        area = self._scrolling_ancestor()
+        if area is None:
+            ev.ignore()
+            return
+        viewport = area.viewport()
+        where = ev.globalPosition()
+        QApplication.sendEvent(viewport, QWheelEvent(
+            viewport.mapFromGlobal(where), where, ev.pixelDelta(), ev.angleDelta(), ev.buttons(),
+            ev.modifiers(), ev.phase(), ev.inverted()))
+        ev.accept()
+
+    def _scrolling_ancestor(self) -> QAbstractScrollArea | None:
+        """The nearest scroll area around the chart that can scroll (the one the wheel should move)."""
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QAbstractScrollArea) and (parent.verticalScrollBar().maximum() > 0
+                                                            or parent.horizontalScrollBar().maximum() > 0):
+                return parent
+            parent = parent.parentWidget()
+        return None
+
+    def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
+        if self.zoomable and ev.button() == Qt.MouseButton.LeftButton:
+            self.reset_zoom()
+            ev.accept()
+            return
+        super().mouseDoubleClickEvent(ev)
+
+    def reset_zoom(self) -> None:
+        """Show all the data again and follow it as it grows (the state before any zoom)."""
+        item = self.getPlotItem()
+        item.enableAutoRange()
+        item.vb.updateAutoRange()  # now, not at the next paint
+
+
 def _axis_label(label: str, units: str | None) -> str:
     return f"{label} ({units})" if units else label
 
 
 def make_plot(title: str | None = None, *, x_label: str = "", y_label: str = "", x_units: str | None = None,
               y_units: str | None = None, log_y: bool = False, legend: bool = False, date_axis: bool = False,
-              parent: QWidget | None = None) -> pg.PlotWidget:
-    """A styled ``PlotWidget``: title, axis labels with units in brackets, light grid, no SI rescaling.
+              zoomable: bool = False, parent: QWidget | None = None) -> Chart:
+    """A styled ``Chart``: title, axis labels with units in brackets, light grid, no SI rescaling.
 
     Units are written literally ("rating (stars)") rather than through pyqtgraph's SI prefixes, which
     would turn counts into "k interactions" and confuse people. ``date_axis`` shows x (unix seconds) as
-    dates.
+    dates. Only ``zoomable`` charts take the mouse wheel (see ``Chart``).
     """
     axis_items = {"bottom": pg.DateAxisItem()} if date_axis else None
-    plot = pg.PlotWidget(parent=parent, axisItems=axis_items)
+    plot = Chart(parent=parent, zoomable=zoomable, axisItems=axis_items)
     plot.setBackground("w")
     item = plot.getPlotItem()
     if title:

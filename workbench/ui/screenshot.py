@@ -10,6 +10,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SIZE = (1280, 800)
+#: shown for an item of the Recommend page's user, so the shots show how long titles fit
+LONG_TITLE = "The Remarkably Long-Named Anniversary Edition of a Product With a Very Long Title (2024)"
 
 
 def _slug(text: str) -> str:
@@ -47,6 +49,7 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
         dataset_id = latest_dataset_id(db)
         if train and dataset_id is not None:
             _short_training(db, dataset_id)
+            _give_long_titles(db)
 
         ctx = AppContext(db)
         window = MainWindow(ctx)
@@ -101,17 +104,45 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
 
 
 def _short_training(db: object, dataset_id: int) -> None:
+    """Three models of different objectives: the Models page compares them, the Train page overlays the
+    rating run (MSE, RMSE) and the ranking run (ranking loss, NDCG) on their own axes."""
     from workbench.training.runner import train
 
-    try:
-        train(db, dataset_id, "mf", {"objective": "ranking"}, {"kind": "random"}, epochs=2, device="cpu")
-    except Exception as exc:  # screenshots of the other pages are still worth having
-        log.warning("short training for the screenshots failed: %s", exc)
+    for family, settings in (("ease", {}), ("mf", {"objective": "rating"})):
+        try:
+            train(db, dataset_id, family, settings, {"kind": "random"}, epochs=3 if family == "mf" else None,
+                  device="cpu")
+        except Exception as exc:  # screenshots of the other pages are still worth having
+            log.warning("%s training for the screenshots failed: %s", family, exc)
     # newest first in the model lists: a hybrid shows everything (history, words, biases, new items)
     try:
         train(db, dataset_id, "hybrid", {}, {"kind": "random"}, epochs=2, device="cpu")
     except Exception as exc:
         log.warning("hybrid training for the screenshots failed: %s", exc)
+
+
+def _give_long_titles(db: object) -> None:
+    """A long title for the newest history item and the top recommendation of the user the Recommend
+    page shows (display only: the models were trained already)."""
+    from sqlalchemy import update
+
+    from workbench.store.models import list_models, load_model
+    from workbench.store.schema import ItemRow
+    from workbench.training.export import recommend_for_user, user_history
+
+    try:
+        info = list_models(db)[0]  # type: ignore[arg-type]
+        model, info = load_model(db, info.id)  # type: ignore[arg-type]
+        user = model.users.ids[0]
+        history = user_history(db, info.dataset_id, user)  # type: ignore[arg-type]
+        items = [entry.item for entry in history[:1]]
+        items += [item for item, _ in recommend_for_user(model, user, 1, [e.item for e in history])]
+        with db.session() as session:  # type: ignore[attr-defined]
+            session.execute(update(ItemRow).where(ItemRow.dataset_id == info.dataset_id,
+                                                  ItemRow.external_id.in_(items))
+                            .values(title=LONG_TITLE))
+    except Exception as exc:  # the shots are still worth having with the usual titles
+        log.warning("could not give items long titles for the screenshots: %s", exc)
 
 
 def _prepare_recommend(page: object) -> None:
@@ -154,6 +185,7 @@ def _render_wizard(app: object, ctx: object, window: object, out: Path, tmp: Pat
               for u in range(60) for k in range(5)]
     sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
     wizard = ImportWizard(ctx, window, path=str(sample))  # type: ignore[arg-type]
+    wizard.resize(980, 720)  # its size on a 1280x800 screen (the offscreen screen is smaller)
     wizard.show()
     _settle(app, ctx)
     path = _save(wizard, out / "import-wizard.png")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QCompleter,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -68,7 +71,7 @@ class StatTile(QFrame):
         self.setObjectName("StatTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(2)
         self.value_label = QLabel(value)
         self.value_label.setObjectName("StatValue")
@@ -107,6 +110,45 @@ class InlineMessage(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.setVisible(False)
+
+
+class _ClickThrough(QObject):
+    """Event filter on a completer's pop-up: a click outside it closes it *and* reaches what was clicked."""
+
+    def __init__(self, completer: QCompleter) -> None:
+        super().__init__(completer)
+        self.completer = completer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QMouseEvent)
+        if watched.rect().contains(event.position().toPoint()):
+            return False
+        watched.hide()
+        owner = self.completer.widget()
+        if owner is None:
+            return True
+        where = event.globalPosition()
+        window = owner.window()
+        target = window.childAt(window.mapFromGlobal(where.toPoint())) or window
+        if target.focusPolicy() in (Qt.FocusPolicy.ClickFocus, Qt.FocusPolicy.StrongFocus,
+                                    Qt.FocusPolicy.WheelFocus):
+            target.setFocus(Qt.FocusReason.MouseFocusReason)
+        QApplication.sendEvent(target, QMouseEvent(
+            QEvent.Type.MouseButtonPress, target.mapFromGlobal(where), where, event.button(), event.buttons(),
+            event.modifiers()))
+        return True
+
+
+def pass_clicks_through(completer: QCompleter) -> None:
+    """Let the click that closes ``completer``'s suggestions land where it was aimed.
+
+    On X11 a pop-up swallows the click that closes it, so clicking the next box while suggestions are
+    open left the focus (and the next typing) in the first box.
+    """
+    popup = completer.popup()  # created now, so our filter runs before the completer's own
+    popup.installEventFilter(_ClickThrough(completer))
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -192,7 +192,12 @@ class TableTab(QWidget):
 
 
 class DatasetView(QWidget):
-    """The selected dataset: name, figures, plots (Overview tab) and browsable tables."""
+    """The selected dataset: name, figures, plots (Overview tab) and browsable tables.
+
+    Signals: ``stats_shown(int dataset_id)`` once the overview plots show that dataset.
+    """
+
+    stats_shown = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,13 +230,19 @@ class DatasetView(QWidget):
         tiles = QHBoxLayout()
         self.tiles = {key: StatTile(caption) for key, caption in (
             ("users", "users"), ("items", "items"), ("interactions", "interactions"),
-            ("density", "density (filled cells)"), ("scale", "rating scale"), ("span", "time span"))}
+            ("density", "density"), ("scale", "rating scale"), ("span", "time span"))}
         for tile in self.tiles.values():
             tiles.addWidget(tile)
         layout.addLayout(tiles)
 
         self.tabs = QTabWidget()
+        # while a dataset's statistics are computed, a note stands in for the plots: the previous
+        # dataset's plots under the new dataset's name would be wrong
+        self.overview = QStackedWidget()
+        self.loading = EmptyState("Computing statistics…")
+        self.overview.addWidget(self.loading)
         overview = QWidget()
+        self.overview.addWidget(overview)
         grid = QGridLayout(overview)
         grid.setContentsMargins(0, 8, 0, 0)
         grid.setSpacing(10)
@@ -239,16 +250,16 @@ class DatasetView(QWidget):
                                            y_units="count")
         self.popularity_plot = plots.make_plot("Item popularity (long tail)", x_label="Item rank",
                                                x_units="most popular first", y_label="Interactions",
-                                               y_units="count, log", log_y=True)
+                                               y_units="count, log", log_y=True, zoomable=True)
         self.activity_plot = plots.make_plot("User activity", x_label="Interactions per user",
                                              x_units="count", y_label="Users", y_units="count")
         self.time_plot = plots.make_plot("Interactions over time", x_label="Date", y_label="Interactions",
-                                         y_units="per day", date_axis=True)
+                                         y_units="per day", date_axis=True, zoomable=True)
         grid.addWidget(self.rating_plot, 0, 0)
         grid.addWidget(self.popularity_plot, 0, 1)
         grid.addWidget(self.activity_plot, 1, 0)
         grid.addWidget(self.time_plot, 1, 1)
-        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(self.overview, "Overview")
         self.user_tab = TableTab("users", "Filter users by id…")
         self.item_tab = TableTab("items", "Filter items by id, title or category…")
         self.interaction_tab = TableTab("interactions", "Filter interactions by user or item id…")
@@ -279,6 +290,11 @@ class DatasetView(QWidget):
         else:
             self.tiles["scale"].set_value("implicit")
         self.tiles["span"].set_value("…")
+        for plot in (self.rating_plot, self.popularity_plot, self.activity_plot, self.time_plot):
+            plots.clear(plot)
+        self.loading.set_text(f"Computing the statistics of '{summary.name}'…",
+                              f"{format_count(summary.n_interactions)} interactions")
+        self.overview.setCurrentWidget(self.loading)
         self._loaded_tables.clear()
         for tab in (self.user_tab, self.item_tab, self.interaction_tab):
             tab.view.setModel(None)
@@ -297,8 +313,13 @@ class DatasetView(QWidget):
 
         job = self.ctx.jobs.submit("Dataset statistics", work, kind="stats", quiet=True)
         job.finished.connect(self.show_stats)
-        job.failed.connect(lambda message: self.subtitle.setText(f"statistics unavailable: {message}"))
+        job.failed.connect(lambda message: self._stats_failed(dataset_id, message))
         self._stats_job = job
+
+    def _stats_failed(self, dataset_id: int, message: str) -> None:
+        if self.summary is not None and self.summary.id == dataset_id:
+            self.subtitle.setText(f"statistics unavailable: {message}")
+            self.loading.set_text("Statistics unavailable", message)
 
     def show_stats(self, stats: DatasetStats) -> None:
         """Draw the four overview plots (ignored when another dataset was selected meanwhile)."""
@@ -319,6 +340,8 @@ class DatasetView(QWidget):
             bins = min(40, max(5, int(np.sqrt(len(stats.user_activity)))))
             plots.histogram(self.activity_plot, stats.user_activity, bins=bins, color_index=2)
         self._draw_time(stats)
+        self.overview.setCurrentIndex(1)
+        self.stats_shown.emit(stats.dataset_id)
 
     def _draw_ratings(self, stats: DatasetStats) -> None:
         values, counts = stats.rating_values, stats.rating_counts
@@ -376,7 +399,7 @@ class DatasetsPage(QWidget):
 
         left = QWidget()
         left.setObjectName("ListPane")
-        left.setFixedWidth(230)
+        left.setFixedWidth(210)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(10, 12, 10, 10)
         left_layout.addWidget(heading("Datasets"))

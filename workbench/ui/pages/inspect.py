@@ -37,7 +37,7 @@ from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import LoadedModel, load_model_with_data
 from workbench.ui.model_page import ModelPage
 from workbench.ui.plots import PALETTE, color, make_plot, marker_line, set_label_ticks
-from workbench.ui.widgets import EmptyState, InlineMessage
+from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
 
 MAX_CATEGORY_COLOURS = 7
 OTHER_COLOUR = "#BBBBBB"
@@ -127,6 +127,7 @@ class InspectPage(ModelPage):
         self.user_data: UserData | None = None
         self.selected_item: str | None = None
         self._row_of: dict[str, int] = {}
+        self._highlighted: dict[str, set[str]] = {}  # overlay name ("user's history", ...) -> its items
 
         layout, controls = self._build_frame(
             "Then look inside it here: its item map, neighbours, biases and scores.", combo_width=260)
@@ -139,6 +140,7 @@ class InspectPage(ModelPage):
         self.user_completer = QCompleter([], self)
         self.user_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.user_edit.setCompleter(self.user_completer)
+        pass_clicks_through(self.user_completer)
         self.user_edit.returnPressed.connect(lambda: self.show_user(self.user_edit.text()))
         self.user_completer.activated.connect(lambda text: self.show_user(text))
         controls.addWidget(self.user_edit, 1)
@@ -150,6 +152,7 @@ class InspectPage(ModelPage):
         self.item_completer = QCompleter([], self)
         self.item_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.item_edit.setCompleter(self.item_completer)
+        pass_clicks_through(self.item_completer)
         self.item_edit.returnPressed.connect(lambda: self.show_item(self.item_edit.text()))
         self.item_completer.activated.connect(lambda text: self.show_item(text))
         controls.addWidget(self.item_edit, 1)
@@ -164,14 +167,14 @@ class InspectPage(ModelPage):
         split.setChildrenCollapsible(False)
         map_box = QGroupBox("Item embedding map")
         map_layout = QVBoxLayout(map_box)
-        self.map_plot = make_plot(None, x_label="PC 1", y_label="PC 2")
+        self.map_plot = make_plot(None, x_label="PC 1", y_label="PC 2", zoomable=True)
         map_layout.addWidget(self.map_plot, 1)
         # the legend sits under the plot so it never hides points
         self.legend_label = QLabel("")
         self.legend_label.setWordWrap(True)
         map_layout.addWidget(self.legend_label)
         self.map_note = QLabel("Hover a point for its title, click it for items like it; drag to pan, "
-                               "wheel to zoom.")
+                               "wheel to zoom, double-click to see all.")
         self.map_note.setObjectName("Hint")
         self.map_note.setWordWrap(True)
         map_layout.addWidget(self.map_note)
@@ -317,7 +320,10 @@ class InspectPage(ModelPage):
         def tip(x: float, y: float, data: Any) -> str:
             index = int(data)
             cats = ", ".join(emap.categories[index]) or "no category"
-            return f"{titles[index]} ({emap.items[index]})\n{cats}"
+            item = emap.items[index]
+            # the highlight rings carry no tip of their own: the point says what it is and why it is ringed
+            roles = [name for name, items in self._highlighted.items() if item in items]
+            return f"{titles[index]} ({item})\n{cats}" + (f"\n{', '.join(roles)}" if roles else "")
 
         self.scatter = pg.ScatterPlotItem(x=coords[:, 0], y=coords[:, 1], data=np.arange(len(coords)),
                                           size=7, brush=brushes, pen=pg.mkPen("#ffffff", width=0.5),
@@ -350,12 +356,13 @@ class InspectPage(ModelPage):
         source = "item embeddings" if data.loaded.model.item_embeddings() is not None \
             else "item-item weights (no embeddings in this family)"
         self.map_note.setText(f"{len(coords):,} items, PCA of the {source}. Hover a point for its title, "
-                              "click it for items like it; drag to pan, wheel to zoom.")
+                              "click it for items like it; drag to pan, wheel to zoom, double-click to see "
+                              "all.")
 
     def _overlay(self, symbol: str, size: int, brush: str | None, pen: str, name: str) -> pg.ScatterPlotItem:
+        # no tool tip: an overlay's tip would cover its whole bounding box and hide the items' titles
         item = pg.ScatterPlotItem(symbol=symbol, size=size, brush=pg.mkBrush(brush) if brush else None,
                                   pen=pg.mkPen(pen, width=2), name=name)
-        item.setToolTip(name)
         item.setZValue(10)
         self.map_plot.getPlotItem().addItem(item)
         return item
@@ -363,6 +370,7 @@ class InspectPage(ModelPage):
     def _set_overlay(self, overlay: pg.ScatterPlotItem | None, items: list[str]) -> None:
         if overlay is None or self.data is None or self.data.emap is None:
             return
+        self._highlighted[overlay.name()] = set(items)
         rows = [self._row_of[i] for i in items if i in self._row_of]
         coords = np.asarray(self.data.emap.coords, dtype=float)[rows] if rows else np.zeros((0, 2))
         overlay.setData(x=coords[:, 0], y=coords[:, 1])

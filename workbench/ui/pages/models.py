@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,6 +53,9 @@ TABLE_METRICS = ("rmse", "mae", "ndcg@10", "precision@10", "recall@10", "map@10"
                  "coverage@10")
 #: metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors)
 CHART_METRICS = ("ndcg", "precision", "recall", "map", "mrr", "hit_rate", "coverage", "rmse", "mae")
+#: metrics in rating points, lower is better: drawn on an axis of their own, apart from the 0–1 metrics
+RATING_ERRORS = ("rmse", "mae")
+COMPARE_AXIS_WIDTH = 96  # px for metric names beside the horizontal bars
 #: config fields that say little about the model, left out of the "key settings" column
 HIDDEN_SETTINGS = ("seed", "patience", "batch_size", "positive_threshold")
 ModelIdRole = Qt.ItemDataRole.UserRole + 1
@@ -201,23 +205,28 @@ class ModelsPage(QWidget):
         for button in (self.rename_button, self.delete_button, self.compare_button, self.export_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        actions.addWidget(QLabel("Evaluate on"))
+        layout.addLayout(actions)
+        # evaluation on a row of its own: beside the model actions it made the page wider than a laptop
+        evaluation = QHBoxLayout()
+        evaluation.addWidget(QLabel("Evaluate the selected models on"))
         self.protocol_combo = QComboBox()
         self.protocol_combo.addItem("the model's stored split", "split")
         self.protocol_combo.addItem("a holdout file…", "holdout")
         self.protocol_combo.setToolTip("Stored split: the test part the model was trained without. "
                                        "Holdout file: user, item[, rating] per line")
-        actions.addWidget(self.protocol_combo)
-        actions.addWidget(QLabel("K"))
+        self.protocol_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        evaluation.addWidget(self.protocol_combo)
+        evaluation.addWidget(QLabel("K"))
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 1000)
         self.k_spin.setValue(10)
         self.k_spin.setToolTip("Cut-off of the ranking metrics (precision@K, NDCG@K, …)")
-        actions.addWidget(self.k_spin)
+        evaluation.addWidget(self.k_spin)
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.clicked.connect(self._ask_evaluate)
-        actions.addWidget(self.evaluate_button)
-        layout.addLayout(actions)
+        evaluation.addWidget(self.evaluate_button)
+        evaluation.addStretch(1)
+        layout.addLayout(evaluation)
 
         self.message = InlineMessage()
         layout.addWidget(self.message)
@@ -249,19 +258,35 @@ class ModelsPage(QWidget):
         compare_layout = QHBoxLayout(compare_box)
         self.compare_table = QTableWidget()
         self.compare_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.compare_table.setMinimumWidth(320)
-        compare_layout.addWidget(self.compare_table, 2)
-        self.chart = make_plot("Metrics side by side", x_label="metric", y_label="value",
-                               y_units="0–1; RMSE/MAE in rating points", legend=True)
-        compare_layout.addWidget(self.chart, 3)
+        self.compare_table.setMinimumWidth(280)
+        compare_layout.addWidget(self.compare_table, 3)
+        # metrics run down the side (names never overlap); rating errors get a chart and scale of their own
+        charts = QVBoxLayout()
+        self.chart = make_plot("Ranking metrics", x_label="value", x_units="0–1, higher is better")
+        self.chart.getPlotItem().getAxis("left").setWidth(COMPARE_AXIS_WIDTH)
+        charts.addWidget(self.chart, 3)
+        self.rating_chart = make_plot("Rating error", x_label="error",
+                                      x_units="rating points, lower is better")
+        self.rating_chart.getPlotItem().getAxis("left").setWidth(COMPARE_AXIS_WIDTH)
+        charts.addWidget(self.rating_chart, 1)
+        self.chart_legend = QLabel("")
+        self.chart_legend.setWordWrap(True)
+        charts.addWidget(self.chart_legend)
+        self.charts = QWidget()
+        self.charts.setLayout(charts)
+        charts.setContentsMargins(0, 0, 0, 0)
+        compare_layout.addWidget(self.charts, 2)
         self.compare_hint = QLabel("Select two or more models above and press Compare selected.")
         self.compare_hint.setObjectName("Hint")
         self.compare_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.compare_hint.setWordWrap(True)
         compare_layout.addWidget(self.compare_hint)
-        self.bar_items: list[pg.BarGraphItem] = []
+        self.bar_items: list[pg.BarGraphItem] = []  # one per model on the ranking chart
+        self.rating_bar_items: list[pg.BarGraphItem] = []
         self._show_comparison_widgets(False)
         split.addWidget(compare_box)
         split.setSizes([360, 320])
+        self.split = split
         layout.addWidget(split, 1)
 
         ctx.models_changed.connect(self.refresh)
@@ -461,7 +486,7 @@ class ModelsPage(QWidget):
     # --- comparison ------------------------------------------------------------------------------
     def _show_comparison_widgets(self, shown: bool) -> None:
         self.compare_table.setVisible(shown)
-        self.chart.setVisible(shown)
+        self.charts.setVisible(shown)
         self.compare_hint.setVisible(not shown)
 
     @Slot()
@@ -495,6 +520,8 @@ class ModelsPage(QWidget):
         self.compare_table.setRowCount(len(names))
         self.compare_table.setColumnCount(len(columns))
         self.compare_table.setHorizontalHeaderLabels([label for label, _ in columns])
+        for c, (label, _) in enumerate(columns):
+            self.compare_table.horizontalHeaderItem(c).setToolTip(label)
         self.compare_table.setVerticalHeaderLabels(names)
         for r, name in enumerate(names):
             values = [m.get(name) for _, m in columns]
@@ -512,9 +539,15 @@ class ModelsPage(QWidget):
                     item.setFont(font)
                     item.setToolTip("best of the compared models")
                 self.compare_table.setItem(r, c, item)
-        self.compare_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self._draw_chart(columns, [n for n in names if n.split("@")[0] in CHART_METRICS])
+        # columns as wide as their model's name (the table scrolls sideways when they do not all fit)
+        self.compare_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        charted = [n for n in names if n.split("@")[0] in CHART_METRICS]
+        self._draw_chart(columns, [n for n in charted if n.split("@")[0] not in RATING_ERRORS])
+        self._draw_rating_chart(columns, [n for n in charted if n.split("@")[0] in RATING_ERRORS])
         self._show_comparison_widgets(True)
+        # the list can shrink to a few rows: the comparison is what the user asked to see now
+        total = sum(self.split.sizes())
+        self.split.setSizes([total // 3, total - total // 3])
         self.comparison_shown.emit(len(columns))
 
     @staticmethod
@@ -525,26 +558,51 @@ class ModelsPage(QWidget):
         return sorted(ordered, key=lambda k: (base_order.get(k.split("@")[0], 99), k))
 
     def _draw_chart(self, columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> None:
-        plot_item = self.chart.getPlotItem()
-        for item in self.bar_items:
+        """The 0–1 metrics as horizontal bars, one colour per model, the first metric at the top."""
+        self.bar_items = self._draw_bars(self.chart, self.bar_items, columns, metrics)
+        entries = [f"<span style='color:{color(c).name()}; font-size:12pt'>■</span>&nbsp;{html.escape(label)}"
+                   for c, (label, _) in enumerate(columns)]
+        self.chart_legend.setText("&nbsp;&nbsp;&nbsp; ".join(entries))
+
+    def _draw_rating_chart(self, columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> None:
+        """RMSE and MAE (rating points) on their own scale; hidden when no compared model has them."""
+        self.rating_bar_items = self._draw_bars(self.rating_chart, self.rating_bar_items, columns, metrics)
+        self.rating_chart.setVisible(bool(metrics))
+        self.rating_chart.setFixedHeight(80 + 24 * len(metrics))
+
+    @staticmethod
+    def _draw_bars(chart: pg.PlotWidget, old: list[pg.BarGraphItem],
+                   columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> list[pg.BarGraphItem]:
+        plot_item = chart.getPlotItem()
+        for item in old:
             plot_item.removeItem(item)
-        self.bar_items = []
-        legend = plot_item.legend
-        if legend is not None:
-            legend.clear()
+        bars_per_model: list[pg.BarGraphItem] = []
         n = max(1, len(columns))
-        width = 0.8 / n
+        band = 0.8 / n
+        y_metric = np.arange(len(metrics))[::-1].astype(float)
         for c, (label, values) in enumerate(columns):
-            heights = np.array([values.get(m, np.nan) for m in metrics], dtype=float)
-            x = np.arange(len(metrics)) - 0.4 + width * (c + 0.5)
-            keep = np.isfinite(heights)
-            bars = pg.BarGraphItem(x=x[keep], height=heights[keep], width=width * 0.92, brush=color(c),
+            widths = np.array([values.get(m, np.nan) for m in metrics], dtype=float)
+            y = y_metric + 0.4 - band * (c + 0.5)
+            keep = np.isfinite(widths)
+            bars = pg.BarGraphItem(x0=np.zeros(int(keep.sum())), y=y[keep], width=widths[keep],
+                                   height=np.full(int(keep.sum()), band * 0.9), brush=color(c),
                                    pen=pg.mkPen("w", width=0.5), name=label)
-            plot_item.addItem(bars)  # named items join the legend by themselves
-            self.bar_items.append(bars)
-        plot_item.getAxis("bottom").setTicks([[(float(i), m) for i, m in enumerate(metrics)]])
-        plot_item.setXRange(-0.6, max(0, len(metrics) - 1) + 0.6, padding=0)
-        plot_item.enableAutoRange(axis="y")
+            plot_item.addItem(bars)
+            bars_per_model.append(bars)
+        plot_item.getAxis("left").setTicks([[(float(y_metric[i]), m) for i, m in enumerate(metrics)]])
+        plot_item.setYRange(-0.6, max(0, len(metrics) - 1) + 0.6, padding=0)
+        plot_item.enableAutoRange(axis="x")
+        return bars_per_model
+
+    def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
+        """States for the screenshot command: the list, then up to four models compared."""
+        def compare() -> None:
+            ids = self.model_ids()[:4]
+            if len(ids) >= 2:
+                self.select_models(ids)
+                self.compare_models(ids)
+
+        return [("", None), ("compare", compare)]
 
     # --- export ----------------------------------------------------------------------------------
     @Slot()

@@ -36,11 +36,10 @@ from PySide6.QtWidgets import (
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
 from workbench.ui.plots import color, make_plot, set_label_ticks
-from workbench.ui.widgets import EmptyState, InlineMessage
+from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
 
 HISTORY_LIMIT = 500
-LABEL_AXIS_WIDTH = 130  # px of the chart's item-title axis; longer titles are elided
-TITLE_CHARS = 48
+LABEL_AXIS_WIDTH = 150  # px of the chart's item-title axis; longer titles are elided
 
 
 @dataclass
@@ -54,10 +53,6 @@ class RecommendResult:
     titles: list[str]
     history: list[Any] = field(default_factory=list)  # HistoryEntry, newest first
     explicit: bool = True
-
-
-def _short(text: str, limit: int = TITLE_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _when(timestamp: int | None) -> str:
@@ -117,6 +112,7 @@ class RecommendPage(QWidget):
         self.user_completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
         self.user_completer.setMaxVisibleItems(15)
         self.user_edit.setCompleter(self.user_completer)
+        pass_clicks_through(self.user_completer)
         self.user_edit.returnPressed.connect(self.show_recommendations)
         self.user_completer.activated.connect(lambda _text: self.show_recommendations())
         controls.addWidget(self.user_edit, 1)
@@ -156,6 +152,7 @@ class RecommendPage(QWidget):
         self.chart.setMinimumHeight(200)
         self.chart.getPlotItem().getAxis("left").setWidth(LABEL_AXIS_WIDTH)
         recs_split.addWidget(self.chart)
+        recs_split.setSizes([360, 260])  # the table first: the chart repeats its scores
         self.bars: pg.BarGraphItem | None = None
         recs_layout.addWidget(recs_split)
         split.addWidget(recs_box)
@@ -196,6 +193,10 @@ class RecommendPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         title_column = headers.index("Title")
         header.setSectionResizeMode(title_column, QHeaderView.ResizeMode.Stretch)
+        # long titles wrap onto a second line instead of being cut to a few words
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return table
 
     # --- models ----------------------------------------------------------------------------------
@@ -266,8 +267,9 @@ class RecommendPage(QWidget):
         self.model, self.model_info = self._cache[model_id]
         users = list(self.model.users.ids) if self.model.users is not None else []
         self.user_completer.setModel(QStringListModel(users, self.user_completer))
-        self.user_edit.setPlaceholderText(f"user id ({len(users):,} users, e.g. {users[0]})" if users
-                                          else "type a user id…")
+        self.user_edit.setPlaceholderText(f"user id, e.g. {users[0]}" if users else "type a user id…")
+        self.user_edit.setToolTip(f"User id, one of the model's {len(users):,} users; suggestions appear "
+                                  "as you type")
         self.model_loaded.emit(model_id)
 
     # --- recommendations -------------------------------------------------------------------------
@@ -339,7 +341,7 @@ class RecommendPage(QWidget):
         table.setSortingEnabled(False)
         table.setRowCount(len(result.history))
         for r, entry in enumerate(result.history):
-            cells = [entry.item, _short(entry.title), f"{entry.value:g}", _when(entry.timestamp)]
+            cells = [entry.item, entry.title, f"{entry.value:g}", _when(entry.timestamp)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 1 and entry.title:
@@ -355,16 +357,18 @@ class RecommendPage(QWidget):
 
     def _fill_recommendations(self, result: RecommendResult) -> None:
         table = self.recs_table
+        # titles say more than ids; the id stays in the title's tool tip (and the hidden column)
+        table.setColumnHidden(1, any(result.titles))
         table.setRowCount(len(result.items))
         for r, (item_id, title, score) in enumerate(zip(result.items, result.titles, result.scores,
                                                         strict=True)):
-            cells = [str(r + 1), item_id, _short(title), f"{score:.4f}"]
+            cells = [str(r + 1), item_id, title, f"{score:.4f}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c in (0, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 2 and title:
-                    item.setToolTip(title)
+                    item.setToolTip(f"{title} ({item_id})")
                 table.setItem(r, c, item)
 
     def _draw_chart(self, result: RecommendResult) -> None:

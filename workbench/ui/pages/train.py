@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -54,9 +55,11 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 BATCH_EMIT_INTERVAL_S = 0.05  # at most ~20 batch points per second reach the GUI thread
 RUNS_SHOWN = 100
 RESUMABLE_ROLE = Qt.ItemDataRole.UserRole + 1
+RUN_ROLE = Qt.ItemDataRole.UserRole + 2  # the RunInfo a list row shows
 #: fields shown elsewhere on the page rather than in the generated form
 PAGE_FIELDS = ("epochs",)
 DEFAULT_FAMILY = "mf"
+START_TEXT = "Start training"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +90,13 @@ def epoch_rows(epochs: list[Any]) -> list[dict[str, Any]]:
     return [{"epoch": e.epoch, "train_loss": e.train_loss, "valid_loss": e.valid_loss,
              "valid_metric": e.valid_metric, "metric_name": e.metric_name,
              "is_best": bool(e.extra.get("is_best")) if flagged else None} for e in epochs]
+
+
+def _elapsed_since(started: datetime | None) -> float | None:
+    if started is None:
+        return None
+    aware = started.replace(tzinfo=UTC) if started.tzinfo is None else started  # stored as naive UTC
+    return max(0.0, (datetime.now(UTC) - aware).total_seconds())
 
 
 class _LiveRun:
@@ -126,6 +136,7 @@ class TrainPage(QWidget):
         self._next_key = -1
         self._families: dict[str, type] = {}
         self._loading_runs = False
+        self._epochs_default: int | None = None  # the shown family's default, to tell a user's own value
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 12, 12, 12)
@@ -155,10 +166,18 @@ class TrainPage(QWidget):
     # --- layout ----------------------------------------------------------------------------------
     def _build_settings_column(self) -> QWidget:
         column = QWidget()
-        column.setMinimumWidth(340)
-        column.setMaximumWidth(480)
-        layout = QVBoxLayout(column)
-        layout.setContentsMargins(0, 0, 6, 0)
+        column.setMaximumWidth(520)
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 6, 0)
+        # one vertical scroll for every setting (a box of its own showed two or three rows and scrolled
+        # sideways over the spin arrows); Start and Cancel stay in view below it
+        self.settings_scroll = QScrollArea()
+        self.settings_scroll.setWidgetResizable(True)
+        self.settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 4, 0)
 
         data_box = QGroupBox("Data and model")
         form = QFormLayout(data_box)
@@ -215,21 +234,20 @@ class TrainPage(QWidget):
         settings_box = QGroupBox("Model settings")
         settings_layout = QVBoxLayout(settings_box)
         self.config_form = ConfigForm(exclude=PAGE_FIELDS)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.config_form)
-        settings_layout.addWidget(scroll)
+        settings_layout.addWidget(self.config_form)
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setToolTip("Put every model setting back to its default")
         self.reset_button.clicked.connect(self._reset_settings)
         settings_layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(settings_box, 1)
+        layout.addWidget(settings_box)
+        layout.addStretch(1)
+        self.settings_scroll.setWidget(content)
+        column_layout.addWidget(self.settings_scroll, 1)
 
         self.message = InlineMessage()
-        layout.addWidget(self.message)
+        column_layout.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton("Start training")
+        self.start_button = QPushButton(START_TEXT)
         self.start_button.setDefault(True)
         self.start_button.setShortcut("Ctrl+Return")
         self.start_button.setToolTip("Train with these settings (Ctrl+Enter)")
@@ -240,7 +258,7 @@ class TrainPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_training)
         buttons.addWidget(self.start_button, 1)
         buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        column_layout.addLayout(buttons)
         self._on_split_changed()
         return column
 
@@ -264,8 +282,8 @@ class TrainPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.curves)
-        runs_box = QGroupBox("Runs: tick to overlay (finished, cancelled and interrupted runs keep their "
-                             "curves)")
+        runs_box = QGroupBox("Runs: tick to overlay")
+        runs_box.setToolTip("Finished, cancelled and interrupted runs keep their curves")
         runs_layout = QVBoxLayout(runs_box)
         self.runs_list = QListWidget()
         self.runs_list.setMinimumHeight(90)
@@ -278,6 +296,7 @@ class TrainPage(QWidget):
         resume_row = QHBoxLayout()
         resume_hint = QLabel("Select a cancelled or interrupted run to continue it from its last checkpoint.")
         resume_hint.setObjectName("Hint")
+        resume_hint.setWordWrap(True)
         resume_row.addWidget(resume_hint, 1)
         self.resume_button = QPushButton("Resume run")
         self.resume_button.setEnabled(False)
@@ -374,11 +393,25 @@ class TrainPage(QWidget):
         names = {f.name for f in dataclasses.fields(config_class)}
         iterative = bool(getattr(cls, "iterative", False))
         if "epochs" in names:
-            self.epochs_spin.setValue(int(config_class().epochs))
+            default = int(config_class().epochs)
+            # a value the user typed is kept across families; an untouched default follows the family
+            if self._epochs_default is None or self.epochs_spin.value() == self._epochs_default:
+                self.epochs_spin.setValue(default)
+            self._epochs_default = default
         self.epochs_spin.setEnabled(iterative and "epochs" in names)
+        self._fit_settings_width()
         self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)"
                                     if iterative else "This model is fitted in one closed-form step")
         self.device_combo.setEnabled(iterative)
+
+    def _fit_settings_width(self) -> None:
+        """Keep the settings column wide enough for its widest row: it scrolls up and down, never sideways."""
+        content = self.settings_scroll.widget()
+        if content is None:
+            return
+        content.adjustSize()
+        bar = self.settings_scroll.verticalScrollBar().sizeHint().width()
+        self.settings_scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
 
     @Slot()
     def _on_split_changed(self) -> None:
@@ -389,6 +422,7 @@ class TrainPage(QWidget):
     @Slot()
     def _reset_settings(self) -> None:
         self.config_form.reset()
+        self._epochs_default = None
         self._on_family_changed()
 
     def split_spec(self) -> dict[str, Any]:
@@ -432,7 +466,7 @@ class TrainPage(QWidget):
         key = self._next_key
         self._next_key -= 1
         work = self._training_work({"dataset": int(dataset_id), "family": family, "settings": settings,
-                                    "split": split, "epochs": epochs, "device": device})
+                                    "split": split, "epochs": epochs, "device": device}, epochs)
         live = _LiveRun(self.ctx.jobs.submit(f"Train {family}", work, kind="training"), key, family, epochs,
                         iterative)
         self.curves.add_run(key, f"new {family} run", loss_label=loss_axis_label(family, settings))
@@ -459,7 +493,8 @@ class TrainPage(QWidget):
         iterative = bool(getattr(cls, "iterative", False))
         epochs = run.config.get("epochs") if iterative else None
         device = self.device_combo.currentData() if iterative else "cpu"
-        work = self._training_work({"dataset": None, "resume_run": run_id, "device": device})
+        work = self._training_work({"dataset": None, "resume_run": run_id, "device": device},
+                                   int(epochs) if epochs else None)
         # the stored epochs up to the checkpoint are the start of the curve; later ones are redone
         kept = [e for e in run.epochs if run.checkpoint_epoch is None or e.epoch <= run.checkpoint_epoch]
         self._draw_stored_run(run, kept)
@@ -471,8 +506,9 @@ class TrainPage(QWidget):
         self.refresh_runs()
         self.training_started.emit(run.family)
 
-    def _training_work(self, kwargs: dict[str, Any]) -> Callable[..., Any]:
-        """The job function: ``runner.train(db, **kwargs)`` forwarding the run id, reports and batches."""
+    def _training_work(self, kwargs: dict[str, Any], epochs: int | None = None) -> Callable[..., Any]:
+        """The job function: ``runner.train(db, **kwargs)`` forwarding the run id, reports and batches,
+        and the share of ``epochs`` done as job progress (the jobs panel's percent and ETA)."""
         db = self.ctx.db
 
         def work(cancel: CancelToken, progress: Callable[[Progress], None],
@@ -487,10 +523,19 @@ class TrainPage(QWidget):
                 if now - last[0] >= BATCH_EMIT_INTERVAL_S or event.batch == event.n_batches:
                     last[0] = now
                     emit(event)
+                    if epochs:
+                        done = event.epoch - 1 + event.batch / max(1, event.n_batches)
+                        progress(Progress(done, epochs, f"epoch {event.epoch}/{epochs}"))
 
+            def on_report(report: EpochReport) -> None:
+                emit(report)
+                if epochs:
+                    progress(Progress(report.epoch, epochs, f"epoch {report.epoch}/{epochs}"))
+
+            progress(Progress(0, None, "preparing data"))
             args = dict(kwargs)
             return train(db, args.pop("dataset"), args.pop("family", None), args.pop("settings", None),
-                         args.pop("split", None), cancel=cancel, on_report=emit, on_batch=on_batch,
+                         args.pop("split", None), cancel=cancel, on_report=on_report, on_batch=on_batch,
                          on_run_started=lambda run_id: emit(RunStarted(run_id)), **args)
 
         return work
@@ -503,6 +548,7 @@ class TrainPage(QWidget):
         job.failed.connect(self._on_job_failed)
         job.cancelled.connect(self._on_job_cancelled)
         self.start_button.setEnabled(False)
+        self.start_button.setText("Training…")
         self.resume_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 1000 if live.iterative else 0)
@@ -536,6 +582,7 @@ class TrainPage(QWidget):
             self.curves.add_epoch(live.key, payload.epoch, payload.train_loss, payload.valid_loss,
                                   payload.valid_metric, payload.metric_name, payload.is_best)
             self._update_progress(live, float(payload.epoch))
+            self._refresh_live_row()
             self.epoch_plotted.emit(live.run_id if live.run_id is not None else live.key, payload.epoch)
         elif isinstance(payload, BatchEvent):
             self.curves.add_batch(live.key, payload.epoch, payload.batch, payload.n_batches, payload.loss)
@@ -573,6 +620,7 @@ class TrainPage(QWidget):
     def _end_live(self) -> _LiveRun | None:
         live, self._live = self._live, None
         self.start_button.setEnabled(self._family_class() is not None)
+        self.start_button.setText(START_TEXT)
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1000)
         self._update_resume_button()
@@ -643,13 +691,9 @@ class TrainPage(QWidget):
         self._loading_runs = True
         self.runs_list.clear()
         for run in runs:
-            n_epochs = f" · epoch {run.checkpoint_epoch}" if run.checkpoint_epoch else ""
-            when = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
-            resumable = " (resumable)" if run.resumable else ""
-            text = (f"run {run.id} · {run.family} on {run.dataset_name} · {run.status}{resumable}{n_epochs}"
-                    f" · {format_duration(run.elapsed_s)} · {when}")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(self._run_text(run))
             item.setData(Qt.ItemDataRole.UserRole, run.id)
+            item.setData(RUN_ROLE, run)
             item.setData(RESUMABLE_ROLE, run.resumable)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             shown = self.curves.has_run(run.id) and self.curves.series(run.id).visible
@@ -668,6 +712,42 @@ class TrainPage(QWidget):
         if first_fill and runs:
             self.runs_list.item(0).setCheckState(Qt.CheckState.Checked)
         self._update_resume_button()
+
+    def _run_text(self, run: RunInfo) -> str:
+        """One list row: what, where, how it stands (a running run: its epoch and time so far)."""
+        when = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
+        live = self._live
+        if live is not None and live.run_id == run.id:
+            total = f"/{live.epochs}" if live.epochs else ""
+            epoch = f" · epoch {live.last_epoch}{total}" if live.last_epoch else " · starting"
+            state = f"running{epoch} · {format_duration(time.monotonic() - live.started)}"
+        elif run.status == "running":  # another process (a CLI job, a second window) is training it
+            state = f"running · {format_duration(_elapsed_since(run.started_at))} so far"
+        else:
+            resumable = " (resumable)" if run.resumable else ""
+            n_epochs = f" · epoch {run.checkpoint_epoch}" if run.checkpoint_epoch else ""
+            state = f"{run.status}{resumable}{n_epochs} · {format_duration(run.elapsed_s)}"
+        return f"run {run.id} · {run.family} on {run.dataset_name} · {state} · {when}"
+
+    def _refresh_live_row(self) -> None:
+        live = self._live
+        if live is None or live.run_id is None:
+            return
+        for row in range(self.runs_list.count()):
+            item = self.runs_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == live.run_id:
+                self._loading_runs = True
+                item.setText(self._run_text(item.data(RUN_ROLE)))
+                self._loading_runs = False
+                return
+
+    def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
+        """States for the screenshot command: the newest run, then every listed run overlaid."""
+        def overlay() -> None:
+            for row in range(self.runs_list.count()):
+                self.runs_list.item(row).setCheckState(Qt.CheckState.Checked)
+
+        return [("", None), ("overlay", overlay)]
 
     def selected_run_id(self) -> int | None:
         """The run selected in the list (None when none is)."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -80,6 +81,7 @@ class WhatIfPage(ModelPage):
         controls.addWidget(self.model_combo)
         self.model_note = QLabel("")
         self.model_note.setObjectName("Hint")
+        self.model_note.setWordWrap(True)
         controls.addWidget(self.model_note, 1)
         layout.addLayout(controls)
         self.message = InlineMessage()
@@ -167,7 +169,8 @@ class WhatIfPage(ModelPage):
         self.category_list.setMinimumHeight(110)
         form.addRow("Categories", self.category_list)
         self.extra_categories = QLineEdit()
-        self.extra_categories.setPlaceholderText("other categories, comma separated")
+        self.extra_categories.setPlaceholderText("other categories")
+        self.extra_categories.setToolTip("Categories that are not in the list, separated by commas")
         form.addRow("", self.extra_categories)
         self.item_button = QPushButton("Find its audience")
         self.item_button.clicked.connect(self.answer_new_item)
@@ -180,7 +183,7 @@ class WhatIfPage(ModelPage):
 
         audience_box = QGroupBox("Users most likely to want it")
         audience = QVBoxLayout(audience_box)
-        self.audience_plot = make_plot(None, x_label="predicted score", x_units="model units")
+        self.audience_plot = make_plot(None, x_label="score", x_units="model units")
         self.audience_plot.getPlotItem().getAxis("left").setWidth(70)
         self.audience_plot.getPlotItem().getAxis("left").setLabel("user", color="#333333")
         audience.addWidget(self.audience_plot, 2)
@@ -192,6 +195,13 @@ class WhatIfPage(ModelPage):
         similar_box = QGroupBox("Most similar existing items")
         similar = QVBoxLayout(similar_box)
         self.similar_table = _table(["Item", "Title", "Categories", "Similarity"])
+        # many genres ("Action, Adventure, Sci-Fi, …") must not squeeze the title: a fixed share, cut with a
+        # tool tip, and the title wraps instead
+        categories = self.similar_table.horizontalHeader()
+        categories.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        categories.resizeSection(2, 110)
+        self.similar_table.setWordWrap(True)
+        self.similar_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         similar.addWidget(self.similar_table)
         tab.addWidget(similar_box)
         tab.setSizes([340, 290, 470])
@@ -357,6 +367,8 @@ class WhatIfPage(ModelPage):
     def _on_user_result(self, result: dict[str, Any]) -> None:
         self.user_result = result
         recs = result["recommendations"]
+        # a kept selection would not announce itself, leaving the Why panel on the previous profile
+        self.user_results_table.clearSelection()
         _fill(self.user_results_table,
               [[str(r + 1), rec["item"], rec.get("title", ""), f"{rec['score']:.4f}"]
                for r, rec in enumerate(recs)],
@@ -436,6 +448,10 @@ class WhatIfPage(ModelPage):
         _fill(self.audience_table, [[u["user"], f"{u['score']:.4f}"] for u in users], right=(1,))
         _fill(self.similar_table, [[s["item"], s.get("title", ""), ", ".join(s.get("categories", [])),
                                     f"{s['similarity']:.3f}"] for s in result["similar_items"]], right=(3,))
+        for row in range(self.similar_table.rowCount()):
+            cell = self.similar_table.item(row, 2)
+            if cell is not None:
+                cell.setToolTip(cell.text())
         plot = self.audience_plot.getPlotItem()
         if self.audience_bars is not None:
             plot.removeItem(self.audience_bars)
