@@ -54,6 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     m = msub.add_parser("settings", parents=[JSON_PARENT], help="a family's settings with defaults and help")
     m.add_argument("family", choices=FAMILY_NAMES)
     m.set_defaults(handler=cmd_models_settings)
+    from workbench.commands.model_files import register_model_file_actions
+
+    register_model_file_actions(msub)
 
     runs = subparsers.add_parser("runs", parents=[JSON_PARENT], help="training runs")
     rsub = runs.add_subparsers(dest="runs_command", required=True, metavar="ACTION")
