@@ -118,9 +118,8 @@ def _epoch_line(report: Any) -> str:
 
 
 def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
-    from workbench.evaluation.splits import SplitSpec
+    from workbench.core.progress import Cancelled
     from workbench.store.runs import mark_interrupted_runs
-    from workbench.training.runner import train
 
     db = ctx.db()
     mark_interrupted_runs(db)
@@ -129,9 +128,27 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
     def on_report(report: Any) -> None:
         print(_epoch_line(report), file=out, flush=True)
 
+    started: list[int] = []
+    try:
+        result = _run_training(args, db, on_report, started.append)
+    except Cancelled as exc:
+        run = f"run {started[0]} " if started else ""
+        resume = f"; continue it with `train --resume {started[0]}`" if started else ""
+        raise WorkbenchError(f"{run}stopped: {exc}{resume}") from None
+    payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
+               "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
+               "metrics": result.metrics}
+    ctx.emit(payload, lambda: _train_text(payload))
+    return 0
+
+
+def _run_training(args: argparse.Namespace, db: Any, on_report: Any, on_run_started: Any) -> Any:
+    from workbench.evaluation.splits import SplitSpec
+    from workbench.training.runner import train
+
     if args.resume is not None:
         result = train(db, None, device=args.device, on_report=on_report, resume_run=args.resume,
-                       evaluate_k=args.k)
+                       evaluate_k=args.k, on_run_started=on_run_started)
     else:
         if not args.dataset or not args.model:
             raise WorkbenchError("train needs --dataset and --model (or --resume RUN)")
@@ -140,12 +157,8 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
         spec = SplitSpec(kind=args.split, test_fraction=args.test_fraction, k=args.k_last,
                          valid_fraction=args.valid_fraction, seed=args.seed)
         result = train(db, args.dataset, args.model, settings, spec, epochs=args.epochs, device=args.device,
-                       on_report=on_report, name=args.name, evaluate_k=args.k)
-    payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
-               "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
-               "metrics": result.metrics}
-    ctx.emit(payload, lambda: _train_text(payload))
-    return 0
+                       on_report=on_report, name=args.name, evaluate_k=args.k, on_run_started=on_run_started)
+    return result
 
 
 def _train_text(payload: dict[str, Any]) -> str:
