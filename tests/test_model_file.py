@@ -188,3 +188,8 @@ def test_cli_export_and_import(exported, tmp_path: Path, capsys) -> None:
     third.close()
     assert main(["--db", str(target), "models", "import", str(tmp_path / "missing.recmodel")]) == 1
     assert "no such file" in capsys.readouterr().err
+    assert main(["--db", str(target), "evaluate", "mf-tiny"]) == 1  # no interactions to split
+    assert "imported without its data" in capsys.readouterr().err
+    code = main(["--db", str(target), "export", "recommendations", "mf-tiny", "--n", "3",
+                 "--out", str(tmp_path / "recs.csv")])
+    assert code == 0 and len((tmp_path / "recs.csv").read_text().splitlines()) == 1 + 60 * 3

@@ -218,4 +218,9 @@ def evaluate_on_split(model: Recommender, data: Dataset, parts: Split, k: int = 
 
 def rebuild_split(data: Dataset, split: dict[str, Any]) -> Split:
     """The split a model was trained on, rebuilt from the dataset and the stored spec."""
+    if len(data.interactions) == 0:
+        # a model imported from a file without its dataset: nothing to rebuild the split from
+        raise WorkbenchError(f"dataset '{data.name}' holds no interactions (the model was imported without "
+                             "its data), so its split cannot be rebuilt; evaluate on a holdout file, or "
+                             "import the dataset and then the model again")
     return make_split(data.interactions, _split_spec(split or {}))
