@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from tests._training_data import make_dataset
+from workbench.cli import main
 from workbench.models.base import EpochReport
 from workbench.store import runs as run_store
 from workbench.store.db import Database, make_engine, migrate, open_database, resolve_url
@@ -64,7 +65,7 @@ def test_active_runs_epochs_after_and_cancel_watch(db: Database) -> None:
     assert not run_store.request_cancel(db, run_id)  # nothing running to cancel
 
 
-def test_cancel_request_stops_a_training_process_on_sqlite(db_path: Path) -> None:
+def test_cancel_request_stops_a_training_process_on_sqlite(db_path: Path, capsys) -> None:
     db = open_database(db_path)
     make_dataset(db, "tiny")
     proc = start_endless_training(str(db_path))
@@ -90,3 +91,5 @@ def test_cancel_request_stops_a_training_process_on_sqlite(db_path: Path) -> Non
     assert (run.status, run.error) == ("cancelled", "cancelled from another workstation")
     assert run.resumable
     db.close()
+    assert main(["--db", str(db_path), "runs", "show", str(run_id)]) == 0
+    assert f") at {run_store.this_host()}, " in capsys.readouterr().out

@@ -112,7 +112,8 @@ def _epoch_line(report: Any) -> str:
     parts.append(f"{report.elapsed_s:.1f}s")
     if report.samples_per_s:
         parts.append(f"{report.samples_per_s:,.0f} samples/s")
-    if report.is_best:
+    # live reports carry is_best; stored epochs (runs show) keep it in their extras
+    if getattr(report, "is_best", None) or (getattr(report, "extra", None) or {}).get("is_best"):
         parts.append("*")
     return "  ".join(parts)
 
@@ -284,8 +285,10 @@ def cmd_runs_show(args: argparse.Namespace, ctx: Any) -> int:
     run = get_run(db, args.run)
 
     def text() -> str:
-        lines = [f"run {run.id}: {run.family} on {run.dataset_name}, {run.status} on {run.device}, "
-                 f"{run.elapsed_s:.1f}s" + (f", model {run.model_id}" if run.model_id else "")]
+        where = f" at {run.host}" if run.host else ""
+        cancel = ", cancel requested" if run.cancel_requested and run.status == "running" else ""
+        lines = [f"run {run.id}: {run.family} on {run.dataset_name}, {run.status} on {run.device}{where}, "
+                 f"{run.elapsed_s:.1f}s" + (f", model {run.model_id}" if run.model_id else "") + cancel]
         if run.error:
             lines.append(f"  {run.error}")
         lines += ["  " + _epoch_line(e) for e in run.epochs]
