@@ -184,3 +184,10 @@ def test_cli_exports(trained, tmp_path, capsys) -> None:
     assert "co-occurrence" in captured.out and "80 similar-item rows" in captured.out
     code = main(["--db", str(path), "export", "recommendations", str(mf), "--out", str(tmp_path / "x.txt")])
     assert code == 1 and "use a .csv or .parquet" in capsys.readouterr().err
+
+
+def test_user_history_is_the_users_rows_newest_first(db: Database) -> None:
+    history = user_history(db, 1, "u5")
+    assert len(history) == 15 and all(h.title.startswith("Film ") for h in history)
+    stamps = [h.timestamp for h in history]
+    assert stamps == sorted(stamps, reverse=True) and stamps[0] == 1_600_000_000 + 5 * 1000 + 14

@@ -395,7 +395,9 @@ def user_history(db: Database, dataset_id: int, user_id: str, limit: int | None 
                  .join(ItemRow, ItemRow.id == InteractionRow.item_id)
                  .where(InteractionRow.dataset_id == dataset_id, UserRow.dataset_id == dataset_id,
                         UserRow.external_id == str(user_id))
-                 .order_by(InteractionRow.timestamp.desc(), InteractionRow.id.desc()))
+                 # "+ 0" keeps the planner off the (dataset, timestamp) index, which would walk every
+                 # interaction of the dataset in time order; (dataset, user) reads only this user's rows
+                 .order_by((InteractionRow.timestamp + 0).desc(), InteractionRow.id.desc()))
         if limit is not None:
             query = query.limit(limit)
         rows = session.execute(query).all()
