@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sp
 
 from tests._training_data import make_dataset
+from tests.test_postgres import pg_admin, pg_url  # noqa: F401 (fixtures: a fresh database per test)
 from workbench.cli import main
 from workbench.commands.exports import TerminalProgress
 from workbench.core.progress import Cancelled, CancelToken, Progress
@@ -191,3 +192,35 @@ def test_user_history_is_the_users_rows_newest_first(db: Database) -> None:
     assert len(history) == 15 and all(h.title.startswith("Film ") for h in history)
     stamps = [h.timestamp for h in history]
     assert stamps == sorted(stamps, reverse=True) and stamps[0] == 1_600_000_000 + 5 * 1000 + 14
+
+
+def test_top_n_of_scores_matches_a_full_sort_with_ties_and_masks() -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.integers(0, 6, size=(50, 40)).astype(np.float32)  # many ties
+    scores[rng.random(scores.shape) < 0.3] = -np.inf
+    scores[0, :] = -np.inf  # nothing left to recommend
+    scores[1, :-3] = -np.inf  # fewer candidates than n
+    for n in (1, 5, 40, 60):
+        items, top = top_n_of_scores(scores.copy(), n)
+        for row in range(len(scores)):
+            finite = [i for i in range(40) if np.isfinite(scores[row, i])]
+            expected = sorted(finite, key=lambda i: (-scores[row, i], i))[:n]
+            width = min(n, 40)
+            assert items[row].tolist() == expected + [-1] * (width - len(expected))
+            assert np.array_equal(top[row, :len(expected)], scores[row, expected])
+
+
+def test_exports_on_postgresql(pg_url: str, tmp_path) -> None:  # noqa: F811 (the fixture)
+    pg = open_database(pg_url)
+    try:
+        make_dataset(pg, "tiny")
+        model_id = train(pg, "tiny", "ease", device="cpu").model_id
+        model, info = load_model(pg, model_id)
+        assert dataset_interactions(pg, info.dataset_id, model).nnz == 60 * 15
+        report = export_recommendations(pg, model_id, tmp_path / "pg.parquet", n=3)
+        assert report.n_rows == 180
+        table = pq.read_table(tmp_path / "pg.parquet").to_pylist()
+        history = {h.item for h in user_history(pg, info.dataset_id, "u0")}
+        assert len(history) == 15 and not history & {r["item"] for r in table if r["user"] == "u0"}
+    finally:
+        pg.close()

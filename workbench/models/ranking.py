@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+import torch
 
 if TYPE_CHECKING:
     from workbench.models.base import Recommender
@@ -46,26 +47,30 @@ def top_n(model: Recommender, user_rows: np.ndarray, n: int, exclude_seen: bool 
 
 
 def top_n_of_scores(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise top-``n`` of a score block already masked with -inf; same output as ``top_n``."""
+    """Row-wise top-``n`` of a score block already masked with -inf; same output as ``top_n``.
+
+    ``torch.topk`` finds each row's n-th best score (several times faster than a numpy partition on a
+    wide block); every item at or above it is then ordered by (score desc, item row asc), so ties come
+    out the same on every run and every platform.
+    """
     scores = np.asarray(scores)
     scores[~np.isfinite(scores)] = -np.inf
     n_rows, n_items = scores.shape
     n = min(n, n_items)
-    if n <= 0:
-        return np.empty((n_rows, 0), np.int64), np.empty((n_rows, 0), np.float64)
-    if n < n_items:
-        part = np.argpartition(-scores, n - 1, axis=1)[:, :n]
-    else:
-        part = np.tile(np.arange(n_items), (n_rows, 1))
-    part_scores = np.take_along_axis(scores, part, axis=1)
-    # stable sort on (score desc, item row asc) so equal scores give the same order everywhere
-    part_order = np.argsort(part, axis=1, kind="stable")
-    part = np.take_along_axis(part, part_order, axis=1)
-    part_scores = np.take_along_axis(part_scores, part_order, axis=1)
-    order = np.argsort(-part_scores, axis=1, kind="stable")
-    items = np.take_along_axis(part, order, axis=1).astype(np.int64)
-    top_scores = np.take_along_axis(part_scores, order, axis=1).astype(np.float64)
-    invalid = ~np.isfinite(top_scores)
-    items[invalid] = -1
-    top_scores[invalid] = np.nan
+    if n <= 0 or n_rows == 0:
+        return np.full((n_rows, max(n, 0)), -1, np.int64), np.full((n_rows, max(n, 0)), np.nan)
+    block = torch.from_numpy(np.ascontiguousarray(scores))
+    kth = torch.topk(block, n, dim=1, sorted=False).values.min(dim=1, keepdim=True).values
+    rows_t, cols_t = torch.nonzero(block >= kth, as_tuple=True)  # row-major: items ascending per row
+    rows, cols = rows_t.numpy(), cols_t.numpy()
+    values = scores[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    counts = np.bincount(rows, minlength=n_rows)
+    position = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    keep = (position < n) & np.isfinite(values)
+    items = np.full((n_rows, n), -1, np.int64)
+    top_scores = np.full((n_rows, n), np.nan)
+    items[rows[keep], position[keep]] = cols[keep]
+    top_scores[rows[keep], position[keep]] = values[keep]
     return items, top_scores

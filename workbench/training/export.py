@@ -309,22 +309,29 @@ def dataset_interactions(db: Database, dataset_id: int, model: Recommender) -> s
     bytes per interaction.
     """
     assert model.users is not None and model.items is not None
-    with db.session() as session:
-        user_pairs = session.execute(select(UserRow.id, UserRow.external_id)
-                                     .where(UserRow.dataset_id == dataset_id)).all()
-        item_pairs = session.execute(select(ItemRow.id, ItemRow.external_id)
-                                     .where(ItemRow.dataset_id == dataset_id)).all()
+    with db.engine.connect() as conn:
+        user_pairs = conn.execute(select(UserRow.id, UserRow.external_id)
+                                  .where(UserRow.dataset_id == dataset_id)).all()
+        item_pairs = conn.execute(select(ItemRow.id, ItemRow.external_id)
+                                  .where(ItemRow.dataset_id == dataset_id)).all()
         user_row_of = _row_lookup(user_pairs, model.users.rows([e for _, e in user_pairs]))
         item_row_of = _row_lookup(item_pairs, model.items.rows([e for _, e in item_pairs]))
         users_parts: list[np.ndarray] = []
         items_parts: list[np.ndarray] = []
-        result = session.execute(select(InteractionRow.user_id, InteractionRow.item_id)
-                                 .where(InteractionRow.dataset_id == dataset_id)
-                                 .execution_options(yield_per=200_000))
-        for batch in result.partitions():
-            pairs = np.asarray(batch, dtype=np.int64).reshape(-1, 2)
-            users_parts.append(user_row_of(pairs[:, 0]))
-            items_parts.append(item_row_of(pairs[:, 1]))
+        # The DB-API cursor's plain tuples, in batches: several times faster than Row objects at
+        # millions of interactions. The SQL is compiled for this dialect; the only literal is an int.
+        query = (select(InteractionRow.user_id, InteractionRow.item_id)
+                 .where(InteractionRow.dataset_id == int(dataset_id)))
+        sql = str(query.compile(conn.engine, compile_kwargs={"literal_binds": True}))
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql)
+            while batch := cursor.fetchmany(200_000):
+                pairs = np.array(batch, dtype=np.int64).reshape(-1, 2)
+                users_parts.append(user_row_of(pairs[:, 0]))
+                items_parts.append(item_row_of(pairs[:, 1]))
+        finally:
+            cursor.close()
     users = np.concatenate(users_parts) if users_parts else np.zeros(0, np.int64)
     items = np.concatenate(items_parts) if items_parts else np.zeros(0, np.int64)
     keep = (users >= 0) & (items >= 0)
