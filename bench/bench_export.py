@@ -36,10 +36,16 @@ def _synthetic_file(path: Path, n_users: int, n_items: int, per_user: int, seed:
             fh.writelines(lines)
 
 
-# ``python -m workbench ARGS`` that reports its own peak resident memory on exit
+# ``python -m workbench ARGS`` that reports its own peak resident memory on exit: VmHWM (Linux) belongs to
+# the process image, whereas ru_maxrss also counts the parent's memory at fork time.
 _WITH_PEAK = ("import atexit, resource, runpy, sys\n"
-              "atexit.register(lambda: print('PEAK_RSS_KB',"
-              " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))\n"
+              "def peak():\n"
+              "    try:\n"
+              "        with open('/proc/self/status') as fh:\n"
+              "            return int(next(l.split()[1] for l in fh if l.startswith('VmHWM')))\n"
+              "    except (OSError, StopIteration):\n"
+              "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+              "atexit.register(lambda: print('PEAK_RSS_KB', peak(), file=sys.stderr))\n"
               "sys.argv[0] = 'workbench'\n"
               "runpy.run_module('workbench', run_name='__main__')\n")
 

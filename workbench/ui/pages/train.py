@@ -312,7 +312,9 @@ class TrainPage(QWidget):
             self.curves.add_run(run.id, f"run {run.id} · {run.family} · {run.host or 'remote'}",
                                 loss_label=loss_axis_label(run.family, run.config))
             self.refresh_runs()
-        for row in epoch_rows(epochs):
+        drawn = self.curves.series(run.id).epochs  # ticked in the run list before it was watched
+        last = int(drawn[-1]) if drawn else 0
+        for row in epoch_rows([e for e in epochs if e.epoch > last]):
             self.curves.add_epoch(run.id, row["epoch"], row["train_loss"], row["valid_loss"],
                                   row["valid_metric"], row["metric_name"], row["is_best"])
             self.epoch_plotted.emit(run.id, row["epoch"])
