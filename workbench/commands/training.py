@@ -54,6 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     m = msub.add_parser("settings", parents=[JSON_PARENT], help="a family's settings with defaults and help")
     m.add_argument("family", choices=FAMILY_NAMES)
     m.set_defaults(handler=cmd_models_settings)
+    from workbench.commands.model_files import register_model_file_actions
+
+    register_model_file_actions(msub)
 
     runs = subparsers.add_parser("runs", parents=[JSON_PARENT], help="training runs")
     rsub = runs.add_subparsers(dest="runs_command", required=True, metavar="ACTION")
@@ -109,15 +112,15 @@ def _epoch_line(report: Any) -> str:
     parts.append(f"{report.elapsed_s:.1f}s")
     if report.samples_per_s:
         parts.append(f"{report.samples_per_s:,.0f} samples/s")
-    if report.is_best:
+    # live reports carry is_best; stored epochs (runs show) keep it in their extras
+    if getattr(report, "is_best", None) or (getattr(report, "extra", None) or {}).get("is_best"):
         parts.append("*")
     return "  ".join(parts)
 
 
 def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
-    from workbench.evaluation.splits import SplitSpec
+    from workbench.core.progress import Cancelled
     from workbench.store.runs import mark_interrupted_runs
-    from workbench.training.runner import train
 
     db = ctx.db()
     mark_interrupted_runs(db)
@@ -126,9 +129,27 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
     def on_report(report: Any) -> None:
         print(_epoch_line(report), file=out, flush=True)
 
+    started: list[int] = []
+    try:
+        result = _run_training(args, db, on_report, started.append)
+    except Cancelled as exc:
+        run = f"run {started[0]} " if started else ""
+        resume = f"; continue it with `train --resume {started[0]}`" if started else ""
+        raise WorkbenchError(f"{run}stopped: {exc}{resume}") from None
+    payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
+               "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
+               "metrics": result.metrics}
+    ctx.emit(payload, lambda: _train_text(payload))
+    return 0
+
+
+def _run_training(args: argparse.Namespace, db: Any, on_report: Any, on_run_started: Any) -> Any:
+    from workbench.evaluation.splits import SplitSpec
+    from workbench.training.runner import train
+
     if args.resume is not None:
         result = train(db, None, device=args.device, on_report=on_report, resume_run=args.resume,
-                       evaluate_k=args.k)
+                       evaluate_k=args.k, on_run_started=on_run_started)
     else:
         if not args.dataset or not args.model:
             raise WorkbenchError("train needs --dataset and --model (or --resume RUN)")
@@ -137,12 +158,8 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
         spec = SplitSpec(kind=args.split, test_fraction=args.test_fraction, k=args.k_last,
                          valid_fraction=args.valid_fraction, seed=args.seed)
         result = train(db, args.dataset, args.model, settings, spec, epochs=args.epochs, device=args.device,
-                       on_report=on_report, name=args.name, evaluate_k=args.k)
-    payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
-               "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
-               "metrics": result.metrics}
-    ctx.emit(payload, lambda: _train_text(payload))
-    return 0
+                       on_report=on_report, name=args.name, evaluate_k=args.k, on_run_started=on_run_started)
+    return result
 
 
 def _train_text(payload: dict[str, Any]) -> str:
@@ -268,8 +285,10 @@ def cmd_runs_show(args: argparse.Namespace, ctx: Any) -> int:
     run = get_run(db, args.run)
 
     def text() -> str:
-        lines = [f"run {run.id}: {run.family} on {run.dataset_name}, {run.status} on {run.device}, "
-                 f"{run.elapsed_s:.1f}s" + (f", model {run.model_id}" if run.model_id else "")]
+        where = f" at {run.host}" if run.host else ""
+        cancel = ", cancel requested" if run.cancel_requested and run.status == "running" else ""
+        lines = [f"run {run.id}: {run.family} on {run.dataset_name}, {run.status} on {run.device}{where}, "
+                 f"{run.elapsed_s:.1f}s" + (f", model {run.model_id}" if run.model_id else "") + cancel]
         if run.error:
             lines.append(f"  {run.error}")
         lines += ["  " + _epoch_line(e) for e in run.epochs]

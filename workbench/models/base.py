@@ -186,16 +186,14 @@ class Recommender(ABC):
     def recommend(self, user_id: str, n: int = 10, exclude_seen: bool = True) -> list[tuple[str, float]]:
         """Top-``n`` (item id, score) for a known user; unknown users raise ``WorkbenchError``."""
         assert self.users is not None and self.items is not None, "model is not fitted"
+        from workbench.models.ranking import top_n
+
         row = self.users.row(user_id)
         if row < 0:
             raise WorkbenchError(f"unknown user '{user_id}' (not in this model's training data)")
-        scores = self.score(np.array([row]))[0].astype(np.float64)
-        if exclude_seen and self.seen is not None:
-            scores[self.seen[row].indices] = -np.inf
-        n = min(n, int(np.isfinite(scores).sum()))
-        top = np.argpartition(-scores, n - 1)[:n] if n > 0 else np.array([], dtype=np.int64)
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.items.external(i), float(scores[i])) for i in top]
+        items, scores = top_n(self, np.array([row]), n, exclude_seen)
+        return [(self.items.external(int(i)), float(s)) for i, s in zip(items[0], scores[0], strict=True)
+                if i >= 0]
 
     # --- inspection / cold start hooks (explanation, what-if); families override ------------------
     def item_embeddings(self) -> np.ndarray | None:

@@ -7,12 +7,20 @@ A run is written by the process that trains it (its pid is stored). When a datab
 On a shared server database (PostgreSQL) a pid says nothing about runs trained on another machine, so
 there the training process holds a session-level advisory lock per run for as long as it trains, and a
 run counts as interrupted once nobody holds its lock (the server drops it when the process dies).
+
+Runs are watched from anywhere: every run row names the host training it, ``active_runs`` and
+``epochs_after`` are the cheap queries a workstation polls, and ``request_cancel`` records a cancel that
+the training process (wherever it runs) honours through ``RunCancelWatch`` at its next check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import socket
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +29,7 @@ import psutil
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
+from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.models.base import EpochReport
 from workbench.store.db import Database
@@ -107,6 +116,8 @@ class RunInfo:
     model_id: int | None
     checkpoint_epoch: int | None
     epochs: list[EpochInfo] = field(default_factory=list)
+    host: str | None = None
+    cancel_requested: bool = False
 
     @property
     def resumable(self) -> bool:
@@ -134,7 +145,8 @@ def _run_info(session: Session, row: TrainingRunRow, with_epochs: bool) -> RunIn
                    family=row.family, config=dict(row.config or {}), split=dict(row.split or {}),
                    status=row.status, device=row.device, started_at=row.started_at,
                    finished_at=row.finished_at, elapsed_s=row.elapsed_s, error=row.error, pid=row.pid,
-                   model_id=row.model_id, checkpoint_epoch=row.checkpoint_epoch, epochs=epochs)
+                   model_id=row.model_id, checkpoint_epoch=row.checkpoint_epoch, epochs=epochs,
+                   host=row.host, cancel_requested=row.cancel_requested_at is not None)
 
 
 def _get(session: Session, run_id: int) -> TrainingRunRow:
@@ -149,7 +161,7 @@ def create_run(db: Database, dataset_id: int, family: str, config: dict[str, Any
     """Insert a "running" run owned by this process; returns its id."""
     with db.session() as session:
         row = TrainingRunRow(dataset_id=dataset_id, family=family, config=config, split=split,
-                             status="running", device=device[:64], pid=os.getpid())
+                             status="running", device=device[:64], pid=os.getpid(), host=this_host())
         session.add(row)
         session.flush()
         run_id = row.id
@@ -176,6 +188,8 @@ def claim_run(db: Database, run_id: int, device: str) -> RunInfo:
                                                      EpochMetricRow.epoch > row.checkpoint_epoch))
         row.status = "running"
         row.pid = os.getpid()
+        row.host = this_host()
+        row.cancel_requested_at = None
         row.device = device[:64]
         row.error = None
         row.finished_at = None
@@ -307,3 +321,127 @@ def get_run(db: Database, run_id: int) -> RunInfo:
 def run_epochs(db: Database, run_id: int) -> list[EpochInfo]:
     """The epochs recorded for a run, in order."""
     return get_run(db, run_id).epochs
+
+
+# --- watching and cancelling runs from anywhere ------------------------------------------------------
+
+def this_host() -> str:
+    """The name of this machine as runs record it."""
+    return (socket.gethostname() or "unknown host")[:255]
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """A run's headline as another workstation polls it (no epochs, no checkpoint)."""
+
+    id: int
+    family: str
+    dataset_name: str
+    status: str
+    host: str | None
+    pid: int | None
+    device: str
+    last_epoch: int | None
+    cancel_requested: bool
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def active_runs(db: Database, also: list[int] | tuple[int, ...] = ()) -> list[RunProgress]:
+    """Runs being trained now, anywhere, plus the runs ``also`` names (to see them end); newest first.
+
+    One query on indexed columns (status, run id and the epoch rows' (run, epoch) key), cheap enough to
+    poll every few seconds.
+    """
+    last_epoch = (select(func.max(EpochMetricRow.epoch)).where(EpochMetricRow.run_id == TrainingRunRow.id)
+                  .correlate(TrainingRunRow).scalar_subquery())
+    condition = TrainingRunRow.status == "running"
+    if also:
+        condition = condition | TrainingRunRow.id.in_([int(r) for r in also])
+    with db.session() as session:
+        rows = session.execute(
+            select(TrainingRunRow.id, TrainingRunRow.family, DatasetRow.name, TrainingRunRow.status,
+                   TrainingRunRow.host, TrainingRunRow.pid, TrainingRunRow.device, last_epoch,
+                   TrainingRunRow.cancel_requested_at, TrainingRunRow.config)
+            .join(DatasetRow, DatasetRow.id == TrainingRunRow.dataset_id)
+            .where(condition).order_by(TrainingRunRow.id.desc())).all()
+    return [RunProgress(id=r[0], family=r[1], dataset_name=r[2], status=r[3], host=r[4], pid=r[5],
+                        device=r[6], last_epoch=r[7], cancel_requested=r[8] is not None,
+                        config=dict(r[9] or {})) for r in rows]
+
+
+def epochs_after(db: Database, run_id: int, after_epoch: int = 0) -> list[EpochInfo]:
+    """The epochs of a run recorded after ``after_epoch``, in order (what a watcher has not drawn yet)."""
+    with db.session() as session:
+        rows = session.scalars(select(EpochMetricRow)
+                               .where(EpochMetricRow.run_id == int(run_id),
+                                      EpochMetricRow.epoch > after_epoch)
+                               .order_by(EpochMetricRow.epoch)).all()
+        return [_epoch_info(row) for row in rows]
+
+
+def request_cancel(db: Database, run_id: int) -> bool:
+    """Record that a run should stop; its training process, on any machine, honours it at its next check.
+
+    Returns False when the run is not running (nothing to cancel).
+    """
+    with db.session() as session:
+        row = _get(session, run_id)
+        if row.status != "running":
+            return False
+        if row.cancel_requested_at is None:
+            row.cancel_requested_at = utcnow()
+        return True
+
+
+def cancel_requested(db: Database, run_id: int) -> bool:
+    """Whether a cancel has been recorded for the run (one indexed look-up)."""
+    with db.session() as session:
+        requested = session.scalar(select(TrainingRunRow.cancel_requested_at)
+                                   .where(TrainingRunRow.id == int(run_id)))
+    return requested is not None
+
+
+class RunCancelWatch(CancelToken):
+    """A cancel token for a recorded run: cancelled locally, or by a request recorded in the database.
+
+    Training polls its token every few batches; the database is asked at most once per
+    ``interval_s`` seconds (and whenever ``check_now`` is called, between epochs), never once per batch.
+    """
+
+    def __init__(self, db: Database, run_id: int, local: CancelToken | None = None,
+                 interval_s: float = 2.0) -> None:
+        super().__init__()
+        self.db = db
+        self.run_id = run_id
+        self.local = local
+        self.interval_s = interval_s
+        self.remote = False  # the stop came from a request recorded in the database
+        self._last_check = time.monotonic()
+        self._lock = threading.Lock()
+
+    def check_now(self) -> bool:
+        """Ask the database now; True when a cancel was requested (the token is then cancelled)."""
+        with self._lock:
+            self._last_check = time.monotonic()
+        if not self.remote and cancel_requested(self.db, self.run_id):
+            self.remote = True
+            self.cancel()
+        return self.remote
+
+    @property
+    def cancelled(self) -> bool:
+        if self._event.is_set():
+            return True
+        if self.local is not None and self.local.cancelled:
+            self.cancel()
+            return True
+        if time.monotonic() - self._last_check >= self.interval_s:
+            # a lost connection must not stop training; the next check retries
+            with contextlib.suppress(Exception):
+                self.check_now()
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled("cancel requested from another workstation" if self.remote
+                            else "cancelled by the user")

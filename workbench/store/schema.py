@@ -144,6 +144,9 @@ class TrainingRunRow(Base):
     pid: Mapped[int | None] = mapped_column(Integer)  # owning process, to detect runs left by a killed one
     checkpoint: Mapped[bytes | None] = mapped_column(LargeBinary)  # safetensors bytes of the last epoch
     checkpoint_epoch: Mapped[int | None] = mapped_column(Integer)
+    # runs trained on another machine against a shared database (revision 0007)
+    host: Mapped[str | None] = mapped_column(String(255))  # machine of the training process
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime)  # honoured at the next check
 
     epochs: Mapped[list[EpochMetricRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
                                                         order_by="EpochMetricRow.epoch")

@@ -149,6 +149,9 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     def elapsed() -> float:
         return previous_elapsed + time.perf_counter() - started
 
+    # a cancel recorded in the database (from any workstation) stops the run like a local one
+    watch = run_store.RunCancelWatch(db, run_id, cancel)
+    cancel = watch
     try:
         if on_run_started is not None:  # inside the try: a failing callback still closes the run
             on_run_started(run_id)
@@ -166,8 +169,9 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
             reports.append(report)
             if on_report is not None:
                 on_report(report)
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+            watch.check_now()  # between epochs, whatever the batch-level polling saw
+            watch.raise_if_cancelled()
+        cancel.raise_if_cancelled()
         model_id = model_store.save_model(db, model, data.dataset_id, name, spec.to_dict(),
                                           summary=_train_summary(reports, elapsed()))
         metrics = evaluate_on_split(model, data, parts, evaluate_k, cancel=cancel)
@@ -176,7 +180,8 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
             model_store.update_summary(db, model_id, metrics)
         run_store.finish_run(db, run_id, "completed", elapsed_s=elapsed(), model_id=model_id)
     except Cancelled:
-        run_store.finish_run(db, run_id, "cancelled", elapsed_s=elapsed(), error="cancelled by the user")
+        reason = ("cancelled from another workstation" if watch.remote else "cancelled by the user")
+        run_store.finish_run(db, run_id, "cancelled", elapsed_s=elapsed(), error=reason)
         raise
     except KeyboardInterrupt:
         run_store.finish_run(db, run_id, "cancelled", elapsed_s=elapsed(), error="interrupted (Ctrl+C)")
@@ -213,4 +218,9 @@ def evaluate_on_split(model: Recommender, data: Dataset, parts: Split, k: int = 
 
 def rebuild_split(data: Dataset, split: dict[str, Any]) -> Split:
     """The split a model was trained on, rebuilt from the dataset and the stored spec."""
+    if len(data.interactions) == 0:
+        # a model imported from a file without its dataset: nothing to rebuild the split from
+        raise WorkbenchError(f"dataset '{data.name}' holds no interactions (the model was imported without "
+                             "its data), so its split cannot be rebuilt; evaluate on a holdout file, or "
+                             "import the dataset and then the model again")
     return make_split(data.interactions, _split_spec(split or {}))

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.progress import CancelToken, Progress
+from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext
 from workbench.ui.plots import color, make_plot
 from workbench.ui.widgets import EmptyState, InlineMessage
@@ -166,12 +167,15 @@ class ModelsPage(QWidget):
     """Trained models: table, actions, background evaluation and export, side-by-side comparison.
 
     Signals: ``evaluation_finished(int model_id)``, ``comparison_shown(int n_models)``,
-    ``export_finished(str path)``, ``action_failed(str message)``.
+    ``export_finished(str path)``, ``model_file_written(str path)``, ``model_imported(int model_id)``,
+    ``action_failed(str message)``.
     """
 
     evaluation_finished = Signal(int)
     comparison_shown = Signal(int)
     export_finished = Signal(str)
+    model_file_written = Signal(str)
+    model_imported = Signal(int)
     action_failed = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -200,9 +204,17 @@ class ModelsPage(QWidget):
         self.compare_button = QPushButton("Compare selected")
         self.compare_button.setToolTip("Select two or more models (Ctrl+click) to compare their metrics")
         self.compare_button.clicked.connect(self.compare_selected)
-        self.export_button = QPushButton("Export recommendations…")
+        self.export_button = QPushButton("Export top-N…")
+        self.export_button.setToolTip("Recommendations per user or similar items per item, to CSV or Parquet")
         self.export_button.clicked.connect(self._ask_export)
-        for button in (self.rename_button, self.delete_button, self.compare_button, self.export_button):
+        self.export_model_button = QPushButton("Export model…")
+        self.export_model_button.setToolTip("Write the model to one file another workstation can import")
+        self.export_model_button.clicked.connect(self._ask_export_model)
+        self.import_model_button = QPushButton("Import model…")
+        self.import_model_button.setToolTip("Add a model from a file written by Export model")
+        self.import_model_button.clicked.connect(self._ask_import_model)
+        for button in (self.rename_button, self.delete_button, self.compare_button, self.export_button,
+                       self.export_model_button, self.import_model_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -340,6 +352,7 @@ class ModelsPage(QWidget):
         self.compare_button.setEnabled(n >= 2)
         self.evaluate_button.setEnabled(n >= 1)
         self.export_button.setEnabled(n == 1)
+        self.export_model_button.setEnabled(n == 1)
 
     # --- rename / delete -------------------------------------------------------------------------
     @Slot()
@@ -607,28 +620,39 @@ class ModelsPage(QWidget):
     # --- export ----------------------------------------------------------------------------------
     @Slot()
     def _ask_export(self) -> None:
+        from workbench.ui.export_dialog import ExportDialog
+
         ids = self.selected_model_ids()
         if len(ids) != 1:
             self.message.show_message("Select one model to export its recommendations.", "warning")
             return
-        n, ok = QInputDialog.getInt(self, "Export recommendations", "Recommendations per user (N):", 10, 1,
-                                    1000)
-        if not ok:
-            return
-        users_text, ok = QInputDialog.getText(
-            self, "Export recommendations", "Users (comma-separated ids; empty for all users):")
-        if not ok:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Save recommendations", f"recommendations-{ids[0]}.csv",
-                                              "CSV files (*.csv)")
-        if not path:
-            return
-        users = [u.strip() for u in users_text.split(",") if u.strip()] or None
-        self.export_csv(ids[0], path, n, users)
+        info = next(m for m in self.table_model._models if m.id == ids[0])
+        dialog = ExportDialog(info.name, self)
+        if dialog.exec() == ExportDialog.DialogCode.Accepted and dialog.request() is not None:
+            self.run_export(ids[0], dialog.request())
+
+    def run_export(self, model_id: int, request: Any) -> Any:
+        """Run the export an ``ExportRequest`` describes in the background; returns the job."""
+        from workbench.training.export import export_similar_items, read_user_file
+
+        if request.kind == "similar-items":
+            db = self.ctx.db
+            target, n = str(request.path), request.n
+
+            def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> Any:
+                return export_similar_items(db, model_id, target, n=n, cancel=cancel, progress=progress)
+
+            return self._submit(f"Export model {model_id} similar items", work, "export", self._export_done)
+        try:
+            users = read_user_file(request.users_file) if request.users_file is not None else None
+        except WorkbenchError as exc:
+            self._fail(f"Cannot export: {exc}")
+            return None
+        return self.export_csv(model_id, request.path, request.n, users)
 
     def export_csv(self, model_id: int, path: str | Path, n: int = 10,
                    users: Sequence[str] | None = None) -> Any:
-        """Export top-``n`` recommendations of ``users`` (all when None) to CSV in the background."""
+        """Export top-``n`` recommendations of ``users`` (all when None) to CSV/Parquet in the background."""
         from workbench.training.export import export_recommendations
 
         db = self.ctx.db
@@ -638,11 +662,83 @@ class ModelsPage(QWidget):
             return export_recommendations(db, model_id, target, n=n, users=users, cancel=cancel,
                                           progress=progress)
 
-        def done(report: Any) -> None:
+        return self._submit(f"Export model {model_id} top-{n}", work, "export", self._export_done)
+
+    def _export_done(self, report: Any) -> None:
+        if report.kind == "similar-items":
+            text = (f"Wrote {report.n_rows:,} similar items for {report.n_users:,} items to {report.path} "
+                    f"(similarity: {report.similarity}).")
+        else:
             skipped = (f"; {len(report.unknown_users)} unknown user(s) skipped"
                        if report.unknown_users else "")
-            self.message.show_message(f"Wrote {report.n_rows:,} recommendations for {report.n_users:,} users "
-                                      f"to {report.path}{skipped}.", "ok")
-            self.export_finished.emit(str(report.path))
+            text = (f"Wrote {report.n_rows:,} recommendations for {report.n_users:,} users "
+                    f"to {report.path}{skipped}.")
+        self.message.show_message(text, "ok")
+        self.export_finished.emit(str(report.path))
 
-        return self._submit(f"Export model {model_id} top-{n}", work, "export", done)
+    # --- model files -----------------------------------------------------------------------------
+    @Slot()
+    def _ask_export_model(self) -> None:
+        from workbench.store.model_file import FILE_SUFFIX
+        from workbench.ui.export_dialog import last_export_folder, remember_export_folder
+
+        ids = self.selected_model_ids()
+        if len(ids) != 1:
+            return
+        info = next(m for m in self.table_model._models if m.id == ids[0])
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in info.name)
+        suggested = last_export_folder() / f"{safe}{FILE_SUFFIX}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export model", str(suggested),
+                                              f"Rec Workbench models (*{FILE_SUFFIX})")
+        if path:
+            remember_export_folder(Path(path))
+            self.export_model(ids[0], path)
+
+    def export_model(self, model_id: int, path: str | Path) -> Any:
+        """Write a model file in the background; returns the job."""
+        from workbench.store.model_file import export_model_file
+
+        db = self.ctx.db
+
+        def work(_cancel: CancelToken, _progress: Callable[[Progress], None], _emit: Any) -> Any:
+            return export_model_file(db, model_id, path)
+
+        def done(result: Any) -> None:
+            self.message.show_message(f"Wrote model '{result.model_name}' to {result.path} "
+                                      f"({result.size_bytes:,} bytes).", "ok")
+            self.model_file_written.emit(str(result.path))
+
+        return self._submit(f"Export model {model_id} to a file", work, "export", done)
+
+    @Slot()
+    def _ask_import_model(self) -> None:
+        from workbench.store.model_file import FILE_SUFFIX
+        from workbench.ui.export_dialog import last_export_folder
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import model", str(last_export_folder()),
+                                              f"Rec Workbench models (*{FILE_SUFFIX});;All files (*)")
+        if path:
+            self.import_model(path)
+
+    def import_model(self, path: str | Path, dataset: int | str | None = None) -> Any:
+        """Import a model file in the background (verified before anything is written); returns the job."""
+        from workbench.store.model_file import import_model_file
+
+        db = self.ctx.db
+
+        def work(_cancel: CancelToken, _progress: Callable[[Progress], None], _emit: Any) -> Any:
+            return import_model_file(db, path, dataset=dataset)
+
+        def done(result: Any) -> None:
+            parts = [f"Imported model '{result.model_name}' on dataset '{result.dataset_name}'."]
+            parts += [f"Note: {w}." for w in result.warnings]
+            if result.unavailable:
+                parts.append("Its dataset is not in this database: the model scores and recommends, but "
+                             "these are unavailable: " + "; ".join(result.unavailable) + ".")
+            self.message.show_message(" ".join(parts), "warning" if result.unavailable or result.warnings
+                                      else "ok")
+            self.ctx.datasets_changed.emit()
+            self.ctx.models_changed.emit()
+            self.model_imported.emit(int(result.model_id))
+
+        return self._submit(f"Import model from {Path(path).name}", work, "import", done)

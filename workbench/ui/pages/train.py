@@ -310,7 +310,43 @@ class TrainPage(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([560, 160])
         layout.addWidget(split, 1)
+        layout.addWidget(self._build_remote_runs())
         return column
+
+    # --- runs trained elsewhere --------------------------------------------------------------------
+    def _build_remote_runs(self) -> QWidget:
+        """The panel of runs other processes or machines are training on this database."""
+        from workbench.ui.remote_runs import RemoteRunsPanel
+
+        self.remote_runs = RemoteRunsPanel(
+            self.ctx, lambda run_id: self._live is not None and self._live.run_id == run_id)
+        self.remote_runs.epochs_received.connect(self._draw_remote_epochs)
+        self.remote_runs.run_ended.connect(lambda _run_id, _status: self.refresh_runs())
+        return self.remote_runs
+
+    @Slot(object, object)
+    def _draw_remote_epochs(self, run: Any, epochs: list[Any]) -> None:
+        """Grow a remote run's curves by its new epochs (the run is added and ticked when first seen)."""
+        if not self.curves.has_run(run.id):
+            self.curves.add_run(run.id, f"run {run.id} · {run.family} · {run.host or 'remote'}",
+                                loss_label=loss_axis_label(run.family, run.config))
+            self.refresh_runs()
+        drawn = self.curves.series(run.id).epochs  # ticked in the run list before it was watched
+        last = int(drawn[-1]) if drawn else 0
+        for row in epoch_rows([e for e in epochs if e.epoch > last]):
+            self.curves.add_epoch(run.id, row["epoch"], row["train_loss"], row["valid_loss"],
+                                  row["valid_metric"], row["metric_name"], row["is_best"])
+            self.epoch_plotted.emit(run.id, row["epoch"])
+
+    def showEvent(self, event: Any) -> None:
+        """Watch runs trained elsewhere while the page is shown."""
+        super().showEvent(event)
+        self.remote_runs.set_active(True)
+
+    def hideEvent(self, event: Any) -> None:
+        """Stop polling while the page is hidden."""
+        super().hideEvent(event)
+        self.remote_runs.set_active(False)
 
     def _fill_devices(self) -> None:
         self.device_combo.clear()
