@@ -207,7 +207,7 @@ def test_csv_import_then_malformed_and_cancelled_imports_leave_nothing(pg_db: Da
     dataset_id = _import_small(pg_db, tmp_path)
     before = _counts(pg_db)
     assert before == {"datasets": 1, "users": 5, "items": 4, "interactions": 8, "models": 0,
-                      "training_runs": 0, "epoch_metrics": 0, "evaluations": 0, "blob_parts": 0}
+                      "training_runs": 0, "epoch_metrics": 0, "evaluations": 0, "blob_parts": 1}
     assert dataset_counts(pg_db, dataset_id) == {"users": 5, "items": 4, "interactions": 8}
 
     bad = tmp_path / "bad.csv"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -43,23 +43,25 @@ def _owner_column(owner: Owner) -> ColumnElement[int | None]:
     return getattr(BlobPartRow, owner)  # type: ignore[no-any-return]
 
 
-def write_parts(session: Session, owner: Owner, owner_id: int, parts: Iterator[memoryview] | list[bytes],
-                *, first: int) -> None:
+def write_parts(session: Session | Connection, owner: Owner, owner_id: int,
+                parts: Iterator[memoryview] | list[bytes], *, first: int) -> None:
     """Replace the owner's parts with ``parts`` (numbered from ``first``), one insert per part."""
     session.execute(delete(BlobPartRow).where(_owner_column(owner) == owner_id))
     for number, part in enumerate(parts, start=first):
         session.execute(insert(BlobPartRow), {owner: owner_id, "part": number, "data": bytes(part)})
 
 
-def read_parts(session: Session, owner: Owner, owner_id: int, head: bytes | None = None) -> bytes:
+def read_parts(session: Session | Connection, owner: Owner, owner_id: int,
+               head: bytes | None = None) -> bytes:
     """``head`` followed by the owner's parts in order, fetched one at a time (peak memory: the value)."""
     column = _owner_column(owner)
-    ids = session.scalars(select(BlobPartRow.id).where(column == owner_id).order_by(BlobPartRow.part)).all()
+    ids = session.execute(select(BlobPartRow.id).where(column == owner_id)
+                          .order_by(BlobPartRow.part)).scalars().all()
     if not ids:
         return bytes(head or b"")
     out = bytearray(head or b"")
     for part_id in ids:
-        out += session.scalar(select(BlobPartRow.data).where(BlobPartRow.id == part_id)) or b""
+        out += session.execute(select(BlobPartRow.data).where(BlobPartRow.id == part_id)).scalar() or b""
     return bytes(out)
 
 

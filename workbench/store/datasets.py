@@ -14,6 +14,7 @@ from workbench.core.ids import IdMap
 from workbench.core.interactions import Dataset, Interactions, ItemContent
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
+from workbench.store.snapshot import InteractionArrays, read_snapshot
 
 TABLES = ("users", "items", "interactions")
 
@@ -126,26 +127,18 @@ def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
             .where(ItemRow.dataset_id == info.id)
             .order_by(ItemRow.id)
         ).all()
-        # The raw DB-API cursor hands back plain tuples: several times faster than Row objects at 1M rows.
-        # Index order (dataset_id, user_id, id): no sort step, and deterministic.
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(
-                _driver_sql(
-                    conn,
-                    "SELECT user_id, item_id, value, timestamp FROM interactions WHERE dataset_id = ? "
-                    "ORDER BY dataset_id, user_id, id",
-                ),
-                (info.id,),
-            )
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+        snapshot = read_snapshot(conn, info.id, info.n_interactions, len(users), len(items))
+        rows: list[Any] = []
+        if snapshot is None:
+            rows = _interaction_rows(conn, info.id)
     user_rowids = np.fromiter((r[0] for r in users), dtype=np.int64, count=len(users))
     item_rowids = np.fromiter((r[0] for r in items), dtype=np.int64, count=len(items))
     n = len(rows)
     has_ts = n > 0 and rows[0][3] is not None
-    if n:
+    if snapshot is not None:
+        u, i = snapshot.user_pos.astype(np.int64), snapshot.item_pos.astype(np.int64)
+        values, timestamps = snapshot.values, snapshot.timestamps
+    elif n:
         table = np.array(rows, dtype=np.float64 if has_ts else object)
         if not has_ts:
             table = table[:, :3].astype(np.float64)
@@ -190,6 +183,35 @@ def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
         dataset_id=info.id,
         user_features=user_features,
     )
+
+
+def _interaction_rows(conn: Connection, dataset_id: int) -> list[Any]:
+    """All interaction rows of a dataset, for datasets stored without an array snapshot."""
+    # The raw DB-API cursor hands back plain tuples: several times faster than Row objects at 1M rows.
+    # Index order (dataset_id, user_id, id): no sort step, and deterministic.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            _driver_sql(
+                conn,
+                "SELECT user_id, item_id, value, timestamp FROM interactions WHERE dataset_id = ? "
+                "ORDER BY dataset_id, user_id, id",
+            ),
+            (dataset_id,),
+        )
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def interaction_arrays(db: Any, dataset_id: int) -> InteractionArrays | None:
+    """The dataset's stored array snapshot (positions in id order), or None when it has none."""
+    info = get_dataset_info(db, dataset_id)
+    with db.engine.connect() as conn:
+        counts = conn.execute(select(
+            select(func.count()).where(UserRow.dataset_id == info.id).scalar_subquery(),
+            select(func.count()).where(ItemRow.dataset_id == info.id).scalar_subquery())).one()
+        return read_snapshot(conn, info.id, info.n_interactions, int(counts[0]), int(counts[1]))
 
 
 def _driver_sql(conn: Connection, sql: str) -> str:
