@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Text, delete, func, select, type_coerce
 
 from workbench.core.ids import IdMap
 from workbench.core.interactions import Dataset, Interactions, ItemContent
@@ -117,13 +117,14 @@ def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
     info = get_dataset_info(db, name_or_id)
     with db.engine.connect() as conn:
         users = conn.execute(
-            select(UserRow.id, UserRow.external_id, UserRow.features)
+            # JSON columns as text, decoded below only where not empty (100K decodes cost seconds)
+            select(UserRow.id, UserRow.external_id, type_coerce(UserRow.features, Text))
             .where(UserRow.dataset_id == info.id)
             .order_by(UserRow.id)
         ).all()
         items = conn.execute(
-            select(ItemRow.id, ItemRow.external_id, ItemRow.title, ItemRow.text, ItemRow.categories,
-                   ItemRow.attributes)
+            select(ItemRow.id, ItemRow.external_id, ItemRow.title, ItemRow.text,
+                   type_coerce(ItemRow.categories, Text), type_coerce(ItemRow.attributes, Text))
             .where(ItemRow.dataset_id == info.id)
             .order_by(ItemRow.id)
         ).all()
@@ -236,6 +237,11 @@ def _exec(conn: Connection, sql: str, params: tuple[Any, ...]) -> Any:
 def _json(value: Any, default: Any) -> Any:
     if value is None or value == "":
         return default
+    # most users have no features and most items no categories: skip the decoder for those
+    if value == "{}":
+        return {}
+    if value == "[]":
+        return []
     if isinstance(value, str):
         return json.loads(value)
     return value
