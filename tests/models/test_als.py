@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests._training_data import make_dataset
 from tests.models.test_contract import N_GROUPS, N_ITEMS, planted
 from workbench.models.als import AUTO_REGULARIZATION_SHARE, ALSConfig, ALSModel
 from workbench.models.registry import create_model, model_from_artifact
+from workbench.store import models as model_store
+from workbench.store import runs
+from workbench.store.schema import TrainingRunRow
+from workbench.training.runner import train
 
 
 def _fit(**settings):
@@ -58,3 +63,20 @@ def test_history_contributions_are_implicits_explain_and_sum_to_the_folded_in_sc
     # folding in a known user's history reproduces the trained ranking
     trained = model.score(np.array([user]))[0]
     assert np.corrcoef(trained, folded)[0, 1] > 0.98
+
+
+def test_a_run_records_each_iteration_and_resumes_from_its_checkpoint(db) -> None:
+    make_dataset(db, "shop", implicit=True)
+    first = train(db, "shop", "als", {"factors": "8", "iterations": "3", "patience": "0"}, device="cpu")
+    run = runs.get_run(db, first.run_id)
+    assert [e.epoch for e in run.epochs] == [1, 2, 3] and run.checkpoint_epoch == 3
+    assert all(e.metric_name == "ndcg@10" for e in run.epochs)
+    model, info = model_store.load_model(db, first.model_id)
+    assert info.family == "als" and model.history_contributions(0, 1) is not None
+
+    # a resumed run starts from the checkpoint's factors and continues the iteration count
+    runs.finish_run(db, first.run_id, "cancelled")
+    with db.session() as session:
+        session.get(TrainingRunRow, first.run_id).config = {**run.config, "iterations": 5}
+    resumed = train(db, None, resume_run=first.run_id, device="cpu")
+    assert [r.epoch for r in resumed.reports] == [1, 2, 3, 4, 5]
