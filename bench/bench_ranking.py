@@ -14,7 +14,7 @@ import argparse
 
 from _common import Timer, available_families, fmt, import_ml100k, ratio, require_ml100k, temp_database
 
-FAMILIES = ("pop", "itemknn", "ease", "bpr", "neumf", "content", "hybrid")
+FAMILIES = ("pop", "itemknn", "ease", "als", "bpr", "neumf", "content", "hybrid")
 SHOWN = ("ndcg@10", "precision@10", "recall@10", "map@10", "hit_rate@10", "coverage@10")
 
 

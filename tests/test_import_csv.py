@@ -17,7 +17,7 @@ from workbench.data.csv_import import CsvSpec, import_csv, parse_csv
 from workbench.store.datasets import dataset_counts, list_datasets, load_dataset
 from workbench.store.db import Database
 
-TABLES = ("datasets", "users", "items", "interactions")
+TABLES = ("datasets", "users", "items", "interactions", "blob_parts")
 
 
 def snapshot(db: Database) -> dict[str, object]:

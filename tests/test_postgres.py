@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
 ALL_TABLES = ("datasets", "users", "items", "interactions", "models", "training_runs", "epoch_metrics",
-              "evaluations")
+              "evaluations", "blob_parts")
 
 RATINGS = """user,item,rating,timestamp
 007,a,5,1600000000
@@ -179,8 +179,8 @@ def test_newer_revision_and_foreign_database_are_refused_untouched(pg_url: str, 
     with check.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == \
             "zzzz_from_the_future"
-        conn.execute(text("DROP TABLE alembic_version, epoch_metrics, evaluations, training_runs, models, "
-                          "interactions, items, users, datasets"))
+        conn.execute(text("DROP TABLE alembic_version, blob_parts, epoch_metrics, evaluations, "
+                          "training_runs, models, interactions, items, users, datasets"))
         conn.execute(text("CREATE TABLE invoices (id integer primary key)"))
         conn.commit()
     with pytest.raises(DatabaseError, match="not a Rec Workbench database"):
@@ -207,7 +207,7 @@ def test_csv_import_then_malformed_and_cancelled_imports_leave_nothing(pg_db: Da
     dataset_id = _import_small(pg_db, tmp_path)
     before = _counts(pg_db)
     assert before == {"datasets": 1, "users": 5, "items": 4, "interactions": 8, "models": 0,
-                      "training_runs": 0, "epoch_metrics": 0, "evaluations": 0}
+                      "training_runs": 0, "epoch_metrics": 0, "evaluations": 0, "blob_parts": 1}
     assert dataset_counts(pg_db, dataset_id) == {"users": 5, "items": 4, "interactions": 8}
 
     bad = tmp_path / "bad.csv"
@@ -349,6 +349,36 @@ def test_train_save_load_runs_and_delete_cascade(pg_db: Database) -> None:
     with pg_db.session() as s:
         for row in (ModelRow, TrainingRunRow, EpochMetricRow, EvaluationRow):
             assert s.scalar(select(func.count()).select_from(row)) == 0
+    assert _counts(pg_db) == dict.fromkeys(ALL_TABLES, 0)
+
+
+def test_large_weights_and_checkpoints_are_stored_in_parts_and_deleted_with_their_owner(
+        pg_db: Database, monkeypatch) -> None:
+    from workbench.store import blobs
+    from workbench.store.schema import BlobPartRow
+    from workbench.training.runner import train
+
+    make_dataset(pg_db, "wide", n_users=80, n_items=200, per_user=20)
+    monkeypatch.setattr(blobs, "PART_BYTES", 16 * 1024)  # stands in for bytea's 1 GB limit
+    result = train(pg_db, "wide", "ease", {"l2": "50"}, device="cpu")
+    with pg_db.session() as s:
+        model_parts = s.scalar(select(func.count()).select_from(BlobPartRow)
+                               .where(BlobPartRow.model_id == result.model_id))
+        run_parts = s.scalar(select(func.count()).select_from(BlobPartRow)
+                             .where(BlobPartRow.run_id == result.run_id))
+    assert model_parts >= 9 and run_parts >= 9  # 160 KB of weights in 16 KB parts
+    model, info = model_store.load_model(pg_db, result.model_id)
+    checkpoint = run_store.load_checkpoint(pg_db, result.run_id)
+    assert checkpoint is not None and len(checkpoint[0]) > 9 * 16 * 1024
+    from workbench.store.artifacts import artifact_from_bytes
+    assert artifact_from_bytes(checkpoint[0]).tensors["b"].equal(model.to_artifact().tensors["b"])
+    assert model_store.list_models(pg_db)[0].size_bytes == info.size_bytes > 9 * 16 * 1024
+
+    model_store.delete_model(pg_db, result.model_id)
+    with pg_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(BlobPartRow)
+                        .where(BlobPartRow.model_id.isnot(None))) == 0
+    delete_dataset(pg_db, "wide")
     assert _counts(pg_db) == dict.fromkeys(ALL_TABLES, 0)
 
 

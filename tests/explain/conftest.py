@@ -64,6 +64,7 @@ _FITTED: dict[tuple[str, bool], object] = {}
 FAST_SETTINGS = {
     "itemknn": {"neighbours": 20},
     "ease": {"l2": 10.0},
+    "als": {"factors": 16},
     "mf": {"epochs": 15, "learning_rate": 0.01, "dim": 16, "l2": 0.02},
     "bpr": {"epochs": 15},
     "neumf": {"epochs": 8},

@@ -10,7 +10,7 @@ from workbench.errors import NotFoundError
 from workbench.explain import explain, explain_recommendations
 from workbench.explain.history import attribute_history, history_scores
 
-ALL_FAMILIES = ["pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid", "autorec"]
+ALL_FAMILIES = ["pop", "itemknn", "ease", "als", "mf", "bpr", "neumf", "content", "hybrid", "autorec"]
 
 
 @pytest.mark.parametrize("family", ALL_FAMILIES)

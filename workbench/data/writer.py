@@ -25,6 +25,7 @@ from workbench.core.progress import CancelToken, Progress, ProgressCallback, Thr
 from workbench.data.parsed import ImportReport, ParsedDataset
 from workbench.errors import InputError
 from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
+from workbench.store.snapshot import InteractionArrays, write_snapshot
 
 INSERT_BATCH = 100_000
 REBUILD_INDEX_MIN_ROWS = 100_000  # below this, keeping the item index is as cheap as rebuilding it
@@ -278,6 +279,15 @@ def _write(conn: Connection, parsed: ParsedDataset, name: str, sqlite: bool, emi
         after_batch=stored,
     )
     check_cancel()
+    # The same interactions as compact arrays, for fast loading; positions follow row-id order, which is
+    # the order load_dataset lists users and items in.
+    write_snapshot(conn, int(dataset_id), InteractionArrays(
+        user_pos=_id_order_positions(user_rowids)[user_codes[order]],
+        item_pos=_id_order_positions(item_rowids)[item_codes[order]],
+        values=parsed.values[order].astype(np.float32),
+        timestamps=None if parsed.timestamps is None else parsed.timestamps[order].astype(np.int64),
+        n_users=n_users, n_items=n_items))
+    check_cancel()
     for statement in restore:
         conn.execute(text(statement))
     if conn.dialect.name == "postgresql":
@@ -338,6 +348,13 @@ def _drop_for_bulk_load(conn: Connection, table: str) -> list[str]:
     return [definition for _, definition in rows] + [
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in foreign_keys
     ]
+
+
+def _id_order_positions(rowids: np.ndarray) -> np.ndarray:
+    """For each row (in code order), its position when the rows are listed by id."""
+    positions = np.empty(len(rowids), dtype=np.int64)
+    positions[np.argsort(rowids, kind="stable")] = np.arange(len(rowids))
+    return positions
 
 
 def _rowids(conn: Connection, row_class: type[UserRow] | type[ItemRow], dataset_id: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.errors import WorkbenchError
+from workbench.models.als import ALSModel
 from workbench.models.autorec import AutoRecModel
 from workbench.models.base import ModelArtifact, Recommender, config_from_dict
 from workbench.models.baselines import EASEModel, ItemKNNModel, PopularityModel
@@ -24,6 +25,7 @@ FAMILIES: dict[str, type[Recommender]] = {
     "content": ContentModel,
     "hybrid": HybridModel,
     "autorec": AutoRecModel,
+    "als": ALSModel,
 }
 
 

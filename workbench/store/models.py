@@ -12,10 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.models.base import ModelArtifact, Recommender
+from workbench.store import blobs
 from workbench.store.artifacts import artifact_from_row_parts, artifact_to_row_parts
 from workbench.store.db import Database
 from workbench.store.schema import DatasetRow, EvaluationRow, ItemRow, ModelRow
@@ -61,13 +63,18 @@ class EvaluationInfo:
     metrics: dict[str, Any]
 
 
-def _info(row: ModelRow, dataset_name: str) -> ModelInfo:
+def _weights_size(session: Session, row: ModelRow) -> int:
+    column, size = blobs.parts_size("model_id")
+    return len(row.weights or b"") + int(session.scalar(select(size).where(column == row.id)) or 0)
+
+
+def _info(row: ModelRow, dataset_name: str, size_bytes: int | None = None) -> ModelInfo:
     id_maps = row.id_maps or {}
     return ModelInfo(id=row.id, name=row.name, dataset_id=row.dataset_id, dataset_name=dataset_name,
                      family=row.family, config=dict(row.config or {}), split=dict(row.split or {}),
                      created_at=row.created_at, summary=dict(row.summary or {}),
                      n_users=len(id_maps.get("users", [])), n_items=len(id_maps.get("items", [])),
-                     size_bytes=len(row.weights or b""))
+                     size_bytes=len(row.weights or b"") if size_bytes is None else size_bytes)
 
 
 def _find(session: Session, model: int | str) -> ModelRow:
@@ -120,21 +127,29 @@ def save_model(db: Database, model: Recommender, dataset_id: int, name: str | No
     """Persist a fitted model (safetensors weights + JSON config and id maps); returns its id.
 
     ``split`` is the split spec (a dataclass or dict) so the same split can be rebuilt for evaluation.
-    A name already in use gets a ``-2``, ``-3``... suffix.
+    A name already in use gets a ``-2``, ``-3``... suffix. Weights over one database field's limit are
+    stored in parts, all in one transaction with the model row: a killed process leaves no model at all.
     """
     artifact = model.to_artifact()
     config, id_maps, weights = artifact_to_row_parts(artifact)
+    del artifact  # the tensors are in ``weights`` now; keep peak memory at one copy for big models
+    head, rest = blobs.split_head(weights)
     split_dict = _as_dict(split)
-    with db.session() as session:
-        dataset = session.get(DatasetRow, dataset_id)
-        if dataset is None:
-            raise NotFoundError(f"no dataset with id {dataset_id}")
-        final = _unique_name(session, name or f"{artifact.family}-{dataset.name}")
-        row = ModelRow(dataset_id=dataset_id, name=final, family=artifact.family, config=config,
-                       split=split_dict, id_maps=id_maps, weights=weights, summary=dict(summary or {}))
-        session.add(row)
-        session.flush()
-        return row.id
+    try:
+        with db.session() as session:
+            dataset = session.get(DatasetRow, dataset_id)
+            if dataset is None:
+                raise NotFoundError(f"no dataset with id {dataset_id}")
+            family = model.family
+            final = _unique_name(session, name or f"{family}-{dataset.name}")
+            row = ModelRow(dataset_id=dataset_id, name=final, family=family, config=config,
+                           split=split_dict, id_maps=id_maps, weights=head, summary=dict(summary or {}))
+            session.add(row)
+            session.flush()
+            blobs.write_parts(session, "model_id", row.id, rest, first=1)
+            return row.id
+    except DBAPIError as exc:
+        raise blobs.storage_error("model weights", len(weights), exc) from exc
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -149,8 +164,9 @@ def load_artifact(db: Database, model: int | str) -> tuple[ModelArtifact, ModelI
     """The stored artifact of a model (weights decoded, nothing executed) and its info."""
     with db.session() as session:
         row = _find(session, model)
-        info = _info(row, _dataset_name(session, row.dataset_id))
-        family, config, id_maps, weights = row.family, row.config, row.id_maps, row.weights
+        weights = blobs.read_parts(session, "model_id", row.id, head=bytes(row.weights or b""))
+        info = _info(row, _dataset_name(session, row.dataset_id), size_bytes=len(weights))
+        family, config, id_maps = row.family, row.config, row.id_maps
     return artifact_from_row_parts(family, config, id_maps, weights), info
 
 
@@ -177,7 +193,7 @@ def get_model_info(db: Database, model: int | str) -> ModelInfo:
     """Info of one model without decoding its weights."""
     with db.session() as session:
         row = _find(session, model)
-        return _info(row, _dataset_name(session, row.dataset_id))
+        return _info(row, _dataset_name(session, row.dataset_id), _weights_size(session, row))
 
 
 def list_models(db: Database, dataset: int | str | None = None) -> list[ModelInfo]:
@@ -185,10 +201,15 @@ def list_models(db: Database, dataset: int | str | None = None) -> list[ModelInf
     # Columns only: the weights and id maps (megabytes per model) stay in the database; a model's id
     # maps are its dataset's users and items.
     with db.session() as session:
+        owner, size = blobs.parts_size("model_id")
+        parts = (select(owner.label("model_id"), size.label("size")).where(owner.isnot(None))
+                 .group_by(owner).subquery())
         query = (select(ModelRow.id, ModelRow.name, ModelRow.dataset_id, DatasetRow.name, ModelRow.family,
                         ModelRow.config, ModelRow.split, ModelRow.created_at, ModelRow.summary,
-                        DatasetRow.n_users, DatasetRow.n_items, func.length(ModelRow.weights))
-                 .join(DatasetRow, DatasetRow.id == ModelRow.dataset_id))
+                        DatasetRow.n_users, DatasetRow.n_items,
+                        func.length(ModelRow.weights) + func.coalesce(parts.c.size, 0))
+                 .join(DatasetRow, DatasetRow.id == ModelRow.dataset_id)
+                 .outerjoin(parts, parts.c.model_id == ModelRow.id))
         if dataset is not None:
             query = query.where(DatasetRow.id == _dataset_id(session, dataset))
         rows = session.execute(query.order_by(ModelRow.id.desc())).all()
@@ -222,15 +243,15 @@ def rename_model(db: Database, model: int | str, new_name: str) -> ModelInfo:
         if clash is not None:
             raise WorkbenchError(f"another model (id {clash.id}) is already named '{new_name}'")
         row.name = new_name
-        return _info(row, _dataset_name(session, row.dataset_id))
+        return _info(row, _dataset_name(session, row.dataset_id), _weights_size(session, row))
 
 
 def delete_model(db: Database, model: int | str) -> ModelInfo:
-    """Delete a model and its evaluations (training runs keep their history, unlinked)."""
+    """Delete a model, its weights and its evaluations (training runs keep their history, unlinked)."""
     with db.session() as session:
         row = _find(session, model)
-        info = _info(row, _dataset_name(session, row.dataset_id))
-        session.delete(row)
+        info = _info(row, _dataset_name(session, row.dataset_id), _weights_size(session, row))
+        session.delete(row)  # its weight parts cascade in the database
         return info
 
 

@@ -27,11 +27,13 @@ from typing import Any
 
 import psutil
 from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.models.base import EpochReport
+from workbench.store import blobs
 from workbench.store.db import Database
 from workbench.store.schema import DatasetRow, EpochMetricRow, TrainingRunRow, utcnow
 
@@ -203,10 +205,22 @@ def claim_run(db: Database, run_id: int, device: str) -> RunInfo:
 
 def record_epoch(db: Database, run_id: int, report: EpochReport, checkpoint: bytes | None = None,
                  elapsed_s: float | None = None) -> None:
-    """Store one epoch's metrics and, in the same transaction, the checkpoint taken after it."""
+    """Store one epoch's metrics and, in the same transaction, the checkpoint taken after it.
+
+    A checkpoint over one database field's limit is stored in parts; either all of it replaces the
+    previous one or (on any failure) the previous one stays.
+    """
     extra = {str(k): float(v) for k, v in (report.extra or {}).items()}
     if report.is_best:
         extra["is_best"] = 1.0
+    try:
+        _record_epoch(db, run_id, report, extra, checkpoint, elapsed_s)
+    except DBAPIError as exc:
+        raise blobs.storage_error("training checkpoint", len(checkpoint or b""), exc) from exc
+
+
+def _record_epoch(db: Database, run_id: int, report: EpochReport, extra: dict[str, float],
+                  checkpoint: bytes | None, elapsed_s: float | None) -> None:
     with db.session() as session:
         row = _get(session, run_id)
         session.execute(delete(EpochMetricRow).where(EpochMetricRow.run_id == run_id,
@@ -217,8 +231,10 @@ def record_epoch(db: Database, run_id: int, report: EpochReport, checkpoint: byt
                                    elapsed_s=float(report.elapsed_s or 0.0),
                                    samples_per_s=_float(report.samples_per_s), extra=extra))
         if checkpoint is not None:
-            row.checkpoint = checkpoint
+            head, rest = blobs.split_head(checkpoint)
+            row.checkpoint = head
             row.checkpoint_epoch = int(report.epoch)
+            blobs.write_parts(session, "run_id", run_id, rest, first=1)
         if elapsed_s is not None:
             row.elapsed_s = float(elapsed_s)
 
@@ -254,7 +270,8 @@ def load_checkpoint(db: Database, run_id: int) -> tuple[bytes, int] | None:
         row = _get(session, run_id)
         if row.checkpoint is None or row.checkpoint_epoch is None:
             return None
-        return bytes(row.checkpoint), int(row.checkpoint_epoch)
+        blob = blobs.read_parts(session, "run_id", run_id, head=bytes(row.checkpoint))
+        return blob, int(row.checkpoint_epoch)
 
 
 def _process_alive(pid: int, started_at: datetime) -> bool:

@@ -152,6 +152,29 @@ class TrainingRunRow(Base):
                                                         order_by="EpochMetricRow.epoch")
 
 
+class BlobPartRow(Base):
+    """One slice of a value too large for one database field (SQLite and PostgreSQL cap it at 1 GB).
+
+    Exactly one owner column is set. Model weights and run checkpoints keep their first slice in their
+    own column and continue here from part 1; a dataset's array snapshot lives here whole, from part 0.
+    Owners cascade, so deleting a model, run or dataset deletes its parts with it.
+    """
+
+    __tablename__ = "blob_parts"
+    __table_args__ = (
+        Index("ix_blob_parts_model_part", "model_id", "part"),
+        Index("ix_blob_parts_run_part", "run_id", "part"),
+        Index("ix_blob_parts_dataset_part", "dataset_id", "part"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("training_runs.id", ondelete="CASCADE"))
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    part: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class EpochMetricRow(Base):
     __tablename__ = "epoch_metrics"
     __table_args__ = (UniqueConstraint("run_id", "epoch"),)
