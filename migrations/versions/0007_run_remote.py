@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_run_remote'
-down_revision = '0004_item_title_index'
+down_revision = '0005_large_weights'
 branch_labels = None
 depends_on = None
 
