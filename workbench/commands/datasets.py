@@ -118,7 +118,8 @@ def _cmd_import_items(args: argparse.Namespace, ctx: Context) -> int:
 def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     from workbench.data.demo import load_demo
 
-    report = load_demo(ctx.db(), name=args.name, seed=args.seed)
+    name = args.name or ("demo" if args.lang == "en" else f"demo-{args.lang}")
+    report = load_demo(ctx.db(), name=name, seed=args.seed, lang=args.lang)
     ctx.emit(report.to_dict(), lambda: _import_text(report))
     return 0
 
@@ -244,8 +245,10 @@ def register(subparsers: Any) -> None:
     items.set_defaults(handler=_cmd_import_items)
 
     demo = sub.add_parser("demo", help="generate and store the demo shop", parents=[JSON_PARENT])
-    demo.add_argument("--name", default="demo")
+    demo.add_argument("--name", help="dataset name (default: demo, or demo-zh for --lang zh)")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--lang", choices=("en", "zh"), default="en",
+                      help="language of titles, descriptions and categories (zh: Chinese)")
     demo.set_defaults(handler=_cmd_demo)
 
     lst = sub.add_parser("list", help="list datasets", parents=[JSON_PARENT])
