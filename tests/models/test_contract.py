@@ -29,7 +29,26 @@ FAST = {
     "hybrid": {"epochs": 15, "dim": 16, "filters": 16, "word_dim": 8, "learning_rate": 0.01,
                "batch_size": 64},
     "autorec": {"epochs": 60, "hidden": 16, "learning_rate": 0.02, "l2": 1.0, "batch_size": 8},
+    "sasrec": {"epochs": 20, "dim": 16, "max_len": 12, "batch_size": 32, "learning_rate": 0.01,
+               "negatives": 16, "dropout": 0.1},
 }
+#: encoder and option variants run through the same contract, as "family:variant"
+VARIANTS = {
+    "content:gru": {"text_encoder": "gru"},
+    "hybrid:gru": {"text_encoder": "gru"},
+    "sasrec:content": {"use_content": True},
+    "sasrec:augment": {"augment": "mask"},
+}
+CASES = [*FAMILIES, *VARIANTS]
+
+
+def base(case: str) -> str:
+    """The family of a contract case."""
+    return case.split(":")[0]
+
+
+def settings_for(case: str) -> dict:
+    return {**FAST.get(base(case), {}), **VARIANTS.get(case, {})}
 #: families that predict ratings (their held-out RMSE must beat the global mean)
 RATING_MODELS = ("mf", "autorec")
 
@@ -50,8 +69,10 @@ def planted(seed: int = 0) -> tuple[Interactions, Interactions, ItemContent]:
     arr = np.array(rows)
     users = IdMap.from_ids(f"u{i}" for i in range(N_USERS))
     items = IdMap.from_ids(f"i{i}" for i in range(N_ITEMS))
+    # the rows are grouped (liked items, then disliked ones); timestamps give sequence models a real order
+    when = rng.permutation(len(arr))
     data = Interactions(arr[:, 0], arr[:, 1], arr[:, 2], users, items, kind="explicit", rating_min=1,
-                        rating_max=5)
+                        rating_max=5, timestamps=when)
     test_mask = np.zeros(len(arr), dtype=bool)
     for u in range(N_USERS):  # hold out 2 liked items per user
         test_mask[np.flatnonzero((arr[:, 0] == u) & (arr[:, 2] == 5))[:2]] = True
@@ -83,16 +104,16 @@ _fitted: dict[str, object] = {}
 def fitted(family: str, data):
     if family not in _fitted:
         train, _, content = data
-        model = create_model(family, FAST.get(family, {}))
+        model = create_model(base(family), settings_for(family))
         model.fit_all(train, content=content)
         _fitted[family] = model
     return _fitted[family]
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("family", CASES)
 class TestModelContract:
     def test_config_defaults_have_help(self, family: str) -> None:
-        cls = FAMILIES[family]
+        cls = FAMILIES[base(family)]
         for f in fields(cls.Config):
             assert f.metadata.get("help"), f"{family}.{f.name} has no help"
 
@@ -153,11 +174,11 @@ class TestModelContract:
 
     def test_deterministic_with_seed(self, family: str, data) -> None:
         train, _, content = data
-        settings = dict(FAST.get(family, {}))
+        settings = dict(settings_for(family))
         if "epochs" in settings:
             settings["epochs"] = 2
-        a = create_model(family, settings)
-        b = create_model(family, settings)
+        a = create_model(base(family), settings)
+        b = create_model(base(family), settings)
         a.fit_all(train, content=content)
         b.fit_all(train, content=content)
         np.testing.assert_array_equal(a.score(np.arange(5)), b.score(np.arange(5)))
@@ -167,11 +188,11 @@ class TestModelContract:
         big = train
         for _ in range(6):  # 2^6 copies: enough batches that training cannot finish in time
             big = big.concat(big)
-        settings = dict(FAST.get(family, {}))
+        settings = dict(settings_for(family))
         if "epochs" in settings:
             # epochs are tiny for item-batched models (one pass over 40 items): far more than fit in 0.3 s
             settings.update(epochs=1_000_000, batch_size=64, patience=0)
-        model = create_model(family, settings)
+        model = create_model(base(family), settings)
         token = CancelToken()
         threading.Timer(0.3, token.cancel).start()
         start = time.perf_counter()
@@ -195,24 +216,24 @@ class TestModelContract:
         assert emb is None or emb.shape[0] == N_ITEMS
 
 
-@pytest.mark.parametrize("family", [f for f in FAMILIES if FAMILIES[f].iterative])
+@pytest.mark.parametrize("family", [f for f in CASES if FAMILIES[base(f)].iterative])
 def test_nan_loss_raises_training_error(family: str, data) -> None:
     train, _, content = data
-    settings = dict(FAST.get(family, {}))
+    settings = dict(settings_for(family))
     settings.update(learning_rate=1e30, epochs=3)
     bad = Interactions(train.user_idx, train.item_idx, train.values * 1e30, train.users, train.items,
                        kind="explicit")
     with pytest.raises(TrainingError, match="diverged"):
-        create_model(family, settings).fit_all(bad, content=content)
+        create_model(base(family), settings).fit_all(bad, content=content)
 
 
-@pytest.mark.parametrize("family", ["content", "hybrid"])
+@pytest.mark.parametrize("family", ["content", "hybrid", "content:gru", "hybrid:gru"])
 def test_cold_items_and_users(family: str, data) -> None:
     train, _, content = data
     group0 = np.arange(N_ITEMS)[::N_GROUPS]  # items of group 0
     cold = group0[:3]
     warm_train = train.subset(~np.isin(train.item_idx, cold))
-    model = create_model(family, FAST[family])
+    model = create_model(base(family), settings_for(family))
     model.fit_all(warm_train, content=content)
     scores = model.score(np.arange(N_USERS))
     ug = np.arange(N_USERS) % N_GROUPS

@@ -140,7 +140,7 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
                        on_report=on_report, name=args.name, evaluate_k=args.k)
     payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
                "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
-               "metrics": result.metrics}
+               "metrics": result.metrics, "notes": result.notes}
     ctx.emit(payload, lambda: _train_text(payload))
     return 0
 
@@ -149,6 +149,7 @@ def _train_text(payload: dict[str, Any]) -> str:
     lines = [f"saved model {payload['model_id']} '{payload['model_name']}' (run {payload['run_id']}, "
              f"{payload['epochs']} epochs, {payload['elapsed_s']:.1f}s)"]
     lines += _metric_lines(payload["metrics"])
+    lines += [f"note: {note}" for note in payload.get("notes", [])]
     return "\n".join(lines)
 
 

@@ -178,6 +178,10 @@ class Recommender(ABC):
         """Run ``fit`` to the end and return its reports."""
         return list(self.fit(train, **kwargs))
 
+    def training_notes(self) -> list[str]:
+        """Caveats about how the model read its training data, shown with the run (none by default)."""
+        return []
+
     # --- scoring --------------------------------------------------------------------------------
     @abstractmethod
     def score(self, user_rows: np.ndarray, item_rows: np.ndarray | None = None) -> np.ndarray:

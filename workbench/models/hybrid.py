@@ -1,4 +1,4 @@
-"""Content-aware models: the content encoder (text CNN + category/attribute embeddings) and the hybrid.
+"""Content-aware models: the content encoder (text CNN or GRU + category/attribute embeddings) and the hybrid.
 
 One module serves both families. An item is ``content(i)`` (content model) or ``id(i) + content(i)``
 (hybrid, the id part dropped out during training so that cold items, whose id part is masked at
@@ -34,12 +34,19 @@ from workbench.models.torch_base import TorchRecommender
 from workbench.text import Vocabulary, tokenize
 from workbench.training.loop import ranking_ndcg
 
+#: the text encoders a content or hybrid model can use
+TEXT_ENCODERS = ("cnn", "gru")
+
 
 @dataclass(frozen=True)
 class ContentConfig(ModelConfig):
     dim: int = param(64, "size of item and user vectors", min=1, max=1024)
     word_dim: int = param(32, "word and category embedding size", min=1, max=512)
-    filters: int = param(64, "text CNN filters (kernel width 3)", min=1, max=1024)
+    text_encoder: str = param("cnn", "how title + description words become a vector: cnn (convolution of "
+                              "width 3, max-pooled) or gru (bidirectional GRU, max-pooled)",
+                              choices=TEXT_ENCODERS)
+    filters: int = param(64, "text encoder width: CNN filters, or GRU units over both directions",
+                         min=2, max=1024)
     max_tokens: int = param(64, "title + description tokens read per item", min=1, max=1024)
     min_word_count: int = param(2, "words and features seen in fewer training items map to <unk> (a word "
                                 "unique to one item would act as its id, useless for cold items)", min=1)
@@ -81,10 +88,17 @@ class _ContentModule(nn.Module):
         d = cfg.dim
         self.use_ids = use_ids
         self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
-        self.conv = nn.Conv1d(cfg.word_dim, cfg.filters, kernel_size=3, padding=1)
+        self.text_encoder = str(meta.get("text_encoder", "cnn"))
+        if self.text_encoder == "gru":
+            # one direction reads the words in order, the other backwards; each position sees its context
+            self.rnn = nn.GRU(cfg.word_dim, cfg.filters // 2, batch_first=True, bidirectional=True)
+            text_dim = 2 * (cfg.filters // 2)
+        else:
+            self.conv = nn.Conv1d(cfg.word_dim, cfg.filters, kernel_size=3, padding=1)
+            text_dim = cfg.filters
         self.feats = nn.Embedding(meta["n_feats"], cfg.word_dim, padding_idx=0)
-        self.proj = nn.Linear(cfg.filters + cfg.word_dim, d)
-        self.content_bias = nn.Linear(cfg.filters + cfg.word_dim, 1)
+        self.proj = nn.Linear(text_dim + cfg.word_dim, d)
+        self.content_bias = nn.Linear(text_dim + cfg.word_dim, 1)
         self.hist = nn.Linear(d, d)
         nn.init.normal_(self.words.weight, std=0.1)
         nn.init.normal_(self.feats.weight, std=0.1)
@@ -104,13 +118,27 @@ class _ContentModule(nn.Module):
 
     def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(content vectors (n, d), content biases (n,)) of items given token and feature rows."""
-        h = self.conv(self.words(tokens).transpose(1, 2))  # n x filters x L
-        h = F.relu(h).masked_fill((tokens == 0)[:, None, :], 0.0)
-        text = h.max(dim=2).values  # relu >= 0, so padding (0) never wins over a real position
+        text = self._encode_gru(tokens) if self.text_encoder == "gru" else self._encode_cnn(tokens)
         fmask = (feats > 0).float()
         cats = (self.feats(feats) * fmask[..., None]).sum(1) / fmask.sum(1, keepdim=True).clamp(min=1.0)
         z = torch.cat([text, cats], dim=1)
         return self.proj(z), self.content_bias(z).squeeze(-1)
+
+    def _encode_cnn(self, tokens: torch.Tensor) -> torch.Tensor:
+        h = self.conv(self.words(tokens).transpose(1, 2))  # n x filters x L
+        h = F.relu(h).masked_fill((tokens == 0)[:, None, :], 0.0)
+        return h.max(dim=2).values  # relu >= 0, so padding (0) never wins over a real position
+
+    def _encode_gru(self, tokens: torch.Tensor) -> torch.Tensor:
+        real = tokens != 0
+        lengths = real.sum(1)
+        # packed, so the backward direction starts at each item's last word rather than at its padding
+        packed = nn.utils.rnn.pack_padded_sequence(self.words(tokens), lengths.clamp(min=1).cpu(),
+                                                   batch_first=True, enforce_sorted=False)
+        out, _ = self.rnn(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=tokens.shape[1])
+        h = h.masked_fill(~real[..., None], float("-inf")).max(dim=1).values
+        return torch.where((lengths > 0)[:, None], h, torch.zeros_like(h))  # no words: an empty text
 
 
 class ContentModel(TorchRecommender):
@@ -120,7 +148,8 @@ class ContentModel(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = ContentConfig
     uses_content: ClassVar[bool] = True
     use_ids: ClassVar[bool] = False
-    description: ClassVar[str] = "Content-based: text CNN over title/description + category embeddings"
+    description: ClassVar[str] = ("Content-based: text CNN or GRU over title/description + category "
+                                  "embeddings")
 
     @property
     def m(self) -> _ContentModule:
@@ -141,7 +170,7 @@ class ContentModel(TorchRecommender):
         vocab = Vocabulary.build((docs[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
         fvocab = Vocabulary.build((feats[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
         self.meta.update(vocab=list(vocab.tokens), feature_vocab=list(fvocab.tokens), n_words=len(vocab),
-                         n_feats=len(fvocab), max_tokens=cfg.max_tokens)
+                         n_feats=len(fvocab), max_tokens=cfg.max_tokens, text_encoder=cfg.text_encoder)
         self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
         self.buffers["feats"] = torch.from_numpy(fvocab.encode(feats, 64))
         self.buffers["item_known"] = torch.from_numpy(trained)

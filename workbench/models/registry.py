@@ -13,6 +13,7 @@ from workbench.models.content import ContentModel
 from workbench.models.hybrid import HybridModel
 from workbench.models.mf import BiasedMF
 from workbench.models.neumf import NeuMFModel
+from workbench.models.sasrec import SASRecModel
 
 FAMILIES: dict[str, type[Recommender]] = {
     "pop": PopularityModel,
@@ -24,6 +25,7 @@ FAMILIES: dict[str, type[Recommender]] = {
     "content": ContentModel,
     "hybrid": HybridModel,
     "autorec": AutoRecModel,
+    "sasrec": SASRecModel,
 }
 
 

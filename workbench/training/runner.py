@@ -39,6 +39,7 @@ class TrainResult:
     metrics: dict[str, float] = field(default_factory=dict)
     model_name: str = ""
     elapsed_s: float = 0.0
+    notes: list[str] = field(default_factory=list)  # caveats about how the model read the data
 
 
 def build_config(family: str, settings: dict[str, Any] | None = None, epochs: int | None = None,
@@ -169,7 +170,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
         if cancel is not None:
             cancel.raise_if_cancelled()
         model_id = model_store.save_model(db, model, data.dataset_id, name, spec.to_dict(),
-                                          summary=_train_summary(reports, elapsed()))
+                                          summary=_train_summary(reports, elapsed(), model.training_notes()))
         metrics = evaluate_on_split(model, data, parts, evaluate_k, cancel=cancel)
         if metrics:
             model_store.record_evaluation(db, model_id, "split", evaluate_k, metrics)
@@ -187,11 +188,14 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
         raise
     info = model_store.get_model_info(db, model_id)
     return TrainResult(model_id=model_id, run_id=run_id, reports=reports, metrics=metrics,
-                       model_name=info.name, elapsed_s=elapsed())
+                       model_name=info.name, elapsed_s=elapsed(), notes=model.training_notes())
 
 
-def _train_summary(reports: list[EpochReport], elapsed_s: float) -> dict[str, Any]:
+def _train_summary(reports: list[EpochReport], elapsed_s: float, notes: list[str] | None = None
+                   ) -> dict[str, Any]:
     summary: dict[str, Any] = {"train_epochs": len(reports), "train_elapsed_s": round(elapsed_s, 3)}
+    if notes:
+        summary["notes"] = list(notes)
     best = [r for r in reports if r.is_best] or reports[-1:]
     if best and best[-1].valid_metric is not None:
         summary["train_valid_metric"] = float(best[-1].valid_metric)
