@@ -121,3 +121,24 @@ def test_content_vectors_score_items_without_interactions() -> None:
     emb = model.item_embeddings()
     assert np.abs(emb[0]).sum() > 0  # the cold item has its content vector
     assert np.isfinite(model.score(np.arange(5))).all()
+
+
+def test_cli_train_leave_last_and_explain_with_attention(tmp_path, capsys) -> None:
+    from workbench.cli import main
+
+    db = str(tmp_path / "seq.db")
+    assert main(["--db", db, "datasets", "demo", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "train", "--dataset", "demo", "--model", "sasrec", "--split", "leave_last",
+                 "--epochs", "1", "--set", "dim=16", "--set", "max_len=10", "--name", "seq", "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    assert trained["notes"] == []  # the demo has timestamps
+    assert trained["metrics"]["ndcg@10"] >= 0
+    assert main(["--db", db, "recommend", "seq", "--user", "u0001", "--n", "2", "--explain", "--json"]) == 0
+    recs = json.loads(capsys.readouterr().out)["recommendations"]
+    for rec in recs:
+        attention = rec["explanation"]["attention"]
+        assert len(attention) == 10 and {"item", "title", "weight"} <= set(attention[0])
+        assert sum(a["weight"] for a in attention) == pytest.approx(1.0, abs=1e-6)
+    assert main(["--db", db, "explain", "seq", "--user", "u0001", "--item", recs[0]["item"], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["attention"] == recs[0]["explanation"]["attention"]

@@ -97,3 +97,27 @@ def test_recommend_page_hook_explains_the_selected_row(qtbot, app_context):
     panel.select_history_bar(0)
     selected = page.history_table.selectionModel().selectedRows()
     assert selected and page.history_table.item(selected[0].row(), 0).text() == target
+
+
+def test_sequence_model_attention_is_drawn_and_hidden_for_others(qtbot, app_context):
+    from workbench.store.models import load_model
+    from workbench.ui.explain_panel import ExplanationPanel
+
+    dataset_id = add_content_dataset(app_context.db)
+    model, _info = load_model(app_context.db, train_model(app_context.db, dataset_id, "sasrec",
+                                                          {"epochs": 2, "dim": 16, "max_len": 8}))
+    item = model.recommend("u2", n=1)[0][0]
+    panel = ExplanationPanel(app_context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.explanation_shown, timeout=20_000):
+        panel.request(model, dataset_id, "u2", item)
+    attention = panel.explanation["attention"]
+    assert len(attention) == 8  # the model reads the 8 most recent of the user's 10 items
+    assert panel.attention_weights() == pytest.approx([a["weight"] for a in attention], abs=1e-6)
+    assert sum(panel.attention_weights()) == pytest.approx(1.0, abs=1e-6)
+    assert not panel.attention_plot.isHidden() and "sum to 1" in panel.attention_label.text()
+
+    ease, _ = load_model(app_context.db, train_model(app_context.db, dataset_id, "ease"))
+    with qtbot.waitSignal(panel.explanation_shown, timeout=20_000):
+        panel.request(ease, dataset_id, "u2", ease.recommend("u2", n=1)[0][0])
+    assert panel.attention_weights() == [] and panel.attention_plot.isHidden()

@@ -9,7 +9,7 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 
-FAMILY_NAMES = ("pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid", "autorec")
+FAMILY_NAMES = ("pop", "itemknn", "ease", "mf", "bpr", "neumf", "content", "hybrid", "autorec", "sasrec")
 SPLIT_NAMES = ("none", "random", "user_ratio", "temporal", "leave_last", "cold_items", "cold_users")
 
 
