@@ -36,6 +36,8 @@ FAST = {
 VARIANTS = {
     "content:gru": {"text_encoder": "gru"},
     "hybrid:gru": {"text_encoder": "gru"},
+    "content:pretrained": {"text_encoder": "pretrained"},
+    "hybrid:pretrained": {"text_encoder": "pretrained"},
     "sasrec:content": {"use_content": True},
     "sasrec:augment": {"augment": "mask"},
 }
@@ -91,6 +93,15 @@ def ndcg10(scores: np.ndarray, train: Interactions, test: Interactions) -> float
     dcg = (np.take_along_axis(rel, top, 1) * disc).sum(1)
     idcg = np.array([disc[:min(10, n)].sum() for n in rel.sum(1)])
     return float((dcg[idcg > 0] / idcg[idcg > 0]).mean())
+
+
+@pytest.fixture(autouse=True)
+def _sentence_encoder(request) -> None:
+    """Cases of the pretrained text encoder read a tiny sentence model built on the spot (skipped without
+    the optional extra)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and str(callspec.params.get("family", "")).endswith(":pretrained"):
+        request.getfixturevalue("sentence_model")
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +238,8 @@ def test_nan_loss_raises_training_error(family: str, data) -> None:
         create_model(base(family), settings).fit_all(bad, content=content)
 
 
-@pytest.mark.parametrize("family", ["content", "hybrid", "content:gru", "hybrid:gru"])
+@pytest.mark.parametrize("family", ["content", "hybrid", "content:gru", "hybrid:gru", "content:pretrained",
+                                    "hybrid:pretrained"])
 def test_cold_items_and_users(family: str, data) -> None:
     train, _, content = data
     group0 = np.arange(N_ITEMS)[::N_GROUPS]  # items of group 0

@@ -229,8 +229,13 @@ def cmd_models_settings(args: argparse.Namespace, ctx: Any) -> int:
 
     cls = family_class(args.family)
     defaults = cls.Config()
-    rows = [{"name": f.name, "default": getattr(defaults, f.name), **dict(f.metadata)}
-            for f in dataclasses.fields(cls.Config)]
+    rows = []
+    for f in dataclasses.fields(cls.Config):
+        meta = dict(f.metadata)
+        unavailable = meta.pop("unavailable", None)
+        if unavailable is not None and unavailable():
+            meta["unavailable"] = unavailable()  # choice -> what to install
+        rows.append({"name": f.name, "default": getattr(defaults, f.name), **meta})
     ctx.emit(rows, lambda: "\n".join(f"{r['name']:<22} {r['default']!s:<12} {r.get('help', '')}"
                                      for r in rows))
     return 0

