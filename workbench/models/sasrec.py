@@ -116,16 +116,17 @@ class _SASRecModule(nn.Module):
         pad = content.new_zeros(1, content.shape[1])
         return vec * keep[:, None] + torch.cat([pad, content, pad])
 
-    def forward(self, seq: torch.Tensor, vecs: torch.Tensor, need_weights: bool = False
-                ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    def forward(self, seq: torch.Tensor, vecs: torch.Tensor, need_weights: bool = False,
+                embedded: torch.Tensor | None = None) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """Hidden states (B, L, d) of right-aligned sequences ``seq`` (0 pads on the left) and, when asked,
-        each block's attention weights (B, L, L)."""
+        each block's attention weights (B, L, L); ``embedded`` replaces ``vecs[seq]`` (for gradients)."""
         length = seq.shape[1]
         pad = seq == 0
         pos = torch.arange(length, device=seq.device)
         # right-aligned: the last position always has the same position embedding
         where = pos - length + self.positions.num_embeddings
-        x = vecs[seq] * (vecs.shape[1] ** 0.5) + self.positions(where)[None]
+        items = vecs[seq] if embedded is None else embedded
+        x = items * (vecs.shape[1] ** 0.5) + self.positions(where)[None]
         x = self.drop(x) * (~pad)[..., None]
         causal = pos[None, :] > pos[:, None]
         # a query attends to itself and earlier real items; padding queries attend to themselves only, so
@@ -322,6 +323,30 @@ class SASRecModel(TorchRecommender):
         indptr = self.buffers["seq_indptr"].cpu().numpy()
         items = self.buffers["seq_items"].cpu().numpy()
         return items[indptr[user_row]:indptr[user_row + 1]][-self.cfg.max_len:].astype(np.int64)
+
+    def input_gradients(self, history_rows: np.ndarray, item_row: int) -> np.ndarray:
+        """Gradient x input of the score of ``item_row`` for each history item (oldest first, at most
+        ``max_len``): the usual gradient attribution, to compare attention with."""
+        self._require()
+        rows = np.asarray(history_rows, dtype=np.int64)[-self.cfg.max_len:]
+        if len(rows) == 0:
+            return np.zeros(0)
+        m = self.m
+        was_training = m.training
+        m.eval()
+        try:
+            with torch.enable_grad():
+                vecs = self._vectors().detach()
+                seq = self._sequence(rows)
+                embedded = vecs[seq].clone().requires_grad_(True)
+                hidden, _ = m(seq, vecs, embedded=embedded)
+                (hidden[0, -1] @ vecs[int(item_row) + 1]).backward()
+        finally:
+            m.train(was_training)
+            m.zero_grad(set_to_none=True)
+        assert embedded.grad is not None
+        values = (embedded.grad * embedded.detach()).sum(-1)[0, -len(rows):]
+        return values.double().cpu().numpy()
 
     def attention(self, user_row: int | None = None, history_rows: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
