@@ -133,3 +133,19 @@ def test_packaged_minilm_loads_offline_and_embeds_meaning(monkeypatch) -> None:
     assert vectors.shape == (3, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_datasets_embed_command_fills_then_reads_the_cache(sentence_model, db_path, capsys) -> None:
+    from workbench.cli import main
+    from workbench.store.db import open_database
+
+    db = open_database(db_path)
+    try:
+        add_content_dataset(db)
+    finally:
+        db.close()
+    assert main(["--db", str(db_path), "datasets", "embed", "films", "--device", "cpu", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["items"], first["embedded"], first["cached"], first["dim"]) == (30, 30, 0, 16)
+    assert main(["--db", str(db_path), "datasets", "embed", "films", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cached"] == 30
