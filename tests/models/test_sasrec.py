@@ -142,3 +142,13 @@ def test_cli_train_leave_last_and_explain_with_attention(tmp_path, capsys) -> No
         assert sum(a["weight"] for a in attention) == pytest.approx(1.0, abs=1e-6)
     assert main(["--db", db, "explain", "seq", "--user", "u0001", "--item", recs[0]["item"], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["attention"] == recs[0]["explanation"]["attention"]
+
+
+def test_one_item_histories_are_refused_clearly() -> None:
+    from workbench.models.base import TrainingError
+
+    data = cycle_data()
+    first = np.zeros(len(data), dtype=bool)
+    first[np.unique(data.user_idx, return_index=True)[1]] = True
+    with pytest.raises(TrainingError, match="at least 2 training interactions"):
+        create_model("sasrec", FAST).fit_all(data.subset(first))

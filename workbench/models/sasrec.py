@@ -166,6 +166,9 @@ class SASRecModel(TorchRecommender):
         self.meta["ordered_by"] = "time" if train.timestamps is not None else "file order"
         self.meta["notes"] = [] if train.timestamps is not None else [FILE_ORDER_NOTE]
         self._set_sequences(train)
+        if not (np.bincount(train.user_idx, minlength=train.n_users) >= 2).any():
+            raise TrainingError("sasrec learns what comes next in a user's history: it needs users with at "
+                                "least 2 training interactions, and this data has none")
         counts = np.bincount(train.item_idx, minlength=train.n_items).astype(np.float32)
         self.buffers["item_counts"] = torch.from_numpy(counts)
         self.buffers["item_known"] = torch.from_numpy(counts > 0)
@@ -253,6 +256,8 @@ class SASRecModel(TorchRecommender):
         use = (targets > 0) & (inputs > 0)
         query = hidden[use]
         pos_rows = targets[use] - 1
+        if len(pos_rows) == 0:  # only one-item histories in this batch: nothing to predict
+            return hidden.sum() * 0.0
         n_items = self.meta["n_items"]
         neg_rows = torch.randint(0, n_items, (cfg.negatives,), generator=gen, device=gen.device) \
             if cfg.negatives > 0 else None
