@@ -13,11 +13,23 @@ Cold users (``cold_users`` split, 20% of the users held out entirely): each cold
 ``--given`` of their interactions (seeded), folded in without retraining; the rest are to be found, over the
 whole catalogue minus the given items (``workbench.explain.coldstart.cold_users_ndcg``).
 
+Text encoders (``--encoders cnn,gru,pretrained``): content and hybrid with each encoder on the cold items
+ranked among themselves (protocol (b)), with seconds per epoch and the process's peak memory so far (one
+process runs them all: a later row's peak includes the earlier ones). ML-100K items have titles and
+genres only. The pretrained sentence vectors are embedded once and shared by both families. Goal: the
+pretrained encoder's NDCG@10 >= 1.2x the CNN's.
+
+Sparse regime (``--sparse``): a user_ratio 80/20 split whose training part keeps at most 5 interactions per
+user (drawn at random; the test part unchanged): EASE, the hybrid, and sasrec without and with sequence
+augmentation. Goal: the hybrid beats EASE.
+
 Iterative models are capped at ``--epochs`` (default 20; early stopping on a 10% validation part usually
-stops sooner); MF uses its ranking objective (BPR), as in bench_ranking.py. About 3-4 minutes on 2 cores.
+stops sooner); MF uses its ranking objective (BPR), as in bench_ranking.py. About 3-4 minutes on 2 cores
+without the encoder and sparse sections.
 
     .venv/bin/python bench/bench_coldstart.py [--item-families pop,content,hybrid]
-        [--user-families pop,ease,mf,content,hybrid] [--epochs E] [--given N] [--seed S]
+        [--user-families pop,ease,mf,content,hybrid] [--encoders cnn,gru,pretrained] [--sparse]
+        [--epochs E] [--given N] [--seed S]
 """
 
 from __future__ import annotations
@@ -170,6 +182,104 @@ def cold_users(dataset: Any, families: list[str], epochs: int | None, seed: int,
                   f"(beats popularity: {'yes' if _verdict(ndcg, pop) == 'met' else 'no'})")
 
 
+def _peak_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _seconds_per_epoch(reports: list[Any]) -> float:
+    times = [r.elapsed_s for r in reports]
+    return (times[-1] / len(times)) if times else float("nan")
+
+
+def text_encoders(dataset: Any, encoders: list[str], epochs: int | None, seed: int) -> None:
+    from workbench.evaluation.protocol import cold_item_rows, evaluate_split
+    from workbench.evaluation.splits import SplitSpec, make_split
+    from workbench.models.registry import create_model
+    from workbench.models.sentence import embed_texts, encoder_id, item_text, pretrained_available
+
+    if "pretrained" in encoders and not pretrained_available():
+        print("\n(pretrained encoder skipped: the optional 'pretrained' extra is not installed)")
+        encoders = [e for e in encoders if e != "pretrained"]
+    split = make_split(dataset.interactions, SplitSpec("cold_items", test_fraction=0.2, valid_fraction=0.1,
+                                                       seed=seed))
+    cold = cold_item_rows(split)
+    vectors = None
+    if "pretrained" in encoders:
+        c = dataset.content
+        with Timer() as t_embed:
+            ident = encoder_id()
+            vectors = embed_texts([item_text(t, x, k) for t, x, k in zip(c.titles, c.texts, c.categories,
+                                                                         strict=True)])
+        print(f"\nembedded {len(vectors)} item texts with {ident.name} {ident.version} in "
+              f"{t_embed.seconds:.1f}s (CPU)")
+    print(f"\n== text encoders: cold items ranked among the {len(cold)} cold items (seed {seed})")
+    print(f"{'model':<8} {'encoder':<10} {'ndcg@10':>8} {'recall@10':>9} {'epochs':>6} {'s/epoch':>8} "
+          f"{'peak MiB':>9}")
+    results: dict[tuple[str, str], float] = {}
+    for family in ("content", "hybrid"):
+        for encoder in encoders:
+            settings = {**_settings(family, epochs), "text_encoder": encoder}
+            model = create_model(family, settings)
+            if encoder == "pretrained" and vectors is not None:
+                model.use_text_vectors(ident.name, ident.version, vectors)
+            reports = model.fit_all(split.train, valid=split.valid, content=dataset.content)
+            metrics = evaluate_split(model, split, 10, dataset.content, candidate_items=cold)
+            results[(family, encoder)] = metrics.get("ndcg@10", 0.0)
+            print(f"{family:<8} {encoder:<10} {fmt(metrics.get('ndcg@10')):>8} "
+                  f"{fmt(metrics.get('recall@10')):>9} {len(reports):>6} "
+                  f"{_seconds_per_epoch(reports):>8.2f} {_peak_mib():>9.0f}", flush=True)
+    for family in ("content", "hybrid"):
+        base = results.get((family, "cnn"))
+        for encoder in encoders:
+            if encoder != "cnn" and (family, encoder) in results:
+                value = results[(family, encoder)]
+                goal = f" (goal >= 1.2x: {'met' if base and value >= 1.2 * base else 'NOT met'})" \
+                    if encoder == "pretrained" else ""
+                print(f"{family} {encoder} / cnn NDCG@10: {ratio(value, base)}{goal}")
+
+
+def sparse_regime(dataset: Any, epochs: int | None, seed: int, keep: int = 5) -> None:
+    import dataclasses
+
+    from workbench.evaluation.protocol import evaluate_split
+    from workbench.evaluation.splits import SplitSpec, make_split
+    from workbench.models.registry import create_model
+
+    split = make_split(dataset.interactions, SplitSpec("user_ratio", test_fraction=0.2, valid_fraction=0.0,
+                                                       seed=seed))
+    train = split.train
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(train))
+    users = train.user_idx[order]
+    sort = np.argsort(users, kind="stable")
+    ranks = np.empty(len(train), dtype=np.int64)
+    starts = np.searchsorted(users[sort], users[sort])
+    ranks[sort] = np.arange(len(train)) - starts
+    sparse = dataclasses.replace(split, train=train.subset(np.sort(order[ranks < keep])))
+    print(f"\n== sparse regime: user_ratio 80/20 (seed {seed}); training keeps at most {keep} interactions "
+          f"per user ({len(sparse.train)} of {len(train)} rows), test unchanged ({len(split.test)} rows)")
+    print(f"{'model':<24} {'ndcg@10':>8} {'hr@10':>8} {'epochs':>6} {'s/epoch':>8} {'peak MiB':>9}")
+    runs = [("ease", "ease", {}), ("hybrid", "hybrid", {}), ("sasrec", "sasrec", {}),
+            ("sasrec augment=mask", "sasrec", {"augment": "mask"}),
+            ("sasrec augment=crop", "sasrec", {"augment": "crop"}),
+            ("sasrec augment=reorder", "sasrec", {"augment": "reorder"})]
+    results: dict[str, float] = {}
+    for label, family, extra in runs:
+        model = create_model(family, {**_settings(family, epochs), **extra})
+        reports = model.fit_all(sparse.train, content=dataset.content)
+        metrics = evaluate_split(model, sparse, 10, dataset.content)
+        results[label] = metrics.get("ndcg@10", 0.0)
+        print(f"{label:<24} {fmt(metrics.get('ndcg@10')):>8} {fmt(metrics.get('hit_rate@10')):>8} "
+              f"{len(reports):>6} {_seconds_per_epoch(reports):>8.2f} {_peak_mib():>9.0f}", flush=True)
+    print(f"hybrid / EASE NDCG@10: {ratio(results['hybrid'], results['ease'])} (goal hybrid beats EASE: "
+          f"{_verdict(results['hybrid'], results['ease'])})")
+    for label in results:
+        if "augment" in label:
+            print(f"{label} / sasrec NDCG@10: {ratio(results[label], results['sasrec'])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--item-families", default=",".join(ITEM_FAMILIES))
@@ -177,6 +287,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=20, help="cap on epochs of iterative models (0: none)")
     parser.add_argument("--given", type=int, default=5, help="items folded in per cold user")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--encoders", default="", help="text encoders to compare, e.g. cnn,gru,pretrained")
+    parser.add_argument("--sparse", action="store_true", help="also run the sparse regime")
     args = parser.parse_args()
     folder = require_ml100k()
     known = available_families()
@@ -191,6 +303,10 @@ def main() -> None:
             cold_items(dataset, item_families, epochs, args.seed)
         if user_families:
             cold_users(dataset, user_families, epochs, args.seed, args.given)
+        if args.encoders:
+            text_encoders(dataset, [e for e in args.encoders.split(",") if e], epochs, args.seed)
+        if args.sparse:
+            sparse_regime(dataset, epochs, args.seed)
     print(f"(total {total.seconds:.0f} s)")
 
 

@@ -44,3 +44,19 @@ def db(db_path: Path):
     database = open_database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session")
+def tiny_sentence_model(tmp_path_factory) -> Path:
+    """A tiny sentence-transformers folder built on the spot (skips without the 'pretrained' extra)."""
+    pytest.importorskip("sentence_transformers", reason="the optional 'pretrained' extra is not installed")
+    from tests._sentence import build_tiny_sentence_model
+
+    return build_tiny_sentence_model(tmp_path_factory.mktemp("sentence"))
+
+
+@pytest.fixture
+def sentence_model(tiny_sentence_model: Path, monkeypatch) -> Path:
+    """The tiny model as the pretrained encoder of this test."""
+    monkeypatch.setenv("WORKBENCH_SENTENCE_MODEL", str(tiny_sentence_model))
+    return tiny_sentence_model

@@ -1,21 +1,55 @@
-"""Tokenising item text and the vocabularies the content models learn from training items."""
+"""Tokenising item text and the vocabularies the content models learn from training items.
+
+Chinese (and other Han-script) text has no spaces between words, so a ``\\w+`` run would make a whole
+sentence one token: runs of Han characters are segmented into words by jieba (the segmenter Chinese shops
+already use); everything else is split into lower-cased ``\\w+`` runs. Mixed text keeps both, in order.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: a run of Han characters, or a run of other word characters (letters, digits, underscore)
+_TOKEN = re.compile(rf"([{_HAN}]+)|([^\W{_HAN}]+)", re.UNICODE)
 PAD, UNK = 0, 1
 
 
+@lru_cache(maxsize=1)
+def _segmenter():  # type: ignore[no-untyped-def]
+    """jieba's default tokenizer, loaded once on first Chinese text (its dictionary takes ~1 s)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
+
+
+@lru_cache(maxsize=65536)
+def _segment(run: str) -> tuple[str, ...]:
+    # HMM off: words outside the dictionary stay split into known words, so the same phrase always gives
+    # the same tokens whatever surrounds it
+    return tuple(w for w in _segmenter().cut(run, HMM=False) if w.strip())
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens (letters, digits, underscore runs)."""
-    return _TOKEN.findall(text.lower()) if text else []
+    """Lower-cased word tokens: ``\\w+`` runs, with Han-character runs segmented into words by jieba."""
+    if not text:
+        return []
+    out: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        han, other = match.groups()
+        if han:
+            out.extend(_segment(han))
+        else:
+            out.append(other)
+    return out
 
 
 @dataclass(frozen=True)

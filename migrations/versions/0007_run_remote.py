@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_run_remote'
-down_revision = '0005_large_weights'
+down_revision = '0006_item_embeddings'
 branch_labels = None
 depends_on = None
 

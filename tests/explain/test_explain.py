@@ -116,9 +116,11 @@ def test_autorec_history_is_the_models_own_split_and_reads_ratings(planted_expli
     assert set(exp.parts) <= {"user bias", "item code . user decoder", "clipping"}
 
 
-@pytest.mark.parametrize("family", ["content", "hybrid"])
-def test_integrated_gradients_completeness(planted, family: str) -> None:
-    model = fitted_model(family, planted)
+@pytest.mark.parametrize(("family", "encoder"), [("content", "cnn"), ("hybrid", "cnn"), ("content", "gru"),
+                                                 ("hybrid", "gru")])
+def test_integrated_gradients_completeness(planted, family: str, encoder: str) -> None:
+    model = fitted_model(family, planted) if encoder == "cnn" else \
+        fitted_model(family, planted, {"text_encoder": encoder})
     for user, item in (("u0", "i3"), ("u1", "i44"), ("u3", "i10")):
         exp = explain(model, planted, user, item)
         assert exp.words is not None and exp.categories is not None

@@ -29,7 +29,28 @@ FAST = {
                "batch_size": 64},
     "autorec": {"epochs": 60, "hidden": 16, "learning_rate": 0.02, "l2": 1.0, "batch_size": 8},
     "als": {"factors": 8, "iterations": 10},
+    "sasrec": {"epochs": 20, "dim": 16, "max_len": 12, "batch_size": 32, "learning_rate": 0.01,
+               "negatives": 16, "dropout": 0.1},
 }
+#: encoder and option variants run through the same contract, as "family:variant"
+VARIANTS = {
+    "content:gru": {"text_encoder": "gru"},
+    "hybrid:gru": {"text_encoder": "gru"},
+    "content:pretrained": {"text_encoder": "pretrained"},
+    "hybrid:pretrained": {"text_encoder": "pretrained"},
+    "sasrec:content": {"use_content": True},
+    "sasrec:augment": {"augment": "mask"},
+}
+CASES = [*FAMILIES, *VARIANTS]
+
+
+def base(case: str) -> str:
+    """The family of a contract case."""
+    return case.split(":")[0]
+
+
+def settings_for(case: str) -> dict:
+    return {**FAST.get(base(case), {}), **VARIANTS.get(case, {})}
 #: families that predict ratings (their held-out RMSE must beat the global mean)
 RATING_MODELS = ("mf", "autorec")
 
@@ -50,8 +71,10 @@ def planted(seed: int = 0) -> tuple[Interactions, Interactions, ItemContent]:
     arr = np.array(rows)
     users = IdMap.from_ids(f"u{i}" for i in range(N_USERS))
     items = IdMap.from_ids(f"i{i}" for i in range(N_ITEMS))
+    # the rows are grouped (liked items, then disliked ones); timestamps give sequence models a real order
+    when = rng.permutation(len(arr))
     data = Interactions(arr[:, 0], arr[:, 1], arr[:, 2], users, items, kind="explicit", rating_min=1,
-                        rating_max=5)
+                        rating_max=5, timestamps=when)
     test_mask = np.zeros(len(arr), dtype=bool)
     for u in range(N_USERS):  # hold out 2 liked items per user
         test_mask[np.flatnonzero((arr[:, 0] == u) & (arr[:, 2] == 5))[:2]] = True
@@ -72,6 +95,15 @@ def ndcg10(scores: np.ndarray, train: Interactions, test: Interactions) -> float
     return float((dcg[idcg > 0] / idcg[idcg > 0]).mean())
 
 
+@pytest.fixture(autouse=True)
+def _sentence_encoder(request) -> None:
+    """Cases of the pretrained text encoder read a tiny sentence model built on the spot (skipped without
+    the optional extra)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and str(callspec.params.get("family", "")).endswith(":pretrained"):
+        request.getfixturevalue("sentence_model")
+
+
 @pytest.fixture(scope="module")
 def data() -> tuple[Interactions, Interactions, ItemContent]:
     return planted()
@@ -83,16 +115,16 @@ _fitted: dict[str, object] = {}
 def fitted(family: str, data):
     if family not in _fitted:
         train, _, content = data
-        model = create_model(family, FAST.get(family, {}))
+        model = create_model(base(family), settings_for(family))
         model.fit_all(train, content=content)
         _fitted[family] = model
     return _fitted[family]
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("family", CASES)
 class TestModelContract:
     def test_config_defaults_have_help(self, family: str) -> None:
-        cls = FAMILIES[family]
+        cls = FAMILIES[base(family)]
         for f in fields(cls.Config):
             assert f.metadata.get("help"), f"{family}.{f.name} has no help"
 
@@ -153,11 +185,11 @@ class TestModelContract:
 
     def test_deterministic_with_seed(self, family: str, data) -> None:
         train, _, content = data
-        settings = dict(FAST.get(family, {}))
+        settings = dict(settings_for(family))
         if "epochs" in settings:
             settings["epochs"] = 2
-        a = create_model(family, settings)
-        b = create_model(family, settings)
+        a = create_model(base(family), settings)
+        b = create_model(base(family), settings)
         a.fit_all(train, content=content)
         b.fit_all(train, content=content)
         np.testing.assert_array_equal(a.score(np.arange(5)), b.score(np.arange(5)))
@@ -166,12 +198,12 @@ class TestModelContract:
         # cancelled from the first progress event, not from a wall-clock timer: the run must stop at the
         # loop's next check instead of finishing its epochs, however slow the machine is
         train, _, content = data
-        settings = dict(FAST.get(family, {}))
+        settings = dict(settings_for(family))
         if "epochs" in settings:
             settings.update(epochs=1_000, patience=0)
         if "iterations" in settings:  # ALS: one report per iteration, far more iterations than needed
             settings.update(iterations=1000, patience=0)
-        model = create_model(family, settings)
+        model = create_model(base(family), settings)
         token = CancelToken()
         events = []
 
@@ -210,11 +242,11 @@ class TestModelContract:
         assert emb is None or emb.shape[0] == N_ITEMS
 
 
-@pytest.mark.parametrize("family", [f for f in FAMILIES if FAMILIES[f].iterative])
+@pytest.mark.parametrize("family", [f for f in CASES if FAMILIES[base(f)].iterative])
 def test_nan_loss_raises_training_error(family: str, data) -> None:
     train, _, content = data
-    settings = dict(FAST.get(family, {}))
-    config_fields = {f.name for f in fields(FAMILIES[family].Config)}
+    settings = dict(settings_for(family))
+    config_fields = {f.name for f in fields(FAMILIES[base(family)].Config)}
     if "learning_rate" in config_fields:
         settings.update(learning_rate=1e30, epochs=3)
     else:  # closed-form steps (ALS) have no learning rate: overflow the confidence weights instead
@@ -222,16 +254,17 @@ def test_nan_loss_raises_training_error(family: str, data) -> None:
     bad = Interactions(train.user_idx, train.item_idx, train.values * 1e30, train.users, train.items,
                        kind="explicit")
     with pytest.raises(TrainingError, match="diverged"):
-        create_model(family, settings).fit_all(bad, content=content)
+        create_model(base(family), settings).fit_all(bad, content=content)
 
 
-@pytest.mark.parametrize("family", ["content", "hybrid"])
+@pytest.mark.parametrize("family", ["content", "hybrid", "content:gru", "hybrid:gru", "content:pretrained",
+                                    "hybrid:pretrained"])
 def test_cold_items_and_users(family: str, data) -> None:
     train, _, content = data
     group0 = np.arange(N_ITEMS)[::N_GROUPS]  # items of group 0
     cold = group0[:3]
     warm_train = train.subset(~np.isin(train.item_idx, cold))
-    model = create_model(family, FAST[family])
+    model = create_model(base(family), settings_for(family))
     model.fit_all(warm_train, content=content)
     scores = model.score(np.arange(N_USERS))
     ug = np.arange(N_USERS) % N_GROUPS

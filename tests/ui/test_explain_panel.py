@@ -147,3 +147,27 @@ def test_the_wheel_over_a_bar_chart_scrolls_the_panel_and_a_map_zooms_with_a_res
     qtbot.mouseDClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.viewport().rect().center())
     (x0, x1), (y0, y1) = view_box.viewRange()
     assert x0 <= 0 and x1 >= 9 and y0 <= 0 and y1 >= 81  # every point in view again
+
+
+def test_sequence_model_attention_is_drawn_and_hidden_for_others(qtbot, app_context):
+    from workbench.store.models import load_model
+    from workbench.ui.explain_panel import ExplanationPanel
+
+    dataset_id = add_content_dataset(app_context.db)
+    model, _info = load_model(app_context.db, train_model(app_context.db, dataset_id, "sasrec",
+                                                          {"epochs": 2, "dim": 16, "max_len": 8}))
+    item = model.recommend("u2", n=1)[0][0]
+    panel = ExplanationPanel(app_context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.explanation_shown, timeout=20_000):
+        panel.request(model, dataset_id, "u2", item)
+    attention = panel.explanation["attention"]
+    assert len(attention) == 8  # the model reads the 8 most recent of the user's 10 items
+    assert panel.attention_weights() == pytest.approx([a["weight"] for a in attention], abs=1e-6)
+    assert sum(panel.attention_weights()) == pytest.approx(1.0, abs=1e-6)
+    assert not panel.attention_plot.isHidden() and "sum to 1" in panel.attention_label.text()
+
+    ease, _ = load_model(app_context.db, train_model(app_context.db, dataset_id, "ease"))
+    with qtbot.waitSignal(panel.explanation_shown, timeout=20_000):
+        panel.request(ease, dataset_id, "u2", ease.recommend("u2", n=1)[0][0])
+    assert panel.attention_weights() == [] and panel.attention_plot.isHidden()

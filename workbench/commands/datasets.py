@@ -118,8 +118,28 @@ def _cmd_import_items(args: argparse.Namespace, ctx: Context) -> int:
 def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     from workbench.data.demo import load_demo
 
-    report = load_demo(ctx.db(), name=args.name, seed=args.seed)
+    name = args.name or ("demo" if args.lang == "en" else f"demo-{args.lang}")
+    report = load_demo(ctx.db(), name=name, seed=args.seed, lang=args.lang)
     ctx.emit(report.to_dict(), lambda: _import_text(report))
+    return 0
+
+
+def _cmd_embed(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.store.datasets import load_dataset
+    from workbench.store.embeddings import item_text_vectors
+    from workbench.training.device import resolve_device
+
+    data = load_dataset(ctx.db(), args.name)
+    if data.content is None or data.dataset_id is None:
+        raise InputError(f"dataset '{data.name}' has no item content to embed (import items first)")
+    ident, vectors, embedded = item_text_vectors(ctx.db(), data.dataset_id, data.content,
+                                                 device=resolve_device(args.device),
+                                                 batch_size=args.batch_size, progress=_progress(ctx))
+    payload = {"dataset": data.name, "encoder": ident.name, "encoder_version": ident.version,
+               "items": len(vectors), "embedded": embedded, "cached": len(vectors) - embedded,
+               "dim": int(vectors.shape[1]) if vectors.ndim == 2 else 0}
+    ctx.emit(payload, lambda: f"{payload['items']} item texts of '{data.name}' as {ident.name} vectors: "
+                              f"{embedded} embedded now, {payload['cached']} from the cache")
     return 0
 
 
@@ -244,9 +264,18 @@ def register(subparsers: Any) -> None:
     items.set_defaults(handler=_cmd_import_items)
 
     demo = sub.add_parser("demo", help="generate and store the demo shop", parents=[JSON_PARENT])
-    demo.add_argument("--name", default="demo")
+    demo.add_argument("--name", help="dataset name (default: demo, or demo-zh for --lang zh)")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--lang", choices=("en", "zh"), default="en",
+                      help="language of titles, descriptions and categories (zh: Chinese)")
     demo.set_defaults(handler=_cmd_demo)
+
+    embed = sub.add_parser("embed", help="embed item texts with the pretrained sentence encoder (cached; "
+                           "needs the 'pretrained' extra)", parents=[JSON_PARENT])
+    embed.add_argument("name", help="dataset name or id")
+    embed.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    embed.add_argument("--batch-size", type=int, default=64, help="texts per batch")
+    embed.set_defaults(handler=_cmd_embed)
 
     lst = sub.add_parser("list", help="list datasets", parents=[JSON_PARENT])
     lst.set_defaults(handler=_cmd_list)

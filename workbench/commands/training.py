@@ -9,7 +9,8 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 
-FAMILY_NAMES = ("pop", "itemknn", "ease", "als", "mf", "bpr", "neumf", "content", "hybrid", "autorec")
+FAMILY_NAMES = ("pop", "itemknn", "ease", "als", "mf", "bpr", "neumf", "content", "hybrid", "autorec",
+                "sasrec")
 SPLIT_NAMES = ("none", "random", "user_ratio", "temporal", "leave_last", "cold_items", "cold_users")
 
 
@@ -138,7 +139,7 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
         raise WorkbenchError(f"{run}stopped: {exc}{resume}") from None
     payload = {"model_id": result.model_id, "model_name": result.model_name, "run_id": result.run_id,
                "epochs": len(result.reports), "elapsed_s": round(result.elapsed_s, 3),
-               "metrics": result.metrics}
+               "metrics": result.metrics, "notes": result.notes}
     ctx.emit(payload, lambda: _train_text(payload))
     return 0
 
@@ -166,6 +167,7 @@ def _train_text(payload: dict[str, Any]) -> str:
     lines = [f"saved model {payload['model_id']} '{payload['model_name']}' (run {payload['run_id']}, "
              f"{payload['epochs']} epochs, {payload['elapsed_s']:.1f}s)"]
     lines += _metric_lines(payload["metrics"])
+    lines += [f"note: {note}" for note in payload.get("notes", [])]
     return "\n".join(lines)
 
 
@@ -245,8 +247,13 @@ def cmd_models_settings(args: argparse.Namespace, ctx: Any) -> int:
 
     cls = family_class(args.family)
     defaults = cls.Config()
-    rows = [{"name": f.name, "default": getattr(defaults, f.name), **dict(f.metadata)}
-            for f in dataclasses.fields(cls.Config)]
+    rows = []
+    for f in dataclasses.fields(cls.Config):
+        meta = dict(f.metadata)
+        unavailable = meta.pop("unavailable", None)
+        if unavailable is not None and unavailable():
+            meta["unavailable"] = unavailable()  # choice -> what to install
+        rows.append({"name": f.name, "default": getattr(defaults, f.name), **meta})
     ctx.emit(rows, lambda: "\n".join(f"{r['name']:<22} {r['default']!s:<12} {r.get('help', '')}"
                                      for r in rows))
     return 0

@@ -4,6 +4,10 @@ K latent topics each own a category and a vocabulary. An item is a topic mixture
 its categories, title and most description words. A user has topic preferences; a user-item affinity is
 the dot product of the two mixtures, which drives both what users pick (with a popularity skew) and the
 rating they give (plus noise). CF models can learn it from the interactions, content models from the text.
+
+``lang="zh"`` gives the same shop with Chinese titles, descriptions and categories (descriptions are run-on
+sentences without spaces, as Chinese is written, with a few English words mixed in), so the word
+segmentation of the content models and the word highlights of explanations can be seen at work.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.parsed import ImportReport, ParsedDataset
+from workbench.errors import WorkbenchError
 
 N_USERS = 1_000
 N_ITEMS = 500
@@ -34,14 +39,35 @@ TOPICS = {
 ADJECTIVES = ["Classic", "Deluxe", "Compact", "Premium", "Everyday", "Pro", "Eco", "Smart", "Mini", "Ultra"]
 FILLER = ["quality", "design", "great", "gift", "durable", "lightweight", "new", "best", "easy", "value"]
 
+#: the same topics in Chinese, word for word (a few English words stay, as in real Chinese shop listings)
+TOPICS_ZH = {
+    "户外": ["帐篷", "徒步", "登山", "露营", "背包", "防水", "山地", "指南针"],
+    "厨房": ["炒锅", "菜刀", "烘焙", "食谱", "不锈钢", "烤箱", "香料", "陶瓷"],
+    "数码": ["无线", "电池", "蓝牙", "充电器", "屏幕", "音箱", "数字", "usb"],
+    "图书": ["小说", "悬疑", "章节", "作者", "平装", "历史", "诗歌", "故事"],
+    "健身": ["瑜伽", "哑铃", "跑步", "锻炼", "蛋白粉", "拉伸", "有氧", "垫子"],
+    "园艺": ["种子", "土壤", "花盆", "鲜花", "堆肥", "水管", "修剪", "香草"],
+    "玩具": ["拼图", "lego", "娃娃", "棋盘", "游戏", "毛绒", "积木", "彩色"],
+    "美妆": ["精华", "乳液", "香水", "口红", "护肤", "洗发水", "有机", "光泽"],
+}
+ADJECTIVES_ZH = ["经典", "豪华", "小巧", "高级", "日常", "专业", "环保", "智能", "迷你", "超级"]
+FILLER_ZH = ["品质", "设计", "优秀", "礼物", "耐用", "轻便", "全新", "最佳", "简单", "实惠"]
+PRICE_BANDS = {"en": ("low", "mid", "high"), "zh": ("低价", "中价", "高价")}
+LANGUAGES = ("en", "zh")
 
-def generate_demo(seed: int = 0) -> ParsedDataset:
-    """The demo shop as a parsed dataset (deterministic for a seed)."""
+
+def generate_demo(seed: int = 0, lang: str = "en") -> ParsedDataset:
+    """The demo shop as a parsed dataset (deterministic for a seed); ``lang`` is "en" or "zh"."""
+    if lang not in LANGUAGES:
+        raise WorkbenchError(f"unknown demo language '{lang}' (known: {', '.join(LANGUAGES)})")
+    zh = lang == "zh"
+    topics, adjectives, filler_words = (TOPICS_ZH, ADJECTIVES_ZH, FILLER_ZH) if zh else \
+        (TOPICS, ADJECTIVES, FILLER)
     rng = np.random.default_rng(seed)
-    topic_names = list(TOPICS)
+    topic_names = list(topics)
     k = len(topic_names)
-    vocab = np.array([w for t in topic_names for w in TOPICS[t]])
-    word_topic = np.repeat(np.arange(k), [len(TOPICS[t]) for t in topic_names])
+    vocab = np.array([w for t in topic_names for w in topics[t]])
+    word_topic = np.repeat(np.arange(k), [len(topics[t]) for t in topic_names])
 
     item_mix = rng.dirichlet(np.full(k, 0.25), size=N_ITEMS)
     user_mix = rng.dirichlet(np.full(k, 0.35), size=N_USERS)
@@ -57,16 +83,22 @@ def generate_demo(seed: int = 0) -> ParsedDataset:
     cum = np.cumsum(word_probs, axis=1)
     draws = (cum[:, None, :] < rng.random((N_ITEMS, n_words))[:, :, None]).sum(axis=2)
     draws = np.minimum(draws, len(vocab) - 1)
-    filler = rng.integers(0, len(FILLER), size=(N_ITEMS, 3))
-    adjective = rng.integers(0, len(ADJECTIVES), size=N_ITEMS)
+    filler = rng.integers(0, len(filler_words), size=(N_ITEMS, 3))
+    adjective = rng.integers(0, len(adjectives), size=N_ITEMS)
     noun_pick = rng.integers(0, 8, size=N_ITEMS)
     titles, texts, categories = [], [], []
     for j in range(N_ITEMS):  # 500 items: string assembly only, not a hot path
         topic = topic_names[main[j]]
-        noun = TOPICS[topic][noun_pick[j]]
-        titles.append(f"{ADJECTIVES[adjective[j]]} {noun.capitalize()} {j + 1:03d}")
-        words = [*vocab[draws[j]].tolist(), *(FILLER[f] for f in filler[j])]
-        texts.append(f"A {FILLER[filler[j, 0]]} {noun} for {topic.lower()} fans: " + " ".join(words) + ".")
+        noun = topics[topic][noun_pick[j]]
+        words = [*vocab[draws[j]].tolist(), *(filler_words[f] for f in filler[j])]
+        if zh:
+            titles.append(f"{adjectives[adjective[j]]}{noun} {j + 1:03d}")
+            texts.append(f"一款{filler_words[filler[j, 0]]}的{noun}，{topic}爱好者的选择："
+                         + "".join(words) + "。")
+        else:
+            titles.append(f"{adjectives[adjective[j]]} {noun.capitalize()} {j + 1:03d}")
+            texts.append(f"A {filler_words[filler[j, 0]]} {noun} for {topic.lower()} fans: "
+                         + " ".join(words) + ".")
         cats = [topic] + ([topic_names[second[j]]] if has_second[j] else [])
         categories.append(cats)
 
@@ -107,7 +139,7 @@ def generate_demo(seed: int = 0) -> ParsedDataset:
             "text": texts,
             "categories": categories,
             "attributes": [
-                {"price_band": ["low", "mid", "high"][int(p > 1) + int(p > 3)]} for p in popularity
+                {"price_band": PRICE_BANDS[lang][int(p > 1) + int(p > 3)]} for p in popularity
             ],
         }
     )
@@ -123,6 +155,7 @@ def generate_demo(seed: int = 0) -> ParsedDataset:
         "generator": "demo",
         "seed": seed,
         "topics": topic_names,
+        "language": lang,
     }
     return ParsedDataset(
         users=user_ids[user_idx[shuffle]],
@@ -132,15 +165,15 @@ def generate_demo(seed: int = 0) -> ParsedDataset:
         kind="explicit",
         rating_min=1.0,
         rating_max=5.0,
-        source=f"demo generator (seed {seed})",
+        source=f"demo generator (seed {seed}{', Chinese' if zh else ''})",
         report=report,
         item_info=item_info,
         user_info=user_info,
     )
 
 
-def load_demo(db: Any, name: str = "demo", seed: int = 0) -> ImportReport:
-    """Generate the demo shop and store it as dataset ``name`` (one transaction)."""
+def load_demo(db: Any, name: str = "demo", seed: int = 0, lang: str = "en") -> ImportReport:
+    """Generate the demo shop (in ``lang``) and store it as dataset ``name`` (one transaction)."""
     from workbench.data.writer import write_dataset
 
-    return write_dataset(db, generate_demo(seed), name)
+    return write_dataset(db, generate_demo(seed, lang), name)

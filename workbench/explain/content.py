@@ -43,6 +43,16 @@ def reads_content(model: Recommender) -> bool:
     return bool(model.uses_content) and hasattr(model, "m") and hasattr(model.m, "encode")
 
 
+def words_attributable(model: Recommender) -> bool:
+    """Whether the model's text encoder reads words (the pretrained sentence encoder reads a text whole)."""
+    return bool(getattr(model, "attributes_words", True))
+
+
+#: said instead of word highlights for encoders that read the text whole
+NO_WORDS_NOTE = ("word attributions are not available for the pretrained sentence encoder (it reads the "
+                 "item text as a whole); categories are still attributed by integrated gradients")
+
+
 def integrated_gradients(model: Recommender, user_vector: torch.Tensor, tokens: torch.Tensor,
                          feats: torch.Tensor, steps: int = IG_STEPS) -> ContentAttribution:
     """IG of ``F = u . content + content_bias`` for one item (``tokens``: (L,), ``feats``: (F,))."""
@@ -64,7 +74,10 @@ def integrated_gradients(model: Recommender, user_vector: torch.Tensor, tokens: 
             return scaled
         return hook
 
-    handles = [m.words.register_forward_hook(scaler("words")), m.feats.register_forward_hook(scaler("feats"))]
+    word_level = words_attributable(model)
+    handles = [m.feats.register_forward_hook(scaler("feats"))]
+    if word_level:
+        handles.append(m.words.register_forward_hook(scaler("words")))
     was_training = m.training
     m.eval()
     try:
@@ -78,11 +91,15 @@ def integrated_gradients(model: Recommender, user_vector: torch.Tensor, tokens: 
             handle.remove()
         m.train(was_training)
         m.zero_grad(set_to_none=True)
-    words_x, feats_x = captured["words.x"][0], captured["feats.x"][0]
-    words_g = captured["words"].grad[:steps].mean(0)  # type: ignore[union-attr]
+    feats_x = captured["feats.x"][0]
     feats_g = captured["feats"].grad[:steps].mean(0)  # type: ignore[union-attr]
-    token_w = (words_x * words_g).sum(-1) * (tokens != 0).float()
     feat_w = (feats_x * feats_g).sum(-1) * (feats != 0).float()
+    if word_level:
+        words_x = captured["words.x"][0]
+        words_g = captured["words"].grad[:steps].mean(0)  # type: ignore[union-attr]
+        token_w = (words_x * words_g).sum(-1) * (tokens != 0).float()
+    else:  # the text went in whole: its share is in score - baseline but belongs to no word
+        token_w = torch.zeros(0, device=device)
     return ContentAttribution(token_w.detach().cpu().numpy().astype(np.float64),
                               feat_w.detach().cpu().numpy().astype(np.float64),
                               float(f[-1].detach()), float(f[-2].detach()))
@@ -160,6 +177,8 @@ def attach_content_attributions(model: Recommender, dataset: Dataset, user_row: 
         if content is not None and content_rows is not None and content_rows[item_row] >= 0:
             title, text = content.titles[content_rows[item_row]], content.texts[content_rows[item_row]]
         exp.words = words_in_text(title, text, attribution.token_weights)
+        if not words_attributable(model) and NO_WORDS_NOTE not in exp.notes:
+            exp.notes.append(NO_WORDS_NOTE)
         exp.categories = category_weights(model, feats, attribution.feature_weights)
         exp.content_score = attribution.score
         exp.content_baseline = attribution.baseline

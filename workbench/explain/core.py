@@ -17,8 +17,9 @@ from workbench.explain.history import (
     training_values,
     user_history,
 )
-from workbench.explain.types import Explanation, HistoryContribution
+from workbench.explain.types import AttentionWeight, Explanation, HistoryContribution
 from workbench.models.base import Recommender
+from workbench.models.capabilities import ReadsSequence
 
 #: parts must sum to the score within this tolerance (the residual goes into an "other" part)
 PARTS_TOL = 1e-4
@@ -146,6 +147,12 @@ def explain_rows(model: Recommender, dataset: Dataset, user_row: int, item_rows:
         attribution = HistoryAttribution(contributions, "model", True, contributions.sum(axis=0),
                                          np.zeros(len(item_rows)))
         method = "model"
+    elif isinstance(model, ReadsSequence):
+        # the sequence the model reads, in its order: the fold-in of that order is the score itself
+        hist_rows = model.user_sequence(user_row)
+        hist_values = np.ones(len(hist_rows), dtype=np.float32)
+        attribution = attribute_history(model, hist_rows, hist_values, item_rows)
+        method = attribution.method
     elif has_fold_in(model) and model.family != "pop":
         hist_rows, hist_values = _known_user_history(model, dataset, user_row, values_csr)
         attribution = attribute_history(model, hist_rows, hist_values, item_rows)
@@ -153,6 +160,7 @@ def explain_rows(model: Recommender, dataset: Dataset, user_row: int, item_rows:
     else:
         notes.append(f"the {model.family} model does not depend on the user's history")
     target = "score" if method in ("model",) else "fold-in score of the user's training history"
+    attention = attention_weights(model, user_row, titles) if isinstance(model, ReadsSequence) else None
     out: list[Explanation] = []
     for j, item_row in enumerate(item_rows):
         exp = Explanation(user=user_id, item=model.items.external(item_row), title=titles[item_row],
@@ -163,12 +171,22 @@ def explain_rows(model: Recommender, dataset: Dataset, user_row: int, item_rows:
             exp.history_exact = bool(attribution.exact)
             exp.history_target = target
             exp.history_total = float(attribution.contributions[:, j].sum())
+        if attention is not None:
+            exp.attention = list(attention)
         out.append(exp)
     if with_content and model.uses_content:
         from workbench.explain.content import attach_content_attributions
 
         attach_content_attributions(model, dataset, user_row, item_rows, out, content=content)
     return out
+
+
+def attention_weights(model: ReadsSequence, user_row: int, titles: Sequence[str]) -> list[AttentionWeight]:
+    """The attention of a sequence model's prediction over the user's history, oldest item first."""
+    rows, weights = model.attention(user_row)
+    items = model.items  # type: ignore[attr-defined]
+    return [AttentionWeight(item=items.external(int(r)), title=titles[int(r)], weight=float(w), position=p)
+            for p, (r, w) in enumerate(zip(rows, weights, strict=True))]
 
 
 def explain(model: Recommender, dataset: Dataset, user_id: str, item_id: str, *,

@@ -28,6 +28,16 @@ class WordWeight:
 
 
 @dataclass
+class AttentionWeight:
+    """How much a sequence model's prediction attended to one earlier item of the user's history."""
+
+    item: str
+    title: str
+    weight: float
+    position: int  # 0 = the oldest item the model read
+
+
+@dataclass
 class Explanation:
     """Why ``model`` scores ``item`` as it does for ``user``.
 
@@ -35,6 +45,8 @@ class Explanation:
     - ``history`` are the user's training items, largest contribution first; ``history_method`` says how
       the contributions were computed and ``history_exact`` whether they sum exactly to ``history_total``
       (the part of the score that the history explains, see ``history_target``).
+    - ``attention`` is present only for sequence models: the weight the prediction gave each history item
+      (oldest first, summing to 1); the same prediction ranks every item, so it is shared by all of them.
     - ``words``/``categories`` are present only for models that read content: integrated-gradients
       attributions of the item's content part (``content_baseline`` is the content part with an empty item,
       so ``sum(words) + sum(categories) ~= content_score - content_baseline``).
@@ -54,12 +66,14 @@ class Explanation:
     categories: dict[str, float] | None = None
     content_score: float | None = None
     content_baseline: float | None = None
+    attention: list[AttentionWeight] | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """JSON-safe dict; ``words``/``categories`` only when the model reads content."""
+        """JSON-safe dict; ``words``/``categories`` only when the model reads content, ``attention`` only
+        for sequence models."""
         out = asdict(self)
-        for key in ("words", "categories", "content_score", "content_baseline"):
+        for key in ("words", "categories", "content_score", "content_baseline", "attention"):
             if out[key] is None:
                 del out[key]
         return out

@@ -35,9 +35,16 @@ class TrainingError(WorkbenchError):
 
 
 def param(default: Any, help: str, *, min: float | None = None, max: float | None = None,
-          choices: tuple[Any, ...] | None = None) -> Any:
-    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI."""
+          choices: tuple[Any, ...] | None = None,
+          unavailable: Callable[[], dict[Any, str]] | None = None) -> Any:
+    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI.
+
+    ``unavailable`` returns the choices that cannot be used on this installation, each with the reason
+    (e.g. an optional extra to install): forms list them disabled, training refuses them with the reason.
+    """
     meta: dict[str, Any] = {"help": help}
+    if unavailable is not None:
+        meta["unavailable"] = unavailable
     if min is not None:
         meta["min"] = min
     if max is not None:
@@ -177,6 +184,10 @@ class Recommender(ABC):
     def fit_all(self, train: Interactions, **kwargs: Any) -> list[EpochReport]:
         """Run ``fit`` to the end and return its reports."""
         return list(self.fit(train, **kwargs))
+
+    def training_notes(self) -> list[str]:
+        """Caveats about how the model read its training data, shown with the run (none by default)."""
+        return []
 
     # --- scoring --------------------------------------------------------------------------------
     @abstractmethod

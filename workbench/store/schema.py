@@ -108,6 +108,27 @@ class InteractionRow(Base):
     timestamp: Mapped[int | None] = mapped_column(Integer)
 
 
+class ItemEmbeddingRow(Base):
+    """A pretrained sentence vector of one item's text (revision 0006); stale when ``text_hash`` differs
+    from the hash of the item's current text."""
+
+    __tablename__ = "item_embeddings"
+    __table_args__ = (
+        UniqueConstraint("item_id", "encoder", "encoder_version", name="uq_item_embeddings_item_encoder"),
+        Index("ix_item_embeddings_dataset_encoder", "dataset_id", "encoder", "encoder_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    encoder: Mapped[str] = mapped_column(String(200))
+    encoder_version: Mapped[str] = mapped_column(String(100))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ModelRow(Base):
     __tablename__ = "models"
 

@@ -18,6 +18,7 @@ from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import WorkbenchError
 from workbench.evaluation.splits import Split, SplitSpec, make_split
 from workbench.models.base import BatchCallback, EpochReport, Recommender, config_from_dict
+from workbench.models.capabilities import ReadsTextVectors
 from workbench.models.registry import create_model, family_class
 from workbench.store import models as model_store
 from workbench.store import runs as run_store
@@ -39,6 +40,7 @@ class TrainResult:
     metrics: dict[str, float] = field(default_factory=dict)
     model_name: str = ""
     elapsed_s: float = 0.0
+    notes: list[str] = field(default_factory=list)  # caveats about how the model read the data
 
 
 def build_config(family: str, settings: dict[str, Any] | None = None, epochs: int | None = None,
@@ -157,6 +159,13 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
             on_run_started(run_id)
         parts = make_split(data.interactions, spec)
         model = create_model(family, config)
+        if isinstance(model, ReadsTextVectors) and model.wants_text_vectors() and data.content is not None:
+            # embedded once per dataset and encoder, then read back from the store (changed texts again)
+            from workbench.store.embeddings import item_text_vectors
+
+            ident, vectors, _ = item_text_vectors(db, data.dataset_id, data.content, device=resolved,
+                                                  cancel=cancel)
+            model.use_text_vectors(ident.name, ident.version, vectors)
         fit_kwargs: dict[str, Any] = {"content": data.content, "valid": parts.valid, "device": resolved,
                                       "cancel": cancel, "on_batch": on_batch}
         if resume_from is not None:
@@ -173,7 +182,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
             watch.raise_if_cancelled()
         cancel.raise_if_cancelled()
         model_id = model_store.save_model(db, model, data.dataset_id, name, spec.to_dict(),
-                                          summary=_train_summary(reports, elapsed()))
+                                          summary=_train_summary(reports, elapsed(), model.training_notes()))
         metrics = evaluate_on_split(model, data, parts, evaluate_k, cancel=cancel)
         if metrics:
             model_store.record_evaluation(db, model_id, "split", evaluate_k, metrics)
@@ -192,11 +201,14 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
         raise
     info = model_store.get_model_info(db, model_id)
     return TrainResult(model_id=model_id, run_id=run_id, reports=reports, metrics=metrics,
-                       model_name=info.name, elapsed_s=elapsed())
+                       model_name=info.name, elapsed_s=elapsed(), notes=model.training_notes())
 
 
-def _train_summary(reports: list[EpochReport], elapsed_s: float) -> dict[str, Any]:
+def _train_summary(reports: list[EpochReport], elapsed_s: float, notes: list[str] | None = None
+                   ) -> dict[str, Any]:
     summary: dict[str, Any] = {"train_epochs": len(reports), "train_elapsed_s": round(elapsed_s, 3)}
+    if notes:
+        summary["notes"] = list(notes)
     best = [r for r in reports if r.is_best] or reports[-1:]
     if best and best[-1].valid_metric is not None:
         summary["train_valid_metric"] = float(best[-1].valid_metric)

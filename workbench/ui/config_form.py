@@ -11,7 +11,7 @@ import dataclasses
 import math
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -86,8 +86,12 @@ class ConfigForm(QWidget):
         choices = meta.get("choices")
         if choices is not None:
             combo = QComboBox()
-            for choice in choices:
-                combo.addItem(str(choice), choice)
+            blocked = meta["unavailable"]() if "unavailable" in meta else {}
+            for index, choice in enumerate(choices):
+                combo.addItem(str(choice) + (" (not installed)" if choice in blocked else ""), choice)
+                if choice in blocked:  # listed, so people learn it exists, but not selectable
+                    combo.model().item(index).setEnabled(False)  # type: ignore[attr-defined]
+                    combo.setItemData(index, blocked[choice], Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, list(choices).index(default) if default in choices else 0))
             combo.currentIndexChanged.connect(self.changed)
             return combo

@@ -38,6 +38,8 @@ POSITIVE = "#009E73"  # raised the score (Okabe-Ito green)
 NEGATIVE = "#D55E00"  # lowered it (vermillion)
 TOTAL = "#444444"
 HISTORY_BARS = 10
+ATTENTION_BARS = 15  # most recent history positions drawn in the attention plot
+ATTENTION = "#0072B2"  # Okabe-Ito blue: attention is a share, neither raising nor lowering the score
 LABEL_CHARS = 24
 
 
@@ -205,6 +207,17 @@ class ExplanationPanel(QWidget):
         self.method_label.setWordWrap(True)
         column.addWidget(self.method_label)
 
+        # sequence models: how much the prediction attended to each earlier item (shown only for them)
+        self.attention_bars: pg.BarGraphItem | None = None
+        self.attention_plot = make_plot("Attention over the history (oldest at the top)",
+                                        x_label="attention weight", x_units="share of 1")
+        self.attention_plot.getPlotItem().getAxis("left").setWidth(axis_width)
+        column.addWidget(self.attention_plot)
+        self.attention_label = QLabel("")
+        self.attention_label.setObjectName("Hint")
+        self.attention_label.setWordWrap(True)
+        column.addWidget(self.attention_label)
+
         self.text_view = QTextBrowser()
         self.text_view.setOpenLinks(False)
         self.text_view.setMinimumHeight(190)
@@ -276,6 +289,7 @@ class ExplanationPanel(QWidget):
         self.header.setText(f"<b>{name}</b> for {who}: score <b>{exp['score']:.4f}</b>")
         self._draw_parts(exp)
         self._draw_history(exp)
+        self._draw_attention(exp)
         self._draw_content(exp)
         self._set_content_visible(True)
         self.explanation_shown.emit(str(exp["item"]))
@@ -341,6 +355,40 @@ class ExplanationPanel(QWidget):
         target = exp.get("history_target") or ""
         self.method_label.setText(" · ".join(t for t in (method, f"explains the {target}" if target else "",
                                                          notes) if t))
+
+    def _draw_attention(self, exp: dict[str, Any]) -> None:
+        plot = self.attention_plot.getPlotItem()
+        if self.attention_bars is not None:
+            plot.removeItem(self.attention_bars)
+            self.attention_bars = None
+        attention = list(exp.get("attention") or [])
+        self.attention_plot.setVisible(bool(attention))
+        self.attention_label.setVisible(bool(attention))
+        if not attention:
+            return
+        shown = attention[-ATTENTION_BARS:]
+        values = np.array([float(a["weight"]) for a in shown])
+        y = np.arange(len(shown))[::-1].astype(float)  # oldest shown at the top, most recent at the bottom
+        self.attention_bars = pg.BarGraphItem(x0=np.zeros(len(shown)), y=y, width=values, height=0.7,
+                                              brush=QColor(ATTENTION), pen=pg.mkPen("w", width=0.5))
+        plot.addItem(self.attention_bars)
+        ticks = [(float(y[i]), a.get("title") or a["item"]) for i, a in enumerate(shown)]
+        self.attention_plot.setFixedHeight(90 + 20 * len(shown))
+        set_label_ticks(plot.getAxis("left"), ticks, self._axis_width)
+        plot.setYRange(-0.6, len(shown) - 0.4, padding=0)
+        plot.setXRange(0.0, max(float(values.max()), 1e-6) * 1.05, padding=0)
+        older = len(attention) - len(shown)
+        rest = f"; {older} older items hold {sum(float(a['weight']) for a in attention[:older]):.0%}" \
+            if older > 0 else ""
+        self.attention_label.setText(
+            f"Which of the {len(attention)} history items the model looked at to predict what comes next "
+            f"(weights sum to 1, the same for every recommended item){rest}.")
+
+    def attention_weights(self) -> list[float]:
+        """The drawn attention bar lengths, oldest first (empty when the model has no attention)."""
+        if self.attention_bars is None:
+            return []
+        return [float(w) for w in self.attention_bars.opts["width"]]
 
     def _history_brushes(self, values: np.ndarray) -> list[QColor]:
         brushes = []

