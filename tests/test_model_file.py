@@ -39,9 +39,10 @@ def _counts(db: Database) -> tuple[int, int]:
     return len(list_models(db)), len(list_datasets(db))
 
 
-@pytest.fixture
-def exported(tmp_path: Path) -> tuple[Path, dict[str, list[tuple[str, float]]]]:
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[Path, dict[str, list[tuple[str, float]]]]:
     """An mf model trained on the tiny dataset, written to a model file, and its recommendations."""
+    tmp_path = tmp_path_factory.mktemp("model_file")
     source = open_database(tmp_path / "source.db")
     make_dataset(source, "tiny")
     result = train(source, "tiny", "mf", MF, epochs=2, device="cpu")

@@ -11,6 +11,7 @@ import pytest
 from tests._training_data import make_dataset
 from tests.test_postgres import pg_admin, pg_url  # noqa: F401 (fixtures: a fresh database per test)
 from tests.test_remote_runs import start_endless_training
+from workbench.cli import main
 from workbench.store import runs as run_store
 from workbench.store.db import open_database
 
@@ -22,7 +23,7 @@ def shared_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-def test_page_shows_a_remote_run_growing_and_cancels_it(qtbot, shared_db_url: str) -> None:
+def test_page_shows_a_remote_run_growing_and_cancels_it(qtbot, shared_db_url: str, capsys) -> None:
     from workbench.ui.context import AppContext
     from workbench.ui.pages.train import TrainPage
 
@@ -58,10 +59,15 @@ def test_page_shows_a_remote_run_growing_and_cancels_it(qtbot, shared_db_url: st
             assert "cancel requested" in page.remote_runs.run_text(run_id)
         assert ended.args == [run_id, "cancelled"]
         _out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 1 and "cancel requested from another workstation" in err
+        assert proc.returncode == 1 and "Traceback" not in err
+        assert f"run {run_id} stopped: cancel requested from another workstation" in err
+        assert f"train --resume {run_id}" in err
         run = run_store.get_run(db, run_id)
         assert (run.status, run.error) == ("cancelled", "cancelled from another workstation")
+        assert run.resumable and run.host == run_store.this_host()
         assert page.remote_runs.run_ids() == []
+        assert main(["--db", shared_db_url, "runs", "show", str(run_id)]) == 0
+        assert f") at {run_store.this_host()}, " in capsys.readouterr().out
     finally:
         if proc.poll() is None:
             proc.kill()
