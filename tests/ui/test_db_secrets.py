@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import make_url
 
+from tests.test_postgres import pg_admin, pg_url  # noqa: F401 (fixtures: a fresh database per test)
 from workbench.store.db import Database, make_engine, open_database
 from workbench.ui.app import prepare, remember_selection
 from workbench.ui.context import AppContext, app_settings
 from workbench.ui.main_window import MainWindow
-
-PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL")
 
 
 def test_public_url_masks_the_password() -> None:
@@ -22,15 +19,11 @@ def test_public_url_masks_the_password() -> None:
     assert "s3cret" not in database.public_url and "analyst:***@db.example" in database.public_url
 
 
-NO_PG = "WORKBENCH_TEST_PG_URL is not set (run .ci/postgres.sh and export the URL it prints)"
-
-
-@pytest.mark.skipif(not PG_URL and not os.environ.get("WORKBENCH_REQUIRE_PG"), reason=NO_PG)
-def test_window_and_settings_never_hold_the_password(qtbot, temp_qsettings: Path) -> None:
-    assert PG_URL, "PostgreSQL tests are required here but WORKBENCH_TEST_PG_URL is not set"
-    password = make_url(PG_URL).password
+def test_window_and_settings_never_hold_the_password(qtbot, temp_qsettings: Path, pg_url: str) -> None:
+    # pg_url skips (or, where PostgreSQL is required, fails) without a server, like tests/test_postgres.py
+    password = make_url(pg_url).password
     assert password
-    database = open_database(PG_URL)
+    database = open_database(pg_url)
     ctx = AppContext(database)
     try:
         window = MainWindow(ctx)
