@@ -19,11 +19,12 @@ def test_public_url_masks_the_password() -> None:
     assert "s3cret" not in database.public_url and "analyst:***@db.example" in database.public_url
 
 
-def test_window_and_settings_never_hold_the_password(qtbot, temp_qsettings: Path, pg_url: str) -> None:
-    # pg_url skips (or, where PostgreSQL is required, fails) without a server, like tests/test_postgres.py
-    password = make_url(pg_url).password
+def test_window_and_settings_never_hold_the_password(qtbot, temp_qsettings: Path, request) -> None:
+    # a fresh database; skips (or, where PostgreSQL is required, fails) without a server
+    url = request.getfixturevalue("pg_url")
+    password = make_url(url).password
     assert password
-    database = open_database(pg_url)
+    database = open_database(url)
     ctx = AppContext(database)
     try:
         window = MainWindow(ctx)
