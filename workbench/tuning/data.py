@@ -7,7 +7,7 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation.splits import Split
 
 
-class TestPartLocked(WorkbenchError):
+class LockedPartError(WorkbenchError):
     """A trial asked for the test part (a programming error: trials are scored on validation only)."""
 
 
@@ -39,7 +39,7 @@ class TrialSplit:
     @property
     def test(self) -> Interactions:
         self.reads.append("test")
-        raise TestPartLocked("trials are scored on the validation part; the test part is for the final "
+        raise LockedPartError("trials are scored on the validation part; the test part is for the final "
                              "model only")
 
     def trial_view(self) -> Split:

@@ -86,12 +86,12 @@ def fail_abandoned_trials(storage: RDBStorage, study: optuna.Study) -> list[int]
             continue
         trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
         try:
+            storage.set_trial_user_attr(trial_id, "abandoned", True)
             changed = storage.set_trial_state_values(trial_id, TrialState.FAIL)
         except optuna.exceptions.UpdateFinishedTrialError:
             changed = False  # another process got there first
         if changed:
             RETRY(study, storage.get_trial(trial_id))
-            storage.set_trial_user_attr(trial_id, "abandoned", True)
             failed.append(trial.number)
     before = {t.number for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,))}
     with warnings.catch_warnings():

@@ -229,12 +229,16 @@ def _make_pruner(name: str) -> optuna.pruners.BasePruner:
     raise WorkbenchError(f"unknown pruner '{name}' (known: {', '.join(PRUNERS)})")
 
 
-def _counted(trial: optuna.trial.FrozenTrial) -> bool:
+def _retried(trials: list[optuna.trial.FrozenTrial]) -> set[int]:
+    """Numbers of failed trials whose settings were queued again (Optuna's retry marks the copy)."""
+    return {int(t.system_attrs["failed_trial"]) for t in trials if "failed_trial" in t.system_attrs}
+
+
+def _counted(trial: optuna.trial.FrozenTrial, retried: set[int]) -> bool:
     """Whether a finished trial uses up budget (trials retried after a kill or a cancel do not)."""
     if trial.state in (TrialState.COMPLETE, TrialState.PRUNED):
         return True
-    return trial.state == TrialState.FAIL and not (trial.user_attrs.get("abandoned")
-                                                    or trial.user_attrs.get("cancelled"))
+    return trial.state == TrialState.FAIL and trial.number not in retried
 
 
 class _Objective:
@@ -253,6 +257,9 @@ class _Objective:
         from workbench.training.runner import build_config
 
         trial.set_user_attr(OWNER_KEY, owner_tag())
+        for key in ("cancelled", "abandoned", "error", "stopped"):  # copied from a retried trial
+            if trial.user_attrs.get(key) is not None:
+                trial.set_user_attr(key, None)
         values = self.space.suggest(trial)
         view = self.split.trial_view()
         epochs = 0
@@ -429,7 +436,8 @@ def _run(db: Database, storage: Any, search: str, families: tuple[str, ...], dat
         if resuming:
             fail_abandoned_trials(storage, study)
         space = SearchSpace.from_dict(meta["space"])
-        counted = sum(_counted(t) for t in study.get_trials(deepcopy=False))
+        trials = study.get_trials(deepcopy=False)
+        counted = sum(_counted(t, _retried(trials)) for t in trials)
         remaining = None if meta.get("n_trials") is None else max(0, int(meta["n_trials"]) - counted)
         family_deadline = None
         if deadline is not None:
@@ -454,7 +462,7 @@ def _run(db: Database, storage: Any, search: str, families: tuple[str, ...], dat
                     study.optimize(objective, n_trials=remaining, timeout=left, catch=(WorkbenchError,),
                                    callbacks=[callback], gc_after_trial=False)
             except Cancelled:
-                _requeue_cancelled(study, storage)
+                _requeue_cancelled(study)
                 raise
         results.append(_family_result(study, study_id, family))
         if meta.get("train_final", True):
@@ -462,14 +470,14 @@ def _run(db: Database, storage: Any, search: str, families: tuple[str, ...], dat
     return SearchResult(search, int(data.dataset_id), _rank(results), time.perf_counter() - started)
 
 
-def _requeue_cancelled(study: optuna.Study, storage: Any) -> None:
+def _requeue_cancelled(study: optuna.Study) -> None:
     """Queue the settings of the trial a cancel interrupted, so a resume trains it again."""
-    for trial in study.get_trials(deepcopy=False, states=(TrialState.FAIL,)):
-        if trial.user_attrs.get("cancelled") and not trial.user_attrs.get("requeued"):
+    trials = study.get_trials(deepcopy=False)
+    retried = _retried(trials)
+    for trial in trials:
+        cancelled = trial.state == TrialState.FAIL and trial.user_attrs.get("cancelled")
+        if cancelled and trial.number not in retried:
             RETRY(study, trial)
-            trial_id = storage.get_trial_id_from_study_id_trial_number(
-                storage.get_study_id_from_name(study.study_name), trial.number)
-            storage.set_trial_user_attr(trial_id, "requeued", True)
 
 
 def _family_result(study: optuna.Study, study_id: int, family: str) -> FamilyResult:
