@@ -8,9 +8,11 @@ import optuna
 from optuna.storages._rdb import models as optuna_models
 from sqlalchemy import create_engine, inspect, text
 
+from tests import test_postgres
 from workbench.store.db import head_revision, make_engine, migrate, open_database, resolve_url
 from workbench.tuning.storage import open_storage
 
+pg_admin, pg_url = test_postgres.pg_admin, test_postgres.pg_url  # PostgreSQL fixtures
 OPTUNA_TABLES = set(optuna_models.BaseModel.metadata.tables)
 
 
@@ -77,3 +79,28 @@ def test_downgrade_drops_the_study_tables_and_upgrade_brings_them_back(db_path: 
         assert len(study.trials) == 2
     finally:
         db.close()
+
+
+def test_search_on_postgresql_and_downgrade_removes_its_types(pg_url: str) -> None:
+    from tests._training_data import make_dataset
+    from workbench.tuning.study import SearchRequest, run_search
+
+    db = open_database(pg_url)
+    try:
+        dataset_id = make_dataset(db, implicit=True)
+        result = run_search(db, SearchRequest(dataset=dataset_id, families=("ease",), n_trials=2))
+        assert result.best is not None and result.best.final_model_id is not None
+        with db.engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert version == head_revision()
+    finally:
+        db.close()
+    engine = make_engine(resolve_url(pg_url))
+    with engine.begin() as conn:
+        migrate(conn, "0004_item_title_index", down=True)
+    with engine.connect() as conn:
+        enums = conn.execute(text("SELECT typname FROM pg_type WHERE typtype = 'e'")).scalars().all()
+    assert not OPTUNA_TABLES & set(inspect(engine).get_table_names())
+    assert not {"trialstate", "studydirection"} & set(enums)
+    engine.dispose()
+    open_database(pg_url).close()  # and back up to head
