@@ -314,7 +314,8 @@ def _event(search: str, family: str, study: optuna.Study, study_id: int,
                       error=trial.user_attrs.get("error"))
 
 
-def _new_search_name(data_name: str) -> str:
+def new_search_name(data_name: str) -> str:
+    """A fresh search name: the dataset name and the local date and time."""
     return f"{data_name}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
@@ -345,7 +346,7 @@ def run_search(db: Database, request: SearchRequest, *, cancel: CancelToken | No
         _parse_metric(metric)
     data = load_dataset(db, request.dataset)
     assert data.dataset_id is not None
-    search = request.name or _new_search_name(data.name)
+    search = request.name or new_search_name(data.name)
     storage = open_storage(db)
     for family in families:
         name = f"{search}/{family}"
