@@ -239,7 +239,7 @@ class TunePage(QWidget):
         pick.addWidget(QLabel("Parameter"))
         pick.addWidget(self.param_combo, 1)
         slice_box.addLayout(pick)
-        self.slice_plot = plots.make_plot("Slice: score against one parameter", y_label="validation score")
+        self.slice_plot = plots.make_plot("Slice (colour: trial order)", y_label="validation score")
         slice_box.addWidget(self.slice_plot, 1)
         lower.addLayout(slice_box, 1)
         layout.addLayout(lower, 2)
@@ -440,6 +440,7 @@ class TunePage(QWidget):
             return
         if isinstance(payload, StudyStarted):
             self.status_label.setText(f"Searching {payload.family} (study {payload.study_id})…")
+            self.refresh_searches()  # the new search is stored from its first study on
             return
         self.add_event(payload)
         if getattr(payload, "state", "") == "COMPLETE":
