@@ -136,7 +136,10 @@ def test_trials_never_read_the_test_part_and_the_final_model_does_once(db, monke
     best = result.best
     assert best is not None and best.final_model_id is not None
     info = get_model_info(db, best.final_model_id)
-    assert info.family == "ease" and info.split == spec.to_dict()
+    # closed-form: retrained on training + validation, over the very same test part
+    assert info.family == "ease" and info.split == {**spec.to_dict(), "valid_fraction": 0.0}
+    final_parts = make_split(load_dataset(db, dataset_id).interactions, SplitSpec(**info.split))
+    assert pairs(final_parts.test) == pairs(parts.test)
     assert info.config["l2"] == pytest.approx(best.best_params["l2"])
     assert best.test_value == pytest.approx(info.summary["ndcg@10"])
     assert best.best_value is not None and best.test_value != best.best_value

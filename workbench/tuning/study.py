@@ -5,8 +5,11 @@ family with settings drawn from its search space on the training part, reports e
 metric to the pruner, and is scored on the validation part. The test part is never seen by a trial
 (``TrialSplit``): after the search, the best settings of each family are trained once more by the ordinary
 training runner (a recorded run and a saved model that ``evaluate``/``recommend`` use at once), which
-scores the test part a single time. With the same seed on CPU that model is the best trial's model; the
-study records its validation score and the final model's test figures side by side.
+scores the test part a single time. Iterative families keep the validation part for early stopping, so
+with the same seed on CPU the final model is the best trial's model (``mf``/``autorec`` then refit on
+training + validation as they always do); closed-form families, with nothing to stop early, learn from
+training + validation. The test part is the same either way, and the study records the best trial's
+validation score and the final model's test figures side by side.
 
 ``run_search`` is a plain function for the CLI, a GUI worker thread and the tests: ``on_trial`` is called
 after every finished trial (on the calling thread) and a ``CancelToken`` stops it between epochs.
@@ -14,6 +17,7 @@ after every finished trial (on the calling thread) and a ``CancelToken`` stops i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
@@ -162,8 +166,6 @@ def default_metric(family: str, settings: dict[str, Any] | None = None) -> str:
 
 
 def _field_names(family: str) -> set[str]:
-    import dataclasses
-
     return {f.name for f in dataclasses.fields(family_class(family).Config)}
 
 
@@ -511,6 +513,9 @@ def _train_final(db: Database, study: optuna.Study, result: FamilyResult, data: 
 
     space = SearchSpace.from_dict(meta["space"])
     settings = {**space.fixed, **result.best_params}
+    if not family_class(result.family).iterative:
+        # nothing to stop early: a closed-form model learns from training + validation (same test part)
+        spec = dataclasses.replace(spec, valid_fraction=0.0)
     outcome = train(db, data, result.family, settings, spec, device=meta["device"], cancel=cancel,
                     name=f"{result.family}-tuned-{meta['search']}")
     base, _ = _parse_metric(result.metric)
