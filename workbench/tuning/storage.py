@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import warnings
+import weakref
 from typing import Any
 
 import optuna
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
+from sqlalchemy import Engine
 
 from workbench.store.db import Database
 
@@ -26,12 +29,25 @@ GRACE_S = 60
 OWNER_KEY = "owner"
 
 
+_storages: weakref.WeakKeyDictionary[Engine, RDBStorage] = weakref.WeakKeyDictionary()
+_storages_lock = threading.Lock()
+
+
 def open_storage(db: Database) -> RDBStorage:
-    """An Optuna storage over ``db``'s database (its tables come from our migrations).
+    """An Optuna storage over ``db``'s database (its tables come from our migrations); one per database,
+    shared by the threads that search or read studies (its sessions are per thread).
 
     A trial failed for a stale heartbeat is queued again once with the same settings, so a search killed
     mid-trial neither loses that point nor counts it twice.
     """
+    with _storages_lock:
+        storage = _storages.get(db.engine)
+        if storage is None:
+            storage = _storages[db.engine] = _new_storage(db)
+        return storage
+
+
+def _new_storage(db: Database) -> RDBStorage:
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own front ends say what happens
     url = db.engine.url.render_as_string(hide_password=False)
     engine_kwargs: dict[str, Any] = {}

@@ -375,7 +375,8 @@ def resume_search(db: Database, search: str | int, *, n_trials: int | None = Non
     """Continue a search (by name, or any of its studies' id or name) until its trial budget is spent.
 
     Trials left RUNNING by a killed process are marked failed and their settings queued again; the
-    remaining budget is the stored number of trials (or ``n_trials``) minus the trials that finished.
+    remaining budget is the stored number of trials (or ``n_trials``) minus the trials that finished; a
+    time limit (stored, or ``timeout_s``) starts afresh.
     """
     from workbench.store.datasets import load_dataset
 
