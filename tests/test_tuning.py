@@ -159,6 +159,12 @@ def test_search_refuses_bad_requests(db) -> None:
                                      settings={"dim": "8:16"}))
     with pytest.raises(WorkbenchError, match="no search or study 'missing'"):
         resume_search(db, "missing")
+    # trials that cannot train fail one by one; the result says why and trains nothing
+    result = run_search(db, SearchRequest(dataset=dataset_id, families=("mf",), n_trials=2))
+    family = result.families[0]
+    assert family.n_failed == 2 and family.best_value is None and family.final_model_id is None
+    assert family.error is not None and "explicit ratings" in family.error
+    assert result.best is None and result.to_dict()["model_id"] is None
 
 
 def _trials(db_path: Path, name: str) -> list[optuna.trial.FrozenTrial]:

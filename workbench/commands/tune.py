@@ -111,7 +111,8 @@ def _result_text(payload: dict[str, Any]) -> str:
         model = "-" if r["model_id"] is None else str(r["model_id"])
         settings = ", ".join(f"{k}={_short(v)}" for k, v in r["best_params"].items())
         lines.append(f"  {r['family']:<8} {r['study_id']:>5} {r['metric']:<10} {valid:>8} {test:>8} "
-                     f"{r['trials']:>6} {r['pruned']:>6} {model:>5}  {settings}")
+                     f"{r['trials']:>6} {r['pruned']:>6} {model:>5}  {settings}"
+                     + (f"no trial completed: {r['error']}" if r.get("error") else ""))
     if payload["model_id"] is not None:
         lines.append(f"best: {payload['family']} (study {payload['study_id']}), saved as model "
                      f"{payload['model_id']}")

@@ -110,6 +110,8 @@ class FamilyResult:
     final_model_id: int | None = None
     final_run_id: int | None = None
     test_metrics: dict[str, float] = field(default_factory=dict)
+    #: why trials failed, when none completed (e.g. a content model on a dataset without item text)
+    error: str | None = None
 
     @property
     def test_value(self) -> float | None:
@@ -121,7 +123,7 @@ class FamilyResult:
                 "pruned": self.n_pruned, "failed": self.n_failed, "best_trial": self.best_trial,
                 "best_params": self.best_params, "valid_score": self.best_value,
                 "test_score": self.test_value, "model_id": self.final_model_id, "run_id": self.final_run_id,
-                "test_metrics": self.test_metrics}
+                "test_metrics": self.test_metrics, "error": self.error}
 
 
 @dataclass
@@ -501,6 +503,8 @@ def _family_result(study: optuna.Study, study_id: int, family: str) -> FamilyRes
         n_failed=sum(t.state == TrialState.FAIL for t in trials),
         best_params=dict(best.params) if best else {}, best_value=best.value if best else None,
         best_trial=best.number if best else None,
+        error=None if complete else next((str(t.user_attrs["error"]) for t in reversed(trials)
+                                          if t.user_attrs.get("error")), None),
         final_model_id=final.get("model_id"),
         final_run_id=final.get("run_id"), test_metrics=dict(final.get("test_metrics", {})))
 
