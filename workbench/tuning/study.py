@@ -268,7 +268,11 @@ class _Objective:
         view = self.split.trial_view()
         epochs = 0
         try:
-            config = build_config(self.family, {**self.space.fixed, **values})
+            settings = {**self.space.fixed, **values}
+            if "refit" in _field_names(self.family):
+                # refitting on training + validation would train a trial on the rows that score it
+                settings["refit"] = False
+            config = build_config(self.family, settings)
             model = create_model(self.family, config)
             if self.base in LOWER_IS_BETTER and not model.predicts_ratings:
                 raise WorkbenchError(f"{self.family} does not predict ratings here: {self.metric} does not "
@@ -283,7 +287,10 @@ class _Objective:
                     if trial.should_prune():
                         trial.set_user_attr("epochs", epochs)
                         raise optuna.TrialPruned(f"epoch {epochs}: {report.metric_name} {value:.4f}")
-                if self.deadline is not None and time.monotonic() > self.deadline:
+                if self.deadline is not None and time.monotonic() > self.deadline and trial.study.get_trials(
+                        deepcopy=False, states=(TrialState.COMPLETE,)):
+                    # out of time; a family's first complete trial always finishes, so every family
+                    # searched has a result even when one trial outlasts its share of the budget
                     trial.set_user_attr("epochs", epochs)
                     trial.set_user_attr("stopped", "time budget spent")
                     raise optuna.TrialPruned("time budget spent")
@@ -460,7 +467,11 @@ def _run(db: Database, storage: Any, search: str, families: tuple[str, ...], dat
             if on_trial is not None:
                 on_trial(_event(search, family, st, study_id, trial))
 
-        if remaining != 0 and (family_deadline is None or family_deadline > time.monotonic()):
+        out_of_time = family_deadline is not None and family_deadline <= time.monotonic()
+        if out_of_time and not any(t.state == TrialState.COMPLETE for t in trials):
+            remaining = 1 if remaining is None else min(1, remaining)  # every family gets its first trial
+            out_of_time = False
+        if remaining != 0 and not out_of_time:
             left = None if family_deadline is None else max(1.0, family_deadline - time.monotonic())
             try:
                 with warnings.catch_warnings():
