@@ -73,7 +73,7 @@ def ranking(folder, families: list[str], budget_min: float, seed: int, device: s
             outcome = run_search(db, request, on_trial=on_trial)
         print(f"search and final trainings took {t_search.seconds / 60:.1f} min")
         print(f"\n{'family':<8} {'default':>8} {'tuned':>8} {'tuned/default':>13} {'valid':>8} {'trials':>6} "
-              f"{'pruned':>6}  best settings")
+              f"{'pruned':>6} {'timeout':>7}  best settings")
         met_all = True
         best: tuple[str, float] | None = None
         for r in outcome.families:
@@ -86,7 +86,8 @@ def ranking(folder, families: list[str], budget_min: float, seed: int, device: s
             settings = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                  for k, v in r.best_params.items())
             print(f"{r.family:<8} {fmt(default):>8} {fmt(tuned):>8} {ratio(tuned, default):>13} "
-                  f"{fmt(r.best_value):>8} {r.n_complete + r.n_pruned:>6} {r.n_pruned:>6}  {settings}")
+                  f"{fmt(r.best_value):>8} {r.n_complete + r.n_pruned + r.n_stopped:>6} {r.n_pruned:>6} "
+                  f"{r.n_stopped:>7}  {settings}")
         if best is not None:
             print(f"goal best tuned >= 0.46: {'met' if best[1] >= 0.46 else 'NOT met'} "
                   f"({best[0]} {best[1]:.4f})")
@@ -109,8 +110,9 @@ def rating(folder, families: list[str], budget_min: float, folds: list[int], dev
     tuned = {r.family: r for r in outcome.families}
     for family in families:
         r = tuned[family]
-        print(f"  {family:<7} best validation RMSE {fmt(r.best_value)} after {r.n_complete + r.n_pruned} "
-              f"trials ({r.n_pruned} pruned): {r.best_params}")
+        print(f"  {family:<7} best validation RMSE {fmt(r.best_value)} after "
+              f"{r.n_complete + r.n_pruned + r.n_stopped} trials ({r.n_pruned} pruned, {r.n_stopped} stopped "
+              f"for time): {r.best_params}")
     rows: dict[tuple[str, str], list[float]] = {}
     for fold in folds:
         with temp_database() as (db, db_path):

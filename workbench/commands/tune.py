@@ -103,7 +103,7 @@ def cmd_tune(args: argparse.Namespace, ctx: Any) -> int:
 def _result_text(payload: dict[str, Any]) -> str:
     lines = [f"search '{payload['search']}' ({payload['elapsed_s']:.1f}s); families ranked by validation "
              "score:"]
-    lines.append(f"  {'family':<8} {'study':>5} {'metric':<10} {'valid':>8} {'test':>8} {'trials':>6} "
+    lines.append(f"  {'family':<8} {'study':>5} {'metric':<10} {'valid':>8} {'test':>8} {'done':>6} "
                  f"{'pruned':>6} {'model':>5}  best settings")
     for r in payload["ranking"]:
         valid = "-" if r["valid_score"] is None else f"{r['valid_score']:.4f}"
@@ -111,7 +111,7 @@ def _result_text(payload: dict[str, Any]) -> str:
         model = "-" if r["model_id"] is None else str(r["model_id"])
         settings = ", ".join(f"{k}={_short(v)}" for k, v in r["best_params"].items())
         lines.append(f"  {r['family']:<8} {r['study_id']:>5} {r['metric']:<10} {valid:>8} {test:>8} "
-                     f"{r['trials']:>6} {r['pruned']:>6} {model:>5}  {settings}"
+                     f"{r['complete']:>6} {r['pruned']:>6} {model:>5}  {settings}"
                      + (f"no trial completed: {r['error']}" if r.get("error") else ""))
     if payload["model_id"] is not None:
         lines.append(f"best: {payload['family']} (study {payload['study_id']}), saved as model "

@@ -110,6 +110,8 @@ class FamilyResult:
     final_model_id: int | None = None
     final_run_id: int | None = None
     test_metrics: dict[str, float] = field(default_factory=dict)
+    #: trials stopped because the time budget was spent (not counted in ``n_pruned``)
+    n_stopped: int = 0
     #: why trials failed, when none completed (e.g. a content model on a dataset without item text)
     error: str | None = None
 
@@ -119,8 +121,9 @@ class FamilyResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"family": self.family, "study_id": self.study_id, "study_name": self.study_name,
-                "metric": self.metric, "direction": self.direction, "trials": self.n_complete,
-                "pruned": self.n_pruned, "failed": self.n_failed, "best_trial": self.best_trial,
+                "metric": self.metric, "direction": self.direction, "complete": self.n_complete,
+                "pruned": self.n_pruned, "stopped_for_time": self.n_stopped, "failed": self.n_failed,
+                "best_trial": self.best_trial,
                 "best_params": self.best_params, "valid_score": self.best_value,
                 "test_score": self.test_value, "model_id": self.final_model_id, "run_id": self.final_run_id,
                 "test_metrics": self.test_metrics, "error": self.error}
@@ -510,7 +513,8 @@ def _family_result(study: optuna.Study, study_id: int, family: str) -> FamilyRes
     return FamilyResult(
         family=family, study_id=study_id, study_name=study.study_name, metric=meta["metric"],
         direction=study.direction.name.lower(), n_complete=len(complete),
-        n_pruned=sum(t.state == TrialState.PRUNED for t in trials),
+        n_pruned=sum(t.state == TrialState.PRUNED and not t.user_attrs.get("stopped") for t in trials),
+        n_stopped=sum(t.state == TrialState.PRUNED and bool(t.user_attrs.get("stopped")) for t in trials),
         n_failed=sum(t.state == TrialState.FAIL for t in trials),
         best_params=dict(best.params) if best else {}, best_value=best.value if best else None,
         best_trial=best.number if best else None,
