@@ -284,6 +284,10 @@ def test_page_rows_and_count_rows_filter_and_sort_like_sqlite(pg_db: Database, d
     pg_id = _import_small(pg_db, tmp_path / "pg")
     lite_id = _import_small(db, tmp_path)
     cases = [
+        # the pages the Datasets page opens with: no filter, no sort
+        ("interactions", {}),
+        ("users", {}),
+        ("items", {}),
         ("users", dict(filter_text="U", order_by="mean_value", descending=True)),
         ("users", dict(order_by="interactions", descending=True)),
         ("items", dict(filter_text="FILM", order_by="title")),

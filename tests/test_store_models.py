@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -167,13 +168,17 @@ def test_running_rows_of_dead_or_previous_processes_become_interrupted(db) -> No
         rows = [TrainingRunRow(dataset_id=dataset_id, family="mf", status="running", pid=dead_pid),
                 # our own pid, but not a run this process started: left over from an earlier process
                 TrainingRunRow(dataset_id=dataset_id, family="mf", status="running", pid=os.getpid()),
-                TrainingRunRow(dataset_id=dataset_id, family="mf", status="running", pid=os.getppid())]
+                TrainingRunRow(dataset_id=dataset_id, family="mf", status="running", pid=os.getppid()),
+                # a live pid, but that process started long after the run: the pid was reused
+                TrainingRunRow(dataset_id=dataset_id, family="mf", status="running", pid=os.getppid(),
+                               started_at=datetime(2001, 1, 1))]
         session.add_all(rows)
         session.flush()
         ids = [r.id for r in rows]
-    assert runs.mark_interrupted_runs(db) == ids[:2]
+    assert runs.mark_interrupted_runs(db) == [ids[0], ids[1], ids[3]]
     statuses = {r.id: r.status for r in runs.list_runs(db)}
-    assert statuses == {ids[0]: "interrupted", ids[1]: "interrupted", ids[2]: "running"}
+    assert statuses == {ids[0]: "interrupted", ids[1]: "interrupted", ids[2]: "running",
+                        ids[3]: "interrupted"}
     assert "no checkpoint" in (runs.get_run(db, ids[0]).error or "")
     with pytest.raises(WorkbenchError, match="no checkpoint"):
         runs.claim_run(db, ids[0], "cpu")

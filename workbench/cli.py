@@ -65,13 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database path or SQLAlchemy URL (default: $WORKBENCH_DB or the per-user file)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"workbench.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"workbench.commands.{name}":
-                continue  # command group not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"workbench.commands.{name}").register(sub)
     return parser
 
 

@@ -338,11 +338,7 @@ def cmd_recommend(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _add_explanations(db: Any, model: Any, info: Any, user: str, entries: list[dict[str, Any]]) -> None:
-    try:
-        from workbench.explain import explain_recommendations  # type: ignore[attr-defined]
-    except ImportError:
-        raise WorkbenchError("--explain is not available in this build (workbench.explain has no "
-                             "explain_recommendations)") from None
+    from workbench.explain import explain_recommendations
     from workbench.store.datasets import load_dataset
 
     data = load_dataset(db, info.dataset_id)

@@ -238,9 +238,12 @@ def history_scores(model: Recommender, rows: np.ndarray, values: np.ndarray | No
 
 
 def _empty_scores(model: Recommender, targets: np.ndarray) -> np.ndarray | None:
+    """Scores with no history at all, or None for a family that cannot fold in an empty history (only
+    that refusal is expected: any other error is a bug and must not quietly turn an exact attribution
+    into an approximate one)."""
     try:
         return history_scores(model, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), targets)
-    except Exception:
+    except WorkbenchError:
         return None
 
 

@@ -381,7 +381,7 @@ def _interaction_page(db: Any, dataset_id: int, filter_text: str | None, order_b
         key = f"{order_by} {direction}, id {plain}" if order_by else "id"
         order = f"x.{key.replace(', id', ', x.id')}"
         # id order is rowid order: a table scan, whereas the (dataset_id, user_id) index would need a sort
-        scan = " NOT INDEXED" if order_by is None and not where else ""
+        scan = " NOT INDEXED" if order_by is None and not where and db.engine.dialect.name == "sqlite" else ""
         sql = (
             f"SELECT {cols} FROM (SELECT id, user_id, item_id, value, timestamp FROM interactions x{scan} "
             f"WHERE x.dataset_id = ?{where} ORDER BY {key} LIMIT ? OFFSET ?) x "

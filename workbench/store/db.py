@@ -27,9 +27,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workbench.bundled import migrations_dir
 from workbench.errors import DatabaseError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Key of the PostgreSQL advisory lock that serialises schema upgrades of one database across processes.
 UPGRADE_LOCK_KEY = 0x52656357  # "RecW"
@@ -66,7 +66,7 @@ def _sqlite_path(url: str) -> Path | None:
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
@@ -139,6 +139,12 @@ class Database:
     @property
     def sqlite_path(self) -> Path | None:
         return _sqlite_path(self.url)
+
+    @property
+    def public_url(self) -> str:
+        """The URL with any password masked: the only form that may be shown, logged or used as a settings
+        key (the password itself comes from the URL given at start, ``PGPASSWORD`` or ``~/.pgpass``)."""
+        return make_url(self.url).render_as_string(hide_password=True)
 
     def describe(self) -> str:
         path = self.sqlite_path

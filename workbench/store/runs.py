@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import psutil
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
@@ -245,33 +246,15 @@ def load_checkpoint(db: Database, run_id: int) -> tuple[bytes, int] | None:
 def _process_alive(pid: int, started_at: datetime) -> bool:
     """Whether process ``pid`` exists and is plausibly the one that started a run at ``started_at``."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        process = psutil.Process(pid)
+        # pids are reused: a process that started after the run began cannot own it
+        proc_start = process.create_time()
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True  # exists, owned by someone else
-    except OSError:
-        return False
-    # pids are reused: on Linux a process that started after the run began cannot own it.
-    proc_start = _linux_process_start(pid)
-    if proc_start is not None:
-        # stored times are naive UTC
-        run_start = (started_at.replace(tzinfo=UTC) if started_at.tzinfo is None else started_at).timestamp()
-        return proc_start <= run_start + 5.0
-    return True
-
-
-def _linux_process_start(pid: int) -> float | None:
-    """Unix time a process started (Linux /proc), or None when unavailable."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        start_ticks = int(fields[19])  # field 22 (1-based) counted after "pid (comm)"
-        with open("/proc/stat", encoding="ascii") as fh:
-            btime = next(int(line.split()[1]) for line in fh if line.startswith("btime"))
-        return btime + start_ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, StopIteration):
-        return None
+    run_start = (started_at.replace(tzinfo=UTC) if started_at.tzinfo is None else started_at).timestamp()
+    return proc_start <= run_start + 5.0
 
 
 def mark_interrupted_runs(db: Database) -> list[int]:

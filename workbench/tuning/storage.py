@@ -14,9 +14,11 @@ import socket
 import threading
 import warnings
 import weakref
+from datetime import datetime
 from typing import Any
 
 import optuna
+import psutil
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 from sqlalchemy import Engine
@@ -76,14 +78,16 @@ def owner_tag() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _process_alive(pid: int) -> bool:
+def _process_alive(pid: int, trial_started: datetime | None) -> bool:
+    """Whether ``pid`` lives and plausibly is the process that started the trial (pids are reused)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        started = psutil.Process(pid).create_time()
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    return True
+    except psutil.AccessDenied:
+        return True  # exists, owned by someone else
+    # Optuna stamps trials in local time without a zone; a naive datetime's timestamp() reads it so
+    return trial_started is None or started <= trial_started.timestamp() + 5.0
 
 
 def fail_abandoned_trials(storage: RDBStorage, study: optuna.Study) -> list[int]:
@@ -98,7 +102,8 @@ def fail_abandoned_trials(storage: RDBStorage, study: optuna.Study) -> list[int]
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         owner = str(trial.user_attrs.get(OWNER_KEY, ""))
         owner_host, _, pid = owner.rpartition(":")
-        if owner_host != host or not pid.isdigit() or int(pid) == os.getpid() or _process_alive(int(pid)):
+        if owner_host != host or not pid.isdigit() or int(pid) == os.getpid() \
+                or _process_alive(int(pid), trial.datetime_start):
             continue
         trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
         try:

@@ -7,11 +7,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
+from workbench.bundled import resources_dir
 from workbench.errors import WorkbenchError
 from workbench.store.db import Database, open_database
 from workbench.store.schema import DatasetRow
@@ -21,7 +21,7 @@ from workbench.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
+STYLE_SHEET = resources_dir() / "style.qss"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -69,7 +69,7 @@ def prepare(ctx: AppContext, load_demo: bool = True) -> Job | None:
     mark_interrupted(ctx.db)
     if dataset_count(ctx.db) == 0:
         return ctx.load_demo_async("demo") if load_demo else None
-    remembered = app_settings().value(f"last_dataset/{ctx.db.url}")
+    remembered = app_settings().value(f"last_dataset/{ctx.db.public_url}")
     dataset_id: int | None = None
     if remembered is not None:
         with ctx.db.session() as session:
@@ -84,7 +84,7 @@ def prepare(ctx: AppContext, load_demo: bool = True) -> Job | None:
 def remember_selection(ctx: AppContext) -> None:
     """Keep the selected dataset per database, for the next start."""
     ctx.dataset_selected.connect(
-        lambda dataset_id: app_settings().setValue(f"last_dataset/{ctx.db.url}", int(dataset_id)))
+        lambda dataset_id: app_settings().setValue(f"last_dataset/{ctx.db.public_url}", int(dataset_id)))
 
 
 def run(argv: Sequence[str] | None = None) -> int:

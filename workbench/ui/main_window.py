@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
 
     def _on_database_changed(self, description: str) -> None:
         self.db_label.setText(f"Database: {description}")
-        self.db_label.setToolTip(self.ctx.db.url)
+        self.db_label.setToolTip(self.ctx.db.public_url)
         path = self.ctx.db.sqlite_path
         if path is not None:
             self._remember_database(str(path))

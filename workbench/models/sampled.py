@@ -1,0 +1,59 @@
+"""Sampled softmax with a log-Q correction (Yi et al., RecSys 2019): the ranking loss whose cost per sample
+does not grow with the catalogue.
+
+A full softmax scores every item of the catalogue for every training example, which is what makes a
+100K-item shop slow. Here each example's positive competes with the other examples' positives (in-batch
+negatives, drawn in proportion to popularity) and with a shared set of uniformly drawn items. Subtracting
+the log of each candidate's expected count among the candidates (``candidate_log_q``) removes the bias
+toward popular items that in-batch sampling would otherwise add, so the loss agrees with the full softmax
+in expectation as the number of negatives grows. Accidental hits (a candidate that is the example's own
+positive item) are masked out.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def candidate_log_q(item_counts: torch.Tensor, batch_size: int, n_uniform: int) -> torch.Tensor:
+    """Log of each item's expected number of occurrences among one batch's candidates.
+
+    ``item_counts`` is how often each item is a positive in the training samples (in-batch candidates are
+    drawn in that proportion); ``n_uniform`` items are drawn uniformly on top.
+    """
+    counts = item_counts.double()
+    total = counts.sum().clamp(min=1.0)
+    expected = batch_size * counts / total + n_uniform / max(len(counts), 1)
+    return torch.log(expected.clamp(min=1e-12)).float()
+
+
+def sampled_softmax_loss(query: torch.Tensor, pos_rows: torch.Tensor, pos_vecs: torch.Tensor,
+                         neg_rows: torch.Tensor | None, neg_vecs: torch.Tensor | None,
+                         log_q: torch.Tensor, *, pos_bias: torch.Tensor | None = None,
+                         neg_bias: torch.Tensor | None = None, temperature: float = 1.0,
+                         weight: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean cross-entropy of each example's positive against in-batch and uniform negatives.
+
+    ``query`` (B, d): user or sequence vectors; ``pos_rows`` (B,) item rows of the positives and
+    ``pos_vecs`` (B, d) their vectors; ``neg_rows`` (N,) and ``neg_vecs`` (N, d) the shared uniform
+    negatives (may be None); ``log_q`` (n_items,) from ``candidate_log_q``; optional item biases added to
+    the logits; ``weight`` (B,) per-example weights (e.g. 0 for padding positions).
+    """
+    rows = pos_rows if neg_rows is None else torch.cat([pos_rows, neg_rows])
+    vecs = pos_vecs if neg_vecs is None else torch.cat([pos_vecs, neg_vecs])
+    logits = query @ vecs.T / temperature
+    if pos_bias is not None:
+        bias = pos_bias if neg_bias is None or neg_rows is None else torch.cat([pos_bias, neg_bias])
+        logits = logits + bias[None, :]
+    logits = logits - log_q[rows][None, :]
+    batch = len(pos_rows)
+    target = torch.arange(batch, device=query.device)
+    # the example's own item elsewhere among the candidates is not a negative
+    hit = rows[None, :] == pos_rows[:, None]
+    hit[target, target] = False
+    logits = logits.masked_fill(hit, float("-inf"))
+    losses = F.cross_entropy(logits, target, reduction="none")
+    if weight is None:
+        return losses.mean()
+    return (losses * weight).sum() / weight.sum().clamp(min=1e-12)
