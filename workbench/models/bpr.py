@@ -44,6 +44,17 @@ class BPRModel(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = BPRConfig
     description: ClassVar[str] = "BPR matrix factorisation: pairwise ranking with sampled negatives"
 
+    samples_per_s_cpu: ClassVar[float | None] = 60_000.0
+
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        return n_users * config.dim + n_items * (config.dim + 1)  # type: ignore[attr-defined]
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg: BPRConfig = config  # type: ignore[assignment]
+        return 4 * cfg.batch_size * (cfg.negatives + 2) * (cfg.dim + 1) * 6
+
     @property
     def m(self) -> _BPRModule:
         return self._require()  # type: ignore[return-value]

@@ -39,6 +39,7 @@ from workbench.training.device import resolve_device
 from workbench.ui.config_form import ConfigForm
 from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves
+from workbench.ui.estimate_label import EstimateLabel
 from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
 
 SPLIT_LABELS = {
@@ -228,6 +229,11 @@ class TrainPage(QWidget):
 
         self.message = InlineMessage()
         layout.addWidget(self.message)
+        self.estimate_label = EstimateLabel()
+        layout.addWidget(self.estimate_label)
+        self.dataset_combo.currentIndexChanged.connect(self._update_estimate)
+        self.family_combo.currentIndexChanged.connect(self._update_estimate)
+        self.config_form.changed.connect(self._update_estimate)
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start training")
         self.start_button.setDefault(True)
@@ -379,6 +385,15 @@ class TrainPage(QWidget):
         self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)"
                                     if iterative else "This model is fitted in one closed-form step")
         self.device_combo.setEnabled(iterative)
+
+    @Slot()
+    def _update_estimate(self) -> None:
+        try:
+            settings = self.config_form.settings()
+        except ValueError:
+            settings = {}
+        self.estimate_label.refresh(self.ctx.db, self.dataset_combo.currentData(), self._family_class(),
+                                    settings)
 
     @Slot()
     def _on_split_changed(self) -> None:
