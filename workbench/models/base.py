@@ -160,7 +160,7 @@ SCORE_BLOCK_BYTES = 64 << 20
 def data_bytes(n_users: int, n_items: int, n_interactions: int) -> int:
     """Memory every training job needs for the data itself, besides the model (see the constants)."""
     return (BASE_OVERHEAD_BYTES + DATA_BYTES_PER_INTERACTION * n_interactions + 16 * (n_users + n_items)
-            + 4 * SCORE_BLOCK_BYTES)
+            + 2 * SCORE_BLOCK_BYTES)
 
 
 class Recommender(ABC):

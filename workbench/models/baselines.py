@@ -336,4 +336,6 @@ def ease_weights(x: sp.csr_matrix, l2: float, cancel: CancelToken | None = None)
     diag = torch.diagonal(p).clone()
     p.div_(-diag[None, :])
     p.fill_diagonal_(0.0)
-    return p
+    # LAPACK may return the inverse column-major: row-major weights score the same before and after a
+    # save (a matrix product's rounding depends on the layout)
+    return p.contiguous()

@@ -63,7 +63,7 @@ class ContentConfig(ModelConfig):
                                 "histories are sampled; scoring reads them all)", min=1)
     learning_rate: float = param(0.005, "Adam learning rate", min=0.0)
     l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0)
-    history_dropout: float = param(0.5, "share of a training sample's history hidden from its user "
+    history_dropout: float = param(0.0, "share of a training sample's history hidden from its user "
                                    "representation (the target item is always hidden)", min=0.0, max=0.95)
     temperature: float = param(1.0, "ranking: softmax temperature (lower sharpens)", min=0.01)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
