@@ -29,9 +29,9 @@ class BPRConfig(ModelConfig):
 class _BPRModule(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int) -> None:
         super().__init__()
-        self.user = nn.Embedding(n_users, dim)
-        self.item = nn.Embedding(n_items, dim)
-        self.item_bias = nn.Embedding(n_items, 1)
+        self.user = nn.Embedding(n_users, dim, sparse=True)
+        self.item = nn.Embedding(n_items, dim, sparse=True)
+        self.item_bias = nn.Embedding(n_items, 1, sparse=True)
         nn.init.normal_(self.user.weight, std=0.05)
         nn.init.normal_(self.item.weight, std=0.05)
         nn.init.zeros_(self.item_bias.weight)

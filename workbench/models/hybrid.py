@@ -120,10 +120,10 @@ class _ContentModule(nn.Module):
             self.words.weight[0].zero_()
             self.feats.weight[0].zero_()
         if use_ids:
-            self.item_id = nn.Embedding(meta["n_items"], d)
-            self.item_bias = nn.Embedding(meta["n_items"], 1)
-            self.user_id = nn.Embedding(meta["n_users"], d)
-            self.user_bias = nn.Embedding(meta["n_users"], 1)
+            self.item_id = nn.Embedding(meta["n_items"], d, sparse=True)
+            self.item_bias = nn.Embedding(meta["n_items"], 1, sparse=True)
+            self.user_id = nn.Embedding(meta["n_users"], d, sparse=True)
+            self.user_bias = nn.Embedding(meta["n_users"], 1, sparse=True)
             for emb in (self.item_id, self.user_id):
                 nn.init.normal_(emb.weight, std=0.01)
             nn.init.zeros_(self.item_bias.weight)

@@ -37,10 +37,10 @@ class MFConfig(ModelConfig):
 class _MFModule(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int, mu: float) -> None:
         super().__init__()
-        self.user = nn.Embedding(n_users, dim)
-        self.item = nn.Embedding(n_items, dim)
-        self.user_bias = nn.Embedding(n_users, 1)
-        self.item_bias = nn.Embedding(n_items, 1)
+        self.user = nn.Embedding(n_users, dim, sparse=True)
+        self.item = nn.Embedding(n_items, dim, sparse=True)
+        self.user_bias = nn.Embedding(n_users, 1, sparse=True)
+        self.item_bias = nn.Embedding(n_items, 1, sparse=True)
         for emb in (self.user, self.item):
             nn.init.normal_(emb.weight, std=0.05)
         nn.init.zeros_(self.user_bias.weight)

@@ -40,10 +40,10 @@ class _NeuMFModule(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int, hidden: tuple[int, ...], dropout: float,
                  mu: float) -> None:
         super().__init__()
-        self.gmf_user = nn.Embedding(n_users, dim)
-        self.gmf_item = nn.Embedding(n_items, dim)
-        self.mlp_user = nn.Embedding(n_users, 2 * dim)
-        self.mlp_item = nn.Embedding(n_items, 2 * dim)
+        self.gmf_user = nn.Embedding(n_users, dim, sparse=True)
+        self.gmf_item = nn.Embedding(n_items, dim, sparse=True)
+        self.mlp_user = nn.Embedding(n_users, 2 * dim, sparse=True)
+        self.mlp_item = nn.Embedding(n_items, 2 * dim, sparse=True)
         for emb in (self.gmf_user, self.gmf_item, self.mlp_user, self.mlp_item):
             nn.init.normal_(emb.weight, std=0.05)
         layers: list[nn.Module] = []

@@ -251,7 +251,7 @@ class TorchRecommender(Recommender):
         """Called once training ended normally (the best weights are in place)."""
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
-        return torch.optim.Adam(self._require().parameters(), lr=self.config.learning_rate)
+        return MixedAdam(self._require(), lr=self.config.learning_rate)  # type: ignore[return-value]
 
     # --- checkpoint state (optimiser and early stopping) -------------------------------------------------
     def _training_state_tensors(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
@@ -264,6 +264,8 @@ class TorchRecommender(Recommender):
             for name, value in values.items():
                 if isinstance(value, torch.Tensor):
                     tensors[f"opt.{index}.{name}"] = value.detach().cpu().contiguous()
+                elif isinstance(value, int | float):  # e.g. the lazy Adam's step count
+                    tensors[f"opt.{index}.{name}"] = torch.tensor(value)
         if st.best_state is not None:
             tensors.update({f"best.{k}": v.detach().cpu().contiguous() for k, v in st.best_state.items()})
         meta = {"best_metric": st.best_metric, "best_epoch": st.best_epoch, "bad_epochs": st.bad_epochs}
@@ -372,6 +374,67 @@ class TorchRecommender(Recommender):
         self.device = resolve_device(device)
         self._require().to(self.device)
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
+
+
+class MixedAdam:
+    """Adam whose cost per step does not grow with the catalogue: embedding tables built with
+    ``sparse=True`` get sparse gradients and a lazy Adam (only the rows a batch used are updated), every
+    other parameter a plain Adam. Presents one optimizer's interface (``param_groups``, ``state_dict``)
+    so learning-rate schedules and checkpoints see a single optimizer.
+    """
+
+    def __init__(self, module: nn.Module, lr: float) -> None:
+        sparse_ids = {id(p) for m in module.modules() if isinstance(m, nn.Embedding) and m.sparse
+                      for p in m.parameters(recurse=False)}
+        params = [p for p in module.parameters() if p.requires_grad]
+        dense = [p for p in params if id(p) not in sparse_ids]
+        sparse = [p for p in params if id(p) in sparse_ids]
+        self.parts: list[torch.optim.Optimizer] = []
+        if dense:
+            self.parts.append(torch.optim.Adam(dense, lr=lr))
+        if sparse:
+            self.parts.append(torch.optim.SparseAdam(sparse, lr=lr))
+
+    @property
+    def param_groups(self) -> list[dict[str, Any]]:
+        return [group for part in self.parts for group in part.param_groups]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for part in self.parts:
+            part.zero_grad(set_to_none=set_to_none)
+
+    def step(self) -> None:
+        for part in self.parts:
+            part.step()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The parts' states as one optimizer's, parameters numbered across the parts in order."""
+        state: dict[int, Any] = {}
+        groups: list[dict[str, Any]] = []
+        offset = 0
+        for part in self.parts:
+            sd = part.state_dict()
+            state.update({offset + int(k): v for k, v in sd["state"].items()})
+            count = 0
+            for group in sd["param_groups"]:
+                groups.append({**group, "params": [offset + int(i) for i in group["params"]]})
+                count += len(group["params"])
+            offset += count
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Inverse of ``state_dict`` (parameters in the same order)."""
+        offset = 0
+        for part in self.parts:
+            sd = part.state_dict()
+            count = sum(len(g["params"]) for g in sd["param_groups"])
+            state = {int(k) - offset: v for k, v in state_dict["state"].items()
+                     if offset <= int(k) < offset + count}
+            if isinstance(part, torch.optim.SparseAdam):  # counts its steps in a plain int
+                state = {k: {n: int(v) if n == "step" else v for n, v in st.items()}
+                         for k, st in state.items()}
+            part.load_state_dict({"state": state, "param_groups": sd["param_groups"]})
+            offset += count
 
 
 def sample_items(n: int, n_items: int, gen: torch.Generator) -> torch.Tensor:
