@@ -3,6 +3,7 @@ written), the mf objective picked from the data, and the validation sample recor
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,10 @@ def test_cli_prints_the_refusal_without_a_traceback(db_path: Path, capsys, monke
     code = main(["--db", str(db_path), "train", "--dataset", "tiny", "--model", "ease"])
     err = capsys.readouterr().err
     assert code != 0 and "needs about" in err and "Traceback" not in err
+    code = main(["--db", str(db_path), "train", "--dataset", "tiny", "--model", "ease", "--estimate",
+                 "--json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0 and payload["fits"] is False and payload["peak_bytes"] > payload["free_bytes"]
     database = open_database(db_path)
     try:
         assert run_store.list_runs(database) == []
