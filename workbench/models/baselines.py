@@ -152,7 +152,7 @@ class ItemKNNModel(ClosedFormRecommender):
         # the positives twice (rows and columns), one block of similarities with its top-k work, and the
         # sparse top-k neighbour matrix (built, transposed, serialised)
         return (data_bytes(n_users, n_items, n_interactions) + 24 * n_interactions
-                + 8 * 4 * max(cls.block_cells, n_items) + 16 * 4 * n_items * k)
+                + 8 * 2 * max(cls.block_cells, n_items) + 12 * 3 * n_items * k)
 
     @classmethod
     def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,

@@ -532,16 +532,6 @@ class ContentModel(TorchRecommender):
         cached, cached_bias = self._training_content()
         idx = idx % len(self._u)  # ``passes`` visits of each interaction per epoch
         u, i = self._u[idx], self._i[idx]
-        # the user: a bounded sample of the history (target hidden), cached content plus trained id parts
-        flat, seg, weight = self._sample_history(u, i)
-        hist_vec, _ = self._with_ids(flat, cached[flat], cached_bias[flat])
-        uvec = self._history_from(torch.arange(len(flat), device=u.device), seg, weight, len(u), hist_vec)
-        ubias = torch.zeros(len(u), device=u.device)
-        if self.use_ids:
-            p_u = float(self.config.user_id_dropout)  # type: ignore[attr-defined]
-            user_keep = (torch.rand(len(u), generator=gen, device=gen.device) >= p_u).float() / (1 - p_u)
-            uvec = uvec + m.user_id(u) * user_keep[:, None]
-            ubias = m.user_bias(u).squeeze(-1) * user_keep
         # ranking: the positive against the batch's other positives and uniformly drawn warm items (the
         # popularity of in-batch candidates corrected by log-Q); items without training interactions are
         # never drawn (as negatives only they would teach the encoder to push down their content)
@@ -555,6 +545,22 @@ class ContentModel(TorchRecommender):
         rows, inverse = torch.unique(cand, return_inverse=True)
         content, cbias = m.encode(self.buffers["tokens"][rows], self.buffers["feats"][rows])
         vec, bias = self._with_ids(cand, content[inverse], cbias[inverse])
+        # the user: a bounded sample of the history (target hidden); history items that are also candidates
+        # use their fresh encodings (the encoder learns from the user side too, at no extra encoding), the
+        # others the cached ones; id parts are trained
+        flat, seg, weight = self._sample_history(u, i)
+        at = torch.searchsorted(rows, flat).clamp(max=len(rows) - 1)
+        fresh = rows[at] == flat
+        h_content = torch.where(fresh[:, None], content[at], cached[flat])
+        h_bias = torch.where(fresh, cbias[at], cached_bias[flat])
+        hist_vec, _ = self._with_ids(flat, h_content, h_bias)
+        uvec = self._history_from(torch.arange(len(flat), device=u.device), seg, weight, len(u), hist_vec)
+        ubias = torch.zeros(len(u), device=u.device)
+        if self.use_ids:
+            p_u = float(self.config.user_id_dropout)  # type: ignore[attr-defined]
+            user_keep = (torch.rand(len(u), generator=gen, device=gen.device) >= p_u).float() / (1 - p_u)
+            uvec = uvec + m.user_id(u) * user_keep[:, None]
+            ubias = m.user_bias(u).squeeze(-1) * user_keep
         pos_vec, pos_bias = vec[:len(i)], bias[:len(i)]
         reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (pos_vec ** 2).sum(-1).mean())
         if self.objective == "rating":
