@@ -195,7 +195,7 @@ class Recommender(ABC):
     @classmethod
     def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
                                n_interactions: int) -> float | None:
-        """Rough seconds per epoch on one CPU core (None when the family cannot tell)."""
+        """Rough seconds per epoch on a 2-core CPU (None when the family cannot tell)."""
         return None
 
     @classmethod

@@ -44,7 +44,7 @@ class BPRModel(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = BPRConfig
     description: ClassVar[str] = "BPR matrix factorisation: pairwise ranking with sampled negatives"
 
-    samples_per_s_cpu: ClassVar[float | None] = 60_000.0
+    samples_per_s_cpu: ClassVar[float | None] = 15_000.0
 
     @classmethod
     def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:

@@ -149,7 +149,7 @@ class ContentModel(TorchRecommender):
     uses_content: ClassVar[bool] = True
     use_ids: ClassVar[bool] = False
     description: ClassVar[str] = "Content-based: text CNN over title/description + category embeddings"
-    samples_per_s_cpu: ClassVar[float | None] = 5_000.0
+    samples_per_s_cpu: ClassVar[float | None] = 2_500.0
 
     def __init__(self, config: ModelConfig | None = None) -> None:
         super().__init__(config)

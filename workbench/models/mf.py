@@ -56,7 +56,7 @@ class BiasedMF(TorchRecommender):
     default_objective: ClassVar[str] = "rating"
     description: ClassVar[str] = "Biased matrix factorisation (global, user and item biases + factors)"
 
-    samples_per_s_cpu: ClassVar[float | None] = 150_000.0
+    samples_per_s_cpu: ClassVar[float | None] = 25_000.0
 
     @classmethod
     def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:

@@ -74,7 +74,7 @@ class NeuMFModel(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = NeuMFConfig
     description: ClassVar[str] = "Neural CF: generalised MF + multi-layer perceptron towers"
 
-    samples_per_s_cpu: ClassVar[float | None] = 40_000.0
+    samples_per_s_cpu: ClassVar[float | None] = 20_000.0
 
     @classmethod
     def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:

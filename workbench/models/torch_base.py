@@ -52,7 +52,7 @@ class TorchRecommender(Recommender):
 
     iterative: ClassVar[bool] = True
     default_objective: ClassVar[str] = "ranking"
-    #: training samples per second on one CPU core at the default config (measured by
+    #: training samples per second on a busy 2-core CPU at the default config (measured by
     #: bench/bench_scale.py), for the time estimate; None: no estimate
     samples_per_s_cpu: ClassVar[float | None] = None
     #: users whose validation ranking early stopping scores (a fixed, seeded sample): the full evaluation

@@ -29,7 +29,7 @@ class ResourceEstimate:
         """One line for the Train page and the CLI, e.g. 'needs about 1.2 GB (9.8 GB free), ~40 s/epoch'."""
         text = f"needs about {format_bytes(self.peak_bytes)} of memory ({format_bytes(self.free_bytes)} free)"
         if self.epoch_seconds is not None:
-            text += f", about {format_seconds(self.epoch_seconds)} per epoch on one CPU core"
+            text += f", about {format_seconds(self.epoch_seconds)} per epoch on a 2-core CPU"
         return text
 
 
