@@ -17,7 +17,7 @@ from workbench.models.torch_base import TorchRecommender, sample_items
 #: user-item pairs scored through the MLP at once
 _PAIR_CHUNK = 1 << 18
 #: user-item pairs one validation may score (bounds early stopping's cost on big catalogues)
-_VALIDATION_PAIRS = 50_000_000
+_VALIDATION_PAIRS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class NeuMFModel(TorchRecommender):
     def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
         cfg: NeuMFConfig = config  # type: ignore[assignment]
         pairs = max(cfg.batch_size * (cfg.negatives + 1), _PAIR_CHUNK)
-        return 4 * pairs * (6 * cfg.dim + 2 * sum(cfg.hidden)) * 3
+        return 4 * pairs * (6 * cfg.dim + 2 * sum(cfg.hidden))
 
     def _validation_user_cap(self) -> int:
         # every user-item pair goes through the MLP: bound the pairs one validation scores
