@@ -215,3 +215,26 @@ def test_full_ranking_on_movielens_popularity(ml100k) -> None:
     out = evaluate_split(model, split, k=10)
     assert out["n_users_evaluated"] == 943
     assert 0.15 < out["ndcg@10"] < 0.35  # most-popular on a per-user 80/20 split
+
+
+@pytest.mark.parametrize("batch_size, item_chunk", [(7, 13), (1, 1), (64, 39)])
+def test_user_by_item_chunks_give_the_unchunked_result(batch_size: int, item_chunk: int) -> None:
+    rng = np.random.default_rng(5)
+    n_users, n_items = 50, 80
+    users = IdMap.from_ids(range(n_users))
+    items = IdMap.from_ids(range(n_items))
+    pairs = rng.choice(n_users * n_items, 900, replace=False)
+    values = rng.integers(1, 6, len(pairs)).astype(np.float32)
+    data = Interactions(pairs // n_items, pairs % n_items, values, users, items, kind="explicit",
+                        rating_min=1, rating_max=5)
+    test_mask = rng.random(len(pairs)) < 0.3
+    train, test = data.subset(~test_mask), data.subset(test_mask)
+    model = FixedScores(rng.normal(size=(n_users, n_items)), predicts_ratings=True)
+    allowed = rng.random(n_items) < 0.8
+    for kwargs in ({}, {"candidate_items": allowed}, {"relevance_threshold": 3.0}):
+        whole = evaluate(model, train, test, [5, 10], **kwargs)
+        chunked = evaluate(model, train, test, [5, 10], batch_size=batch_size, item_chunk=item_chunk,
+                           **kwargs)
+        assert chunked.keys() == whole.keys() and "rmse" in whole
+        for key, value in whole.items():
+            assert chunked[key] == pytest.approx(value, rel=1e-6, abs=1e-9), key

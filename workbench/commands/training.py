@@ -35,6 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--resume", type=int, metavar="RUN",
                    help="continue an interrupted run from its checkpoint")
     p.add_argument("--k", type=int, default=10, help="cut-off of the test evaluation")
+    p.add_argument("--estimate", action="store_true",
+                   help="only print the memory and time the run would need (nothing is trained)")
     p.set_defaults(handler=cmd_train)
 
     models = subparsers.add_parser("models", parents=[JSON_PARENT], help="saved models")
@@ -130,6 +132,8 @@ def cmd_train(args: argparse.Namespace, ctx: Any) -> int:
     def on_report(report: Any) -> None:
         print(_epoch_line(report), file=out, flush=True)
 
+    if args.estimate:
+        return _print_estimate(args, ctx)
     started: list[int] = []
     try:
         result = _run_training(args, db, on_report, started.append)
@@ -161,6 +165,25 @@ def _run_training(args: argparse.Namespace, db: Any, on_report: Any, on_run_star
         result = train(db, args.dataset, args.model, settings, spec, epochs=args.epochs, device=args.device,
                        on_report=on_report, name=args.name, evaluate_k=args.k, on_run_started=on_run_started)
     return result
+
+
+def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
+    from workbench.models.registry import family_class
+    from workbench.store.datasets import get_dataset_info
+    from workbench.training.resources import estimate
+    from workbench.training.runner import build_config
+
+    if not args.dataset or not args.model:
+        raise WorkbenchError("train --estimate needs --dataset and --model")
+    info = get_dataset_info(ctx.db(), args.dataset)
+    config = build_config(args.model, parse_settings(args.settings), args.epochs)
+    est = estimate(family_class(args.model), config, int(info.n_users), int(info.n_items),
+                   int(info.n_interactions))
+    payload = {"family": args.model, "dataset": info.name, "peak_bytes": est.peak_bytes,
+               "free_bytes": est.free_bytes, "epoch_seconds": est.epoch_seconds, "fits": est.fits}
+    ctx.emit(payload, lambda: f"{args.model} on {info.name}: {est.summary()}"
+             + ("" if est.fits else " -- too large: training would be refused"))
+    return 0
 
 
 def _train_text(payload: dict[str, Any]) -> str:

@@ -3,7 +3,9 @@
 Ranking is over the whole catalogue minus each user's known (training) items, which are masked to -inf
 before the top K is taken, so a seen item can never count as a hit. Relevant items are the user's test
 items (optionally those rated at least ``relevance_threshold``) that are not among their training items.
-Users are scored in batches; one scoring pass serves both ranking and rating metrics.
+Users are scored in user x item blocks of bounded size (``SCORE_BLOCK_CELLS`` scores at a time, a running
+top K merged across item chunks), so memory does not grow with users x items; one scoring pass serves
+both ranking and rating metrics.
 
 Keys of the result: ``rmse``, ``mae`` (only for models with a rating objective, ``predicts_ratings``),
 ``<metric>@<k>`` for precision, recall, ndcg, map, mrr, hit_rate, coverage, novelty and diversity (the last
@@ -33,6 +35,9 @@ RANKING_METRICS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "mrr",
 LIST_METRICS: tuple[str, ...] = ("coverage", "novelty", "diversity")
 RATING_METRICS: tuple[str, ...] = ("rmse", "mae")
 GROUPS: tuple[str, ...] = ("cold_users", "active_users")
+#: scores (float32) held at once while ranking: users per block shrink as the catalogue grows, and a
+#: catalogue too large for one user row is scored in item chunks
+SCORE_BLOCK_CELLS = 1 << 24
 
 
 def evaluate(model: Any, train: Interactions, test: Interactions, k: int | Sequence[int] = 10,
@@ -40,7 +45,7 @@ def evaluate(model: Any, train: Interactions, test: Interactions, k: int | Seque
              relevance_threshold: float | None = None, metrics: Collection[str] | None = None,
              cold_user_max: int = 5, sampled_negatives: int | None = None, rating_metrics: bool | None = None,
              candidate_items: np.ndarray | None = None, seed: int = 0, cancel: CancelToken | None = None,
-             progress: ProgressCallback | None = None) -> dict[str, float]:
+             progress: ProgressCallback | None = None, item_chunk: int | None = None) -> dict[str, float]:
     """Evaluate ``model`` on ``test`` with ``train`` as every user's known history (masked from ranking).
 
     ``k`` may be one cutoff or several. ``metrics`` restricts the output to these base names (e.g.
@@ -49,7 +54,8 @@ def evaluate(model: Any, train: Interactions, test: Interactions, k: int | Seque
     so; off by default). ``candidate_items`` (item rows or a boolean mask over items) restricts the
     ranking to those items, e.g. ``cold_item_rows(split)`` to rank cold items among themselves; relevant
     items outside it are dropped. ``rating_metrics`` overrides the ``predicts_ratings`` check. Predicted
-    ratings are clipped to the training rating range when it is known.
+    ratings are clipped to the training rating range when it is known. ``item_chunk`` scores the
+    catalogue that many items at a time (default: whole rows unless one row exceeds the score block).
     """
     if train.n_items != test.n_items or train.n_users != test.n_users:
         raise WorkbenchError("train and test must share the same user and item id maps")
@@ -62,7 +68,7 @@ def evaluate(model: Any, train: Interactions, test: Interactions, k: int | Seque
         batch_size=batch_size, relevance_threshold=relevance_threshold, metrics=metrics,
         cold_user_max=cold_user_max, sampled_negatives=sampled_negatives, rating_metrics=rating_metrics,
         rating_range=rating_range, candidate_items=candidate_items, seed=seed, cancel=cancel,
-        progress=progress)
+        progress=progress, item_chunk=item_chunk)
 
 
 def cold_item_rows(split: Split) -> np.ndarray:
@@ -150,8 +156,8 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
                    cold_user_max: int = 5, sampled_negatives: int | None = None,
                    rating_metrics: bool | None = None, rating_range: tuple[float, float] | None = None,
                    candidate_items: np.ndarray | None = None, seed: int = 0,
-                   cancel: CancelToken | None = None,
-                   progress: ProgressCallback | None = None) -> dict[str, float]:
+                   cancel: CancelToken | None = None, progress: ProgressCallback | None = None,
+                   item_chunk: int | None = None) -> dict[str, float]:
     cutoffs = sorted({int(x) for x in ([ks] if isinstance(ks, int | np.integer) else ks)})
     if not cutoffs or cutoffs[0] < 1:
         raise WorkbenchError("k must be at least 1")
@@ -184,10 +190,21 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
     tops = np.full((len(rank_users), kmax), -1, dtype=np.int64)
     rng = np.random.default_rng(seed)
     tick = Throttle(progress)
-    for start in range(0, len(score_users), max(int(batch_size), 1)):
+    item_step = n_items if item_chunk is None else max(1, int(item_chunk))
+    if item_chunk is None and n_items > SCORE_BLOCK_CELLS:
+        item_step = SCORE_BLOCK_CELLS
+    if sampled_negatives is not None:
+        item_step = n_items  # negatives are drawn over whole rows
+    batch_size = max(1, min(int(batch_size), SCORE_BLOCK_CELLS // max(1, min(item_step, n_items))))
+    for start in range(0, len(score_users), batch_size):
         if cancel is not None:
             cancel.raise_if_cancelled()
         batch = score_users[start:start + batch_size]
+        if item_step < n_items:
+            _score_in_item_chunks(model, batch, item_step, seen, allowed, rank_users, tops,
+                                  pair_users, pair_order, test_items, predictions if do_rating else None)
+            tick(Progress(min(start + batch_size, len(score_users)), len(score_users), "evaluating users"))
+            continue
         scores = np.asarray(model.score(batch), dtype=np.float32)
         if scores.shape != (len(batch), n_items):
             raise WorkbenchError(f"model scores have shape {scores.shape}, expected {(len(batch), n_items)}: "
@@ -248,6 +265,49 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
                 out[f"{prefix}mae"] = m.mae(predictions[mask], actual[mask])
             out[f"{prefix}n_ratings_evaluated"] = float(mask.sum())
     return _filtered(out, metrics)
+
+
+def _score_in_item_chunks(model: Any, batch: np.ndarray, step: int, seen: sp.csr_matrix,
+                          allowed: np.ndarray | None, rank_users: np.ndarray,
+                          tops: np.ndarray, pair_users: np.ndarray, pair_order: np.ndarray,
+                          test_items: np.ndarray, predictions: np.ndarray | None) -> None:
+    """Top K of ``batch``'s users (into ``tops``) and their pair predictions, scoring ``step`` items at a
+    time and merging each chunk's top K into a running one."""
+    n_items = seen.shape[1]
+    kmax = tops.shape[1]
+    in_rank = np.isin(batch, rank_users, assume_unique=True)
+    rows = batch[in_rank]
+    best_v = torch.full((len(rows), kmax), -torch.inf)
+    best_i = torch.full((len(rows), kmax), -1, dtype=torch.long)
+    if predictions is not None:
+        lo, hi = np.searchsorted(pair_users, [batch[0], batch[-1] + 1])
+        pair_local = np.searchsorted(batch, pair_users[lo:hi])
+        pair_items = test_items[pair_order[lo:hi]]
+    seen_rows = seen[rows]
+    for c0 in range(0, n_items, step):
+        c1 = min(c0 + step, n_items)
+        scores = np.asarray(model.score(batch, np.arange(c0, c1)), dtype=np.float32)
+        if scores.shape != (len(batch), c1 - c0):
+            raise WorkbenchError(f"model scores have shape {scores.shape}, expected {(len(batch), c1 - c0)}")
+        if predictions is not None:
+            inside = (pair_items >= c0) & (pair_items < c1)
+            predictions[lo:hi][inside] = scores[pair_local[inside], pair_items[inside] - c0]
+        if not len(rows):
+            continue
+        part = np.where(np.isnan(scores[in_rank]), -np.inf, scores[in_rank]).astype(np.float32, copy=False)
+        block = seen_rows[:, c0:c1].tocoo()
+        part[block.row, block.col] = -np.inf
+        if allowed is not None:
+            part[:, ~allowed[c0:c1]] = -np.inf
+        values, idx = torch.topk(torch.from_numpy(part), min(kmax, c1 - c0), dim=1)
+        merged_v = torch.cat([best_v, values], dim=1)
+        merged_i = torch.cat([best_i, idx + c0], dim=1)
+        best_v, order = torch.topk(merged_v, kmax, dim=1)
+        best_i = torch.gather(merged_i, 1, order)
+    if len(rows):
+        top = best_i.numpy().astype(np.int64)
+        top[~np.isfinite(best_v.numpy())] = -1
+        tops[np.searchsorted(rank_users, rows)] = top
 
 
 def _relevance(seen: sp.csr_matrix, users: np.ndarray, items: np.ndarray, values: np.ndarray | None,

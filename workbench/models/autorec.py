@@ -63,6 +63,27 @@ class AutoRecModel(TorchRecommender):
     default_objective: ClassVar[str] = "rating"
     description: ClassVar[str] = "Item-based AutoRec: autoencoder of each item's ratings (ratings only)"
 
+    samples_per_s_cpu: ClassVar[float | None] = 2_000.0
+
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        return (2 * n_users + 1) * config.hidden + n_users  # type: ignore[attr-defined]
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg: AutoRecConfig = config  # type: ignore[assignment]
+        # the dense items x users ratings (float32) and observed mask (bytes), twice while refitting,
+        # and a batch of item rows through the network
+        return 2 * 5 * n_items * n_users + 4 * cfg.batch_size * (n_users + cfg.hidden) * 8
+
+    @classmethod
+    def samples_per_epoch(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        return n_items
+
+    @classmethod
+    def size_advice(cls, config: ModelConfig) -> str:
+        return "mf (ratings, memory linear in users + items), or a smaller dataset"
+
     def __init__(self, config: ModelConfig | None = None) -> None:
         super().__init__(config)
         self._codes: torch.Tensor | None = None  # item codes of the current weights (scoring cache)

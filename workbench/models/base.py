@@ -12,6 +12,9 @@ Contract (the GUI, the CLI, evaluation and explanation rely on it):
 - ``recommend`` works with external ids and never returns training items when ``exclude_seen``.
 - ``to_artifact``/``from_artifact`` round-trip everything needed to score (weights as tensors, id maps,
   JSON-safe extras such as vocabularies), so the store can persist without pickle.
+- ``estimate_peak_bytes`` (and, where the family can tell, ``estimate_epoch_seconds``) say from the data's
+  size and the config alone, before any work, what training will need, so too large a job is refused with
+  advice instead of ending in an out-of-memory kill.
 """
 
 from __future__ import annotations
@@ -164,6 +167,21 @@ class ModelArtifact:
     tensors: dict[str, torch.Tensor]
 
 
+#: bytes per training interaction every family holds while training: the split's parts (user, item, value
+#: arrays), the positives, the seen-items CSR and the evaluation's relevance matrices
+DATA_BYTES_PER_INTERACTION = 96
+#: fixed allocator, thread and framework overhead of one training job
+BASE_OVERHEAD_BYTES = 64 << 20
+#: largest scores block (users x items float32) that scoring and evaluation hold at once
+SCORE_BLOCK_BYTES = 64 << 20
+
+
+def data_bytes(n_users: int, n_items: int, n_interactions: int) -> int:
+    """Memory every training job needs for the data itself, besides the model (see the constants)."""
+    return (BASE_OVERHEAD_BYTES + DATA_BYTES_PER_INTERACTION * n_interactions + 16 * (n_users + n_items)
+            + 2 * SCORE_BLOCK_BYTES)
+
+
 class Recommender(ABC):
     """Base class of every model family (see the module docstring for the contract)."""
 
@@ -185,6 +203,24 @@ class Recommender(ABC):
     def predicts_ratings(self) -> bool:
         """Whether ``score`` returns predicted ratings (RMSE/MAE apply); ranking scores otherwise."""
         return False
+
+    # --- cost, known before training ----------------------------------------------------------------
+    @classmethod
+    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        """Peak memory (bytes) that training and evaluating this family on data of this size will add to
+        the process, from the config and the sizes alone. Families with more than the data add their own."""
+        return data_bytes(n_users, n_items, n_interactions)
+
+    @classmethod
+    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+                               n_interactions: int) -> float | None:
+        """Rough seconds per epoch on a 2-core CPU (None when the family cannot tell)."""
+        return None
+
+    @classmethod
+    def size_advice(cls, config: ModelConfig) -> str:
+        """What to try instead when the data is too large for this family and config."""
+        return "a smaller dataset, or a lighter family such as itemknn or bpr"
 
     # --- training -------------------------------------------------------------------------------
     @abstractmethod

@@ -13,7 +13,6 @@ import torch
 
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
-from workbench.errors import WorkbenchError
 from workbench.models.base import (
     BatchCallback,
     EpochReport,
@@ -21,6 +20,7 @@ from workbench.models.base import (
     ModelConfig,
     Recommender,
     config_from_dict,
+    data_bytes,
     param,
 )
 from workbench.models.common import (
@@ -144,6 +144,23 @@ class ItemKNNModel(ClosedFormRecommender):
     Config: ClassVar[type[ModelConfig]] = ItemKNNConfig
     description: ClassVar[str] = "Item-kNN: cosine similarity with shrinkage between items' user sets"
 
+    #: dense item-item similarity cells computed at once (float64), bounding the fit's memory
+    block_cells: ClassVar[int] = 1 << 22
+
+    @classmethod
+    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        k = min(config.neighbours, max(1, n_items - 1))  # type: ignore[attr-defined]
+        # the positives twice (rows and columns), one block of similarities with its top-k work, and the
+        # sparse top-k neighbour matrix (built, transposed, serialised)
+        return (data_bytes(n_users, n_items, n_interactions) + 24 * n_interactions
+                + 8 * 2 * max(cls.block_cells, n_items) + 12 * 3 * n_items * k)
+
+    @classmethod
+    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+                               n_interactions: int) -> float | None:
+        pairs = 3.0 * n_interactions ** 2 / max(1, n_users)  # co-occurring pairs, skew included
+        return pairs / 5e7 + n_items ** 2 / 5e7
+
     def __init__(self, config: ModelConfig | None = None) -> None:
         super().__init__(config)
         self.x: sp.csr_matrix | None = None  # users x items positives
@@ -158,17 +175,17 @@ class ItemKNNModel(ClosedFormRecommender):
         x = self._begin(train, cfg.positive_threshold)
         n_items = x.shape[1]
         xt = x.T.tocsr()
-        co = (xt @ x).tocsr()  # item x item co-occurrence counts
         norms = np.sqrt(np.asarray(x.sum(axis=0)).ravel())
         k = min(cfg.neighbours, max(1, n_items - 1))
         rows_out: list[np.ndarray] = []
         cols_out: list[np.ndarray] = []
         vals_out: list[np.ndarray] = []
-        chunk = max(1, (1 << 22) // max(1, n_items))
+        chunk = max(1, self.block_cells // max(1, n_items))
         for s in range(0, n_items, chunk):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            block = co[s:s + chunk].toarray()
+            # co-occurrence counts of a block of items only: the full item x item matrix can be dense
+            block = (xt[s:s + chunk] @ x).toarray().astype(np.float64)
             e = min(s + chunk, n_items)
             block /= norms[s:e, None] * norms[None, :] + cfg.shrinkage + 1e-9
             block[np.arange(e - s), np.arange(s, e)] = 0.0
@@ -237,7 +254,23 @@ class EASEModel(ClosedFormRecommender):
     family: ClassVar[str] = "ease"
     Config: ClassVar[type[ModelConfig]] = EASEConfig
     description: ClassVar[str] = "EASE: closed-form linear item-item autoencoder, a very strong baseline"
-    max_items: ClassVar[int] = 30000
+    #: dense items x items float32 matrices alive at the peak: the Gram matrix, its LU factors and the
+    #: inverse (which becomes the weights), then the serialised weights
+    DENSE_COPIES: ClassVar[int] = 3
+
+    @classmethod
+    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        return data_bytes(n_users, n_items, n_interactions) + cls.DENSE_COPIES * 4 * n_items ** 2
+
+    @classmethod
+    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+                               n_interactions: int) -> float | None:
+        return 2.0 * n_items ** 3 / 2e10 + 3.0 * n_interactions ** 2 / max(1, n_users) / 5e7
+
+    @classmethod
+    def size_advice(cls, config: ModelConfig) -> str:
+        return ("itemknn (sparse top-k neighbours, the closest light alternative), bpr or hybrid; EASE keeps "
+                "a dense items x items matrix, so its memory grows with the square of the catalogue")
 
     def __init__(self, config: ModelConfig | None = None) -> None:
         super().__init__(config)
@@ -250,18 +283,8 @@ class EASEModel(ClosedFormRecommender):
             ) -> Iterator[EpochReport]:
         start = time.perf_counter()
         cfg: EASEConfig = self.config  # type: ignore[assignment]
-        if train.n_items > self.max_items:
-            raise WorkbenchError(
-                f"EASE needs a dense {train.n_items}^2 matrix; limit is {self.max_items} items")
         x = self._begin(train, cfg.positive_threshold)
-        gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        gram += cfg.l2 * torch.eye(gram.shape[0], dtype=torch.float64)
-        p = torch.linalg.inv(gram)
-        b = -p / torch.diagonal(p)[None, :]
-        b.fill_diagonal_(0.0)
-        self.b = np.ascontiguousarray(b.float().numpy())
+        self.b = ease_weights(x, cfg.l2, cancel).numpy()
         self.x = x
         yield self._report(start, len(train), valid, cfg.positive_threshold, cancel)
 
@@ -295,3 +318,26 @@ class EASEModel(ClosedFormRecommender):
             np.float32)
         model.b = artifact.tensors["b"].numpy().astype(np.float32)
         return model
+
+
+def ease_weights(x: sp.csr_matrix, l2: float, cancel: CancelToken | None = None) -> torch.Tensor:
+    """EASE's item-item weights (zero diagonal) for binary users x items ``x``, in float32 and in place:
+    at the peak the Gram matrix, the inverse's LU work and the inverse itself (3 n^2 floats)."""
+    n = x.shape[1]
+    gram = np.empty((n, n), dtype=np.float32)
+    xc = x.tocsc().astype(np.float32)
+    xt = xc.T.tocsr()
+    step = max(1, (1 << 24) // max(1, n))
+    for s in range(0, n, step):  # dense Gram matrix a block of columns at a time (its sparse form can be
+        if cancel is not None:   # larger than the dense one)
+            cancel.raise_if_cancelled()
+        gram[:, s:s + step] = (xt @ xc[:, s:s + step]).toarray()
+    gram[np.diag_indices(n)] += l2
+    p = torch.linalg.inv(torch.from_numpy(gram))
+    del gram
+    diag = torch.diagonal(p).clone()
+    p.div_(-diag[None, :])
+    p.fill_diagonal_(0.0)
+    # LAPACK may return the inverse column-major: row-major weights score the same before and after a
+    # save (a matrix product's rounding depends on the layout)
+    return p.contiguous()

@@ -33,9 +33,9 @@ class BPRConfig(ModelConfig):
 class _BPRModule(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int) -> None:
         super().__init__()
-        self.user = nn.Embedding(n_users, dim)
-        self.item = nn.Embedding(n_items, dim)
-        self.item_bias = nn.Embedding(n_items, 1)
+        self.user = nn.Embedding(n_users, dim, sparse=True)
+        self.item = nn.Embedding(n_items, dim, sparse=True)
+        self.item_bias = nn.Embedding(n_items, 1, sparse=True)
         nn.init.normal_(self.user.weight, std=0.05)
         nn.init.normal_(self.item.weight, std=0.05)
         nn.init.zeros_(self.item_bias.weight)
@@ -47,6 +47,17 @@ class BPRModel(TorchRecommender):
     family: ClassVar[str] = "bpr"
     Config: ClassVar[type[ModelConfig]] = BPRConfig
     description: ClassVar[str] = "BPR matrix factorisation: pairwise ranking with sampled negatives"
+
+    samples_per_s_cpu: ClassVar[float | None] = 15_000.0
+
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        return n_users * config.dim + n_items * (config.dim + 1)  # type: ignore[attr-defined]
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg: BPRConfig = config  # type: ignore[assignment]
+        return 4 * cfg.batch_size * (cfg.negatives + 2) * (cfg.dim + 1) * 6
 
     @property
     def m(self) -> _BPRModule:

@@ -1,5 +1,14 @@
 """Content-aware models: the content encoder (text CNN or GRU + category/attribute embeddings) and the hybrid.
 
+Training cost per sample does not grow with the catalogue: a sample is one training interaction, ranked
+by a sampled softmax (the batch's other items plus ``negatives`` uniformly drawn warm items, log-Q
+corrected, see ``sampled.py``); only the batch's positive items are encoded with gradients, while history
+items and uniform negatives use content encodings cached for a few batches (refreshed every
+``2 x catalogue / batch`` batches, so the refresh costs the same per sample at any size; their id parts
+train normally); the user's history is a bounded sample of ``history_sample`` items, aggregated sparsely.
+Scoring encodes the catalogue once (cached until the weights change) and never builds users x items
+history matrices.
+
 One module serves both families. An item is ``content(i)`` (content model) or ``id(i) + content(i)``
 (hybrid, the id part dropped out during training so that cold items, whose id part is masked at
 scoring time, still score well). A user is ``W . mean(history item vectors) + b`` (content model) or that
@@ -27,9 +36,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.core.interactions import Interactions, ItemContent
+from workbench.core.memory import fits_in_free_memory
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, TrainingError, param
 from workbench.models.common import positives, seen_matrix, user_history_vector
+from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
 from workbench.models.torch_base import TorchRecommender
 from workbench.text import Vocabulary, tokenize
 from workbench.training.loop import ranking_ndcg
@@ -63,15 +74,19 @@ class ContentConfig(ModelConfig):
     min_word_count: int = param(2, "words and features seen in fewer training items map to <unk> (a word "
                                 "unique to one item would act as its id, useless for cold items)", min=1)
     epochs: int = param(30, "maximum training epochs", min=1)
-    batch_size: int = param(256, "ranking: users per batch; rating: interactions per batch", min=1)
-    passes: int = param(8, "ranking: visits of every user per epoch", min=1)
+    batch_size: int = param(1024, "training interactions per batch", min=1)
+    passes: int = param(1, "ranking: visits of every training interaction per epoch", min=1)
+    negatives: int = param(256, "ranking: items drawn uniformly per batch as extra negatives, besides the "
+                           "batch's other items", min=0)
+    history_sample: int = param(32, "history items a training sample's user representation reads (longer "
+                                "histories are sampled; scoring reads them all)", min=1)
     learning_rate: float = param(0.005, "Adam learning rate", min=0.0,
                                   search=(1e-3, 2e-2), log=True)
     l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0,
                        search=(1e-7, 1e-3), log=True)
-    history_dropout: float = param(0.5, "ranking: share of a user's history held out as targets per sample "
-                                   "(the rest is the input); rating: share hidden", min=0.05, max=0.95,
-                                   search=(0.2, 0.8))
+    history_dropout: float = param(0.0, "share of a training sample's history hidden from its user "
+                                   "representation (the target item is always hidden)", min=0.0, max=0.95,
+                                   search=(0.0, 0.5))
     temperature: float = param(1.0, "ranking: softmax temperature (lower sharpens)", min=0.01,
                                 search=(0.05, 1.0), log=True)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
@@ -91,11 +106,24 @@ class HybridConfig(ContentConfig):
                                 "collaborative score, fit after training (0: no item-item part)", min=0.0)
     item_item_weight: float = param(-1.0, "weight of the item-item part (-1: chosen on the validation "
                                     "part, 4 without one)", min=-1.0)
-    item_item_max_items: int = param(12000, "catalogues larger than this skip the item-item part "
-                                     "(a dense items x items matrix)", min=0)
+    item_item_max_items: int = param(-1, "catalogues larger than this skip the item-item part (a dense "
+                                     "items x items matrix; -1: up to 12000 items when it fits in the "
+                                     "free memory)", min=-1)
     cold_neighbours: int = param(20, "an item without training interactions borrows its id vector, bias "
                                  "and item-item column from this many content-nearest warm items "
                                  "(0: content part only)", min=0)
+
+
+#: largest catalogue whose item-item part is fit when ``item_item_max_items`` is -1 (its closed-form solve
+#: grows with the cube of the catalogue: about a minute on one core here)
+ITEM_ITEM_AUTO_MAX = 12000
+#: items encoded at once when the whole catalogue is encoded (bounds the text encoder's activations)
+ENCODE_CHUNK = 4096
+
+
+def item_item_bytes(n_items: int) -> int:
+    """Peak memory of the hybrid's closed-form item-item part (as EASE: three dense float32 squares)."""
+    return 3 * 4 * n_items ** 2
 
 
 class _ContentModule(nn.Module):
@@ -128,10 +156,10 @@ class _ContentModule(nn.Module):
             with torch.no_grad():
                 self.words.weight[0].zero_()
         if use_ids:
-            self.item_id = nn.Embedding(meta["n_items"], d)
-            self.item_bias = nn.Embedding(meta["n_items"], 1)
-            self.user_id = nn.Embedding(meta["n_users"], d)
-            self.user_bias = nn.Embedding(meta["n_users"], 1)
+            self.item_id = nn.Embedding(meta["n_items"], d, sparse=True)
+            self.item_bias = nn.Embedding(meta["n_items"], 1, sparse=True)
+            self.user_id = nn.Embedding(meta["n_users"], d, sparse=True)
+            self.user_bias = nn.Embedding(meta["n_users"], 1, sparse=True)
             for emb in (self.item_id, self.user_id):
                 nn.init.normal_(emb.weight, std=0.01)
             nn.init.zeros_(self.item_bias.weight)
@@ -175,10 +203,61 @@ class ContentModel(TorchRecommender):
     use_ids: ClassVar[bool] = False
     description: ClassVar[str] = ("Content-based: text CNN or GRU over title/description + category "
                                   "embeddings")
+    samples_per_s_cpu: ClassVar[float | None] = 2_500.0
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        super().__init__(config)
+        self._item_cache: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None  # scoring
+        self._train_cache: tuple[torch.Tensor, torch.Tensor] | None = None  # content encodings, training
+        self._batches_since_refresh = 0
 
     @property
     def m(self) -> _ContentModule:
         return self._require()  # type: ignore[return-value]
+
+    # --- cost, known before training -------------------------------------------------------------------
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        cfg: ContentConfig = config  # type: ignore[assignment]
+        words = min(300_000, 4 * n_items + 1000)  # vocabulary: bounded by the catalogue's texts
+        encoder = (words + 2000) * cfg.word_dim + 3 * cfg.word_dim * cfg.filters + (cfg.filters + cfg.word_dim
+                                                                                      + 1) * (cfg.dim + 1)
+        ids = (n_users + n_items) * (cfg.dim + 1) if cls.use_ids else 0
+        return encoder + cfg.dim * (cfg.dim + 1) + ids
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg: ContentConfig = config  # type: ignore[assignment]
+        b = cfg.batch_size
+        # token and feature rows (int64; kept, checkpointed, serialised), histories, the item caches
+        fixed = (3 * 8 * n_items * (cfg.max_tokens + 64) + 20 * n_interactions
+                 + 4 * 4 * n_items * (cfg.dim + 1))
+        encode = 4 * max(b, ENCODE_CHUNK) * cfg.max_tokens * (cfg.word_dim + cfg.filters) * 4
+        batch = 4 * b * (cfg.history_sample * (cfg.dim + 2) + b + cfg.negatives) * 4
+        return fixed + encode + batch + cls._item_item_plan(config, n_items)
+
+    @classmethod
+    def _item_item_plan(cls, config: ModelConfig, n_items: int) -> int:
+        """Bytes of the item-item part when it will be fit on this catalogue, else 0."""
+        return item_item_bytes(n_items) if cls._item_item_fits(config, n_items) else 0
+
+    @classmethod
+    def _item_item_fits(cls, config: ModelConfig, n_items: int) -> bool:
+        if not cls.use_ids or getattr(config, "item_item_l2", 0.0) <= 0:
+            return False
+        cap = int(getattr(config, "item_item_max_items", 0))
+        if cap < 0:  # automatic: as large as time and the free memory allow
+            return n_items <= ITEM_ITEM_AUTO_MAX and fits_in_free_memory(item_item_bytes(n_items))
+        return n_items <= cap
+
+    @classmethod
+    def samples_per_epoch(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        return n_interactions * (config.passes if config.objective == "ranking" else 1)  # type: ignore[attr-defined]
+
+    @classmethod
+    def size_advice(cls, config: ModelConfig) -> str:
+        return (f"a smaller 'dim' or 'max_tokens' (now {config.dim}, {config.max_tokens})"  # type: ignore[attr-defined]
+                ", or a lighter family such as bpr or itemknn")
 
     # --- data -------------------------------------------------------------------------------------------
     def _prepare(self, train: Interactions, content: ItemContent | None) -> None:
@@ -210,6 +289,9 @@ class ContentModel(TorchRecommender):
         self.buffers["hist_indptr"] = torch.from_numpy(indptr)
         self.buffers["hist_indices"] = torch.from_numpy(train.item_idx[order].copy())
         self.buffers["hist_values"] = torch.from_numpy(train.values[order].copy())
+        self._log_q = None  # sampling tables are rebuilt for this fit (``_training_setup``)
+        self._train_cache = None
+        self._forget_items()
 
     # --- pretrained sentence vectors (transfer learning) ---------------------------------------------------
     def wants_text_vectors(self) -> bool:
@@ -256,29 +338,52 @@ class ContentModel(TorchRecommender):
     def _n_samples(self, used: Interactions) -> int:
         if self.objective == "rating":
             return len(used)
-        return self.meta["n_users"] * self.config.passes  # type: ignore[attr-defined]
+        return len(used) * self.config.passes  # type: ignore[attr-defined]
 
     def _build_module(self) -> nn.Module:
         return _ContentModule(self.meta, self.config, self.use_ids)  # type: ignore[arg-type]
 
     # --- representations -----------------------------------------------------------------------------
+    def _encode_all(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Content vectors and biases of the whole catalogue, without gradients, a chunk at a time."""
+        tokens, feats = self.buffers["tokens"], self.buffers["feats"]
+        vecs, biases = [], []
+        with torch.no_grad():
+            for s in range(0, len(tokens), ENCODE_CHUNK):
+                v, b = self.m.encode(tokens[s:s + ENCODE_CHUNK], feats[s:s + ENCODE_CHUNK])
+                vecs.append(v)
+                biases.append(b)
+        return torch.cat(vecs), torch.cat(biases)
+
+    def _forget_items(self) -> None:
+        """The weights changed: cached item representations are stale."""
+        self._item_cache = None
+
     def _items(self, id_keep: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(item vectors, item biases, content vectors) of all items; id parts masked for cold items."""
+        """(item vectors, item biases, content vectors) of all items, for scoring (no gradients; cached
+        until the weights change); id parts masked for cold items."""
+        if self._item_cache is not None and id_keep is None:
+            return self._item_cache
         m = self.m
-        content, cbias = m.encode(self.buffers["tokens"], self.buffers["feats"])
+        content, cbias = self._encode_all()
         if not self.use_ids:
-            return content, cbias, content
+            self._item_cache = (content, cbias, content)
+            return self._item_cache
         keep = self.buffers["item_known"].float()
         if id_keep is not None:
             keep = keep * id_keep
-        vec = content + m.item_id.weight * keep[:, None]
-        bias = cbias + m.item_bias.weight.squeeze(-1) * keep
+        with torch.no_grad():
+            vec = content + m.item_id.weight * keep[:, None]
+            bias = cbias + m.item_bias.weight.squeeze(-1) * keep
         cold = self.buffers.get("cold_rows")
         if cold is not None and len(cold) and id_keep is None:
             # cold items: the id part estimated from their content neighbours (set after training)
-            id_est, bias_est = self._neighbour_id_parts(self.buffers["cold_nbrs"], self.buffers["cold_w"])
-            vec = vec.index_add(0, cold, id_est)
-            bias = bias.index_add(0, cold, bias_est)
+            with torch.no_grad():
+                id_est, bias_est = self._neighbour_id_parts(self.buffers["cold_nbrs"], self.buffers["cold_w"])
+                vec = vec.index_add(0, cold, id_est)
+                bias = bias.index_add(0, cold, bias_est)
+        if id_keep is None:
+            self._item_cache = (vec, bias, content)
         return vec, bias, content
 
     def _neighbour_id_parts(self, nbrs: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -290,7 +395,7 @@ class ContentModel(TorchRecommender):
     def _content_neighbours(self, vecs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(rows, weights), each (n, k): the ``cold_neighbours`` warm items nearest to content vectors
         ``vecs`` by cosine, weighted by their positive similarity (uniform when none is positive)."""
-        content = self.m.encode(self.buffers["tokens"], self.buffers["feats"])[0]
+        content = self._encode_all()[0]
         warm = torch.where(self.buffers["item_known"])[0]
         k = min(int(getattr(self.config, "cold_neighbours", 0)), len(warm))
         ref = F.normalize(content[warm], dim=1)
@@ -311,9 +416,10 @@ class ContentModel(TorchRecommender):
             return
         cold = torch.where(~known)[0]
         with torch.no_grad():
-            content = self.m.encode(self.buffers["tokens"], self.buffers["feats"])[0]
+            content = self._encode_all()[0]
             nbrs, w = self._content_neighbours(content[cold])
         self.buffers.update(cold_rows=cold, cold_nbrs=nbrs, cold_w=w)
+        self._forget_items()
 
     def _flat_history(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(history item rows, position of their user in ``users``) of the users' training histories."""
@@ -339,16 +445,11 @@ class ContentModel(TorchRecommender):
 
     def _history_from(self, flat: torch.Tensor, seg: torch.Tensor, weight: torch.Tensor, n: int,
                       item_vecs: torch.Tensor) -> torch.Tensor:
-        n_items = item_vecs.shape[0]
         count = torch.zeros(n, device=item_vecs.device).index_add_(0, seg, weight).clamp(min=1.0)
-        # a (users x items) weight matrix times the item vectors: one matmul, cheap to differentiate
-        if n * n_items <= (1 << 24):
-            mix = torch.zeros(n, n_items, device=item_vecs.device, dtype=item_vecs.dtype)
-            mix.index_put_((seg, flat), weight.to(item_vecs.dtype), accumulate=True)
-            sums = mix @ item_vecs
-        else:
-            mix = torch.sparse_coo_tensor(torch.stack([seg, flat]), weight.to(item_vecs.dtype), (n, n_items))
-            sums = torch.sparse.mm(mix, item_vecs)
+        # sparse aggregation: only the history entries are touched, never a users x items matrix
+        rows = item_vecs[flat] * weight.to(item_vecs.dtype)[:, None]
+        sums = torch.zeros(n, item_vecs.shape[1], device=item_vecs.device, dtype=item_vecs.dtype)
+        sums = sums.index_add(0, seg, rows)
         return self.m.hist(sums / count[:, None])
 
     def _users(self, users: torch.Tensor, item_vecs: torch.Tensor, exclude: torch.Tensor | None = None,
@@ -377,6 +478,8 @@ class ContentModel(TorchRecommender):
         self.buffers["hist_values"] = torch.from_numpy(data.values[order].copy()).to(self.device)
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        self._forget_items()  # early stopping restored the best weights
+        self._train_cache = None
         self._set_cold_estimates()
         if self.objective != "ranking":
             return
@@ -388,8 +491,7 @@ class ContentModel(TorchRecommender):
             if rel_part is not None and len(rel_part):
                 rel = rel_part
         hcfg = self.config
-        use_ii = (self.use_ids and getattr(hcfg, "item_item_l2", 0.0) > 0
-                  and self.meta["n_items"] <= getattr(hcfg, "item_item_max_items", 0))
+        use_ii = self._item_item_fits(hcfg, self.meta["n_items"])
         if use_ii:
             weight = float(hcfg.item_item_weight)  # type: ignore[attr-defined]
             if weight < 0:
@@ -413,17 +515,18 @@ class ContentModel(TorchRecommender):
         """EASE weights on ``data`` (zero diagonal), each row centred over the warm items; a cold item's
         column is the weighted mean of its content neighbours' columns (without neighbours: zero, the
         user's average item-item score), so it competes with warm items instead of sitting below them."""
+        from workbench.models.baselines import ease_weights
+
         x = data.to_csr(binary=True)
         x.data[:] = 1.0
-        gram = torch.from_numpy((x.T @ x).toarray().astype(np.float64))
-        gram += float(self.config.item_item_l2) * torch.eye(gram.shape[0], dtype=torch.float64)  # type: ignore[attr-defined]
-        p = torch.linalg.inv(gram).contiguous()  # row-major, as after a reload: identical sums
-        b = -p / torch.diagonal(p)[None, :]
-        b.fill_diagonal_(0.0)
-        warm = self.buffers["item_known"].cpu()
-        b[:, warm] -= b[:, warm].mean(dim=1, keepdim=True)
-        b[:, ~warm] = 0.0
-        b = b.float().to(self.device)
+        b = ease_weights(x, float(self.config.item_item_l2))  # type: ignore[attr-defined]
+        warm = self.buffers["item_known"].cpu().float()
+        # centred in place (a masked copy of a catalogue-squared matrix would double the peak)
+        b.sub_((b @ warm / warm.sum().clamp(min=1.0))[:, None])
+        cold_cols = torch.where(warm == 0)[0]
+        if len(cold_cols):
+            b.index_fill_(1, cold_cols, 0.0)
+        b = b.to(self.device)
         cold = self.buffers.get("cold_rows")
         if cold is not None and len(cold):
             nbrs, w = self.buffers["cold_nbrs"], self.buffers["cold_w"]
@@ -454,49 +557,131 @@ class ContentModel(TorchRecommender):
         return x @ (ii if items is None else ii[:, items])
 
     # --- training --------------------------------------------------------------------------------------
+    def _training_content(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Content encodings (no gradients) for history items and uniform negatives, refreshed every
+        ``2 x catalogue / batch`` batches: the refresh costs the same per sample at any catalogue size."""
+        every = max(1, -(-2 * self.meta["n_items"] // self._batch))
+        if self._train_cache is None or self._batches_since_refresh >= every:
+            was_training = self.m.training
+            self.m.eval()
+            self._train_cache = self._encode_all()
+            self.m.train(was_training)
+            self._batches_since_refresh = 0
+        self._batches_since_refresh += 1
+        return self._train_cache
+
+    def _sample_history(self, users: torch.Tensor, exclude: torch.Tensor
+                        ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(item rows, position in ``users``, weight) of at most ``history_sample`` history items per user:
+        the whole history when it is short, a uniform draw otherwise; ``exclude`` (each sample's target)
+        and a ``history_dropout`` share get weight 0."""
+        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        assert self._gen is not None
+        gen = self._gen
+        indptr, indices = self.buffers["hist_indptr"], self.buffers["hist_indices"]
+        starts = indptr[users]
+        lens = indptr[users + 1] - starts
+        h = cfg.history_sample
+        slots = torch.arange(h, device=users.device)[None, :].expand(len(users), h)
+        drawn = (torch.rand(len(users), h, generator=gen, device=gen.device) * lens[:, None]).long()
+        offset = torch.where(lens[:, None] <= h, slots, drawn)
+        valid = slots < lens[:, None]
+        pos = (starts[:, None] + offset.clamp(max=(lens[:, None] - 1).clamp(min=0))).clamp(
+            max=max(len(indices) - 1, 0))
+        flat = indices[pos]
+        weight = valid & (flat != exclude[:, None])
+        if cfg.history_dropout > 0:
+            weight &= torch.rand(len(users), h, generator=gen, device=gen.device) >= cfg.history_dropout
+        seg = torch.arange(len(users), device=users.device)[:, None].expand(len(users), h)
+        return flat.reshape(-1), seg.reshape(-1), weight.reshape(-1).float()
+
+    def _id_keep(self, n: int) -> torch.Tensor | None:
+        """Inverted dropout of item id parts for ``n`` drawn items (the expectation matches scoring)."""
+        if not self.use_ids:
+            return None
+        assert self._gen is not None
+        p = float(self.config.item_id_dropout)  # type: ignore[attr-defined]
+        return (torch.rand(n, generator=self._gen, device=self._gen.device) >= p).float() / (1 - p)
+
+    def _with_ids(self, rows: torch.Tensor, content: torch.Tensor, cbias: torch.Tensor
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Item vectors and biases of ``rows`` from their content parts plus (dropped-out) id parts."""
+        keep = self._id_keep(len(rows))
+        if keep is None:
+            return content, cbias
+        m = self.m
+        return content + m.item_id(rows) * keep[:, None], cbias + m.item_bias(rows).squeeze(-1) * keep
+
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
         cfg: ContentConfig = self.config  # type: ignore[assignment]
         assert self._gen is not None
         gen = self._gen
-        if self.objective == "rating":
-            u, i = self._u[idx], self._i[idx]
-        else:  # a sample is a user (``passes`` visits per epoch)
-            u = idx % self.meta["n_users"]
-            i = u
-        id_keep = user_keep = None
+        m = self.m
+        self._forget_items()
+        cached, cached_bias = self._training_content()
+        idx = idx % len(self._u)  # ``passes`` visits of each interaction per epoch
+        u, i = self._u[idx], self._i[idx]
+        # ranking: the positive against the batch's other positives and uniformly drawn warm items (the
+        # popularity of in-batch candidates corrected by log-Q); items without training interactions are
+        # never drawn (as negatives only they would teach the encoder to push down their content)
+        neg = None
+        warm = self._warm_rows
+        if self.objective == "ranking" and cfg.negatives > 0 and len(warm):
+            neg = warm[torch.randint(0, len(warm), (cfg.negatives,), generator=gen, device=gen.device)]
+        # every candidate item is encoded once, with gradients (only the batch's items: cost per sample
+        # does not depend on the catalogue)
+        cand = i if neg is None else torch.cat([i, neg])
+        rows, inverse = torch.unique(cand, return_inverse=True)
+        content, cbias = m.encode(self.buffers["tokens"][rows], self.buffers["feats"][rows])
+        vec, bias = self._with_ids(cand, content[inverse], cbias[inverse])
+        # the user: a bounded sample of the history (target hidden); history items that are also candidates
+        # use their fresh encodings (the encoder learns from the user side too, at no extra encoding), the
+        # others the cached ones; id parts are trained
+        flat, seg, weight = self._sample_history(u, i)
+        at = torch.searchsorted(rows, flat).clamp(max=len(rows) - 1)
+        fresh = rows[at] == flat
+        h_content = torch.where(fresh[:, None], content[at], cached[flat])
+        h_bias = torch.where(fresh, cbias[at], cached_bias[flat])
+        hist_vec, _ = self._with_ids(flat, h_content, h_bias)
+        uvec = self._history_from(torch.arange(len(flat), device=u.device), seg, weight, len(u), hist_vec)
+        ubias = torch.zeros(len(u), device=u.device)
         if self.use_ids:
-            hcfg: HybridConfig = self.config  # type: ignore[assignment]
-            n_items = self.meta["n_items"]
-            # inverted dropout so the expected id contribution matches scoring time
-            p_i, p_u = hcfg.item_id_dropout, hcfg.user_id_dropout
-            id_keep = (torch.rand(n_items, generator=gen, device=gen.device) >= p_i).float() / (1 - p_i)
+            p_u = float(self.config.user_id_dropout)  # type: ignore[attr-defined]
             user_keep = (torch.rand(len(u), generator=gen, device=gen.device) >= p_u).float() / (1 - p_u)
-        items, ibias, _ = self._items(id_keep)  # the catalogue is encoded once per batch
+            uvec = uvec + m.user_id(u) * user_keep[:, None]
+            ubias = m.user_bias(u).squeeze(-1) * user_keep
+        pos_vec, pos_bias = vec[:len(i)], bias[:len(i)]
+        reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (pos_vec ** 2).sum(-1).mean())
         if self.objective == "rating":
-            uvec, ubias = self._users(u, items, exclude=i, drop=cfg.history_dropout, user_keep=user_keep)
-            reg = cfg.l2 * ((uvec ** 2).sum(-1) + (items[i] ** 2).sum(-1)).mean()
-            pred = self.m.mu + ubias + ibias[i] + (uvec * items[i]).sum(-1)
+            pred = m.mu + ubias + pos_bias + (uvec * pos_vec).sum(-1)
             return F.mse_loss(pred, self._r[idx]) + reg
-        # ranking: each sample stands for its user; the user's history is split at random into an input
-        # part (the user representation) and held-out targets, ranked by a softmax over the catalogue
-        # minus the input items -- the same task as evaluation, and the targets never leak into the input
-        flat, seg = self._flat_history(u)
-        is_target = torch.rand(len(flat), generator=gen, device=gen.device) < cfg.history_dropout
-        uvec, ubias = self._users(u, items, user_keep=user_keep, flat_seg_weight=(
-            flat, seg, (~is_target).float()))
-        logits = (uvec @ items.T + ibias[None, :]) / cfg.temperature
-        inputs = ~is_target
-        logits = logits.index_put((seg[inputs], flat[inputs]), torch.tensor(-1e9, device=logits.device))
-        # items without training interactions are left out of the softmax: as negatives that can never be
-        # positives they would teach the encoder to push down whatever content cold items have
-        known = self.buffers["item_known"]
-        if not bool(known.all()):
-            logits = logits.masked_fill(~known[None, :], -1e9)
-        logp = F.log_softmax(logits, dim=1)
-        n_targets = is_target.float().sum().clamp(min=1.0)
-        nll = -logp[seg[is_target], flat[is_target]].sum() / n_targets
-        reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (items ** 2).sum(-1).mean())
+        neg_vec = neg_bias = None
+        if neg is not None:
+            neg_vec, neg_bias = vec[len(i):], bias[len(i):]
+        nll = sampled_softmax_loss(uvec, i, pos_vec, neg, neg_vec, self._log_q, pos_bias=pos_bias,
+                                   neg_bias=neg_bias, temperature=cfg.temperature)
         return nll + reg
+
+    def _batch_size(self, n_samples: int) -> int:
+        # small data still gets a few steps per epoch: in-batch negatives need no large batch there
+        return max(1, min(int(self.config.batch_size), max(64, n_samples // 16)))
+
+    def _before_epoch(self, epoch: int) -> None:
+        if getattr(self, "_log_q", None) is None:
+            self._training_setup()
+
+    def _training_setup(self) -> None:
+        """Per-fit sampling tables: the warm items negatives are drawn from and the log-Q correction."""
+        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        known = self.buffers["item_known"]
+        self._warm_rows = torch.where(known)[0]
+        counts = torch.bincount(self._i, minlength=self.meta["n_items"])
+        log_q = candidate_log_q(counts, min(self._batch, len(self._i)), cfg.negatives)
+        # uniform draws cover the warm items only
+        extra = cfg.negatives / max(1, len(self._warm_rows)) - cfg.negatives / max(1, len(counts))
+        self._log_q = torch.log(torch.exp(log_q) + extra * known.float()).clamp(min=-30.0)
+        self._train_cache = None
+        self._batches_since_refresh = 0
 
     def _predict_pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         ivec, ibias, _ = self._items()
@@ -511,6 +696,16 @@ class ContentModel(TorchRecommender):
             ivec, ibias = ivec[items], ibias[items]
         out = self.m.mu + ubias[:, None] + ibias[None, :] + uvec @ ivec.T
         return out if ii is None else out + ii
+
+    def _load_weights(self, tensors: dict[str, torch.Tensor]) -> None:
+        super()._load_weights(tensors)
+        self._forget_items()
+        self._train_cache = None
+
+    def to_device(self, device: str) -> None:
+        super().to_device(device)
+        self._forget_items()
+        self._train_cache = None
 
     # --- hooks -------------------------------------------------------------------------------------------
     def item_embeddings(self) -> np.ndarray:

@@ -31,8 +31,9 @@ class MFConfig(ModelConfig):
     refit: bool = param(True, "after early stopping, train again on training + validation data for the "
                         "best epoch count (rating objective)")
     lr_decay: float = param(1.0, "learning rate multiplier per epoch", min=0.1, max=1.0)
-    objective: str = param("rating", "rating: squared error on ratings; ranking: BPR on positives",
-                           choices=("rating", "ranking"))
+    objective: str = param("auto", "rating: squared error on ratings; ranking: BPR on positives; auto: "
+                           "rating on explicit ratings, ranking on implicit data",
+                           choices=("auto", "rating", "ranking"))
     positive_threshold: float = param(0.0, "ranking objective: ratings >= this are positives (0: all)",
                                       min=0.0)
 
@@ -40,10 +41,10 @@ class MFConfig(ModelConfig):
 class _MFModule(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int, mu: float) -> None:
         super().__init__()
-        self.user = nn.Embedding(n_users, dim)
-        self.item = nn.Embedding(n_items, dim)
-        self.user_bias = nn.Embedding(n_users, 1)
-        self.item_bias = nn.Embedding(n_items, 1)
+        self.user = nn.Embedding(n_users, dim, sparse=True)
+        self.item = nn.Embedding(n_items, dim, sparse=True)
+        self.user_bias = nn.Embedding(n_users, 1, sparse=True)
+        self.item_bias = nn.Embedding(n_items, 1, sparse=True)
         for emb in (self.user, self.item):
             nn.init.normal_(emb.weight, std=0.05)
         nn.init.zeros_(self.user_bias.weight)
@@ -58,6 +59,16 @@ class BiasedMF(TorchRecommender):
     Config: ClassVar[type[ModelConfig]] = MFConfig
     default_objective: ClassVar[str] = "rating"
     description: ClassVar[str] = "Biased matrix factorisation (global, user and item biases + factors)"
+
+    samples_per_s_cpu: ClassVar[float | None] = 25_000.0
+
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        return (n_users + n_items) * (config.dim + 1)  # type: ignore[attr-defined]
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        return 4 * config.batch_size * (config.dim + 1) * 12  # type: ignore[attr-defined]
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
         optimizer = super()._make_optimizer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -12,6 +13,11 @@ from torch import nn
 
 from workbench.models.base import ModelConfig, param
 from workbench.models.torch_base import TorchRecommender, sample_items
+
+#: user-item pairs scored through the MLP at once
+_PAIR_CHUNK = 1 << 18
+#: user-item pairs one validation may score (bounds early stopping's cost on big catalogues)
+_VALIDATION_PAIRS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -39,10 +45,10 @@ class _NeuMFModule(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int, hidden: tuple[int, ...], dropout: float,
                  mu: float) -> None:
         super().__init__()
-        self.gmf_user = nn.Embedding(n_users, dim)
-        self.gmf_item = nn.Embedding(n_items, dim)
-        self.mlp_user = nn.Embedding(n_users, 2 * dim)
-        self.mlp_item = nn.Embedding(n_items, 2 * dim)
+        self.gmf_user = nn.Embedding(n_users, dim, sparse=True)
+        self.gmf_item = nn.Embedding(n_items, dim, sparse=True)
+        self.mlp_user = nn.Embedding(n_users, 2 * dim, sparse=True)
+        self.mlp_item = nn.Embedding(n_items, 2 * dim, sparse=True)
         for emb in (self.gmf_user, self.gmf_item, self.mlp_user, self.mlp_item):
             nn.init.normal_(emb.weight, std=0.05)
         layers: list[nn.Module] = []
@@ -72,6 +78,25 @@ class NeuMFModel(TorchRecommender):
     family: ClassVar[str] = "neumf"
     Config: ClassVar[type[ModelConfig]] = NeuMFConfig
     description: ClassVar[str] = "Neural CF: generalised MF + multi-layer perceptron towers"
+
+    samples_per_s_cpu: ClassVar[float | None] = 20_000.0
+
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        cfg: NeuMFConfig = config  # type: ignore[assignment]
+        widths = (4 * cfg.dim, *cfg.hidden)
+        mlp = sum((a + 1) * b for a, b in itertools.pairwise(widths))
+        return (n_users + n_items) * 3 * cfg.dim + mlp + cfg.dim + widths[-1] + 1
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg: NeuMFConfig = config  # type: ignore[assignment]
+        pairs = max(cfg.batch_size * (cfg.negatives + 1), _PAIR_CHUNK)
+        return 4 * pairs * (6 * cfg.dim + 2 * sum(cfg.hidden))
+
+    def _validation_user_cap(self) -> int:
+        # every user-item pair goes through the MLP: bound the pairs one validation scores
+        return max(200, min(self.validation_max_users, _VALIDATION_PAIRS // max(1, self.meta["n_items"])))
 
     @property
     def m(self) -> _NeuMFModule:
@@ -108,9 +133,17 @@ class NeuMFModel(TorchRecommender):
     def _scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor:
         n_items = self.meta["n_items"]
         items = torch.arange(n_items, device=users.device) if items is None else items
-        uu = users.repeat_interleave(len(items))
-        ii = items.repeat(len(users))
-        return self.m(uu, ii).view(len(users), len(items))
+        out = torch.empty(len(users), len(items), device=users.device)
+        # user x item chunks of at most _PAIR_CHUNK pairs: the MLP's activations stay small at any size
+        step_i = max(1, min(len(items), _PAIR_CHUNK))
+        step_u = max(1, _PAIR_CHUNK // step_i)
+        for s in range(0, len(users), step_u):
+            uc = users[s:s + step_u]
+            for t in range(0, len(items), step_i):
+                ic = items[t:t + step_i]
+                out[s:s + len(uc), t:t + len(ic)] = self.m(uc.repeat_interleave(len(ic)),
+                                                           ic.repeat(len(uc))).view(len(uc), len(ic))
+        return out
 
     def item_embeddings(self) -> np.ndarray:
         m = self.m

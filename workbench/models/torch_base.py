@@ -16,9 +16,11 @@ from workbench.models.base import (
     BatchCallback,
     EpochReport,
     ModelArtifact,
+    ModelConfig,
     Recommender,
     TrainingError,
     config_from_dict,
+    data_bytes,
 )
 from workbench.models.common import (
     config_dict,
@@ -50,6 +52,12 @@ class TorchRecommender(Recommender):
 
     iterative: ClassVar[bool] = True
     default_objective: ClassVar[str] = "ranking"
+    #: training samples per second on a busy 2-core CPU at the default config (measured by
+    #: bench/bench_scale.py), for the time estimate; None: no estimate
+    samples_per_s_cpu: ClassVar[float | None] = None
+    #: users whose validation ranking early stopping scores (a fixed, seeded sample): the full evaluation
+    #: is left to ``evaluate``
+    validation_max_users: ClassVar[int] = 5000
 
     def __init__(self, config: Any = None) -> None:
         super().__init__(config)
@@ -68,7 +76,56 @@ class TorchRecommender(Recommender):
     # --- subclass hooks ------------------------------------------------------------------------------
     @property
     def objective(self) -> str:
-        return str(getattr(self.config, "objective", self.default_objective))
+        """The objective trained (or to be trained): ``auto`` is resolved against the data by ``fit``."""
+        chosen = self.meta.get("objective") or getattr(self.config, "objective", self.default_objective)
+        return self.default_objective if chosen == "auto" else str(chosen)
+
+    def _resolve_objective(self, train: Interactions) -> str:
+        """``auto`` picks what fits the data: ratings when they are explicit, ranking when implicit."""
+        chosen = str(getattr(self.config, "objective", self.default_objective))
+        if chosen != "auto":
+            return chosen
+        return "rating" if train.is_explicit else "ranking"
+
+    # --- cost, known before training -------------------------------------------------------------------
+    #: copies of every parameter alive at the peak: weights, gradients, two Adam moments, the best
+    #: weights kept for early stopping, and the checkpoint of each epoch (weights, moments and best
+    #: weights, then their serialised bytes)
+    PARAM_COPIES: ClassVar[int] = 13
+
+    @classmethod
+    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+        """Trained parameters for data of this size (embedding tables dominate)."""
+        return 0
+
+    @classmethod
+    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        """Activations of one training batch and fixed buffers (histories, content), besides the data."""
+        return 0
+
+    @classmethod
+    def samples_per_epoch(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        """Training samples in one epoch (what ``samples/s`` counts)."""
+        return n_interactions
+
+    @classmethod
+    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        params = cls.parameter_count(config, n_users, n_items)
+        return (data_bytes(n_users, n_items, n_interactions) + 4 * cls.PARAM_COPIES * params
+                + cls.batch_bytes(config, n_users, n_items, n_interactions))
+
+    @classmethod
+    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+                               n_interactions: int) -> float | None:
+        if cls.samples_per_s_cpu is None:
+            return None
+        return cls.samples_per_epoch(config, n_users, n_items, n_interactions) / cls.samples_per_s_cpu
+
+    @classmethod
+    def size_advice(cls, config: ModelConfig) -> str:
+        dim = getattr(config, "dim", None)
+        smaller = f"a smaller 'dim' (now {dim})" if dim is not None and dim > 8 else "a smaller dataset"
+        return f"{smaller}, or a lighter family such as itemknn or bpr"
 
     def _prepare(self, train: Interactions, content: ItemContent | None) -> None:
         """Fill ``self.meta`` (JSON-safe) and ``self.buffers`` from the training data (optional)."""
@@ -98,11 +155,13 @@ class TorchRecommender(Recommender):
         self.users, self.items = train.users, train.items
         self.seen = seen_matrix(train)
         threshold = float(getattr(cfg, "positive_threshold", 0.0))
-        used = positives(train, threshold) if self.objective == "ranking" else train
-        if self.objective == "rating" and not train.is_explicit:
-            raise TrainingError("the rating objective needs explicit ratings; this data is implicit")
+        objective = self._resolve_objective(train)
+        used = positives(train, threshold) if objective == "ranking" else train
+        if objective == "rating" and not train.is_explicit:
+            raise TrainingError("the rating objective needs explicit ratings; this data is implicit "
+                                "(use objective=ranking, or auto)")
         self.meta = {"n_users": train.n_users, "n_items": train.n_items,
-                     "mu": float(used.values.mean()), "objective": self.objective}
+                     "mu": float(used.values.mean()), "objective": objective}
         self.buffers = {}
         self._prepare(used, content)
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
@@ -128,10 +187,13 @@ class TorchRecommender(Recommender):
             optimizer.step()
             return loss.detach()
 
+        self._valid_users: int | None = None
         validate, metric_name, higher = self._validator(valid, threshold, cancel)
-        plan = LoopPlan(epochs=cfg.epochs, batch_size=cfg.batch_size, n_samples=self._n_samples(used),
+        n_samples = self._n_samples(used)
+        self._batch = self._batch_size(n_samples)
+        plan = LoopPlan(epochs=cfg.epochs, batch_size=self._batch, n_samples=n_samples,
                         patience=cfg.patience, start_epoch=start_epoch, metric_name=metric_name,
-                        higher_is_better=higher)
+                        higher_is_better=higher, validation_users=self._valid_users)
         try:
             for report in run_epochs(plan, module=self.module, step=step, validate=validate,
                                      generator=self._gen, cancel=cancel, on_batch=on_batch, state=state,
@@ -166,7 +228,9 @@ class TorchRecommender(Recommender):
             optimizer.step()
             return loss.detach()
 
-        plan = LoopPlan(epochs=epochs, batch_size=cfg.batch_size, n_samples=self._n_samples(data), patience=0)
+        n_samples = self._n_samples(data)
+        self._batch = self._batch_size(n_samples)
+        plan = LoopPlan(epochs=epochs, batch_size=self._batch, n_samples=n_samples, patience=0)
         for _ in run_epochs(plan, module=self.module, step=step, validate=None, generator=self._gen,
                             cancel=getattr(self, "_cancel", None), before_epoch=self._before_epoch):
             pass
@@ -176,6 +240,10 @@ class TorchRecommender(Recommender):
         """Samples per epoch (``_loss`` receives indices below this); one per training interaction."""
         return len(used)
 
+    def _batch_size(self, n_samples: int) -> int:
+        """Samples per batch for ``n_samples`` per epoch (the config's, unless a family adapts it)."""
+        return int(self.config.batch_size)
+
     def _before_epoch(self, epoch: int) -> None:
         """Called before each epoch (e.g. learning-rate schedules)."""
 
@@ -183,7 +251,7 @@ class TorchRecommender(Recommender):
         """Called once training ended normally (the best weights are in place)."""
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
-        return torch.optim.Adam(self._require().parameters(), lr=self.config.learning_rate)
+        return MixedAdam(self._require(), lr=self.config.learning_rate)  # type: ignore[return-value]
 
     # --- checkpoint state (optimiser and early stopping) -------------------------------------------------
     def _training_state_tensors(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
@@ -196,6 +264,8 @@ class TorchRecommender(Recommender):
             for name, value in values.items():
                 if isinstance(value, torch.Tensor):
                     tensors[f"opt.{index}.{name}"] = value.detach().cpu().contiguous()
+                elif isinstance(value, int | float):  # e.g. the lazy Adam's step count
+                    tensors[f"opt.{index}.{name}"] = torch.tensor(value)
         if st.best_state is not None:
             tensors.update({f"best.{k}": v.detach().cpu().contiguous() for k, v in st.best_state.items()})
         meta = {"best_metric": st.best_metric, "best_epoch": st.best_epoch, "bad_epochs": st.bad_epochs}
@@ -234,11 +304,18 @@ class TorchRecommender(Recommender):
         if len(rel_part) == 0:
             return None, None, True
         relevant = seen_matrix(rel_part)
+        max_users = self._validation_user_cap()
+        self._valid_users = min(max_users, int((np.diff(relevant.indptr) > 0).sum()))
 
         def validate_ndcg() -> tuple[float | None, float | None]:
             return None, ranking_ndcg(lambda rows: self._scores(torch.from_numpy(rows).to(self.device), None),
-                                      self.seen, relevant, cancel=cancel, seed=self.config.seed)
+                                      self.seen, relevant, cancel=cancel, seed=self.config.seed,
+                                      max_users=max_users)
         return validate_ndcg, "ndcg@10", True
+
+    def _validation_user_cap(self) -> int:
+        """Users early stopping scores; families that score user-item pairs one by one bound it lower."""
+        return self.validation_max_users
 
     # --- scoring ---------------------------------------------------------------------------------------
     def _require(self) -> nn.Module:
@@ -297,6 +374,67 @@ class TorchRecommender(Recommender):
         self.device = resolve_device(device)
         self._require().to(self.device)
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
+
+
+class MixedAdam:
+    """Adam whose cost per step does not grow with the catalogue: embedding tables built with
+    ``sparse=True`` get sparse gradients and a lazy Adam (only the rows a batch used are updated), every
+    other parameter a plain Adam. Presents one optimizer's interface (``param_groups``, ``state_dict``)
+    so learning-rate schedules and checkpoints see a single optimizer.
+    """
+
+    def __init__(self, module: nn.Module, lr: float) -> None:
+        sparse_ids = {id(p) for m in module.modules() if isinstance(m, nn.Embedding) and m.sparse
+                      for p in m.parameters(recurse=False)}
+        params = [p for p in module.parameters() if p.requires_grad]
+        dense = [p for p in params if id(p) not in sparse_ids]
+        sparse = [p for p in params if id(p) in sparse_ids]
+        self.parts: list[torch.optim.Optimizer] = []
+        if dense:
+            self.parts.append(torch.optim.Adam(dense, lr=lr))
+        if sparse:
+            self.parts.append(torch.optim.SparseAdam(sparse, lr=lr))
+
+    @property
+    def param_groups(self) -> list[dict[str, Any]]:
+        return [group for part in self.parts for group in part.param_groups]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for part in self.parts:
+            part.zero_grad(set_to_none=set_to_none)
+
+    def step(self) -> None:
+        for part in self.parts:
+            part.step()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The parts' states as one optimizer's, parameters numbered across the parts in order."""
+        state: dict[int, Any] = {}
+        groups: list[dict[str, Any]] = []
+        offset = 0
+        for part in self.parts:
+            sd = part.state_dict()
+            state.update({offset + int(k): v for k, v in sd["state"].items()})
+            count = 0
+            for group in sd["param_groups"]:
+                groups.append({**group, "params": [offset + int(i) for i in group["params"]]})
+                count += len(group["params"])
+            offset += count
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Inverse of ``state_dict`` (parameters in the same order)."""
+        offset = 0
+        for part in self.parts:
+            sd = part.state_dict()
+            count = sum(len(g["params"]) for g in sd["param_groups"])
+            state = {int(k) - offset: v for k, v in state_dict["state"].items()
+                     if offset <= int(k) < offset + count}
+            if isinstance(part, torch.optim.SparseAdam):  # counts its steps in a plain int
+                state = {k: {n: int(v) if n == "step" else v for n, v in st.items()}
+                         for k, st in state.items()}
+            part.load_state_dict({"state": state, "param_groups": sd["param_groups"]})
+            offset += count
 
 
 def sample_items(n: int, n_items: int, gen: torch.Generator) -> torch.Tensor:

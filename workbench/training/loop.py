@@ -38,6 +38,7 @@ class LoopPlan:
     higher_is_better: bool = True
     check_every: int = 4  # batches between cancel/NaN checks and progress events
     batch_interval_s: float = 0.1  # throttle of on_batch
+    validation_users: int | None = None  # users the validation metric ranks (recorded with each epoch)
 
 
 @dataclass
@@ -112,12 +113,16 @@ def run_epochs(plan: LoopPlan, *, module: nn.Module, step: StepFn, validate: Val
                 st.best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
             else:
                 st.bad_epochs += 1
+        extra = {"best_epoch": float(st.best_epoch)} if st.best_epoch else {}
+        if plan.validation_users is not None and validate is not None:
+            extra["valid_users"] = float(plan.validation_users)
+        extra["valid_s"] = time.perf_counter() - epoch_start - train_time
         yield EpochReport(
             epoch=epoch, train_loss=train_loss, valid_loss=valid_loss, valid_metric=metric,
             metric_name=plan.metric_name if metric is not None else None,
             elapsed_s=time.perf_counter() - start,
             samples_per_s=plan.n_samples / train_time if train_time > 0 else None,
-            is_best=is_best, extra={"best_epoch": float(st.best_epoch)} if st.best_epoch else {})
+            is_best=is_best, extra=extra)
         if plan.patience > 0 and st.bad_epochs >= plan.patience:
             break
     if st.best_state is not None:

@@ -119,6 +119,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
         run = run_store.get_run(db, resume_run)
         same = isinstance(dataset, Dataset) and dataset.dataset_id == run.dataset_id
         data = dataset if same else _load_dataset(db, run.dataset_id)
+        _require_memory(run.family, run.config, data)
         run = run_store.claim_run(db, resume_run, device_label)
         run_id = run.id
         family = run.family
@@ -142,6 +143,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
         config = build_config(family, settings, epochs)
         spec = _split_spec(split)
         assert data.dataset_id is not None
+        _require_memory(family, config, data)  # refused before anything is written
         run_id = run_store.create_run(db, data.dataset_id, family, config, spec.to_dict(), device_label)
 
     assert data.dataset_id is not None and family is not None
@@ -202,6 +204,13 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     info = model_store.get_model_info(db, model_id)
     return TrainResult(model_id=model_id, run_id=run_id, reports=reports, metrics=metrics,
                        model_name=info.name, elapsed_s=elapsed(), notes=model.training_notes())
+
+
+def _require_memory(family: str, config: dict[str, Any], data: Dataset) -> None:
+    from workbench.training.resources import require_fits
+
+    inter = data.interactions
+    require_fits(family_class(family), config, inter.n_users, inter.n_items, len(inter))
 
 
 def _train_summary(reports: list[EpochReport], elapsed_s: float, notes: list[str] | None = None

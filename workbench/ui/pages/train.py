@@ -40,6 +40,7 @@ from workbench.training.device import resolve_device
 from workbench.ui.config_form import ConfigForm
 from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves
+from workbench.ui.estimate_label import EstimateLabel
 from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
 
 SPLIT_LABELS = {
@@ -246,6 +247,11 @@ class TrainPage(QWidget):
 
         self.message = InlineMessage()
         column_layout.addWidget(self.message)
+        self.estimate_label = EstimateLabel()
+        column_layout.addWidget(self.estimate_label)
+        self.dataset_combo.currentIndexChanged.connect(self._update_estimate)
+        self.family_combo.currentIndexChanged.connect(self._update_estimate)
+        self.config_form.changed.connect(self._update_estimate)
         buttons = QHBoxLayout()
         self.start_button = QPushButton(START_TEXT)
         self.start_button.setDefault(True)
@@ -448,6 +454,15 @@ class TrainPage(QWidget):
         content.adjustSize()
         bar = self.settings_scroll.verticalScrollBar().sizeHint().width()
         self.settings_scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
+
+    @Slot()
+    def _update_estimate(self) -> None:
+        try:
+            settings = self.config_form.settings()
+        except ValueError:
+            settings = {}
+        self.estimate_label.refresh(self.ctx.db, self.dataset_combo.currentData(), self._family_class(),
+                                    settings)
 
     @Slot()
     def _on_split_changed(self) -> None:

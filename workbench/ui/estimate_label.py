@@ -1,0 +1,51 @@
+"""The Train page's "what this run will need" line: memory (against what is free) and time per epoch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from workbench.errors import WorkbenchError
+
+
+def estimate_text(db: Any, dataset_id: int | None, family_cls: type | None,
+                  settings: dict[str, Any]) -> tuple[str, bool]:
+    """(label text, fits) for training ``family_cls`` with ``settings`` on a stored dataset."""
+    if dataset_id is None or family_cls is None:
+        return "", True
+    from workbench.store.datasets import get_dataset_info
+    from workbench.training.resources import estimate
+
+    try:
+        info = get_dataset_info(db, int(dataset_id))
+        est = estimate(family_cls, settings, int(info.n_users or 0), int(info.n_items or 0),
+                       int(info.n_interactions or 0))
+    except (WorkbenchError, ValueError, TypeError) as exc:
+        return f"No estimate: {exc}", True
+    if est.fits:
+        return f"This run {est.summary()}.", True
+    from workbench.models.base import config_from_dict
+
+    advice = family_cls.size_advice(config_from_dict(family_cls.Config, settings))
+    return f"Too large: this run {est.summary()}. Training will be refused; try {advice}.", False
+
+
+class EstimateLabel(QLabel):
+    """A wrapped hint line; ``refresh`` recomputes it (cheap: one dataset row and some arithmetic)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("Hint")
+        self.setToolTip("Predicted from the dataset's size and the settings before any work starts; "
+                        "a run that does not fit in the free memory is refused")
+        self.fits = True
+
+    def refresh(self, db: Any, dataset_id: int | None, family_cls: type | None,
+                settings: dict[str, Any]) -> None:
+        """Recompute the line for the page's current choices."""
+        text, self.fits = estimate_text(db, dataset_id, family_cls, settings)
+        self.setText(text)
+        self.setVisible(bool(text))
+        self.setStyleSheet("" if self.fits else "color: #b3261e;")
