@@ -40,6 +40,11 @@ from workbench.training.loop import (
     run_epochs,
 )
 
+# The same seed must give the same model on the CPU. With several threads, scatter-adds (history
+# aggregation, embedding gradients) otherwise sum in a thread-dependent order; the deterministic forms run
+# them in one order. warn_only: an operation without such a form still runs (and says so) instead of failing.
+torch.use_deterministic_algorithms(True, warn_only=True)
+
 
 class TorchRecommender(Recommender):
     """Base of the iterative families.
