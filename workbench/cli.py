@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 
-COMMAND_MODULES = ("datasets", "training", "explain", "screenshot", "exports")
+COMMAND_MODULES = ("datasets", "training", "explain", "screenshot", "exports", "tune")
 
 
 @dataclass

@@ -28,12 +28,14 @@ _MAX_CELLS = 300_000_000
 
 @dataclass(frozen=True)
 class AutoRecConfig(ModelConfig):
-    hidden: int = param(500, "size of the sigmoid hidden code of each item", min=1, max=4096)
+    hidden: int = param(500, "size of the sigmoid hidden code of each item", min=1, max=4096,
+                        search=(100, 800), step=50)
     epochs: int = param(200, "maximum training epochs (one pass over all items each)", min=1)
     batch_size: int = param(256, "items per batch", min=1)
-    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
+    learning_rate: float = param(0.002, "Adam learning rate", min=0.0,
+                                  search=(5e-4, 1e-2), log=True)
     l2: float = param(100.0, "L2 penalty lambda/2 * |W|^2 on encoder and decoder weights, against the summed "
-                      "squared error of all training ratings", min=0.0)
+                      "squared error of all training ratings", min=0.0, search=(1.0, 1000.0), log=True)
     patience: int = param(5, "epochs without validation improvement before stopping (0: never)", min=0)
     refit: bool = param(True, "after early stopping, train again on training + validation data for the "
                         "best epoch count")

@@ -2,7 +2,8 @@
 
 Contract (the GUI, the CLI, evaluation and explanation rely on it):
 - ``Config`` is a frozen dataclass; every field has a default and ``metadata`` with ``help`` (and
-  optionally ``min``, ``max``, ``choices``) so forms can be generated from it.
+  optionally ``min``, ``max``, ``choices``, and the search hints ``search``, ``log``, ``step``) so forms
+  and hyper-parameter search spaces can be generated from it.
 - ``fit`` is a generator yielding one ``EpochReport`` per epoch (closed-form models yield exactly one);
   it polls the cancel token every few batches and raises ``Cancelled``; a NaN loss raises
   ``TrainingError``. Early stopping restores the best weights before the generator ends.
@@ -35,8 +36,14 @@ class TrainingError(WorkbenchError):
 
 
 def param(default: Any, help: str, *, min: float | None = None, max: float | None = None,
-          choices: tuple[Any, ...] | None = None) -> Any:
-    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI."""
+          choices: tuple[Any, ...] | None = None, search: tuple[Any, Any] | bool | None = None,
+          log: bool = False, step: float | None = None) -> Any:
+    """A config field with its one-line help and bounds, read by the GUI form builder and the CLI.
+
+    Hyper-parameter search reads ``search``: ``(low, high)`` (or ``True`` for the choices) puts the field
+    in the family's default search space; ``log`` samples it on a log scale, ``step`` on a grid of that
+    step. Fields without ``search`` can still be searched when the user gives a range.
+    """
     meta: dict[str, Any] = {"help": help}
     if min is not None:
         meta["min"] = min
@@ -44,6 +51,12 @@ def param(default: Any, help: str, *, min: float | None = None, max: float | Non
         meta["max"] = max
     if choices is not None:
         meta["choices"] = choices
+    if search is not None and search is not False:
+        meta["search"] = search
+    if log:
+        meta["log"] = True
+    if step is not None:
+        meta["step"] = step
     return field(default=default, metadata=meta)
 
 

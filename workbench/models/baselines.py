@@ -129,9 +129,10 @@ class PopularityModel(ClosedFormRecommender):
 # --- item-kNN ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ItemKNNConfig(ModelConfig):
-    neighbours: int = param(100, "neighbours kept per item (top-k most similar)", min=1)
+    neighbours: int = param(100, "neighbours kept per item (top-k most similar)", min=1,
+                            search=(10, 500), log=True)
     shrinkage: float = param(10.0, "shrinkage added to the cosine denominator (damps rare co-occurrences)",
-                             min=0.0)
+                             min=0.0, search=(0.0, 100.0))
     positive_threshold: float = param(0.0, "ratings >= this count as positives (0: every interaction)",
                                       min=0.0)
 
@@ -224,7 +225,8 @@ class ItemKNNModel(ClosedFormRecommender):
 # --- EASE ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EASEConfig(ModelConfig):
-    l2: float = param(300.0, "L2 regularisation lambda of the closed-form item-item weights", min=0.0)
+    l2: float = param(300.0, "L2 regularisation lambda of the closed-form item-item weights", min=0.0,
+                      search=(1.0, 5000.0), log=True)
     positive_threshold: float = param(0.0, "ratings >= this count as positives (0: every interaction)",
                                       min=0.0)
 

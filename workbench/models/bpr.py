@@ -16,12 +16,16 @@ from workbench.models.torch_base import TorchRecommender, ridge_fold_in, sample_
 
 @dataclass(frozen=True)
 class BPRConfig(ModelConfig):
-    dim: int = param(64, "latent factors per user and item", min=1, max=1024)
+    dim: int = param(64, "latent factors per user and item", min=1, max=1024,
+                     search=(16, 256), step=16)
     epochs: int = param(60, "maximum training epochs", min=1)
     batch_size: int = param(1024, "positive interactions per batch", min=1)
-    learning_rate: float = param(0.005, "Adam learning rate", min=0.0)
-    l2: float = param(0.01, "L2 penalty on the factors used in a batch", min=0.0)
-    negatives: int = param(16, "sampled negatives per positive", min=1, max=256)
+    learning_rate: float = param(0.005, "Adam learning rate", min=0.0,
+                                  search=(1e-3, 3e-2), log=True)
+    l2: float = param(0.01, "L2 penalty on the factors used in a batch", min=0.0,
+                       search=(1e-5, 0.1), log=True)
+    negatives: int = param(16, "sampled negatives per positive", min=1, max=256,
+                           search=(1, 32), log=True)
     patience: int = param(8, "epochs without validation improvement before stopping (0: never)", min=0)
     positive_threshold: float = param(0.0, "ratings >= this are positives (0: every interaction)", min=0.0)
 

@@ -37,7 +37,8 @@ from workbench.training.loop import ranking_ndcg
 
 @dataclass(frozen=True)
 class ContentConfig(ModelConfig):
-    dim: int = param(64, "size of item and user vectors", min=1, max=1024)
+    dim: int = param(64, "size of item and user vectors", min=1, max=1024,
+                     search=(32, 256), step=32)
     word_dim: int = param(32, "word and category embedding size", min=1, max=512)
     filters: int = param(64, "text CNN filters (kernel width 3)", min=1, max=1024)
     max_tokens: int = param(64, "title + description tokens read per item", min=1, max=1024)
@@ -46,11 +47,15 @@ class ContentConfig(ModelConfig):
     epochs: int = param(30, "maximum training epochs", min=1)
     batch_size: int = param(256, "ranking: users per batch; rating: interactions per batch", min=1)
     passes: int = param(8, "ranking: visits of every user per epoch", min=1)
-    learning_rate: float = param(0.005, "Adam learning rate", min=0.0)
-    l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0)
+    learning_rate: float = param(0.005, "Adam learning rate", min=0.0,
+                                  search=(1e-3, 2e-2), log=True)
+    l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0,
+                       search=(1e-7, 1e-3), log=True)
     history_dropout: float = param(0.5, "ranking: share of a user's history held out as targets per sample "
-                                   "(the rest is the input); rating: share hidden", min=0.05, max=0.95)
-    temperature: float = param(1.0, "ranking: softmax temperature (lower sharpens)", min=0.01)
+                                   "(the rest is the input); rating: share hidden", min=0.05, max=0.95,
+                                   search=(0.2, 0.8))
+    temperature: float = param(1.0, "ranking: softmax temperature (lower sharpens)", min=0.01,
+                                search=(0.05, 1.0), log=True)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
     objective: str = param("ranking", "ranking: softmax over the catalogue; rating: squared error",
                            choices=("ranking", "rating"))

@@ -17,12 +17,16 @@ from workbench.models.torch_base import TorchRecommender, ridge_fold_in, sample_
 
 @dataclass(frozen=True)
 class MFConfig(ModelConfig):
-    dim: int = param(128, "latent factors per user and item", min=1, max=1024)
+    dim: int = param(128, "latent factors per user and item", min=1, max=1024,
+                     search=(16, 256), step=16)
     epochs: int = param(60, "maximum training epochs", min=1)
     batch_size: int = param(1024, "interactions per batch", min=1)
-    learning_rate: float = param(0.0015, "Adam learning rate", min=0.0)
-    l2: float = param(0.15, "L2 penalty on the factors used in a batch", min=0.0)
-    bias_l2: float = param(0.005, "L2 penalty on the user and item biases", min=0.0)
+    learning_rate: float = param(0.0015, "Adam learning rate", min=0.0,
+                                  search=(3e-4, 1e-2), log=True)
+    l2: float = param(0.15, "L2 penalty on the factors used in a batch", min=0.0,
+                       search=(1e-3, 1.0), log=True)
+    bias_l2: float = param(0.005, "L2 penalty on the user and item biases", min=0.0,
+                            search=(1e-4, 0.1), log=True)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
     refit: bool = param(True, "after early stopping, train again on training + validation data for the "
                         "best epoch count (rating objective)")

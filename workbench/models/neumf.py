@@ -16,14 +16,19 @@ from workbench.models.torch_base import TorchRecommender, sample_items
 
 @dataclass(frozen=True)
 class NeuMFConfig(ModelConfig):
-    dim: int = param(32, "GMF factors (the MLP tower's embeddings are twice this)", min=1, max=512)
+    dim: int = param(32, "GMF factors (the MLP tower's embeddings are twice this)", min=1, max=512,
+                     search=(8, 128), step=8)
     hidden: tuple[int, ...] = param((64, 32), "MLP tower layer sizes, comma separated")
-    dropout: float = param(0.1, "dropout between MLP layers", min=0.0, max=0.9)
+    dropout: float = param(0.1, "dropout between MLP layers", min=0.0, max=0.9,
+                           search=(0.0, 0.5))
     epochs: int = param(30, "maximum training epochs", min=1)
     batch_size: int = param(1024, "positive interactions per batch", min=1)
-    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
-    l2: float = param(1e-4, "L2 penalty on the embeddings used in a batch", min=0.0)
-    negatives: int = param(4, "ranking: sampled negatives per positive", min=1, max=256)
+    learning_rate: float = param(0.002, "Adam learning rate", min=0.0,
+                                  search=(1e-4, 1e-2), log=True)
+    l2: float = param(1e-4, "L2 penalty on the embeddings used in a batch", min=0.0,
+                       search=(1e-6, 1e-2), log=True)
+    negatives: int = param(4, "ranking: sampled negatives per positive", min=1, max=256,
+                           search=(1, 16), log=True)
     patience: int = param(3, "epochs without validation improvement before stopping (0: never)", min=0)
     objective: str = param("ranking", "ranking: log loss against sampled negatives; rating: squared error",
                            choices=("ranking", "rating"))

@@ -56,6 +56,7 @@ PAGES: list[PageSpec] = [
     PageSpec("Recommend", "workbench.ui.pages.recommend", "RecommendPage", "Top-N recommendations per user"),
     PageSpec("Inspect", "workbench.ui.pages.inspect", "InspectPage", "Embedding map, neighbours, biases"),
     PageSpec("What-if", "workbench.ui.pages.whatif", "WhatIfPage", "New users and new items, no retraining"),
+    PageSpec("Tune", "workbench.ui.pages.tune", "TunePage", "Search hyper-parameters, watch the trials live"),
 ]
 
 
