@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.i18n import translate
+
 _INT_LIMIT = 2_000_000_000
 
 
@@ -68,7 +70,7 @@ class ConfigForm(QWidget):
         defaults = config_class()
         fields = [f for f in dataclasses.fields(config_class) if f.name not in self._exclude]
         if not fields:
-            self._layout.addRow(QLabel("This model has no settings."))
+            self._layout.addRow(QLabel(translate("ConfigForm", "This model has no settings.")))
         for f in fields:
             default = getattr(defaults, f.name)
             editor = self._make_editor(f.name, default, dict(f.metadata))
@@ -114,7 +116,7 @@ class ConfigForm(QWidget):
         line = QLineEdit()
         if isinstance(default, tuple):
             line.setText(", ".join(str(v) for v in default))
-            line.setPlaceholderText("comma-separated values")
+            line.setPlaceholderText(translate("ConfigForm", "comma-separated values"))
         else:
             line.setText("" if default is None else str(default))
         line.textChanged.connect(self.changed)

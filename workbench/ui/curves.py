@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from workbench.ui.i18n import translate
 from workbench.ui.plots import make_plot
 
 #: distinguishable colours (Okabe-Ito plus a few), one per run in order
@@ -103,8 +104,15 @@ class TrainingCurves(QWidget):
         grid.setSpacing(4)
         self._rows: dict[str, _Row] = {}
         for r, objective in enumerate(OBJECTIVES):
-            row = _Row(objective, self._make_plot("Loss (thin: per batch)", "loss"),
-                       self._make_plot("Validation (★ best epoch)", metric_axis_label(None)))
+            row = _Row(
+                objective,
+                self._make_plot(
+                    translate("TrainingCurves", "Loss (thin: per batch)"), translate("TrainingCurves", "loss")
+                ),
+                self._make_plot(
+                    translate("TrainingCurves", "Validation (★ best epoch)"), metric_axis_label(None)
+                ),
+            )
             grid.addWidget(row.loss_plot, r, 0)
             grid.addWidget(row.metric_plot, r, 1)
             self._rows[objective] = row
@@ -120,8 +128,13 @@ class TrainingCurves(QWidget):
 
     @staticmethod
     def _make_plot(title: str, y_label: str) -> pg.PlotWidget:
-        plot = make_plot(title, x_label="epoch", x_units="passes over the data", y_label=y_label,
-                         zoomable=True)
+        plot = make_plot(
+            title,
+            x_label=translate("TrainingCurves", "epoch"),
+            x_units=translate("TrainingCurves", "passes over the data"),
+            y_label=y_label,
+            zoomable=True,
+        )
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setMinimumHeight(150)
@@ -130,8 +143,11 @@ class TrainingCurves(QWidget):
     # --- rows --------------------------------------------------------------------------------------
     def shown_objectives(self) -> list[str]:
         """The objectives whose plots are on screen (one when no run is shown)."""
-        shown = [o for o in OBJECTIVES
-                 if any(s.visible and self._objectives[s.run_id] == o for s in self._runs.values())]
+        shown = [
+            o
+            for o in OBJECTIVES
+            if any(s.visible and self._objectives[s.run_id] == o for s in self._runs.values())
+        ]
         return shown or [OBJECTIVES[0]]
 
     def plots(self, objective: str) -> tuple[pg.PlotWidget, pg.PlotWidget]:
@@ -171,8 +187,11 @@ class TrainingCurves(QWidget):
                 loss_text = "MSE (rating points²)" if objective == "rating" else "per-sample loss"
             row.loss_plot.setLabel("left", loss_text, color="#333333", **{"font-size": "9pt"})
             names = {s.metric_name for s in runs if s.metric_name}
-            metric_text = metric_axis_label(names.pop(), short=both) if len(names) == 1 else (
-                "validation metric (see legend)" if names else metric_axis_label(None))
+            metric_text = (
+                metric_axis_label(names.pop(), short=both)
+                if len(names) == 1
+                else ("validation metric (see legend)" if names else metric_axis_label(None))
+            )
             row.metric_plot.setLabel("left", metric_text, color="#333333", **{"font-size": "9pt"})
             for plot in (row.loss_plot, row.metric_plot):
                 plot.reset_zoom()  # a run ticked off or on: the axes fit what is shown
@@ -181,8 +200,10 @@ class TrainingCurves(QWidget):
             if not series.visible:
                 continue
             details = ", ".join(t for t in (self._objectives[series.run_id], series.metric_name) if t)
-            entries.append(f"<span style='color:{series.colour}; font-size:12pt'>━━</span>&nbsp;"
-                           f"{html.escape(series.label)} ({html.escape(details)})")
+            entries.append(
+                f"<span style='color:{series.colour}; font-size:12pt'>━━</span>&nbsp;"
+                f"{html.escape(series.label)} ({html.escape(details)})"
+            )
         runs = "&nbsp;&nbsp;&nbsp; ".join(entries)
         self.legend_label.setText(f"{runs}<br>{LINE_KEY}" if runs else LINE_KEY)
 
@@ -207,8 +228,9 @@ class TrainingCurves(QWidget):
                 return colour
         return RUN_COLOURS[len(self._runs) % len(RUN_COLOURS)]
 
-    def add_run(self, run_id: int, label: str, colour: str | None = None,
-                loss_label: str | None = None) -> RunSeries:
+    def add_run(
+        self, run_id: int, label: str, colour: str | None = None, loss_label: str | None = None
+    ) -> RunSeries:
         """Create the curves of a run (no-op returning the existing series if already there).
 
         ``loss_label`` is the loss axis text with units for this run; it also says the run's objective
@@ -225,17 +247,21 @@ class TrainingCurves(QWidget):
         faint.setAlpha(110)
         items = series.items
         items["batch"] = loss_plot.plot([], [], pen=pg.mkPen(faint, width=1))
-        items["train"] = loss_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
-                                        symbolBrush=qc, symbolPen=None)
+        items["train"] = loss_plot.plot(
+            [], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5, symbolBrush=qc, symbolPen=None
+        )
         dashed = pg.mkPen(qc, width=2, style=Qt.PenStyle.DashLine)
         items["valid_loss"] = loss_plot.plot([], [], pen=dashed)
-        items["metric"] = metric_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
-                                           symbolBrush=qc, symbolPen=None)
-        items["best"] = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(qc),
-                                           pen=pg.mkPen("#222", width=1))
+        items["metric"] = metric_plot.plot(
+            [], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5, symbolBrush=qc, symbolPen=None
+        )
+        items["best"] = pg.ScatterPlotItem(
+            size=16, symbol="star", brush=pg.mkBrush(qc), pen=pg.mkPen("#222", width=1)
+        )
         metric_plot.addItem(items["best"])
-        items["best_line"] = pg.InfiniteLine(angle=90, movable=False,
-                                             pen=pg.mkPen(faint, width=1, style=Qt.PenStyle.DotLine))
+        items["best_line"] = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(faint, width=1, style=Qt.PenStyle.DotLine)
+        )
         items["best_line"].setVisible(False)
         metric_plot.addItem(items["best_line"])
         self._runs[run_id] = series
@@ -268,9 +294,16 @@ class TrainingCurves(QWidget):
         self._refresh_layout()
 
     # --- data ------------------------------------------------------------------------------------
-    def add_epoch(self, run_id: int, epoch: int, train_loss: float | None, valid_loss: float | None = None,
-                  valid_metric: float | None = None, metric_name: str | None = None,
-                  is_best: bool | None = None) -> None:
+    def add_epoch(
+        self,
+        run_id: int,
+        epoch: int,
+        train_loss: float | None,
+        valid_loss: float | None = None,
+        valid_metric: float | None = None,
+        metric_name: str | None = None,
+        is_best: bool | None = None,
+    ) -> None:
         """Append one epoch's point (epochs are numbered from 1); ``is_best`` None means work it out."""
         series = self._runs[run_id]
         series.epochs.append(float(epoch))
@@ -304,8 +337,11 @@ class TrainingCurves(QWidget):
         x = (epoch - 1) + batch / max(1, n_batches)  # batches count from 1
         if not math.isfinite(loss):
             return
-        smoothed = loss if not series.batch_loss else (
-            BATCH_SMOOTHING * series.batch_loss[-1] + (1 - BATCH_SMOOTHING) * loss)
+        smoothed = (
+            loss
+            if not series.batch_loss
+            else (BATCH_SMOOTHING * series.batch_loss[-1] + (1 - BATCH_SMOOTHING) * loss)
+        )
         series.batch_x.append(x)
         series.batch_loss.append(smoothed)
         series.items["batch"].setData(np.asarray(series.batch_x), np.asarray(series.batch_loss))
@@ -320,16 +356,25 @@ class TrainingCurves(QWidget):
         series.best_epoch = None
         for row in epochs:
             flagged = row.get("is_best")
-            self.add_epoch(run_id, int(row["epoch"]), row.get("train_loss"), row.get("valid_loss"),
-                           row.get("valid_metric"), row.get("metric_name"),
-                           None if flagged is None else bool(flagged))
+            self.add_epoch(
+                run_id,
+                int(row["epoch"]),
+                row.get("train_loss"),
+                row.get("valid_loss"),
+                row.get("valid_metric"),
+                row.get("metric_name"),
+                None if flagged is None else bool(flagged),
+            )
         self._refresh_epochs(series)
 
     def _refresh_epochs(self, series: RunSeries) -> None:
         x = np.asarray(series.epochs)
         items = series.items
-        for key, values in (("train", series.train_loss), ("valid_loss", series.valid_loss),
-                            ("metric", series.valid_metric)):
+        for key, values in (
+            ("train", series.train_loss),
+            ("valid_loss", series.valid_loss),
+            ("metric", series.valid_metric),
+        ):
             y = _finite(values)
             keep = np.isfinite(y)  # all-NaN data would make pyqtgraph warn; gaps are simply skipped
             items[key].setData(x[keep], y[keep])

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.core.interactions import Dataset
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
 from workbench.ui.plots import color, make_plot, set_label_ticks
 
@@ -173,7 +174,8 @@ class ExplanationPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.header = QLabel("Select a recommendation to see why the model suggests it.")
+        self.header = QLabel(translate("ExplanationPanel",
+                                          "Select a recommendation to see why the model suggests it."))
         self.header.setObjectName("Hint")
         self.header.setWordWrap(True)
         layout.addWidget(self.header)
@@ -187,7 +189,11 @@ class ExplanationPanel(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 4, 0)
         self._axis_width = axis_width = 125 if compact else 170
-        self.parts_plot = make_plot("Score parts", x_label="score", x_units="model units")
+        self.parts_plot = make_plot(
+            translate("ExplanationPanel", "Score parts"),
+            x_label=translate("ExplanationPanel", "score"),
+            x_units=translate("ExplanationPanel", "model units"),
+        )
         self.parts_plot.getPlotItem().getAxis("left").setWidth(axis_width)
         column.addWidget(self.parts_plot)
         self.parts_label = QLabel("")
@@ -195,10 +201,15 @@ class ExplanationPanel(QWidget):
         self.parts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.parts_label)
 
-        self.history_plot = make_plot("History contributions", x_label="contribution",
-                                      x_units="score units")
+        self.history_plot = make_plot(
+            translate("ExplanationPanel", "History contributions"),
+            x_label=translate("ExplanationPanel", "contribution"),
+            x_units=translate("ExplanationPanel", "score units"),
+        )
         self.history_plot.getPlotItem().getAxis("left").setWidth(axis_width)
-        self.history_plot.setToolTip("Click a bar to select that item in the history")
+        self.history_plot.setToolTip(
+            translate("ExplanationPanel", "Click a bar to select that item in the history")
+        )
         column.addWidget(self.history_plot)
         self.method_label = QLabel("")
         self.method_label.setObjectName("Hint")
@@ -223,8 +234,9 @@ class ExplanationPanel(QWidget):
         known = dataset if isinstance(dataset, Dataset) else self._datasets.get(key)
         self.header.setText(f"Explaining item {item_id} for user {user_id}…")
 
-        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
-                 ) -> tuple[Dataset, dict[str, Any]]:
+        def work(
+            cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
+        ) -> tuple[Dataset, dict[str, Any]]:
             from workbench.explain import explain
             from workbench.store.datasets import load_dataset
 
@@ -295,8 +307,9 @@ class ExplanationPanel(QWidget):
         n = len(names) + 1
         y = np.arange(n)[::-1].astype(float)
         brushes = [color(POSITIVE if v >= 0 else NEGATIVE) for v in values] + [color(TOTAL)]
-        self.parts_bars = pg.BarGraphItem(x0=x0, y=y, width=width, height=0.6, brushes=brushes,
-                                          pen=pg.mkPen("w", width=0.5))
+        self.parts_bars = pg.BarGraphItem(
+            x0=x0, y=y, width=width, height=0.6, brushes=brushes, pen=pg.mkPen("w", width=0.5)
+        )
         plot.addItem(self.parts_bars)
         # values are in the label under the chart; the axis keeps to names so they fit a narrow panel
         ticks = [(float(y[i]), names[i]) for i in range(len(names))]
@@ -305,11 +318,15 @@ class ExplanationPanel(QWidget):
         plot.setYRange(-0.6, n - 0.4, padding=0)
         plot.enableAutoRange(axis="x")
         self.parts_plot.setFixedHeight(90 + 26 * n)
-        terms = " ".join(f"{'+' if v >= 0 else '−'} {abs(v):.4f} {html.escape(k)}"
-                         for k, v in zip(names, values, strict=True))
+        terms = " ".join(
+            f"{'+' if v >= 0 else '−'} {abs(v):.4f} {html.escape(k)}"
+            for k, v in zip(names, values, strict=True)
+        )
         total = float(values.sum())
-        self.parts_label.setText(f"<b>score {score:.4f}</b> = {terms.lstrip('+ ')}"
-                                 + ("" if abs(total - score) < 1e-3 else f" (parts sum to {total:.4f})"))
+        self.parts_label.setText(
+            f"<b>score {score:.4f}</b> = {terms.lstrip('+ ')}"
+            + ("" if abs(total - score) < 1e-3 else f" (parts sum to {total:.4f})")
+        )
 
     def _draw_history(self, exp: dict[str, Any]) -> None:
         plot = self.history_plot.getPlotItem()
@@ -324,14 +341,22 @@ class ExplanationPanel(QWidget):
         if not history:
             plot.getAxis("left").setTicks([[]])
             self.history_plot.setFixedHeight(110)
-            self.method_label.setText(notes or "This model's score does not depend on the user's history.")
+            self.method_label.setText(
+                notes
+                or translate("ExplanationPanel", "This model's score does not depend on the user's history.")
+            )
             return
         values = np.array([float(h["contribution"]) for h in history])
         y = np.arange(len(history))[::-1].astype(float)  # largest at the top
-        self.history_bars = _ClickableBars(self._on_bar_clicked, x0=np.minimum(values, 0.0), y=y,
-                                           width=np.abs(values), height=0.7,
-                                           brushes=self._history_brushes(values),
-                                           pen=pg.mkPen("w", width=0.5))
+        self.history_bars = _ClickableBars(
+            self._on_bar_clicked,
+            x0=np.minimum(values, 0.0),
+            y=y,
+            width=np.abs(values),
+            height=0.7,
+            brushes=self._history_brushes(values),
+            pen=pg.mkPen("w", width=0.5),
+        )
         plot.addItem(self.history_bars)
         ticks = [(float(y[i]), h.get("title") or h["item"]) for i, h in enumerate(history)]
         self.history_plot.setFixedHeight(90 + 24 * len(history))
@@ -339,8 +364,9 @@ class ExplanationPanel(QWidget):
         plot.setYRange(-0.6, len(history) - 0.4, padding=0)
         plot.enableAutoRange(axis="x")
         target = exp.get("history_target") or ""
-        self.method_label.setText(" · ".join(t for t in (method, f"explains the {target}" if target else "",
-                                                         notes) if t))
+        self.method_label.setText(
+            " · ".join(t for t in (method, f"explains the {target}" if target else "", notes) if t)
+        )
 
     def _history_brushes(self, values: np.ndarray) -> list[QColor]:
         brushes = []
@@ -381,8 +407,10 @@ class ExplanationPanel(QWidget):
         title = exp.get("title") or ""
         if words is None and categories is None:
             self.words_html = ""
-            self.text_view.setHtml(f"<p><b>{html.escape(title or exp['item'])}</b></p><p style='color:#666'>"
-                                   "This model does not read item text or categories.</p>")
+            self.text_view.setHtml(
+                f"<p><b>{html.escape(title or exp['item'])}</b></p><p style='color:#666'>"
+                "This model does not read item text or categories.</p>"
+            )
             return
         words = list(words or [])
         scale = max((abs(float(w["weight"])) for w in words), default=0.0)
@@ -393,7 +421,9 @@ class ExplanationPanel(QWidget):
         cat_scale = max((abs(v) for _, v in cats), default=0.0)
         chips = " ".join(
             f'<span style="background-color:{mix(POSITIVE if v >= 0 else NEGATIVE, 0.2 + 0.6 * abs(v) / cat_scale if cat_scale else 0.2)};">'  # noqa: E501
-            f"&nbsp;{html.escape(c)} {v:+.3f}&nbsp;</span>" for c, v in cats)
+            f"&nbsp;{html.escape(c)} {v:+.3f}&nbsp;</span>"
+            for c, v in cats
+        )
         top = sorted(words, key=lambda w: -abs(float(w["weight"])))[:6]
         top_text = ", ".join(f"{html.escape(str(w['word']))} {float(w['weight']):+.3f}" for w in top)
         self.words_html = (
@@ -402,7 +432,8 @@ class ExplanationPanel(QWidget):
             + (f"<p style='color:#555'><b>Strongest words:</b> {top_text}</p>" if top_text else "")
             + f"<p style='color:#777; font-size:8pt'><span style='background-color:{mix(POSITIVE, 0.6)}'>"
             f"&nbsp;green&nbsp;</span> raised the content score, <span style='background-color:"
-            f"{mix(NEGATIVE, 0.6)}'>&nbsp;orange&nbsp;</span> lowered it (integrated gradients).</p>")
+            f"{mix(NEGATIVE, 0.6)}'>&nbsp;orange&nbsp;</span> lowered it (integrated gradients).</p>"
+        )
         self.text_view.setHtml(self.words_html)
 
     @staticmethod
@@ -416,7 +447,7 @@ class ExplanationPanel(QWidget):
         end = max(int(w["end"]) for w in text_words)
         chars = [" "] * end
         for w in text_words:
-            chars[int(w["start"]):int(w["end"])] = list(str(w["word"]))
+            chars[int(w["start"]) : int(w["end"])] = list(str(w["word"]))
         return "".join(chars)
 
 

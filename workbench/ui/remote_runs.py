@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench.store.runs import EpochInfo, RunProgress, active_runs, epochs_after, request_cancel, this_host
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 
 POLL_INTERVAL_MS = 3000
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -75,14 +76,24 @@ class RemoteRunsPanel(QGroupBox):
         self.runs_list.currentItemChanged.connect(self._update_button)
         layout.addWidget(self.runs_list)
         row = QHBoxLayout()
-        self.hint = QLabel("None: runs started with `python -m workbench train` on this database, here or on "
-                           "another machine, appear here and on the curves while they train.")
+        self.hint = QLabel(
+            translate(
+                "RemoteRunsPanel",
+                "None: runs started with `python -m workbench train` on this database, here or on "
+                "another machine, appear here and on the curves while they train.",
+            )
+        )
         self.hint.setObjectName("Hint")
         self.hint.setWordWrap(True)
         row.addWidget(self.hint, 1)
-        self.cancel_button = QPushButton("Cancel run")
-        self.cancel_button.setToolTip("Ask the selected run to stop; its process honours the request at its "
-                                      "next check (within seconds) and records the run as cancelled")
+        self.cancel_button = QPushButton(translate("RemoteRunsPanel", "Cancel run"))
+        self.cancel_button.setToolTip(
+            translate(
+                "RemoteRunsPanel",
+                "Ask the selected run to stop; its process honours the request at its "
+                "next check (within seconds) and records the run as cancelled",
+            )
+        )
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_selected)
         row.addWidget(self.cancel_button)
@@ -120,7 +131,9 @@ class RemoteRunsPanel(QGroupBox):
         def work(_cancel: Any, _progress: Any, _emit: Any) -> PollResult:
             return poll_runs(db, known, own)
 
-        job = self.ctx.jobs.submit("Watch training runs", work, kind="poll", quiet=True)
+        job = self.ctx.jobs.submit(
+            translate("RemoteRunsPanel", "Watch training runs"), work, kind="poll", quiet=True
+        )
         self._job = job
         job.finished.connect(self._apply)
         job.done.connect(self._poll_done)
@@ -158,8 +171,9 @@ class RemoteRunsPanel(QGroupBox):
             epoch = f"epoch {run.last_epoch}" if run.last_epoch else "starting"
             cancel = " · cancel requested" if run.cancel_requested else ""
             where = f"on {run.host or 'unknown host'} (process {run.pid}, {run.device})"
-            item = QListWidgetItem(f"run {run.id} · {run.family} on {run.dataset_name} · {epoch} · "
-                                   f"{where}{cancel}")
+            item = QListWidgetItem(
+                f"run {run.id} · {run.family} on {run.dataset_name} · {epoch} · {where}{cancel}"
+            )
             item.setData(RUN_ID_ROLE, run.id)
             self.runs_list.addItem(item)
             if run.id == selected:
@@ -194,8 +208,9 @@ class RemoteRunsPanel(QGroupBox):
     @Slot()
     def _update_button(self) -> None:
         run_id = self.selected_run_id()
-        self.cancel_button.setEnabled(run_id is not None and not self._runs[run_id].cancel_requested
-                                      if run_id in self._runs else False)
+        self.cancel_button.setEnabled(
+            run_id is not None and not self._runs[run_id].cancel_requested if run_id in self._runs else False
+        )
 
     @Slot()
     def cancel_selected(self) -> bool:
