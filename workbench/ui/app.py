@@ -96,7 +96,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app = ensure_application(argv)
     _language, font_advice = setup_language(app)  # before any widget: texts are taken when widgets are built
     if font_advice:
-        QMessageBox.warning(None, "Chinese font missing", font_advice)
+        QMessageBox.warning(None, translate("App", "Chinese font missing"), font_advice)
     try:
         db = open_database(args.db)
     except WorkbenchError as exc:

@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.i18n import translate
+from workbench.ui.model_texts import model_text, setting_label
 
 _INT_LIMIT = 2_000_000_000
 
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def _decimals(default: float, lo: float | None) -> int:
@@ -74,10 +72,10 @@ class ConfigForm(QWidget):
         for f in fields:
             default = getattr(defaults, f.name)
             editor = self._make_editor(f.name, default, dict(f.metadata))
-            help_text = f.metadata.get("help", "")
+            help_text = model_text(f.metadata.get("help", ""))
             editor.setToolTip(help_text)
             editor.setObjectName(f"config_{f.name}")
-            label = QLabel(_label(f.name))
+            label = QLabel(setting_label(f.name))
             label.setToolTip(help_text)
             label.setBuddy(editor)
             self._layout.addRow(label, editor)
@@ -159,7 +157,7 @@ class ConfigForm(QWidget):
             try:
                 value = self.value(name)
             except ValueError as exc:
-                raise ValueError(f"{_label(name)}: {exc}") from exc
+                raise ValueError(f"{setting_label(name)}: {exc}") from exc
             if only_changed and value == self._defaults[name]:
                 continue
             result[name] = value

@@ -35,12 +35,24 @@ def metric_axis_label(metric_name: str | None, short: bool = False) -> str:
     """Axis text with units for a validation metric name; ``short`` fits a half-height plot (the plot's
     title then says which way is better)."""
     if not metric_name:
-        return "validation metric"
+        return translate("TrainingCurves", "validation metric")
     name = metric_name.lower()
     if name.startswith(("rmse", "mae")):
-        return f"{metric_name.upper()} (rating points)" if short else \
-            f"validation {metric_name.upper()} (rating points, lower is better)"
-    return f"{metric_name} (0–1)" if short else f"validation {metric_name} (0–1, higher is better)"
+        text = translate("TrainingCurves", "{metric} (rating points)") if short else \
+            translate("TrainingCurves", "validation {metric} (rating points, lower is better)")
+        return text.format(metric=metric_name.upper())
+    text = translate("TrainingCurves", "{metric} (0–1)") if short else \
+        translate("TrainingCurves", "validation {metric} (0–1, higher is better)")
+    return text.format(metric=metric_name)
+
+
+def objective_name(objective: str) -> str:
+    """A training objective ("rating", "ranking") as shown."""
+    names = {
+        "rating": translate("TrainingCurves", "rating"),
+        "ranking": translate("TrainingCurves", "ranking"),
+    }
+    return names.get(objective, objective)
 
 
 @dataclass
@@ -68,12 +80,23 @@ def _finite(values: list[float]) -> np.ndarray:
 
 
 OBJECTIVES = ("ranking", "rating")
-LINE_KEY = ("<span style='color:#666'>solid with dots: training loss · dashed: validation loss · faint: "
-            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</span>")
+
+
+def line_key() -> str:
+    """The legend's explanation of line styles and marks."""
+    return (
+        "<span style='color:#666'>"
+        + translate(
+            "TrainingCurves",
+            "solid with dots: training loss · dashed: validation loss · faint: "
+            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better",
+        )
+        + "</span>"
+    )
 
 
 def objective_of(loss_label: str | None) -> str:
-    """"rating" or "ranking": which loss (and validation metric) family a run's loss label belongs to."""
+    """ "rating" or "ranking": which loss (and validation metric) family a run's loss label belongs to."""
     return "rating" if loss_label and "rating" in loss_label.lower() else "ranking"
 
 
@@ -177,20 +200,39 @@ class TrainingCurves(QWidget):
             runs = [s for s in self._runs.values() if s.visible and self._objectives[s.run_id] == objective]
             # two rows halve the plots' height: short axis texts, the direction goes into the title
             better = "↓" if objective == "rating" else "↑"
-            loss_title = f"Loss · {objective}" if both else "Loss (thin: per batch)"
-            metric_title = f"Validation · {objective} {better}" if both else "Validation (★ best epoch)"
+            shown_name = objective_name(objective)
+            loss_title = (
+                translate("TrainingCurves", "Loss · {objective}").format(objective=shown_name)
+                if both
+                else translate("TrainingCurves", "Loss (thin: per batch)")
+            )
+            metric_title = (
+                translate("TrainingCurves", "Validation · {objective} {better}").format(
+                    objective=shown_name, better=better
+                )
+                if both
+                else translate("TrainingCurves", "Validation (★ best epoch)")
+            )
             row.loss_plot.getPlotItem().setTitle(loss_title, color="#222222", size="11pt")
             row.metric_plot.getPlotItem().setTitle(metric_title, color="#222222", size="11pt")
             labels = {s.loss_label for s in runs if s.loss_label}
-            loss_text = labels.pop() if len(labels) == 1 else "loss"
+            loss_text = labels.pop() if len(labels) == 1 else translate("TrainingCurves", "loss")
             if both:  # half-height plots: the short form of the same unit
-                loss_text = "MSE (rating points²)" if objective == "rating" else "per-sample loss"
+                loss_text = (
+                    translate("TrainingCurves", "MSE (rating points²)")
+                    if objective == "rating"
+                    else translate("TrainingCurves", "per-sample loss")
+                )
             row.loss_plot.setLabel("left", loss_text, color="#333333", **{"font-size": "9pt"})
             names = {s.metric_name for s in runs if s.metric_name}
             metric_text = (
                 metric_axis_label(names.pop(), short=both)
                 if len(names) == 1
-                else ("validation metric (see legend)" if names else metric_axis_label(None))
+                else (
+                    translate("TrainingCurves", "validation metric (see legend)")
+                    if names
+                    else metric_axis_label(None)
+                )
             )
             row.metric_plot.setLabel("left", metric_text, color="#333333", **{"font-size": "9pt"})
             for plot in (row.loss_plot, row.metric_plot):
@@ -199,13 +241,15 @@ class TrainingCurves(QWidget):
         for series in self._runs.values():
             if not series.visible:
                 continue
-            details = ", ".join(t for t in (self._objectives[series.run_id], series.metric_name) if t)
+            details = ", ".join(
+                t for t in (objective_name(self._objectives[series.run_id]), series.metric_name) if t
+            )
             entries.append(
                 f"<span style='color:{series.colour}; font-size:12pt'>━━</span>&nbsp;"
                 f"{html.escape(series.label)} ({html.escape(details)})"
             )
         runs = "&nbsp;&nbsp;&nbsp; ".join(entries)
-        self.legend_label.setText(f"{runs}<br>{LINE_KEY}" if runs else LINE_KEY)
+        self.legend_label.setText(translate("TrainingCurves", "{runs}<br>{value}").format(runs=runs, value=line_key()) if runs else line_key())  # noqa: E501
 
     def legend_entries(self) -> list[str]:
         """The runs the legend lists (their labels), in the order they were added."""

@@ -33,6 +33,7 @@ from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
+from workbench.ui.model_texts import model_text
 from workbench.ui.plots import color, make_plot, set_label_ticks
 
 POSITIVE = "#009E73"  # raised the score (Okabe-Ito green)
@@ -232,7 +233,7 @@ class ExplanationPanel(QWidget):
         db = self.ctx.db
         key = (id(db), dataset if isinstance(dataset, int) else -1)
         known = dataset if isinstance(dataset, Dataset) else self._datasets.get(key)
-        self.header.setText(f"Explaining item {item_id} for user {user_id}…")
+        self.header.setText(translate("ExplanationPanel", "Explaining item {item_id} for user {user_id}…").format(item_id=item_id, user_id=user_id))  # noqa: E501
 
         def work(
             cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
@@ -246,7 +247,14 @@ class ExplanationPanel(QWidget):
             exp.setdefault("text", item_text(data, str(item_id)))
             return data, exp
 
-        job = self.ctx.jobs.submit(f"Explain {item_id} for {user_id}", work, kind="explain", quiet=True)
+        job = self.ctx.jobs.submit(
+            translate("ExplanationPanel", "Explain {item_id} for {user_id}").format(
+                item_id=item_id, user_id=user_id
+            ),
+            work,
+            kind="explain",
+            quiet=True,
+        )
         self._job = job
         job.finished.connect(lambda result, j=job, k=key: self._on_result(j, k, result))
         job.failed.connect(lambda message, j=job: self._on_failed(j, message))
@@ -285,7 +293,11 @@ class ExplanationPanel(QWidget):
         name = f"{html.escape(title)} ({html.escape(exp['item'])})" if title else html.escape(exp["item"])
         user = str(exp.get("user", ""))
         who = "a new user" if user.startswith("(") else f"user {html.escape(user)}"
-        self.header.setText(f"<b>{name}</b> for {who}: score <b>{exp['score']:.4f}</b>")
+        self.header.setText(
+            translate("ExplanationPanel", "<b>{name}</b> for {who}: score <b>{value:.4f}</b>").format(
+                name=name, who=who, value=exp["score"]
+            )
+        )
         self._draw_parts(exp)
         self._draw_history(exp)
         self._draw_content(exp)
@@ -324,8 +336,14 @@ class ExplanationPanel(QWidget):
         )
         total = float(values.sum())
         self.parts_label.setText(
-            f"<b>score {score:.4f}</b> = {terms.lstrip('+ ')}"
-            + ("" if abs(total - score) < 1e-3 else f" (parts sum to {total:.4f})")
+            translate("ExplanationPanel", "<b>score {score:.4f}</b> = {value}").format(
+                score=score, value=terms.lstrip("+ ")
+            )
+            + (
+                ""
+                if abs(total - score) < 1e-3
+                else translate("ExplanationPanel", " (parts sum to {total:.4f})").format(total=total)
+            )
         )
 
     def _draw_history(self, exp: dict[str, Any]) -> None:
@@ -336,7 +354,7 @@ class ExplanationPanel(QWidget):
         history = list(exp.get("history") or [])[:HISTORY_BARS]
         self._history_ids = [str(h["item"]) for h in history]
         self._selected_bar = -1
-        method = exp.get("history_method") or ""
+        method = model_text(exp.get("history_method") or "")
         notes = "; ".join(exp.get("notes") or [])
         if not history:
             plot.getAxis("left").setTicks([[]])

@@ -62,7 +62,9 @@ class ExportDialog(QDialog):
 
     def __init__(self, model_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Export from {model_name}")
+        self.setWindowTitle(
+            translate("ExportDialog", "Export from {model_name}").format(model_name=model_name)
+        )
         self._model_name = model_name
         self._folder = last_export_folder()
         layout = QVBoxLayout(self)

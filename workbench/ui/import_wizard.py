@@ -242,7 +242,8 @@ class ImportWizard(QDialog):
         for spin, what in ((self.min_user, "users"), (self.min_item, "items")):
             spin.setRange(0, 10_000)
             spin.setSpecialValueText(translate("ImportWizard", "no minimum"))
-            spin.setToolTip(f"drop {what} with fewer interactions (repeated until stable: k-core)")
+            spin.setToolTip(translate("ImportWizard", "drop {what} with fewer interactions (repeated until "
+                                                      "stable: k-core)").format(what=what))
         cform.addRow(translate("ImportWizard", "Min. interactions per user"), self.min_user)
         cform.addRow(translate("ImportWizard", "Min. interactions per item"), self.min_item)
         content_row = QHBoxLayout()
@@ -328,7 +329,9 @@ class ImportWizard(QDialog):
             self.preview_table.clear()
             self.detected.setText("")
             if path:
-                self.message.show_message(f"{path}: no such file or folder", "error")
+                self.message.show_message(
+                    translate("ImportWizard", "{path}: no such file or folder").format(path=path), "error"
+                )
             self._update_buttons()
             return
         if not self.name_edit.text() or getattr(self, "_auto_name", "") == self.name_edit.text():
@@ -340,8 +343,10 @@ class ImportWizard(QDialog):
             else:
                 self.mode = "none"
                 self.message.show_message(
-                    f"{target} is a folder but not a MovieLens release (no u.data or ratings.csv); "
-                    "choose a file instead.",
+                    translate(
+                        "ImportWizard",
+                        "{target} is a folder but not a MovieLens release (no u.data or ratings.csv); choose a file instead.",  # noqa: E501
+                    ).format(target=target),
                     "error",
                 )
         else:
@@ -355,7 +360,7 @@ class ImportWizard(QDialog):
             for name in ("u.data", "u.item", "u.user", "ratings.csv", "movies.csv", "tags.csv")
             if (folder / name).is_file()
         ]
-        self.detected.setText("MovieLens folder: " + ", ".join(files))
+        self.detected.setText(translate("ImportWizard", "MovieLens folder: ") + ", ".join(files))
         self.mapping_box.setEnabled(False)
         self.cleaning_box.setEnabled(True)
         self.preview_table.clear()
@@ -400,8 +405,11 @@ class ImportWizard(QDialog):
         self.preview = preview
         sep_name = next((text.split()[0] for text, s in DELIMITERS if s == preview.sep), repr(preview.sep))
         self.detected.setText(
-            f"delimiter: {sep_name} · header: {'yes' if preview.has_header else 'no'}"
-            f" · encoding: {preview.encoding}"
+            translate(
+                "ImportWizard", "delimiter: {sep_name} · header: {value} · encoding: {encoding}"
+            ).format(
+                sep_name=sep_name, value="yes" if preview.has_header else "no", encoding=preview.encoding
+            )
         )
         self._fill_preview(column_labels(preview.columns, preview.has_header), preview.rows)
         self._fill_combos(preview.columns, preview.has_header)
@@ -625,7 +633,12 @@ class ImportWizard(QDialog):
             self.progress_label.setText(message)
 
     def _on_failed(self, message: str) -> None:
-        self.message.show_message(f"{message}\nNothing was written to the database.", "error")
+        self.message.show_message(
+            translate("ImportWizard", "{message}\nNothing was written to the database.").format(
+                message=message
+            ),
+            "error",
+        )
 
     def _on_done(self) -> None:
         self.progress.setVisible(False)

@@ -71,10 +71,12 @@ class JobRow(QFrame):
         if job.state == FINISHED:
             self.bar.setRange(0, 1000)
             self.bar.setValue(1000)
-            self.status.setText(f"done in {format_duration(job.elapsed_s)}")
+            self.status.setText(
+                translate("JobRow", "done in {elapsed_s}").format(elapsed_s=format_duration(job.elapsed_s))
+            )
         elif job.state == FAILED:
             self.bar.setRange(0, 1000)
-            self.status.setText(f"failed: {job.error}")
+            self.status.setText(translate("JobRow", "failed: {error}").format(error=job.error))
             self.status.setToolTip(job.error or "")
         elif job.state == CANCELLED:
             self.bar.setRange(0, 1000)  # a busy indicator would keep animating for a stopped job
@@ -178,7 +180,11 @@ class JobsPanel(QWidget):
     def _update_summary(self, *_: object) -> None:
         active = len(self.manager.active_jobs())
         if active:
-            self.summary.setText(f"{active} job{'s' if active != 1 else ''} running")
+            self.summary.setText(
+                translate("JobsPanel", "{active} job{value} running").format(
+                    active=active, value="s" if active != 1 else ""
+                )
+            )
         elif self.rows:
             self.summary.setText(translate("JobsPanel", "No job running"))
         else:

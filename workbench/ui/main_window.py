@@ -103,7 +103,13 @@ class MainWindow(QMainWindow):
         for position, spec in enumerate(PAGES):
             item = QListWidgetItem(page_title(spec))
             tooltip = translate("Pages", spec.tooltip)
-            item.setToolTip(f"{tooltip} (Ctrl+{position + 1})" if position < 9 else tooltip)
+            item.setToolTip(
+                translate("MainWindow", "{tooltip} (Ctrl+{value})").format(
+                    tooltip=tooltip, value=position + 1
+                )
+                if position < 9
+                else tooltip
+            )
             self.sidebar.addItem(item)
             page = build_page(spec, ctx)
             self.pages[spec.title] = page
@@ -122,8 +128,9 @@ class MainWindow(QMainWindow):
         self.jobs_dock = QDockWidget(translate("MainWindow", "Jobs"), self)
         self.jobs_dock.setObjectName("JobsDock")
         self.jobs_dock.setWidget(self.jobs_panel)
-        self.jobs_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                   | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.jobs_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
         ctx.jobs.job_added.connect(lambda job: None if job.quiet else self.jobs_dock.show())
@@ -154,8 +161,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(translate("MainWindow", "&File"))
-        self.new_action = self._action(translate("MainWindow", "&New database…"), self.new_database,
-                                       QKeySequence.StandardKey.New)
+        self.new_action = self._action(
+            translate("MainWindow", "&New database…"), self.new_database, QKeySequence.StandardKey.New
+        )
         self.open_action = self._action(
             translate("MainWindow", "&Open database…"), self.open_database_dialog, QKeySequence("Ctrl+O")
         )
@@ -313,8 +321,10 @@ class MainWindow(QMainWindow):
         save_language(language)
         if notify:
             QMessageBox.information(
-                self, translate("MainWindow", "Language"),
-                translate("MainWindow", "The new language will be used the next time Rec Workbench starts."))
+                self,
+                translate("MainWindow", "Language"),
+                translate("MainWindow", "The new language will be used the next time Rec Workbench starts."),
+            )
 
     def open_import_wizard(self, path: str = "") -> None:
         """Open the import wizard, pre-filled with ``path`` (a file or a MovieLens folder) when given."""
@@ -344,8 +354,11 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, translate("MainWindow", "About Rec Workbench"), about_text(self.ctx))
 
     def _on_active_jobs(self, count: int) -> None:
-        text = translate("MainWindow", "1 job running") if count == 1 \
+        text = (
+            translate("MainWindow", "1 job running")
+            if count == 1
             else translate("MainWindow", "{n} jobs running").format(n=count)
+        )
         self.jobs_label.setText(text if count else "")
 
     # -- drag and drop ----------------------------------------------------------------------------
@@ -384,8 +397,9 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 translate("MainWindow", "Jobs are running"),
-                translate("MainWindow", "{n} background job(s) still running:\n{titles}\n\nCancel and quit?")
-                .format(n=len(active), titles=titles),
+                translate(
+                    "MainWindow", "{n} background job(s) still running:\n{titles}\n\nCancel and quit?"
+                ).format(n=len(active), titles=titles),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -422,6 +436,8 @@ def about_text(ctx: AppContext) -> str:
         f"PyTorch {torch_version}<br>"
         f"Qt {qVersion()} (PySide6 {PYSIDE_VERSION})<br>"
         f"pyqtgraph {pyqtgraph.__version__}<br>"
-        + translate("MainWindow", "Compute device: {device}").format(device=ctx.device_label) + "<br>"
-        + translate("MainWindow", "Database: {db}").format(db=ctx.db.describe()) + "</p>"
+        + translate("MainWindow", "Compute device: {device}").format(device=ctx.device_label)
+        + "<br>"
+        + translate("MainWindow", "Database: {db}").format(db=ctx.db.describe())
+        + "</p>"
     )

@@ -92,7 +92,9 @@ class ModelPage(QWidget):
             count = fill_model_combo(self.model_combo, self.ctx.db)
         except Exception as exc:
             count = 0
-            self.message.show_message(f"Cannot list models: {exc}", "error")
+            self.message.show_message(
+                translate("ModelPage", "Cannot list models: {exc}").format(exc=exc), "error"
+            )
         self.stack.setCurrentIndex(1 if count else 0)
         if self.model_combo.currentData() != current or (count and not self._model_loaded()):
             self._load_when_visible()

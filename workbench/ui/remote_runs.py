@@ -64,7 +64,8 @@ class RemoteRunsPanel(QGroupBox):
 
     def __init__(self, ctx: AppContext, is_own_run: Callable[[int], bool] | None = None,
                  interval_ms: int = POLL_INTERVAL_MS) -> None:
-        super().__init__("Runs in progress elsewhere (other processes or machines on this database)")
+        super().__init__(translate(
+            "RemoteRunsPanel", "Runs in progress elsewhere (other processes or machines on this database)"))
         self.ctx = ctx
         self._is_own_run = is_own_run or (lambda _run_id: False)
         self._known: dict[int, int] = {}  # run id -> last epoch drawn
@@ -221,7 +222,11 @@ class RemoteRunsPanel(QGroupBox):
         try:
             accepted = request_cancel(self.ctx.db, run_id)
         except Exception as exc:
-            self.hint.setText(f"Cannot cancel run {run_id}: {exc}")
+            self.hint.setText(
+                translate("RemoteRunsPanel", "Cannot cancel run {run_id}: {exc}").format(
+                    run_id=run_id, exc=exc
+                )
+            )
             self.hint.setVisible(True)
             return False
         if accepted and run_id in self._runs:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -186,7 +186,9 @@ class TableTab(QWidget):
             model = PagedTableModel(source, parent=self)
         except Exception as exc:  # the paged store API may be missing in a partial build
             log.exception("cannot browse %s", self.table)
-            self.count_label.setText(f"cannot browse {self.table}: {exc}")
+            self.count_label.setText(
+                translate("TableTab", "cannot browse {table}: {exc}").format(table=self.table, exc=exc)
+            )
             self.view.setModel(None)
             self.model = None
             return
@@ -213,7 +215,11 @@ class TableTab(QWidget):
 
     def _show_error(self, message: str) -> None:
         log.error("cannot browse %s: %s", self.table, message)
-        self.count_label.setText(f"cannot browse {self.table}: {message}")
+        self.count_label.setText(
+            translate("TableTab", "cannot browse {table}: {message}").format(
+                table=self.table, message=message
+            )
+        )
 
     def _show_total(self, total: int) -> None:
         noun = self.table if total != 1 else self.table.rstrip("s")
@@ -253,7 +259,8 @@ class DatasetView(QWidget):
         self.delete_button = QPushButton(translate("DatasetView", "Delete…"))
         self.delete_button.setObjectName("DangerButton")
         self.delete_button.setToolTip(
-            translate("DatasetView", "Delete this dataset with its models and runs"))
+            translate("DatasetView", "Delete this dataset with its models and runs")
+        )
         top.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -262,12 +269,12 @@ class DatasetView(QWidget):
         self.tiles = {
             key: StatTile(caption)
             for key, caption in (
-                ("users", "users"),
-                ("items", "items"),
-                ("interactions", "interactions"),
-                ("density", "density"),
-                ("scale", "rating scale"),
-                ("span", "time span"),
+                ("users", translate("DatasetView", "users")),
+                ("items", translate("DatasetView", "items")),
+                ("interactions", translate("DatasetView", "interactions")),
+                ("density", translate("DatasetView", "density")),
+                ("scale", translate("DatasetView", "rating scale")),
+                ("span", translate("DatasetView", "time span")),
             )
         }
         for tile in self.tiles.values():
@@ -320,9 +327,11 @@ class DatasetView(QWidget):
         grid.addWidget(self.activity_plot, 1, 0)
         grid.addWidget(self.time_plot, 1, 1)
         self.tabs.addTab(self.overview, translate("DatasetView", "Overview"))
-        self.user_tab = TableTab("users", "Filter users by id…")
-        self.item_tab = TableTab("items", "Filter items by id, title or category…")
-        self.interaction_tab = TableTab("interactions", "Filter interactions by user or item id…")
+        self.user_tab = TableTab("users", translate("DatasetView", "Filter users by id…"))
+        self.item_tab = TableTab("items", translate("DatasetView", "Filter items by id, title or category…"))
+        self.interaction_tab = TableTab(
+            "interactions", translate("DatasetView", "Filter interactions by user or item id…")
+        )
         self.tabs.addTab(self.user_tab, translate("DatasetView", "Users"))
         self.tabs.addTab(self.item_tab, translate("DatasetView", "Items"))
         self.tabs.addTab(self.interaction_tab, translate("DatasetView", "Interactions"))
@@ -335,17 +344,22 @@ class DatasetView(QWidget):
         self.summary = summary
         self.title.setText(summary.name)
         created = summary.created_at.strftime("%Y-%m-%d %H:%M") if summary.created_at else "?"
-        kind = "explicit ratings" if summary.kind == "explicit" else "implicit feedback"
-        self.subtitle.setText(
-            f"{kind} · imported {created}" + (f" · from {summary.source}" if summary.source else "")
+        kind = (
+            translate("DatasetView", "explicit ratings")
+            if summary.kind == "explicit"
+            else translate("DatasetView", "implicit feedback")
         )
+        text = translate("DatasetView", "{kind} · imported {date}").format(kind=kind, date=created)
+        if summary.source:
+            text += " · " + translate("DatasetView", "from {source}").format(source=summary.source)
+        self.subtitle.setText(text)
         self.subtitle.setToolTip(summary.source)
         self.tiles["users"].set_value(format_count(summary.n_users))
         self.tiles["items"].set_value(format_count(summary.n_items))
         self.tiles["interactions"].set_value(format_count(summary.n_interactions))
         self.tiles["density"].set_value(
             f"{summary.density:.2%}" if summary.density >= 0.0001 else f"{summary.density:.2e}",
-            "interactions / (users × items)",
+            translate("DatasetView", "interactions / (users × items)"),
         )
         if summary.kind == "explicit" and summary.rating_min is not None and summary.rating_max is not None:
             self.tiles["scale"].set_value(f"{summary.rating_min:g} – {summary.rating_max:g}")
@@ -355,8 +369,10 @@ class DatasetView(QWidget):
         for plot in (self.rating_plot, self.popularity_plot, self.activity_plot, self.time_plot):
             plots.clear(plot)
         self.loading.set_text(
-            f"Computing the statistics of '{summary.name}'…",
-            f"{format_count(summary.n_interactions)} interactions",
+            translate("DatasetView", "Computing the statistics of '{name}'…").format(name=summary.name),
+            translate("DatasetView", "{n_interactions} interactions").format(
+                n_interactions=format_count(summary.n_interactions)
+            ),
         )
         self.overview.setCurrentWidget(self.loading)
         self._loaded_tables.clear()
@@ -384,7 +400,9 @@ class DatasetView(QWidget):
 
     def _stats_failed(self, dataset_id: int, message: str) -> None:
         if self.summary is not None and self.summary.id == dataset_id:
-            self.subtitle.setText(f"statistics unavailable: {message}")
+            self.subtitle.setText(
+                translate("DatasetView", "statistics unavailable: {message}").format(message=message)
+            )
             self.loading.set_text(translate("DatasetView", "Statistics unavailable"), message)
 
     def show_stats(self, stats: DatasetStats) -> None:
@@ -433,14 +451,18 @@ class DatasetView(QWidget):
                 color="#222222",
                 size="11pt",
             )
-            self.tiles["span"].set_value("no timestamps")
+            self.tiles["span"].set_value(translate("DatasetView", "no timestamps"))
             return
-        unit = {DAY: "per day", 7 * DAY: "per week"}.get(stats.time_bucket_s, "per month")
+        unit = {DAY: translate("DatasetView", "per day"), 7 * DAY: translate("DatasetView", "per week")}.get(
+            stats.time_bucket_s, translate("DatasetView", "per month")
+        )
         plot.getPlotItem().setTitle(
             translate("DatasetView", "Interactions over time"), color="#222222", size="11pt"
         )
         plot.getPlotItem().getAxis("left").setLabel(
-            f"Interactions ({unit})", color="#333333", **{"font-size": "9pt"}
+            translate("DatasetView", "Interactions ({unit})").format(unit=unit),
+            color="#333333",
+            **{"font-size": "9pt"},
         )
         x = np.append(stats.time_starts, stats.time_starts[-1] + stats.time_bucket_s)
         brush = plots.color(1)
@@ -455,7 +477,12 @@ class DatasetView(QWidget):
         )
         first = datetime.fromtimestamp(stats.time_starts[0], UTC)
         last = datetime.fromtimestamp(stats.time_starts[-1] + stats.time_bucket_s, UTC)
-        self.tiles["span"].set_value(f"{(last - first).days:,} days", f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+        self.tiles["span"].set_value(
+            translate("DatasetView", "{n} days").format(n=QLocale().toString((last - first).days)),
+            translate("DatasetView", "{first} to {last}").format(
+                first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"
+            ),
+        )
 
     def _load_visible_table(self, *_: object) -> None:
         tab = self.tabs.currentWidget()
@@ -532,8 +559,12 @@ class DatasetsPage(QWidget):
             item = QListWidgetItem(f"{summary.name}\n{format_count(summary.n_interactions)} interactions")
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             item.setToolTip(
-                f"{summary.name}: {format_count(summary.n_users)} users, "
-                f"{format_count(summary.n_items)} items, {summary.kind}"
+                translate("DatasetsPage", "{name}: {n_users} users, {n_items} items, {kind}").format(
+                    name=summary.name,
+                    n_users=format_count(summary.n_users),
+                    n_items=format_count(summary.n_items),
+                    kind=summary.kind,
+                )
             )
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -587,8 +618,10 @@ class DatasetsPage(QWidget):
         answer = QMessageBox.question(
             self,
             translate("DatasetsPage", "Delete dataset"),
-            f"Delete the dataset '{summary.name}' ({format_count(summary.n_interactions)} interactions) "
-            "together with its trained models and training runs?\n\nThis cannot be undone.",
+            translate(
+                "DatasetsPage",
+                "Delete the dataset '{name}' ({n_interactions} interactions) together with its trained models and training runs?\n\nThis cannot be undone.",  # noqa: E501
+            ).format(name=summary.name, n_interactions=format_count(summary.n_interactions)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -600,7 +633,11 @@ class DatasetsPage(QWidget):
             delete_dataset(db, summary.id)
             return summary.id
 
-        job = self.ctx.jobs.submit(f"Delete dataset '{summary.name}'", work, kind="delete")
+        job = self.ctx.jobs.submit(
+            translate("DatasetsPage", "Delete dataset '{name}'").format(name=summary.name),
+            work,
+            kind="delete",
+        )
         self.view.delete_button.setEnabled(False)
         job.done.connect(lambda: self.view.delete_button.setEnabled(True))
         job.finished.connect(self._after_delete)

@@ -323,7 +323,7 @@ class InspectPage(ModelPage):
         self.user_completer.setModel(QStringListModel(users, self.user_completer))
         self.item_completer.setModel(QStringListModel(list(model.items.ids), self.item_completer))
         if users:
-            self.user_edit.setPlaceholderText(f"user id, e.g. {users[0]}")
+            self.user_edit.setPlaceholderText(translate("InspectPage", "user id, e.g. {value}").format(value=users[0]))  # noqa: E501
         self._draw_map(data)
         self._draw_biases(data)
         self._draw_distribution(data)
@@ -350,7 +350,9 @@ class InspectPage(ModelPage):
         self.scatter = None
         if data.emap is None:
             self.legend_label.setText("")
-            self.map_note.setText(f"No map: {data.map_error}.")
+            self.map_note.setText(
+                translate("InspectPage", "No map: {map_error}.").format(map_error=data.map_error)
+            )
             return
         emap = data.emap
         first = [cats[0] if cats else "" for cats in emap.categories]
@@ -393,28 +395,41 @@ class InspectPage(ModelPage):
             " &nbsp;&nbsp;<b style='color:#CC79A7'>◇</b> items like the selected"
             " &nbsp;&nbsp;<b style='color:#D55E00'>○</b> selected item"
         )
-        self.legend_label.setText(f"{dots}<br>{marks}")
-        self.history_scatter = self._overlay("o", 13, None, "#000000", "user's history")
-        self.recs_scatter = self._overlay("star", 18, "#F0E442", "#000000", "recommended")
-        self.neighbour_scatter = self._overlay("d", 13, None, "#CC79A7", "items like the selected")
-        self.selected_scatter = self._overlay("o", 18, None, "#D55E00", "selected item")
+        self.legend_label.setText(
+            translate("InspectPage", "{dots}<br>{marks}").format(dots=dots, marks=marks)
+        )
+        self.history_scatter = self._overlay(
+            "o", 13, None, "#000000", translate("InspectPage", "user's history")
+        )
+        self.recs_scatter = self._overlay(
+            "star", 18, "#F0E442", "#000000", translate("InspectPage", "recommended")
+        )
+        self.neighbour_scatter = self._overlay(
+            "d", 13, None, "#CC79A7", translate("InspectPage", "items like the selected")
+        )
+        self.selected_scatter = self._overlay(
+            "o", 18, None, "#D55E00", translate("InspectPage", "selected item")
+        )
         if emap.method == "pca" and len(emap.explained_variance) == 2:
             vx, vy = emap.explained_variance
-            axis_x, axis_y = f"PC 1 ({vx:.0%} of variance)", f"PC 2 ({vy:.0%} of variance)"
+            axis_x = translate("InspectPage", "PC 1 ({share:.0%} of variance)").format(share=vx)
+            axis_y = translate("InspectPage", "PC 2 ({share:.0%} of variance)").format(share=vy)
         else:
             axis_x, axis_y = f"{emap.method.upper()} 1", f"{emap.method.upper()} 2"
-        plot.getAxis("bottom").setLabel(f"{axis_x}, embedding units", color="#333333", **{"font-size": "9pt"})
-        plot.getAxis("left").setLabel(f"{axis_y}, embedding units", color="#333333", **{"font-size": "9pt"})
+        units = translate("InspectPage", "{axis}, embedding units")
+        plot.getAxis("bottom").setLabel(units.format(axis=axis_x), color="#333333", **{"font-size": "9pt"})
+        plot.getAxis("left").setLabel(units.format(axis=axis_y), color="#333333", **{"font-size": "9pt"})
         plot.autoRange()
         source = (
-            "item embeddings"
+            translate("InspectPage", "item embeddings")
             if data.loaded.model.item_embeddings() is not None
-            else "item-item weights (no embeddings in this family)"
+            else translate("InspectPage", "item-item weights (no embeddings in this family)")
         )
         self.map_note.setText(
-            f"{len(coords):,} items, PCA of the {source}. Hover a point for its title, "
-            "click it for items like it; drag to pan, wheel to zoom, double-click to see "
-            "all."
+            translate(
+                "InspectPage",
+                "{coords:,} items, PCA of the {source}. Hover a point for its title, click it for items like it; drag to pan, wheel to zoom, double-click to see all.",  # noqa: E501
+            ).format(coords=len(coords), source=source)
         )
 
     def _overlay(self, symbol: str, size: int, brush: str | None, pen: str, name: str) -> pg.ScatterPlotItem:
@@ -457,8 +472,9 @@ class InspectPage(ModelPage):
         if data.biases is None:
             self.bias_note.set_text(
                 translate("InspectPage", "No learned item biases"),
-                f"{data.bias_error.capitalize()}. Item biases are learned by the "
-                "MF, content and hybrid families.",
+                translate(
+                    "InspectPage", "{value}. Item biases are learned by the MF, content and hybrid families."
+                ).format(value=data.bias_error.capitalize()),
             )
             self.bias_stack.setCurrentIndex(1)
             return
@@ -500,8 +516,10 @@ class InspectPage(ModelPage):
         plot.plot(edges, counts, stepMode="center", fillLevel=0, brush=brush, pen=pg.mkPen(color(0)))
         marker_line(self.score_plot, float(dist["mean"]), "mean")
         self.score_label.setText(
-            f"Scores of {dist['users']:,} users for every item: "
-            f"mean {dist['mean']:.4f}, standard deviation {dist['std']:.4f}."
+            translate(
+                "InspectPage",
+                "Scores of {value:,} users for every item: mean {value2:.4f}, standard deviation {value3:.4f}.",  # noqa: E501
+            ).format(value=dist["users"], value2=dist["mean"], value3=dist["std"])
         )
 
     # --- user ------------------------------------------------------------------------------------
@@ -559,7 +577,11 @@ class InspectPage(ModelPage):
         assert self.data is not None
         diag = result.diagnostics
         if diag is None:
-            self.fit_label.setText(f"No diagnostics for user {result.user}: {result.diagnostics_error}")
+            self.fit_label.setText(
+                translate("InspectPage", "No diagnostics for user {user}: {diagnostics_error}").format(
+                    user=result.user, diagnostics_error=result.diagnostics_error
+                )
+            )
             self.diagnostics_table.setRowCount(0)
             return
         held = diag["held_out"]
@@ -567,15 +589,25 @@ class InspectPage(ModelPage):
         if not held:
             kind = (self.data.loaded.info.split or {}).get("kind", "none")
             self.fit_label.setText(
-                f"User {result.user} has no held-out items in this model's split "
-                f"({kind}); {diag['train_items']} training items."
+                translate(
+                    "InspectPage",
+                    "User {user} has no held-out items in this model's split ({kind}); {value} training items.",  # noqa: E501
+                ).format(user=result.user, kind=kind, value=diag["train_items"])
             )
         else:
             hit, ndcg = diag.get("hit@10", float("nan")), diag.get("ndcg@10", float("nan"))
             self.fit_label.setText(
-                f"<b>User {result.user}</b>: {diag['train_items']} training items, {len(held)} held out. "
-                f"<b>hit@10 = {hit:.0f}</b>, <b>ndcg@10 = {ndcg:.3f}</b>. Rank 1 = the model's top pick "
-                f"among {diag['candidates']:,} items the user did not train on."
+                translate(
+                    "InspectPage",
+                    "<b>User {user}</b>: {value} training items, {held} held out. <b>hit@10 = {hit:.0f}</b>, <b>ndcg@10 = {ndcg:.3f}</b>. Rank 1 = the model's top pick among {value2:,} items the user did not train on.",  # noqa: E501
+                ).format(
+                    user=result.user,
+                    value=diag["train_items"],
+                    held=len(held),
+                    hit=hit,
+                    ndcg=ndcg,
+                    value2=diag["candidates"],
+                )
             )
         _fill(
             self.diagnostics_table,
@@ -620,7 +652,10 @@ class InspectPage(ModelPage):
         self._set_overlay(self.neighbour_scatter, [i for i, _ in neighbours])
         title = titles[model.items.row(item)] or item
         self.neighbours_label.setText(
-            f"Most similar to <b>{title}</b> ({item}), by cosine similarity of the item vectors:"
+            translate(
+                "InspectPage",
+                "Most similar to <b>{title}</b> ({item}), by cosine similarity of the item vectors:",
+            ).format(title=title, item=item)
         )
         _fill(
             self.neighbours_table,

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -89,7 +90,9 @@ def _number(value: Any) -> float | None:
 class ModelsTableModel(QAbstractTableModel):
     """Saved models (``ModelInfo``s) as rows: id, name, dataset, family, key settings, metrics, created."""
 
-    BASE_COLUMNS = ("ID", "Name", "Dataset", "Family", "Key settings")
+    BASE_COLUMNS = (QT_TRANSLATE_NOOP("ModelsTable", "ID"), QT_TRANSLATE_NOOP("ModelsTable", "Name"),
+                    QT_TRANSLATE_NOOP("ModelsTable", "Dataset"), QT_TRANSLATE_NOOP("ModelsTable", "Family"),
+                    QT_TRANSLATE_NOOP("ModelsTable", "Key settings"))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -122,7 +125,8 @@ class ModelsTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        names = [*self.BASE_COLUMNS, *self._metrics, "Created"]
+        names = [*(translate("ModelsTable", c) for c in self.BASE_COLUMNS), *self._metrics,
+                 translate("ModelsTable", "Created")]
         return names[section] if 0 <= section < len(names) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -156,7 +160,7 @@ class ModelsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{name} on the model's test split"
+                return translate("ModelsTable", "{metric} on the model's test split").format(metric=name)
             return None
         created = info.created_at
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):
@@ -349,7 +353,7 @@ class ModelsPage(QWidget):
             models = list_models(self.ctx.db)
         except Exception as exc:
             models = []
-            self.message.show_message(f"Cannot list models: {exc}", "error")
+            self.message.show_message(translate("ModelsPage", "Cannot list models: {exc}").format(exc=exc), "error")  # noqa: E501
         self.table_model.set_models(models)
         self.stack.setCurrentIndex(1 if models else 0)
         if selected:
@@ -409,7 +413,12 @@ class ModelsPage(QWidget):
         except Exception as exc:
             self._fail(f"Cannot rename: {exc}")
             return False
-        self.message.show_message(f"Renamed model {model_id} to '{name.strip()}'.", "ok")
+        self.message.show_message(
+            translate("ModelsPage", "Renamed model {model_id} to '{value}'.").format(
+                model_id=model_id, value=name.strip()
+            ),
+            "ok",
+        )
         self.ctx.models_changed.emit()
         return True
 
@@ -424,7 +433,10 @@ class ModelsPage(QWidget):
             answer = QMessageBox.question(
                 self,
                 translate("ModelsPage", "Delete models"),
-                f"Delete {len(ids)} model(s) and their evaluations? Training runs keep their curves.",
+                translate(
+                    "ModelsPage",
+                    "Delete {ids} model(s) and their evaluations? Training runs keep their curves.",
+                ).format(ids=len(ids)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -437,7 +449,9 @@ class ModelsPage(QWidget):
                 deleted += 1
             except Exception as exc:
                 self._fail(f"Cannot delete model {model_id}: {exc}")
-        self.message.show_message(f"Deleted {deleted} model(s).", "ok")
+        self.message.show_message(
+            translate("ModelsPage", "Deleted {deleted} model(s).").format(deleted=deleted), "ok"
+        )
         self.ctx.models_changed.emit()
         return deleted
 
@@ -466,7 +480,9 @@ class ModelsPage(QWidget):
             self._fail(f"{title} failed: {message}")
 
         def cancelled() -> None:
-            self.message.show_message(f"{title} cancelled.", "warning")
+            self.message.show_message(
+                translate("ModelsPage", "{title} cancelled.").format(title=title), "warning"
+            )
 
         def done() -> None:
             if job in self._jobs:
@@ -535,7 +551,11 @@ class ModelsPage(QWidget):
                 for key, value in metrics.items()
                 if key in ("rmse", f"ndcg@{k}", f"recall@{k}", f"precision@{k}")
             ]
-            self.message.show_message(f"Model {model_id}: " + (" · ".join(headline) or "evaluated"), "ok")
+            self.message.show_message(
+                translate("ModelsPage", "Model {model_id}: ").format(model_id=model_id)
+                + (" · ".join(headline) or translate("ModelsPage", "evaluated")),
+                "ok",
+            )
             self.ctx.models_changed.emit()
             self.evaluation_finished.emit(model_id)
 
@@ -777,7 +797,10 @@ class ModelsPage(QWidget):
 
         def done(result: Any) -> None:
             self.message.show_message(
-                f"Wrote model '{result.model_name}' to {result.path} ({result.size_bytes:,} bytes).", "ok"
+                translate(
+                    "ModelsPage", "Wrote model '{model_name}' to {path} ({size_bytes:,} bytes)."
+                ).format(model_name=result.model_name, path=result.path, size_bytes=result.size_bytes),
+                "ok",
             )
             self.model_file_written.emit(str(result.path))
 

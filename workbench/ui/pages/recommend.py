@@ -240,7 +240,7 @@ class RecommendPage(QWidget):
             models = list_models(self.ctx.db)
         except Exception as exc:
             models = []
-            self.message.show_message(f"Cannot list models: {exc}", "error")
+            self.message.show_message(translate("RecommendPage", "Cannot list models: {exc}").format(exc=exc), "error")  # noqa: E501
         known = {m.id for m in models}
         self._cache = {k: v for k, v in self._cache.items() if k in known}
         self.model_combo.blockSignals(True)
@@ -284,7 +284,9 @@ class RecommendPage(QWidget):
 
             return load_model(db, model_id)
 
-        job = self.ctx.jobs.submit(f"Load model {model_id}", work, kind="load")
+        job = self.ctx.jobs.submit(
+            translate("RecommendPage", "Load model {model_id}").format(model_id=model_id), work, kind="load"
+        )
         job.finished.connect(lambda loaded, m=model_id: self._on_model_loaded(m, loaded))
         job.failed.connect(self._fail)
 
@@ -298,10 +300,14 @@ class RecommendPage(QWidget):
         users = list(self.model.users.ids) if self.model.users is not None else []
         self.user_completer.setModel(QStringListModel(users, self.user_completer))
         self.user_edit.setPlaceholderText(
-            f"user id, e.g. {users[0]}" if users else translate("RecommendPage", "type a user id…")
+            translate("RecommendPage", "user id, e.g. {value}").format(value=users[0])
+            if users
+            else translate("RecommendPage", "type a user id…")
         )
         self.user_edit.setToolTip(
-            f"User id, one of the model's {len(users):,} users; suggestions appear as you type"
+            translate(
+                "RecommendPage", "User id, one of the model's {users:,} users; suggestions appear as you type"
+            ).format(users=len(users))
         )
         self.model_loaded.emit(model_id)
 
@@ -351,7 +357,9 @@ class RecommendPage(QWidget):
 
         self.message.clear_message()
         self.show_button.setEnabled(False)
-        job = self.ctx.jobs.submit(f"Recommend for user {user}", work, kind="recommend")
+        job = self.ctx.jobs.submit(
+            translate("RecommendPage", "Recommend for user {user}").format(user=user), work, kind="recommend"
+        )
         self._job = job
         job.finished.connect(self._on_result)
         job.failed.connect(self._fail)
@@ -371,7 +379,10 @@ class RecommendPage(QWidget):
         self._draw_chart(result)
         if not result.items:
             self.message.show_message(
-                f"No recommendations left for user {result.user}: they have seen every item.", "info"
+                translate(
+                    "RecommendPage", "No recommendations left for user {user}: they have seen every item."
+                ).format(user=result.user),
+                "info",
             )
         self.recommendations_shown.emit(result.user)
 
@@ -392,7 +403,11 @@ class RecommendPage(QWidget):
         table.setColumnHidden(0, any(entry.title for entry in result.history))
         shown = len(result.history)
         more = " (newest first; first 500 shown)" if shown >= HISTORY_LIMIT else " (newest first)"
-        self.history_label.setText(f"User {result.user}: {shown:,} interactions{more}.")
+        self.history_label.setText(
+            translate("RecommendPage", "User {user}: {shown:,} interactions{more}.").format(
+                user=result.user, shown=shown, more=more
+            )
+        )
 
     def _fill_recommendations(self, result: RecommendResult) -> None:
         table = self.recs_table

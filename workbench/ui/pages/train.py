@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -41,6 +41,7 @@ from workbench.ui.config_form import ConfigForm
 from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves
 from workbench.ui.i18n import translate
+from workbench.ui.model_texts import model_text
 from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
 
 SPLIT_LABELS = {
@@ -60,7 +61,7 @@ RUN_ROLE = Qt.ItemDataRole.UserRole + 2  # the RunInfo a list row shows
 #: fields shown elsewhere on the page rather than in the generated form
 PAGE_FIELDS = ("epochs",)
 DEFAULT_FAMILY = "mf"
-START_TEXT = "Start training"
+START_TEXT = QT_TRANSLATE_NOOP("TrainPage", "Start training")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +82,8 @@ def loss_axis_label(family: str, config: dict[str, Any] | None = None) -> str:
     default = getattr(cls, "default_objective", "ranking") if cls is not None else "ranking"
     objective = (config or {}).get("objective", default)
     if objective == "rating":
-        return "training loss (MSE, rating points²)"
-    return "training loss (ranking, per sample)"
+        return translate("TrainPage", "training loss (MSE, rating points²)")
+    return translate("TrainPage", "training loss (ranking, per sample)")
 
 
 def epoch_rows(epochs: list[Any]) -> list[dict[str, Any]]:
@@ -258,7 +259,7 @@ class TrainPage(QWidget):
         self.message = InlineMessage()
         column_layout.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton(START_TEXT)
+        self.start_button = QPushButton(translate("TrainPage", START_TEXT))
         self.start_button.setDefault(True)
         self.start_button.setShortcut("Ctrl+Return")
         self.start_button.setToolTip(translate("TrainPage", "Train with these settings (Ctrl+Enter)"))
@@ -396,7 +397,7 @@ class TrainPage(QWidget):
             self.device_combo.addItem(label if available else f"{name} (not available)", name)
             item = self.device_combo.model().item(self.device_combo.count() - 1)
             item.setEnabled(available)
-        self.device_combo.setToolTip(f"Compute device; this machine: {self.ctx.device_label}")
+        self.device_combo.setToolTip(translate("TrainPage", "Compute device; this machine: {device_label}").format(device_label=self.ctx.device_label))  # noqa: E501
 
     # --- choices ---------------------------------------------------------------------------------
     def refresh_families(self) -> None:
@@ -421,7 +422,9 @@ class TrainPage(QWidget):
             choices = list_dataset_choices(self.ctx.db)
         except Exception as exc:  # a broken database is reported on the page, not as a crash
             choices = []
-            self.message.show_message(f"Cannot list datasets: {exc}", "error")
+            self.message.show_message(
+                translate("TrainPage", "Cannot list datasets: {exc}").format(exc=exc), "error"
+            )
         self.dataset_combo.clear()
         for dataset_id, name, n in choices:
             self.dataset_combo.addItem(f"{name}  ({n:,} interactions)", dataset_id)
@@ -457,7 +460,7 @@ class TrainPage(QWidget):
             self.start_button.setEnabled(False)
             return
         self.start_button.setEnabled(self._live is None)
-        self.family_description.setText(getattr(cls, "description", "") or "")
+        self.family_description.setText(model_text(getattr(cls, "description", "") or ""))
         config_class = cls.Config
         self.config_form.set_config_class(config_class)
         names = {f.name for f in dataclasses.fields(config_class)}
@@ -554,10 +557,20 @@ class TrainPage(QWidget):
             epochs,
         )
         live = _LiveRun(
-            self.ctx.jobs.submit(f"Train {family}", work, kind="training"), key, family, epochs, iterative
+            self.ctx.jobs.submit(
+                translate("TrainPage", "Train {family}").format(family=family), work, kind="training"
+            ),
+            key,
+            family,
+            epochs,
+            iterative,
         )
-        self.curves.add_run(key, f"new {family} run", loss_label=loss_axis_label(family, settings))
-        self._begin_live(live, f"Training {family}…")
+        self.curves.add_run(
+            key,
+            translate("TrainPage", "new {family} run").format(family=family),
+            loss_label=loss_axis_label(family, settings),
+        )
+        self._begin_live(live, translate("TrainPage", "Training {family}…").format(family=family))
         self.training_started.emit(family)
 
     def resume_run(self, run_id: int) -> None:
@@ -570,10 +583,18 @@ class TrainPage(QWidget):
         try:
             run = get_run(self.ctx.db, run_id)
         except Exception as exc:
-            self.message.show_message(f"Cannot open run {run_id}: {exc}", "error")
+            self.message.show_message(
+                translate("TrainPage", "Cannot open run {run_id}: {exc}").format(run_id=run_id, exc=exc),
+                "error",
+            )
             return
         if not run.resumable:
-            self.message.show_message(f"Run {run_id} is {run.status} and cannot be resumed.", "error")
+            self.message.show_message(
+                translate("TrainPage", "Run {run_id} is {status} and cannot be resumed.").format(
+                    run_id=run_id, status=run.status
+                ),
+                "error",
+            )
             return
         self.message.clear_message()
         cls = self._families.get(run.family)
@@ -587,7 +608,13 @@ class TrainPage(QWidget):
         kept = [e for e in run.epochs if run.checkpoint_epoch is None or e.epoch <= run.checkpoint_epoch]
         self._draw_stored_run(run, kept)
         live = _LiveRun(
-            self.ctx.jobs.submit(f"Resume run {run_id} ({run.family})", work, kind="training"),
+            self.ctx.jobs.submit(
+                translate("TrainPage", "Resume run {run_id} ({family})").format(
+                    run_id=run_id, family=run.family
+                ),
+                work,
+                kind="training",
+            ),
             run_id,
             run.family,
             int(epochs) if epochs else None,
@@ -703,7 +730,10 @@ class TrainPage(QWidget):
         series = self.curves.series(live.key)
         self.curves.remove_run(live.key)
         new = self.curves.add_run(
-            run_id, f"run {run_id} · {live.family}", series.colour, loss_label=series.loss_label
+            run_id,
+            translate("TrainPage", "run {id} · {family}").format(id=run_id, family=live.family),
+            series.colour,
+            loss_label=series.loss_label,
         )
         for x, y in zip(series.batch_x, series.batch_loss, strict=True):
             new.batch_x.append(x)
@@ -732,13 +762,21 @@ class TrainPage(QWidget):
         done_here = fraction - live.start_epoch / live.epochs
         eta = elapsed * (1 - fraction) / done_here if done_here > 0.01 else None
         speed = f" · {live.samples_per_s:,.0f} samples/s" if live.samples_per_s else ""
-        self.progress.setFormat(f"epoch {min(live.epochs, int(epochs_done) + 1)}/{live.epochs} · %p%")
-        self.status_label.setText(f"elapsed {format_duration(elapsed)} · ETA {format_duration(eta)}{speed}")
+        self.progress.setFormat(
+            translate("TrainPage", "epoch {epochs}/{epochs2} · %p%").format(
+                epochs=min(live.epochs, int(epochs_done) + 1), epochs2=live.epochs
+            )
+        )
+        self.status_label.setText(
+            translate("TrainPage", "elapsed {elapsed} · ETA {eta}{speed}").format(
+                elapsed=format_duration(elapsed), eta=format_duration(eta), speed=speed
+            )
+        )
 
     def _end_live(self) -> _LiveRun | None:
         live, self._live = self._live, None
         self.start_button.setEnabled(self._family_class() is not None)
-        self.start_button.setText(START_TEXT)
+        self.start_button.setText(translate("TrainPage", START_TEXT))
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1000)
         self._update_resume_button()
@@ -756,7 +794,7 @@ class TrainPage(QWidget):
         metrics = getattr(result, "metrics", {}) or {}
         shown = [f"{k} {v:.4f}" for k, v in metrics.items() if k in ("rmse", "ndcg@10", "recall@10")]
         self.status_label.setText(
-            f"Saved model '{result.model_name or result.model_id}'"
+            translate("TrainPage", "Saved model '{value}'").format(value=result.model_name or result.model_id)
             + (f" · {' · '.join(shown)}" if shown else "")
             + f" · {format_duration(result.elapsed_s)}"
         )
@@ -778,7 +816,10 @@ class TrainPage(QWidget):
             self.status_label.setText(translate("TrainPage", "Training cancelled before it started."))
         else:
             self.status_label.setText(
-                f"Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it."
+                translate(
+                    "TrainPage",
+                    "Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.",
+                ).format(run_id=run_id, epochs=epochs)
             )
         self.refresh_runs()
         self.ctx.runs_changed.emit()
@@ -793,7 +834,9 @@ class TrainPage(QWidget):
             self.curves.remove_run(live.key)
         self.progress.setFormat(translate("TrainPage", "failed"))
         self.status_label.setText(translate("TrainPage", "Training failed."))
-        self.message.show_message(f"Training failed: {message}", "error")
+        self.message.show_message(
+            translate("TrainPage", "Training failed: {message}").format(message=message), "error"
+        )
         self.refresh_runs()
         self.ctx.runs_changed.emit()
         self.training_failed.emit(message)
@@ -806,7 +849,9 @@ class TrainPage(QWidget):
         try:
             runs = list_runs(self.ctx.db)[:RUNS_SHOWN]
         except Exception as exc:  # a broken database is reported on the page, not as a crash
-            self.message.show_message(f"Cannot list training runs: {exc}", "error")
+            self.message.show_message(
+                translate("TrainPage", "Cannot list training runs: {exc}").format(exc=exc), "error"
+            )
         first_fill = self.runs_list.count() == 0 and not self.curves.run_ids()
         selected = self.selected_run_id()
         self._loading_runs = True
@@ -922,7 +967,9 @@ class TrainPage(QWidget):
             run = get_run(self.ctx.db, run_id)
         except Exception as exc:
             QMessageBox.warning(
-                self, translate("TrainPage", "Training run"), f"Cannot open run {run_id}: {exc}"
+                self,
+                translate("TrainPage", "Training run"),
+                translate("TrainPage", "Cannot open run {run_id}: {exc}").format(run_id=run_id, exc=exc),
             )
             return
         self._draw_stored_run(run, run.epochs)
@@ -932,7 +979,9 @@ class TrainPage(QWidget):
     def _draw_stored_run(self, run: RunInfo, epochs: list[Any]) -> None:
         if not self.curves.has_run(run.id):
             self.curves.add_run(
-                run.id, f"run {run.id} · {run.family}", loss_label=loss_axis_label(run.family, run.config)
+                run.id,
+                translate("TrainPage", "run {id} · {family}").format(id=run.id, family=run.family),
+                loss_label=loss_axis_label(run.family, run.config),
             )
         self.curves.set_run_visible(run.id, True)
         self.curves.set_history(run.id, epoch_rows(epochs))

@@ -327,7 +327,7 @@ class TunePage(QWidget):
             infos = list_datasets(self.ctx.db)
         except Exception as exc:  # a broken database is reported on the page, not as a crash
             infos = []
-            self.message.show_message(f"Cannot list datasets: {exc}", "error")
+            self.message.show_message(translate("TunePage", "Cannot list datasets: {exc}").format(exc=exc), "error")  # noqa: E501
         self.dataset_combo.clear()
         for info in infos:
             self.dataset_combo.addItem(
@@ -355,7 +355,9 @@ class TunePage(QWidget):
         try:
             searches = list_searches(self.ctx.db)
         except Exception as exc:
-            self.message.show_message(f"Cannot list searches: {exc}", "error")
+            self.message.show_message(
+                translate("TunePage", "Cannot list searches: {exc}").format(exc=exc), "error"
+            )
             return
         self.searches_list.blockSignals(True)
         self.searches_list.clear()
@@ -484,7 +486,9 @@ class TunePage(QWidget):
 
             return run(db, cancel, on_trial, lambda family, study_id: emit(StudyStarted(family, study_id)))
 
-        self._job = self.ctx.jobs.submit(f"Tune: {name}", work, kind="tuning")
+        self._job = self.ctx.jobs.submit(
+            translate("TunePage", "Tune: {name}").format(name=name), work, kind="tuning"
+        )
         self._job.event.connect(self._on_event)
         self._job.finished.connect(self._on_finished)
         self._job.cancelled.connect(self._on_cancelled)
@@ -506,7 +510,11 @@ class TunePage(QWidget):
         if self._job is None or self.sender() is not self._job:
             return
         if isinstance(payload, StudyStarted):
-            self.status_label.setText(f"Searching {payload.family} (study {payload.study_id})…")
+            self.status_label.setText(
+                translate("TunePage", "Searching {family} (study {study_id})…").format(
+                    family=payload.family, study_id=payload.study_id
+                )
+            )
             self.refresh_searches()  # the new search is stored from its first study on
             return
         self.add_event(payload)
@@ -530,8 +538,14 @@ class TunePage(QWidget):
     def _on_finished(self, result: Any) -> None:
         self.result = result
         self.status_label.setText(
-            f"Done: {len(self.events)} trials. Best: "
-            + (f"{result.best.family} {result.best.best_value:.4f} (validation)" if result.best else "none")
+            translate("TunePage", "Done: {events} trials. Best: ").format(events=len(self.events))
+            + (
+                translate("TunePage", "{family} {best_value:.4f} (validation)").format(
+                    family=result.best.family, best_value=result.best.best_value
+                )
+                if result.best
+                else translate("TunePage", "none")
+            )
         )
         self._after_job()
         self.search_finished.emit(self.search or "")
@@ -546,7 +560,9 @@ class TunePage(QWidget):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.message.show_message(f"The search failed: {message}", "error")
+        self.message.show_message(
+            translate("TunePage", "The search failed: {message}").format(message=message), "error"
+        )
         self.status_label.setText("")
         self._after_job()
         self.search_failed.emit(message)
@@ -588,7 +604,12 @@ class TunePage(QWidget):
             importances = {r.family: param_importances(db, name, r.family) for r in result.families}
             return StoredView(name, events, result, importances)
 
-        self._view_job = self.ctx.jobs.submit(f"Read search {name}", work, kind="tuning-view", quiet=True)
+        self._view_job = self.ctx.jobs.submit(
+            translate("TunePage", "Read search {name}").format(name=name),
+            work,
+            kind="tuning-view",
+            quiet=True,
+        )
         self._view_job.finished.connect(lambda view: self._show_view(view, replace_events))
         self._view_job.done.connect(self._view_done)
 
@@ -745,7 +766,9 @@ class TunePage(QWidget):
             names = list(importances)
             plots.bar_chart(self.importance_plot, names, [importances[n] for n in names])
         self.importance_plot.getPlotItem().setTitle(
-            f"Parameter importance · {family}" if family else translate("TunePage", "Parameter importance"),
+            translate("TunePage", "Parameter importance · {family}").format(family=family)
+            if family
+            else translate("TunePage", "Parameter importance"),
             color="#222222",
             size="11pt",
         )
@@ -810,7 +833,9 @@ class TunePage(QWidget):
 
             return train_best(db, name, cancel=cancel)
 
-        self._job = self.ctx.jobs.submit(f"Train the best of {name}", work, kind="training")
+        self._job = self.ctx.jobs.submit(
+            translate("TunePage", "Train the best of {name}").format(name=name), work, kind="training"
+        )
         self._job.finished.connect(self._on_finished)
         self._job.cancelled.connect(self._on_cancelled)
         self._job.failed.connect(self._on_failed)

@@ -277,12 +277,16 @@ class WhatIfPage(ModelPage):
         self.item_note.setText(
             ""
             if reads_content
-            else f"The {model.family} model cannot score an item it has never seen: new items "
-            "need a model that reads item text, so train a content or hybrid model."
+            else translate(
+                "WhatIfPage",
+                "The {family} model cannot score an item it has never seen: new items need a model that reads item text, so train a content or hybrid model.",  # noqa: E501
+            ).format(family=model.family)
         )
         self.model_note.setText(
-            f"{len(model.items):,} items, {len(model.users):,} users "
-            f"({model.family}). No retraining: answers come from the trained weights."
+            translate(
+                "WhatIfPage",
+                "{items:,} items, {users:,} users ({family}). No retraining: answers come from the trained weights.",  # noqa: E501
+            ).format(items=len(model.items), users=len(model.users), family=model.family)
         )
         self.model_loaded.emit(int(loaded.info.id))
         if keep:
@@ -400,7 +404,11 @@ class WhatIfPage(ModelPage):
             return result
 
         self.message.clear_message()
-        self.user_hint.setText(f"Folding in {len(items)} picked item{'s' if len(items) != 1 else ''}…")
+        self.user_hint.setText(
+            translate("WhatIfPage", "Folding in {items} picked item{value}…").format(
+                items=len(items), value="s" if len(items) != 1 else ""
+            )
+        )
         return self._submit("user", "New user what-if", work, self._on_user_result)
 
     def _on_user_result(self, result: dict[str, Any]) -> None:
@@ -418,9 +426,10 @@ class WhatIfPage(ModelPage):
         )
         picked = len(result["items"])
         self.user_hint.setText(
-            f"Top {len(recs)} for a new user who picked {picked} item"
-            f"{'s' if picked != 1 else ''} (picked items are never recommended). "
-            "Select one to see why."
+            translate(
+                "WhatIfPage",
+                "Top {recs} for a new user who picked {picked} item{value} (picked items are never recommended). Select one to see why.",  # noqa: E501
+            ).format(recs=len(recs), picked=picked, value="s" if picked != 1 else "")
         )
         if recs:
             self.user_results_table.selectRow(0)
