@@ -183,10 +183,14 @@ class ImportWizard(QDialog):
         form = QFormLayout(self.mapping_box)
         self.combos: dict[str, QComboBox] = {}
         for role, label, tip in (
-            ("user", "User id", "the column holding user ids (kept as text)"),
-            ("item", "Item id", "the column holding item ids (kept as text)"),
-            ("rating", "Rating", "the rating or weight; (none) means implicit feedback"),
-            ("timestamp", "Timestamp", "unix seconds or ISO 8601 dates; needed for temporal splits"),
+            ("user", translate("ImportWizard", "User id"),
+             translate("ImportWizard", "the column holding user ids (kept as text)")),
+            ("item", translate("ImportWizard", "Item id"),
+             translate("ImportWizard", "the column holding item ids (kept as text)")),
+            ("rating", translate("ImportWizard", "Rating"),
+             translate("ImportWizard", "the rating or weight; (none) means implicit feedback")),
+            ("timestamp", translate("ImportWizard", "Timestamp"),
+             translate("ImportWizard", "unix seconds or ISO 8601 dates; needed for temporal splits")),
         ):
             combo = QComboBox()
             combo.setToolTip(tip)

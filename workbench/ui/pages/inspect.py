@@ -385,15 +385,17 @@ class InspectPage(ModelPage):
         plot.addItem(self.scatter)
         entries = [(hex_colour, html.escape(name)) for name, hex_colour in colours.items()]
         if any(c not in colours for c in first):
-            entries.append((OTHER_COLOUR, "other / none"))
+            entries.append((OTHER_COLOUR, translate("InspectPage", "other / none")))
         dots = "&nbsp;&nbsp; ".join(
             f"<span style='color:{c}; font-size:13pt'>●</span>&nbsp;{name.replace(' ', '&nbsp;')}"
             for c, name in entries
         )
         marks = (
-            "&nbsp;&nbsp; <b>○</b> user's history &nbsp;&nbsp;<b style='color:#B8A600'>★</b> recommended"
-            " &nbsp;&nbsp;<b style='color:#CC79A7'>◇</b> items like the selected"
-            " &nbsp;&nbsp;<b style='color:#D55E00'>○</b> selected item"
+            "&nbsp;&nbsp; <b>○</b> " + translate("InspectPage", "user's history")
+            + " &nbsp;&nbsp;<b style='color:#B8A600'>★</b> " + translate("InspectPage", "recommended")
+            + " &nbsp;&nbsp;<b style='color:#CC79A7'>◇</b> "
+            + translate("InspectPage", "items like the selected")
+            + " &nbsp;&nbsp;<b style='color:#D55E00'>○</b> " + translate("InspectPage", "selected item")
         )
         self.legend_label.setText(
             translate("InspectPage", "{dots}<br>{marks}").format(dots=dots, marks=marks)

@@ -664,16 +664,23 @@ class TunePage(QWidget):
             if items is None:
                 colour = plots.color(index)
                 items = {
-                    "complete": pg.ScatterPlotItem(size=8, brush=colour, pen=None, name=f"{family} trial"),
+                    "complete": pg.ScatterPlotItem(
+                        size=8,
+                        brush=colour,
+                        pen=None,
+                        name=translate("TunePage", "{family} trial").format(family=family),
+                    ),
                     "pruned": pg.ScatterPlotItem(
                         size=9,
                         symbol="x",
                         brush=pg.mkBrush(PRUNED_COLOUR),
                         pen=pg.mkPen(PRUNED_COLOUR),
-                        name="pruned" if index == 0 else None,
+                        name=translate("TunePage", "pruned") if index == 0 else None,
                     ),
                     "best": pg.PlotDataItem(
-                        pen=pg.mkPen(colour, width=2), stepMode=None, name=f"{family} best so far"
+                        pen=pg.mkPen(colour, width=2),
+                        stepMode=None,
+                        name=translate("TunePage", "{family} best so far").format(family=family),
                     ),
                 }
                 for item in items.values():
@@ -696,9 +703,10 @@ class TunePage(QWidget):
             items["pruned"].setData(xs_p, ys_p)
             items["best"].setData(xs_b, ys_b)
         metrics = {getattr(r, "metric", "") for r in (self.result.families if self.result else [])}
-        label = next(iter(metrics)) if len(metrics) == 1 else "validation score"
         self.history_plot.getPlotItem().getAxis("left").setLabel(
-            f"validation {label}" if label != "validation score" else label
+            translate("TunePage", "validation {metric}").format(metric=next(iter(metrics)))
+            if len(metrics) == 1
+            else translate("TunePage", "validation score")
         )
 
     def history_points(self) -> int:
@@ -805,7 +813,7 @@ class TunePage(QWidget):
         if all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs_raw):
             xs = np.array(xs_raw, dtype=float)
             use_log = bool(np.all(xs > 0)) and xs.max() / xs.min() > 50
-            axis.setLabel(f"log10 {param}" if use_log else param)
+            axis.setLabel(translate("TunePage", "log10 {param}").format(param=param) if use_log else param)
             if use_log:
                 xs = np.log10(xs)
         else:
@@ -863,7 +871,7 @@ class TunePage(QWidget):
         def run_short_search() -> None:
             self.set_families(["ease", "bpr"])
             self.trials_spin.setValue(6)
-            self.ranges_edit.setText(translate("TunePage", "epochs=8 patience=0"))
+            self.ranges_edit.setText("epochs=8 patience=0")
             self.start_search()
 
         return [("", run_short_search)]

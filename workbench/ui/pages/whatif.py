@@ -210,7 +210,9 @@ class WhatIfPage(ModelPage):
             None, x_label=translate("WhatIfPage", "score"), x_units=translate("WhatIfPage", "model units")
         )
         self.audience_plot.getPlotItem().getAxis("left").setWidth(70)
-        self.audience_plot.getPlotItem().getAxis("left").setLabel("user", color="#333333")
+        self.audience_plot.getPlotItem().getAxis("left").setLabel(
+            translate("WhatIfPage", "user"), color="#333333"
+        )
         audience.addWidget(self.audience_plot, 2)
         self.audience_bars: pg.BarGraphItem | None = None
         self.audience_table = _table(
@@ -557,13 +559,10 @@ class WhatIfPage(ModelPage):
         def new_item() -> None:
             self.tabs.setCurrentIndex(1)
             names = [self.category_list.item(r).text() for r in range(self.category_list.count())]
-            self.title_edit.setText(translate("WhatIfPage", "Trail hiking tent, waterproof"))
+            # the demo shop's catalogue is in English: the example item is too, so the text model reads it
+            self.title_edit.setText("Trail hiking tent, waterproof")
             self.text_edit.setPlainText(
-                translate(
-                    "WhatIfPage",
-                    "A lightweight camping tent for the mountain trail: waterproof, "
-                    "packs into a small backpack.",
-                )
+                "A lightweight camping tent for the mountain trail: waterproof, packs into a small backpack."
             )
             self.set_categories(names[:1] if "Outdoor" not in names else ["Outdoor"])
             self.answer_new_item()
