@@ -13,6 +13,7 @@ from pathlib import Path
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QLocale
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -121,12 +122,19 @@ def _data_texts(db) -> set[str]:
 
 @pytest.fixture
 def chinese(qapp):
-    """The zh_CN catalogue installed for the test, English put back after it."""
-    from workbench.ui.i18n import install_language
+    """The zh_CN catalogue, the users' style sheet and a CJK font for the test; all put back after it."""
+    from workbench.ui.app import apply_style
+    from workbench.ui.i18n import apply_cjk_font, install_language
 
+    font, sheet, style = QFont(qapp.font()), qapp.styleSheet(), qapp.style().name()
     assert install_language("zh_CN", qapp), f"{QM} did not load"
+    apply_style(qapp)  # the style sheet's paddings change what fits
+    apply_cjk_font(qapp)
     yield
     install_language("en", qapp)
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
 
 
 def test_the_compiled_catalogue_matches_its_source(tmp_path: Path) -> None:
@@ -186,12 +194,8 @@ def test_the_view_menu_offers_the_languages(qtbot, app_context, monkeypatch) -> 
 
 
 def test_every_page_is_chinese_and_nothing_is_clipped(qtbot, qapp, chinese, app_context) -> None:
-    from workbench.ui.app import apply_style
-    from workbench.ui.i18n import apply_cjk_font
     from workbench.ui.main_window import PAGES, MainWindow
 
-    apply_style(qapp)
-    apply_cjk_font(qapp)
     dataset_id = add_content_dataset(app_context.db)
     data = frozenset(_data_texts(app_context.db))
     train_model(app_context.db, dataset_id, "mf", {"epochs": 2, "objective": "rating"})
