@@ -411,24 +411,69 @@ This cannot be undone.</source>
         <translation>为 {user_id} 解释 {item_id}</translation>
     </message>
     <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="274" />
+        <source>Cannot explain this item: {message}</source>
+        <translation>无法解释此物品：{message}</translation>
+    </message>
+    <message>
         <location filename="../../workbench/ui/explain_panel.py" line="297" />
+        <source>a new user</source>
+        <translation>一位新用户</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="299" />
+        <source>user {user}</source>
+        <translation>用户 {user}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="302" />
         <source>&lt;b&gt;{name}&lt;/b&gt; for {who}: score &lt;b&gt;{value:.4f}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; 对 {who}：得分 &lt;b&gt;{value:.4f}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="339" />
+        <location filename="../../workbench/ui/explain_panel.py" line="344" />
         <source>&lt;b&gt;score {score:.4f}&lt;/b&gt; = {value}</source>
         <translation>&lt;b&gt;得分 {score:.4f}&lt;/b&gt; = {value}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="345" />
+        <location filename="../../workbench/ui/explain_panel.py" line="350" />
         <source> (parts sum to {total:.4f})</source>
         <translation>（各部分之和为 {total:.4f}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="364" />
+        <location filename="../../workbench/ui/explain_panel.py" line="369" />
         <source>This model's score does not depend on the user's history.</source>
         <translation>此模型的得分不依赖用户的历史。</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="395" />
+        <source>explains the {target}</source>
+        <translation>解释的是{target}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="464" />
+        <source>Categories:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="467" />
+        <source>Strongest words:</source>
+        <translation>作用最强的词：</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="473" />
+        <source>{green} raised the content score, {orange} lowered it (integrated gradients).</source>
+        <translation>{green}表示提高了内容得分，{orange}表示降低了得分（积分梯度）。</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="478" />
+        <source>green</source>
+        <translation>绿色</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="481" />
+        <source>orange</source>
+        <translation>橙色</translation>
     </message>
 </context>
 <context>
@@ -439,69 +484,79 @@ This cannot be undone.</source>
         <translation>从 {model_name} 导出</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="76" />
+        <location filename="../../workbench/ui/export_dialog.py" line="73" />
+        <source>Recommendations for each user</source>
+        <translation>每个用户的推荐</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/export_dialog.py" line="75" />
+        <source>Similar items for each item (customers also bought)</source>
+        <translation>每个物品的相似物品（“买了它的顾客也买了”）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/export_dialog.py" line="78" />
         <source>Similar items: cosine of the model's item vectors, or of co-occurrence in its training data when the model has none</source>
         <translation>相似物品：模型物品向量的余弦相似度；模型没有向量时，使用其训练数据中共现的余弦相似度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="82" />
-        <location filename="../../workbench/ui/export_dialog.py" line="130" />
+        <location filename="../../workbench/ui/export_dialog.py" line="84" />
+        <location filename="../../workbench/ui/export_dialog.py" line="132" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="86" />
+        <location filename="../../workbench/ui/export_dialog.py" line="88" />
         <source>Rows per user (or per item)</source>
         <translation>每个用户（或每个物品）的行数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="87" />
+        <location filename="../../workbench/ui/export_dialog.py" line="89" />
         <source>N</source>
         <translation>N</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="89" />
+        <location filename="../../workbench/ui/export_dialog.py" line="91" />
         <source>All users</source>
         <translation>全部用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="90" />
+        <location filename="../../workbench/ui/export_dialog.py" line="92" />
         <source>Users listed in a file:</source>
         <translation>文件中列出的用户：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="96" />
+        <location filename="../../workbench/ui/export_dialog.py" line="98" />
         <source>one user id per line</source>
         <translation>每行一个用户 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="97" />
-        <location filename="../../workbench/ui/export_dialog.py" line="114" />
+        <location filename="../../workbench/ui/export_dialog.py" line="99" />
+        <location filename="../../workbench/ui/export_dialog.py" line="116" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="108" />
+        <location filename="../../workbench/ui/export_dialog.py" line="110" />
         <source>Users</source>
         <translation>用户数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="112" />
+        <location filename="../../workbench/ui/export_dialog.py" line="114" />
         <source>The extension chooses the format: .csv or .parquet</source>
         <translation>由扩展名决定格式：.csv 或 .parquet</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="119" />
+        <location filename="../../workbench/ui/export_dialog.py" line="121" />
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="166" />
+        <location filename="../../workbench/ui/export_dialog.py" line="168" />
         <source>Users to export</source>
         <translation>要导出的用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/export_dialog.py" line="177" />
+        <location filename="../../workbench/ui/export_dialog.py" line="179" />
         <source>Save export</source>
         <translation>保存导出文件</translation>
     </message>
@@ -509,275 +564,315 @@ This cannot be undone.</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="130" />
+        <location filename="../../workbench/ui/import_wizard.py" line="114" />
+        <source>column {n}</source>
+        <translation>第 {n} 列</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="131" />
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="141" />
+        <location filename="../../workbench/ui/import_wizard.py" line="142" />
         <source>1. Source</source>
         <translation>1. 来源</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="145" />
+        <location filename="../../workbench/ui/import_wizard.py" line="146" />
         <source>A CSV/TSV file of interactions, or a MovieLens folder (you can also drop it on the main window)</source>
         <translation>交互的 CSV/TSV 文件，或 MovieLens 文件夹（也可以拖放到主窗口）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="152" />
+        <location filename="../../workbench/ui/import_wizard.py" line="153" />
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="155" />
+        <location filename="../../workbench/ui/import_wizard.py" line="156" />
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="157" />
+        <location filename="../../workbench/ui/import_wizard.py" line="158" />
         <source>A MovieLens folder (u.data or ratings.csv)</source>
         <translation>MovieLens 文件夹（u.data 或 ratings.csv）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="160" />
+        <location filename="../../workbench/ui/import_wizard.py" line="161" />
         <source>dataset name</source>
         <translation>数据集名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="163" />
+        <location filename="../../workbench/ui/import_wizard.py" line="164" />
         <source>File or folder</source>
         <translation>文件或文件夹</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="167" />
+        <location filename="../../workbench/ui/import_wizard.py" line="168" />
         <source>Dataset name</source>
         <translation>数据集名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="176" />
+        <location filename="../../workbench/ui/import_wizard.py" line="177" />
         <source>2. Preview (first rows)</source>
         <translation>2. 预览（前几行）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="182" />
+        <location filename="../../workbench/ui/import_wizard.py" line="183" />
         <source>3. Columns and format</source>
         <translation>3. 列与格式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="186" />
+        <location filename="../../workbench/ui/import_wizard.py" line="187" />
         <source>User id</source>
         <translation>用户 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="187" />
+        <location filename="../../workbench/ui/import_wizard.py" line="188" />
         <source>the column holding user ids (kept as text)</source>
         <translation>存放用户 ID 的列（按文本保存）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="188" />
+        <location filename="../../workbench/ui/import_wizard.py" line="189" />
         <source>Item id</source>
         <translation>物品 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="189" />
+        <location filename="../../workbench/ui/import_wizard.py" line="190" />
         <source>the column holding item ids (kept as text)</source>
         <translation>存放物品 ID 的列（按文本保存）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="190" />
+        <location filename="../../workbench/ui/import_wizard.py" line="191" />
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="191" />
+        <location filename="../../workbench/ui/import_wizard.py" line="192" />
         <source>the rating or weight; (none) means implicit feedback</source>
         <translation>评分或权重；(none) 表示隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="192" />
+        <location filename="../../workbench/ui/import_wizard.py" line="193" />
         <source>Timestamp</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="193" />
+        <location filename="../../workbench/ui/import_wizard.py" line="194" />
         <source>unix seconds or ISO 8601 dates; needed for temporal splits</source>
         <translation>Unix 秒数或 ISO 8601 日期；按时间划分时需要</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="210" />
+        <location filename="../../workbench/ui/import_wizard.py" line="211" />
         <source>Delimiter / header</source>
         <translation>分隔符 / 表头</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="214" />
+        <location filename="../../workbench/ui/import_wizard.py" line="215" />
         <source>implicit: every interaction counts as a positive (values become weights)</source>
         <translation>隐式：每条交互都算作正例（数值作为权重）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="218" />
+        <location filename="../../workbench/ui/import_wizard.py" line="219" />
         <source>Feedback</source>
         <translation>反馈类型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="220" />
+        <location filename="../../workbench/ui/import_wizard.py" line="221" />
         <source>refuse ratings outside</source>
         <translation>拒绝范围之外的评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="229" />
+        <location filename="../../workbench/ui/import_wizard.py" line="230" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="231" />
+        <location filename="../../workbench/ui/import_wizard.py" line="232" />
         <source>Rating scale</source>
         <translation>评分范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="234" />
+        <location filename="../../workbench/ui/import_wizard.py" line="235" />
         <source>4. Cleaning and item content</source>
         <translation>4. 清洗与物品内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="241" />
+        <location filename="../../workbench/ui/import_wizard.py" line="238" />
+        <source>keep the latest</source>
+        <translation>保留最新的</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="239" />
+        <source>average them</source>
+        <translation>取平均值</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="240" />
+        <source>keep the highest</source>
+        <translation>保留最高的</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="242" />
         <source>what to do when a user rated the same item more than once</source>
         <translation>同一用户对同一物品多次评分时的处理方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="243" />
+        <location filename="../../workbench/ui/import_wizard.py" line="244" />
         <source>Duplicate pairs</source>
         <translation>重复的用户-物品对</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="248" />
+        <location filename="../../workbench/ui/import_wizard.py" line="249" />
         <source>no minimum</source>
         <translation>不设下限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="249" />
+        <location filename="../../workbench/ui/import_wizard.py" line="250" />
         <source>drop {what} with fewer interactions (repeated until stable: k-core)</source>
         <translation>删除交互数少于此值的{what}（反复执行直到稳定：k-core）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="251" />
+        <location filename="../../workbench/ui/import_wizard.py" line="252" />
         <source>Min. interactions per user</source>
         <translation>每个用户的最少交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="252" />
+        <location filename="../../workbench/ui/import_wizard.py" line="253" />
         <source>Min. interactions per item</source>
         <translation>每个物品的最少交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="255" />
+        <location filename="../../workbench/ui/import_wizard.py" line="256" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="257" />
+        <location filename="../../workbench/ui/import_wizard.py" line="258" />
         <source>CSV or JSON lines with item id, title, text and categories</source>
         <translation>CSV 或 JSON Lines 文件，含物品 ID、标题、文本和类别</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="259" />
+        <location filename="../../workbench/ui/import_wizard.py" line="260" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="265" />
+        <location filename="../../workbench/ui/import_wizard.py" line="266" />
         <source>Item content file (titles, texts, categories)</source>
         <translation>物品内容文件（标题、文本、类别）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="280" />
+        <location filename="../../workbench/ui/import_wizard.py" line="281" />
         <source>Check file</source>
         <translation>检查文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="285" />
+        <location filename="../../workbench/ui/import_wizard.py" line="286" />
         <source>Read the whole file and report problems without writing anything</source>
         <translation>读取整个文件并报告问题，不写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="288" />
+        <location filename="../../workbench/ui/import_wizard.py" line="289" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="291" />
-        <location filename="../../workbench/ui/import_wizard.py" line="663" />
+        <location filename="../../workbench/ui/import_wizard.py" line="292" />
+        <location filename="../../workbench/ui/import_wizard.py" line="672" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="307" />
+        <location filename="../../workbench/ui/import_wizard.py" line="308" />
         <source>Interactions file</source>
         <translation>交互文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="313" />
+        <location filename="../../workbench/ui/import_wizard.py" line="314" />
         <source>MovieLens folder</source>
         <translation>MovieLens 文件夹</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="319" />
+        <location filename="../../workbench/ui/import_wizard.py" line="320" />
         <source>Item content file</source>
         <translation>物品内容文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="337" />
+        <location filename="../../workbench/ui/import_wizard.py" line="338" />
         <source>{path}: no such file or folder</source>
         <translation>{path}：文件或文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="350" />
+        <location filename="../../workbench/ui/import_wizard.py" line="351" />
         <source>{target} is a folder but not a MovieLens release (no u.data or ratings.csv); choose a file instead.</source>
         <translation>{target} 是文件夹，但不是 MovieLens 发行版（没有 u.data 或 ratings.csv）；请改为选择文件。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="367" />
+        <location filename="../../workbench/ui/import_wizard.py" line="368" />
         <source>MovieLens folder: </source>
         <translation>MovieLens 文件夹：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="383" />
+        <location filename="../../workbench/ui/import_wizard.py" line="384" />
         <source>MovieLens recognised: ratings, titles, genres (and users where present) are imported together.</source>
         <translation>已识别 MovieLens：评分、标题、类型（以及存在时的用户信息）将一起导入。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="412" />
+        <location filename="../../workbench/ui/import_wizard.py" line="413" />
         <source>delimiter: {sep_name} · header: {value} · encoding: {encoding}</source>
         <translation>分隔符：{sep_name} · 表头：{value} · 编码：{encoding}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="565" />
+        <location filename="../../workbench/ui/import_wizard.py" line="545" />
+        <source>Check {file}</source>
+        <translation>检查 {file}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="554" />
+        <source>The file is valid: {rows} interactions, {users} users, {items} items</source>
+        <translation>文件有效：{rows} 条交互，{users} 个用户，{items} 个物品</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="562" />
+        <source> ({n} rows dropped by cleaning).</source>
+        <translation>（清洗删除了 {n} 行）。</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="574" />
         <source>Choose a file or a MovieLens folder first.</source>
         <translation>请先选择文件或 MovieLens 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="569" />
+        <location filename="../../workbench/ui/import_wizard.py" line="578" />
         <source>Give the dataset a name.</source>
         <translation>请为数据集命名。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="614" />
+        <location filename="../../workbench/ui/import_wizard.py" line="611" />
+        <source>Import {name}</source>
+        <translation>导入 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="623" />
         <source>Reading the file…</source>
         <translation>正在读取文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="623" />
+        <location filename="../../workbench/ui/import_wizard.py" line="632" />
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="641" />
+        <location filename="../../workbench/ui/import_wizard.py" line="650" />
         <source>{message}
 Nothing was written to the database.</source>
         <translation>{message}
 未向数据库写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="663" />
+        <location filename="../../workbench/ui/import_wizard.py" line="672" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1055,6 +1150,7 @@ Nothing was written to the database.</source>
     <name>JobRow</name>
     <message>
         <location filename="../../workbench/ui/jobs_panel.py" line="45" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="88" />
         <source>queued</source>
         <translation>排队中</translation>
     </message>
@@ -1084,12 +1180,28 @@ Nothing was written to the database.</source>
         <translation>已取消</translation>
     </message>
     <message>
+        <location filename="../../workbench/ui/jobs_panel.py" line="87" />
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/jobs_panel.py" line="91" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="100" />
+        <source>{time} elapsed</source>
+        <translation>已用 {time}</translation>
+    </message>
+    <message>
         <location filename="../../workbench/ui/jobs_panel.py" line="103" />
+        <source>ETA {time}</source>
+        <translation>预计剩余 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/jobs_panel.py" line="110" />
         <source>Dismiss</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="104" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="111" />
         <source>Remove this finished job from the list</source>
         <translation>从列表中移除此已完成的任务</translation>
     </message>
@@ -1097,23 +1209,23 @@ Nothing was written to the database.</source>
 <context>
     <name>JobsPanel</name>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="119" />
-        <location filename="../../workbench/ui/jobs_panel.py" line="191" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="126" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="198" />
         <source>No background jobs</source>
         <translation>没有后台任务</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="121" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="128" />
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="184" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="191" />
         <source>{active} job{value} running</source>
         <translation>{active} 个任务运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="189" />
+        <location filename="../../workbench/ui/jobs_panel.py" line="196" />
         <source>No job running</source>
         <translation>没有运行中的任务</translation>
     </message>
@@ -1957,6 +2069,16 @@ Cancel and quit?</source>
         <translation>评估所选模型，数据来自</translation>
     </message>
     <message>
+        <location filename="../../workbench/ui/pages/models.py" line="246" />
+        <source>the model's stored split</source>
+        <translation>模型保存的划分</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/models.py" line="247" />
+        <source>a holdout file…</source>
+        <translation>留出文件…</translation>
+    </message>
+    <message>
         <location filename="../../workbench/ui/pages/models.py" line="249" />
         <source>Stored split: the test part the model was trained without. Holdout file: user, item[, rating] per line</source>
         <translation>保存的划分：模型训练时未使用的测试部分。留出文件：每行 用户, 物品[, 评分]</translation>
@@ -2393,7 +2515,37 @@ Cancel and quit?</source>
         <translation>监视训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="226" />
+        <location filename="../../workbench/ui/remote_runs.py" line="172" />
+        <source>epoch {n}</source>
+        <translation>第 {n} 轮</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="173" />
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="174" />
+        <source>cancel requested</source>
+        <translation>已请求取消</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="175" />
+        <source>on {host} (process {pid}, {device})</source>
+        <translation>在 {host} 上（进程 {pid}，{device}）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="176" />
+        <source>unknown host</source>
+        <translation>未知主机</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="178" />
+        <source>run {id} · {family} on {dataset}</source>
+        <translation>训练 {id} · {family}，数据集 {dataset}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="229" />
         <source>Cannot cancel run {run_id}: {exc}</source>
         <translation>无法取消训练 {run_id}：{exc}</translation>
     </message>
@@ -2414,325 +2566,414 @@ Cancel and quit?</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="64" />
+        <location filename="../../workbench/ui/pages/train.py" line="72" />
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="85" />
+        <location filename="../../workbench/ui/pages/train.py" line="93" />
         <source>training loss (MSE, rating points²)</source>
         <translation>训练损失（MSE，评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="86" />
+        <location filename="../../workbench/ui/pages/train.py" line="94" />
         <source>training loss (ranking, per sample)</source>
         <translation>训练损失（排序，每样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="147" />
+        <location filename="../../workbench/ui/pages/train.py" line="155" />
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="148" />
+        <location filename="../../workbench/ui/pages/train.py" line="156" />
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="185" />
+        <location filename="../../workbench/ui/pages/train.py" line="193" />
         <source>Data and model</source>
         <translation>数据与模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="188" />
+        <location filename="../../workbench/ui/pages/train.py" line="196" />
         <source>The dataset to train on</source>
         <translation>用于训练的数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="189" />
+        <location filename="../../workbench/ui/pages/train.py" line="197" />
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="191" />
+        <location filename="../../workbench/ui/pages/train.py" line="199" />
         <source>The model family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="193" />
+        <location filename="../../workbench/ui/pages/train.py" line="201" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="200" />
+        <location filename="../../workbench/ui/pages/train.py" line="208" />
         <source>Evaluation split</source>
         <translation>评估划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="206" />
+        <location filename="../../workbench/ui/pages/train.py" line="214" />
         <source>How test interactions are held out; stored with the model</source>
         <translation>测试交互的留出方式；随模型一起保存</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="209" />
+        <location filename="../../workbench/ui/pages/train.py" line="217" />
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="215" />
+        <location filename="../../workbench/ui/pages/train.py" line="223" />
         <source>Share of interactions (of items or users for cold splits) held out for test</source>
         <translation>留作测试的交互比例（冷启动划分时为物品或用户的比例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="219" />
+        <location filename="../../workbench/ui/pages/train.py" line="227" />
         <source>Test fraction</source>
         <translation>测试比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="222" />
+        <location filename="../../workbench/ui/pages/train.py" line="230" />
         <source>Interactions held out per user (leave last k)</source>
         <translation>每个用户留出的交互数（留出最后 k 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="223" />
+        <location filename="../../workbench/ui/pages/train.py" line="231" />
         <source>Last k</source>
         <translation>最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="228" />
+        <location filename="../../workbench/ui/pages/train.py" line="236" />
         <source>Seed of the split: the same seed holds out the same rows</source>
         <translation>划分的随机种子：相同种子留出相同的行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="230" />
+        <location filename="../../workbench/ui/pages/train.py" line="238" />
         <source>Split seed</source>
         <translation>划分种子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="233" />
+        <location filename="../../workbench/ui/pages/train.py" line="241" />
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="237" />
+        <location filename="../../workbench/ui/pages/train.py" line="245" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="241" />
-        <location filename="../../workbench/ui/pages/train.py" line="477" />
+        <location filename="../../workbench/ui/pages/train.py" line="249" />
+        <location filename="../../workbench/ui/pages/train.py" line="493" />
         <source>Maximum passes over the training data (early stopping may end sooner)</source>
         <translation>遍历训练数据的最大轮数（早停可能更早结束）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="243" />
+        <location filename="../../workbench/ui/pages/train.py" line="251" />
         <source>Epochs</source>
         <translation>训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="246" />
+        <location filename="../../workbench/ui/pages/train.py" line="254" />
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="250" />
+        <location filename="../../workbench/ui/pages/train.py" line="258" />
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="251" />
+        <location filename="../../workbench/ui/pages/train.py" line="259" />
         <source>Put every model setting back to its default</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="265" />
+        <location filename="../../workbench/ui/pages/train.py" line="273" />
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="267" />
+        <location filename="../../workbench/ui/pages/train.py" line="275" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="270" />
+        <location filename="../../workbench/ui/pages/train.py" line="278" />
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="288" />
+        <location filename="../../workbench/ui/pages/train.py" line="296" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="290" />
+        <location filename="../../workbench/ui/pages/train.py" line="298" />
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="299" />
+        <location filename="../../workbench/ui/pages/train.py" line="307" />
         <source>Runs: tick to overlay</source>
         <translation>训练记录：勾选以叠加显示</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="301" />
+        <location filename="../../workbench/ui/pages/train.py" line="309" />
         <source>Finished, cancelled and interrupted runs keep their curves</source>
         <translation>已完成、已取消和被中断的训练会保留其曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="310" />
+        <location filename="../../workbench/ui/pages/train.py" line="318" />
         <source>No training runs yet: choose a model and press Start training.</source>
         <translation>还没有训练记录：选择一个模型并点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="316" />
+        <location filename="../../workbench/ui/pages/train.py" line="324" />
         <source>Select a cancelled or interrupted run to continue it from its last checkpoint.</source>
         <translation>选择一个已取消或被中断的训练，从其最后的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="323" />
+        <location filename="../../workbench/ui/pages/train.py" line="331" />
         <source>Resume run</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="326" />
+        <location filename="../../workbench/ui/pages/train.py" line="334" />
         <source>Continue the selected run from its checkpoint; its curves continue</source>
         <translation>从检查点继续所选训练；其曲线接着延伸</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="400" />
+        <location filename="../../workbench/ui/pages/train.py" line="406" />
+        <source>{name} (not available)</source>
+        <translation>{name}（不可用）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="411" />
         <source>Compute device; this machine: {device_label}</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="426" />
+        <location filename="../../workbench/ui/pages/train.py" line="440" />
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="458" />
+        <location filename="../../workbench/ui/pages/train.py" line="445" />
+        <source>{name}  ({n:,} interactions)</source>
+        <translation>{name}  （{n:,} 条交互）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="474" />
         <source>No model families are available.</source>
         <translation>没有可用的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="479" />
+        <location filename="../../workbench/ui/pages/train.py" line="495" />
         <source>This model is fitted in one closed-form step</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="534" />
+        <location filename="../../workbench/ui/pages/train.py" line="550" />
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="561" />
+        <location filename="../../workbench/ui/pages/train.py" line="577" />
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="570" />
+        <location filename="../../workbench/ui/pages/train.py" line="586" />
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="573" />
+        <location filename="../../workbench/ui/pages/train.py" line="589" />
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="587" />
-        <location filename="../../workbench/ui/pages/train.py" line="972" />
+        <location filename="../../workbench/ui/pages/train.py" line="603" />
+        <location filename="../../workbench/ui/pages/train.py" line="1001" />
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="593" />
+        <location filename="../../workbench/ui/pages/train.py" line="609" />
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="612" />
+        <location filename="../../workbench/ui/pages/train.py" line="628" />
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="681" />
+        <location filename="../../workbench/ui/pages/train.py" line="697" />
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="686" />
+        <location filename="../../workbench/ui/pages/train.py" line="702" />
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="695" />
+        <location filename="../../workbench/ui/pages/train.py" line="711" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="734" />
-        <location filename="../../workbench/ui/pages/train.py" line="983" />
+        <location filename="../../workbench/ui/pages/train.py" line="750" />
+        <location filename="../../workbench/ui/pages/train.py" line="1012" />
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="766" />
+        <location filename="../../workbench/ui/pages/train.py" line="782" />
         <source>epoch {epochs}/{epochs2} · %p%</source>
         <translation>第 {epochs}/{epochs2} 轮 · %p%</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="771" />
+        <location filename="../../workbench/ui/pages/train.py" line="787" />
         <source>elapsed {elapsed} · ETA {eta}{speed}</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="793" />
+        <location filename="../../workbench/ui/pages/train.py" line="809" />
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="797" />
+        <location filename="../../workbench/ui/pages/train.py" line="813" />
         <source>Saved model '{value}'</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="812" />
+        <location filename="../../workbench/ui/pages/train.py" line="61" />
+        <location filename="../../workbench/ui/pages/train.py" line="828" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="816" />
+        <location filename="../../workbench/ui/pages/train.py" line="832" />
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="819" />
+        <location filename="../../workbench/ui/pages/train.py" line="835" />
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="835" />
+        <location filename="../../workbench/ui/pages/train.py" line="61" />
+        <location filename="../../workbench/ui/pages/train.py" line="851" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="836" />
+        <location filename="../../workbench/ui/pages/train.py" line="48" />
+        <source>Per-user ratio (random)</source>
+        <translation>按用户比例（随机）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="49" />
+        <source>Random rows</source>
+        <translation>随机行</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="50" />
+        <source>Global time cut (latest)</source>
+        <translation>全局时间切分（最新的）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="51" />
+        <source>Leave last k per user</source>
+        <translation>每个用户留出最后 k 条</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="52" />
+        <source>Cold items (held out whole)</source>
+        <translation>冷启动物品（整体留出）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="53" />
+        <source>Cold users (held out whole)</source>
+        <translation>冷启动用户（整体留出）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="54" />
+        <source>None (train on everything)</source>
+        <translation>不划分（用全部数据训练）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="60" />
+        <location filename="../../workbench/ui/pages/train.py" line="902" />
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="60" />
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="62" />
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="852" />
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="838" />
+        <location filename="../../workbench/ui/pages/train.py" line="854" />
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="853" />
+        <location filename="../../workbench/ui/pages/train.py" line="869" />
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="971" />
+        <location filename="../../workbench/ui/pages/train.py" line="906" />
+        <location filename="../../workbench/ui/pages/train.py" line="918" />
+        <source>epoch {n}</source>
+        <translation>第 {n} 轮</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="908" />
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="912" />
+        <source>running · {time} so far</source>
+        <translation>运行中 · 已用 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="916" />
+        <source> (resumable)</source>
+        <translation>（可继续）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="923" />
+        <source>run {id} · {family} on {dataset} · {state} · {when}</source>
+        <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="1000" />
         <source>Training run</source>
         <translation>训练记录</translation>
     </message>
@@ -2841,368 +3082,419 @@ Cancel and quit?</source>
 <context>
     <name>TunePage</name>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="118" />
+        <location filename="../../workbench/ui/pages/tune.py" line="124" />
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="119" />
+        <location filename="../../workbench/ui/pages/tune.py" line="125" />
         <source>Import one on the Datasets page or load the demo, then tune models here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里调参。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="144" />
+        <location filename="../../workbench/ui/pages/tune.py" line="150" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="147" />
+        <location filename="../../workbench/ui/pages/tune.py" line="153" />
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="151" />
+        <location filename="../../workbench/ui/pages/tune.py" line="157" />
         <source>Families to search (one study each); their default spaces come from their settings</source>
         <translation>要搜索的模型族（每个一次研究）；默认搜索空间来自其设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="166" />
+        <location filename="../../workbench/ui/pages/tune.py" line="172" />
         <source>Families</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="170" />
+        <location filename="../../workbench/ui/pages/tune.py" line="176" />
         <source>Validation metric the search optimises</source>
         <translation>搜索要优化的验证指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="171" />
+        <location filename="../../workbench/ui/pages/tune.py" line="177" />
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="175" />
+        <location filename="../../workbench/ui/pages/tune.py" line="181" />
         <source> per family</source>
         <translation> 次/模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="176" />
-        <location filename="../../workbench/ui/pages/tune.py" line="301" />
+        <location filename="../../workbench/ui/pages/tune.py" line="182" />
+        <location filename="../../workbench/ui/pages/tune.py" line="311" />
         <source>Trials</source>
         <translation>试验次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="179" />
+        <location filename="../../workbench/ui/pages/tune.py" line="185" />
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="180" />
+        <location filename="../../workbench/ui/pages/tune.py" line="186" />
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="182" />
+        <location filename="../../workbench/ui/pages/tune.py" line="188" />
         <source>Time for the whole search (shared by the families); 0: trials only</source>
         <translation>整个搜索的时间（各模型族共享）；0：只按试验次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="184" />
+        <location filename="../../workbench/ui/pages/tune.py" line="190" />
         <source>Time limit</source>
         <translation>时间上限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="188" />
+        <location filename="../../workbench/ui/pages/tune.py" line="193" />
+        <source>TPE (Bayesian)</source>
+        <translation>TPE（贝叶斯）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="194" />
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="195" />
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="198" />
         <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="196" />
+        <location filename="../../workbench/ui/pages/tune.py" line="201" />
+        <source>median (stop below-median trials)</source>
+        <translation>中位数（停止低于中位数的试验）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="202" />
+        <source>successive halving</source>
+        <translation>逐次减半</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="206" />
         <source>Pruner</source>
         <translation>剪枝器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="198" />
+        <location filename="../../workbench/ui/pages/tune.py" line="208" />
         <source>dim=16:64 l2=1e-4:1e-1:log epochs=20</source>
         <translation>dim=16:64 l2=1e-4:1e-1:log epochs=20</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="200" />
+        <location filename="../../workbench/ui/pages/tune.py" line="210" />
         <source>Change the default spaces: KEY=LOW:HIGH[:log] searches a range, KEY=A|B|C choices, KEY=VALUE fixes a setting</source>
         <translation>修改默认搜索空间：KEY=LOW:HIGH[:log] 搜索一个范围，KEY=A|B|C 在选项中搜索，KEY=VALUE 固定一个设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="206" />
+        <location filename="../../workbench/ui/pages/tune.py" line="216" />
         <source>Ranges</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="210" />
+        <location filename="../../workbench/ui/pages/tune.py" line="220" />
         <source>Start search</source>
         <translation>开始搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="213" />
+        <location filename="../../workbench/ui/pages/tune.py" line="223" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="224" />
+        <location filename="../../workbench/ui/pages/tune.py" line="234" />
         <source>Stored searches</source>
         <translation>已保存的搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="229" />
+        <location filename="../../workbench/ui/pages/tune.py" line="239" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="231" />
+        <location filename="../../workbench/ui/pages/tune.py" line="241" />
         <source>Continue the selected search until its trial budget is spent</source>
         <translation>继续所选搜索，直到用完其试验预算</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="243" />
+        <location filename="../../workbench/ui/pages/tune.py" line="253" />
         <source>Optimisation history</source>
         <translation>优化历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="244" />
+        <location filename="../../workbench/ui/pages/tune.py" line="254" />
         <source>trial (in finishing order)</source>
         <translation>试验（按完成顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="245" />
-        <location filename="../../workbench/ui/pages/tune.py" line="269" />
-        <location filename="../../workbench/ui/pages/tune.py" line="709" />
+        <location filename="../../workbench/ui/pages/tune.py" line="255" />
+        <location filename="../../workbench/ui/pages/tune.py" line="279" />
+        <location filename="../../workbench/ui/pages/tune.py" line="724" />
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="253" />
-        <location filename="../../workbench/ui/pages/tune.py" line="779" />
+        <location filename="../../workbench/ui/pages/tune.py" line="263" />
+        <location filename="../../workbench/ui/pages/tune.py" line="794" />
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="253" />
+        <location filename="../../workbench/ui/pages/tune.py" line="263" />
         <source>share of variance</source>
         <translation>方差占比</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="262" />
+        <location filename="../../workbench/ui/pages/tune.py" line="272" />
         <source>Family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="264" />
+        <location filename="../../workbench/ui/pages/tune.py" line="274" />
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="268" />
+        <location filename="../../workbench/ui/pages/tune.py" line="278" />
         <source>Slice (colour: trial order)</source>
         <translation>切片图（颜色：试验顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="278" />
-        <location filename="../../workbench/ui/pages/tune.py" line="290" />
+        <location filename="../../workbench/ui/pages/tune.py" line="288" />
+        <location filename="../../workbench/ui/pages/tune.py" line="300" />
         <source>family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="279" />
+        <location filename="../../workbench/ui/pages/tune.py" line="289" />
         <source>trial</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="280" />
+        <location filename="../../workbench/ui/pages/tune.py" line="290" />
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="281" />
+        <location filename="../../workbench/ui/pages/tune.py" line="291" />
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="282" />
+        <location filename="../../workbench/ui/pages/tune.py" line="292" />
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="283" />
+        <location filename="../../workbench/ui/pages/tune.py" line="293" />
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="284" />
+        <location filename="../../workbench/ui/pages/tune.py" line="294" />
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="289" />
+        <location filename="../../workbench/ui/pages/tune.py" line="299" />
         <source>rank</source>
         <translation>名次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="291" />
+        <location filename="../../workbench/ui/pages/tune.py" line="301" />
         <source>study</source>
         <translation>研究</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="292" />
+        <location filename="../../workbench/ui/pages/tune.py" line="302" />
         <source>metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="293" />
+        <location filename="../../workbench/ui/pages/tune.py" line="303" />
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="294" />
+        <location filename="../../workbench/ui/pages/tune.py" line="304" />
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="295" />
+        <location filename="../../workbench/ui/pages/tune.py" line="305" />
         <source>trials</source>
         <translation>试验数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="296" />
-        <location filename="../../workbench/ui/pages/tune.py" line="678" />
+        <location filename="../../workbench/ui/pages/tune.py" line="306" />
+        <location filename="../../workbench/ui/pages/tune.py" line="693" />
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="297" />
+        <location filename="../../workbench/ui/pages/tune.py" line="307" />
         <source>model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="298" />
+        <location filename="../../workbench/ui/pages/tune.py" line="308" />
         <source>best settings</source>
         <translation>最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="302" />
+        <location filename="../../workbench/ui/pages/tune.py" line="312" />
         <source>Families ranked</source>
         <translation>模型族排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="306" />
+        <location filename="../../workbench/ui/pages/tune.py" line="316" />
         <source>Train the best</source>
         <translation>训练最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="308" />
+        <location filename="../../workbench/ui/pages/tune.py" line="318" />
         <source>Train each family's best settings as a normal model (scored once on the test part)</source>
         <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="314" />
+        <location filename="../../workbench/ui/pages/tune.py" line="324" />
         <source>Open in Models</source>
         <translation>在模型页打开</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="330" />
+        <location filename="../../workbench/ui/pages/tune.py" line="341" />
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="359" />
+        <location filename="../../workbench/ui/pages/tune.py" line="346" />
+        <source>{name}  ({n:,} interactions)</source>
+        <translation>{name}  （{n:,} 条交互）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="372" />
         <source>Cannot list searches: {exc}</source>
         <translation>无法列出搜索：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="420" />
+        <location filename="../../workbench/ui/pages/tune.py" line="380" />
+        <source>{n} trials</source>
+        <translation>{n} 次试验</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="434" />
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="423" />
+        <location filename="../../workbench/ui/pages/tune.py" line="437" />
         <source>Check at least one family to tune.</source>
         <translation>请至少勾选一个要调参的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="490" />
+        <location filename="../../workbench/ui/pages/tune.py" line="466" />
+        <source>Searching {families}…</source>
+        <translation>正在搜索 {families}…</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="482" />
+        <source>Resuming {name}…</source>
+        <translation>正在继续 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="505" />
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="506" />
+        <location filename="../../workbench/ui/pages/tune.py" line="521" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="514" />
+        <location filename="../../workbench/ui/pages/tune.py" line="529" />
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="541" />
+        <location filename="../../workbench/ui/pages/tune.py" line="556" />
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="543" />
+        <location filename="../../workbench/ui/pages/tune.py" line="558" />
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="547" />
+        <location filename="../../workbench/ui/pages/tune.py" line="203" />
+        <location filename="../../workbench/ui/pages/tune.py" line="562" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="556" />
+        <location filename="../../workbench/ui/pages/tune.py" line="53" />
+        <source>auto (ndcg@10; rmse for rating models)</source>
+        <translation>自动（ndcg@10；评分模型用 rmse）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="571" />
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="564" />
+        <location filename="../../workbench/ui/pages/tune.py" line="579" />
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="608" />
+        <location filename="../../workbench/ui/pages/tune.py" line="623" />
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="671" />
+        <location filename="../../workbench/ui/pages/tune.py" line="686" />
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="683" />
+        <location filename="../../workbench/ui/pages/tune.py" line="698" />
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="707" />
+        <location filename="../../workbench/ui/pages/tune.py" line="722" />
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="777" />
+        <location filename="../../workbench/ui/pages/tune.py" line="792" />
         <source>Parameter importance · {family}</source>
         <translation>参数重要性 · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="816" />
+        <location filename="../../workbench/ui/pages/tune.py" line="831" />
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="845" />
+        <location filename="../../workbench/ui/pages/tune.py" line="860" />
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="850" />
+        <location filename="../../workbench/ui/pages/tune.py" line="865" />
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

@@ -271,7 +271,8 @@ class ExplanationPanel(QWidget):
     def _on_failed(self, job: Job, message: str) -> None:
         if job is not self._job:
             return
-        self.clear(f"Cannot explain this item: {message}")
+        self.clear(translate("ExplanationPanel", "Cannot explain this item: {message}").format(
+            message=message))
         self.explanation_failed.emit(message)
 
     # --- drawing -----------------------------------------------------------------------------------
@@ -292,7 +293,11 @@ class ExplanationPanel(QWidget):
         title = exp.get("title") or ""
         name = f"{html.escape(title)} ({html.escape(exp['item'])})" if title else html.escape(exp["item"])
         user = str(exp.get("user", ""))
-        who = "a new user" if user.startswith("(") else f"user {html.escape(user)}"
+        who = (
+            translate("ExplanationPanel", "a new user")
+            if user.startswith("(")
+            else translate("ExplanationPanel", "user {user}").format(user=html.escape(user))
+        )
         self.header.setText(
             translate("ExplanationPanel", "<b>{name}</b> for {who}: score <b>{value:.4f}</b>").format(
                 name=name, who=who, value=exp["score"]
@@ -383,7 +388,17 @@ class ExplanationPanel(QWidget):
         plot.enableAutoRange(axis="x")
         target = exp.get("history_target") or ""
         self.method_label.setText(
-            " · ".join(t for t in (method, f"explains the {target}" if target else "", notes) if t)
+            " · ".join(
+                t
+                for t in (
+                    method,
+                    translate("ExplanationPanel", "explains the {target}").format(target=target)
+                    if target
+                    else "",
+                    notes,
+                )
+                if t
+            )
         )
 
     def _history_brushes(self, values: np.ndarray) -> list[QColor]:
@@ -446,11 +461,27 @@ class ExplanationPanel(QWidget):
         top_text = ", ".join(f"{html.escape(str(w['word']))} {float(w['weight']):+.3f}" for w in top)
         self.words_html = (
             f"<p style='font-size:11pt'><b>{title_html}</b></p><p>{text_html}</p>"
-            + (f"<p><b>Categories:</b> {chips}</p>" if chips else "")
-            + (f"<p style='color:#555'><b>Strongest words:</b> {top_text}</p>" if top_text else "")
-            + f"<p style='color:#777; font-size:8pt'><span style='background-color:{mix(POSITIVE, 0.6)}'>"
-            f"&nbsp;green&nbsp;</span> raised the content score, <span style='background-color:"
-            f"{mix(NEGATIVE, 0.6)}'>&nbsp;orange&nbsp;</span> lowered it (integrated gradients).</p>"
+            + ("<p><b>" + translate("ExplanationPanel", "Categories:") + f"</b> {chips}</p>" if chips else "")
+            + (
+                "<p style='color:#555'><b>"
+                + translate("ExplanationPanel", "Strongest words:")
+                + f"</b> {top_text}</p>"
+                if top_text
+                else ""
+            )
+            + "<p style='color:#777; font-size:8pt'>"
+            + translate(
+                "ExplanationPanel",
+                "{green} raised the content score, {orange} lowered it (integrated gradients).",
+            ).format(
+                green=f"<span style='background-color:{mix(POSITIVE, 0.6)}'>&nbsp;"
+                + translate("ExplanationPanel", "green")
+                + "&nbsp;</span>",
+                orange=f"<span style='background-color:{mix(NEGATIVE, 0.6)}'>&nbsp;"
+                + translate("ExplanationPanel", "orange")
+                + "&nbsp;</span>",
+            )
+            + "</p>"
         )
         self.text_view.setHtml(self.words_html)
 

@@ -70,8 +70,10 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem("Recommendations for each user", "recommendations")
-        self.kind_combo.addItem("Similar items for each item (customers also bought)", "similar-items")
+        self.kind_combo.addItem(translate("ExportDialog", "Recommendations for each user"), "recommendations")
+        self.kind_combo.addItem(
+            translate("ExportDialog", "Similar items for each item (customers also bought)"), "similar-items"
+        )
         self.kind_combo.setToolTip(
             translate(
                 "ExportDialog",

@@ -111,7 +111,8 @@ def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]
 
 def column_labels(columns: list[str], has_header: bool) -> list[str]:
     """What the preview and the column choices call each column: its header, else "column 1", 2, ..."""
-    return [str(c) if has_header else f"column {i + 1}" for i, c in enumerate(columns)]
+    return [str(c) if has_header else translate("ImportWizard", "column {n}").format(n=i + 1)
+            for i, c in enumerate(columns)]
 
 
 class ImportWizard(QDialog):
@@ -234,9 +235,9 @@ class ImportWizard(QDialog):
         self.cleaning_box = QGroupBox(translate("ImportWizard", "4. Cleaning and item content"))
         cform = QFormLayout(self.cleaning_box)
         self.duplicates_combo = QComboBox()
-        self.duplicates_combo.addItem("keep the latest", "last")
-        self.duplicates_combo.addItem("average them", "mean")
-        self.duplicates_combo.addItem("keep the highest", "max")
+        self.duplicates_combo.addItem(translate("ImportWizard", "keep the latest"), "last")
+        self.duplicates_combo.addItem(translate("ImportWizard", "average them"), "mean")
+        self.duplicates_combo.addItem(translate("ImportWizard", "keep the highest"), "max")
         self.duplicates_combo.setToolTip(
             translate("ImportWizard", "what to do when a user rated the same item more than once")
         )
@@ -541,7 +542,8 @@ class ImportWizard(QDialog):
                 "report": parsed.report,
             }
 
-        job = self._start(f"Check {Path(path).name}", work, kind="check")
+        job = self._start(translate("ImportWizard", "Check {file}").format(file=Path(path).name), work,
+                          kind="check")
         job.finished.connect(self._on_checked)
         job.failed.connect(lambda _m: self.checked.emit(False))
         return job
@@ -549,11 +551,18 @@ class ImportWizard(QDialog):
     def _on_checked(self, result: dict[str, Any]) -> None:
         report = result.get("report", {})
         dropped = sum(int(v) for k, v in report.items() if k.startswith("dropped") and isinstance(v, int))
-        text = (
-            f"The file is valid: {format_count(result['rows'])} interactions, "
-            f"{format_count(result['users'])} users, {format_count(result['items'])} items"
+        text = translate(
+            "ImportWizard", "The file is valid: {rows} interactions, {users} users, {items} items"
+        ).format(
+            rows=format_count(result["rows"]),
+            users=format_count(result["users"]),
+            items=format_count(result["items"]),
         )
-        text += f" ({format_count(dropped)} rows dropped by cleaning)." if dropped else "."
+        text += (
+            translate("ImportWizard", " ({n} rows dropped by cleaning).").format(n=format_count(dropped))
+            if dropped
+            else "."
+        )
         self.message.show_message(text, "ok")
         self.checked.emit(True)
 
@@ -599,7 +608,7 @@ class ImportWizard(QDialog):
                 content = import_item_content(db, content_path, report.dataset_id)
             return {"report": report, "content": content}
 
-        job = self._start(f"Import {name}", work, kind="import")
+        job = self._start(translate("ImportWizard", "Import {name}").format(name=name), work, kind="import")
         job.finished.connect(self._on_imported)
         return job
 

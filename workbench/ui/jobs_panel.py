@@ -84,9 +84,12 @@ class JobRow(QFrame):
         elif job.fraction is None:
             if job.started_at is not None:
                 self.bar.setRange(0, 0)  # busy indicator while the total is unknown
-            parts = [job.message or ("running" if job.started_at is not None else "queued")]
+            parts = [job.message or (translate("JobRow", "running") if job.started_at is not None
+                                     else translate("JobRow", "queued"))]
             if job.started_at is not None:
-                parts.append(f"{format_duration(job.elapsed_s)} elapsed")
+                parts.append(
+                    translate("JobRow", "{time} elapsed").format(time=format_duration(job.elapsed_s))
+                )
             self.status.setText(" · ".join(parts))
         else:
             self.bar.setRange(0, 1000)
@@ -94,9 +97,13 @@ class JobRow(QFrame):
             parts = [f"{job.fraction:.0%}"]
             if job.message:
                 parts.append(job.message)
-            parts.append(f"{format_duration(job.elapsed_s)} elapsed")
+            parts.append(translate("JobRow", "{time} elapsed").format(time=format_duration(job.elapsed_s)))
             eta = job.eta_s
-            parts.append(f"ETA {format_duration(eta)}" if eta is not None else "ETA –")
+            parts.append(
+                translate("JobRow", "ETA {time}").format(
+                    time=format_duration(eta) if eta is not None else "–"
+                )
+            )
             self.status.setText(" · ".join(parts))
         if not job.is_active:
             self.cancel_button.setEnabled(True)

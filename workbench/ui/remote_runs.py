@@ -169,11 +169,14 @@ class RemoteRunsPanel(QGroupBox):
         selected = self.selected_run_id()
         self.runs_list.clear()
         for run in self._runs.values():
-            epoch = f"epoch {run.last_epoch}" if run.last_epoch else "starting"
-            cancel = " · cancel requested" if run.cancel_requested else ""
-            where = f"on {run.host or 'unknown host'} (process {run.pid}, {run.device})"
+            epoch = translate("RemoteRunsPanel", "epoch {n}").format(n=run.last_epoch) if run.last_epoch \
+                else translate("RemoteRunsPanel", "starting")
+            cancel = " · " + translate("RemoteRunsPanel", "cancel requested") if run.cancel_requested else ""
+            where = translate("RemoteRunsPanel", "on {host} (process {pid}, {device})").format(
+                host=run.host or translate("RemoteRunsPanel", "unknown host"), pid=run.pid, device=run.device)
             item = QListWidgetItem(
-                f"run {run.id} · {run.family} on {run.dataset_name} · {epoch} · {where}{cancel}"
+                translate("RemoteRunsPanel", "run {id} · {family} on {dataset}").format(
+                    id=run.id, family=run.family, dataset=run.dataset_name) + f" · {epoch} · {where}{cancel}"
             )
             item.setData(RUN_ID_ROLE, run.id)
             self.runs_list.addItem(item)

@@ -243,8 +243,8 @@ class ModelsPage(QWidget):
         evaluation = QHBoxLayout()
         evaluation.addWidget(QLabel(translate("ModelsPage", "Evaluate the selected models on")))
         self.protocol_combo = QComboBox()
-        self.protocol_combo.addItem("the model's stored split", "split")
-        self.protocol_combo.addItem("a holdout file…", "holdout")
+        self.protocol_combo.addItem(translate("ModelsPage", "the model's stored split"), "split")
+        self.protocol_combo.addItem(translate("ModelsPage", "a holdout file…"), "holdout")
         self.protocol_combo.setToolTip(
             translate(
                 "ModelsPage",

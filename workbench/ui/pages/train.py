@@ -45,14 +45,22 @@ from workbench.ui.model_texts import model_text
 from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
 
 SPLIT_LABELS = {
-    "user_ratio": "Per-user ratio (random)",
-    "random": "Random rows",
-    "temporal": "Global time cut (latest)",
-    "leave_last": "Leave last k per user",
-    "cold_items": "Cold items (held out whole)",
-    "cold_users": "Cold users (held out whole)",
-    "none": "None (train on everything)",
+    "user_ratio": QT_TRANSLATE_NOOP("TrainPage", "Per-user ratio (random)"),
+    "random": QT_TRANSLATE_NOOP("TrainPage", "Random rows"),
+    "temporal": QT_TRANSLATE_NOOP("TrainPage", "Global time cut (latest)"),
+    "leave_last": QT_TRANSLATE_NOOP("TrainPage", "Leave last k per user"),
+    "cold_items": QT_TRANSLATE_NOOP("TrainPage", "Cold items (held out whole)"),
+    "cold_users": QT_TRANSLATE_NOOP("TrainPage", "Cold users (held out whole)"),
+    "none": QT_TRANSLATE_NOOP("TrainPage", "None (train on everything)"),
 }
+
+
+def run_status(status: str) -> str:
+    """A run's stored status as shown."""
+    names = {"running": translate("TrainPage", "running"), "completed": translate("TrainPage", "completed"),
+             "cancelled": translate("TrainPage", "cancelled"), "failed": translate("TrainPage", "failed"),
+             "interrupted": translate("TrainPage", "interrupted")}
+    return names.get(status, status)
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BATCH_EMIT_INTERVAL_S = 0.05  # at most ~20 batch points per second reach the GUI thread
 RUNS_SHOWN = 100
@@ -201,7 +209,7 @@ class TrainPage(QWidget):
         split_form = QFormLayout(split_box)
         self.split_combo = QComboBox()
         for kind, label in SPLIT_LABELS.items():
-            self.split_combo.addItem(label, kind)
+            self.split_combo.addItem(translate("TrainPage", label), kind)
         self.split_combo.setToolTip(
             translate("TrainPage", "How test interactions are held out; stored with the model")
         )
@@ -394,10 +402,16 @@ class TrainPage(QWidget):
                     label = f"auto ({resolved})"
             except Exception:  # not present on this machine (the device module says why)
                 available = False
-            self.device_combo.addItem(label if available else f"{name} (not available)", name)
+            if not available:
+                label = translate("TrainPage", "{name} (not available)").format(name=name)
+            self.device_combo.addItem(label, name)
             item = self.device_combo.model().item(self.device_combo.count() - 1)
             item.setEnabled(available)
-        self.device_combo.setToolTip(translate("TrainPage", "Compute device; this machine: {device_label}").format(device_label=self.ctx.device_label))  # noqa: E501
+        self.device_combo.setToolTip(
+            translate("TrainPage", "Compute device; this machine: {device_label}").format(
+                device_label=self.ctx.device_label
+            )
+        )
 
     # --- choices ---------------------------------------------------------------------------------
     def refresh_families(self) -> None:
@@ -427,7 +441,9 @@ class TrainPage(QWidget):
             )
         self.dataset_combo.clear()
         for dataset_id, name, n in choices:
-            self.dataset_combo.addItem(f"{name}  ({n:,} interactions)", dataset_id)
+            self.dataset_combo.addItem(
+                translate("TrainPage", "{name}  ({n:,} interactions)").format(name=name, n=n), dataset_id
+            )
         wanted = current if current is not None else getattr(self.ctx, "current_dataset_id", None)
         index = self.dataset_combo.findData(wanted)
         if index >= 0:
@@ -883,17 +899,30 @@ class TrainPage(QWidget):
         """One list row: what, where, how it stands (a running run: its epoch and time so far)."""
         when = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
         live = self._live
+        running = translate("TrainPage", "running")
         if live is not None and live.run_id == run.id:
             total = f"/{live.epochs}" if live.epochs else ""
-            epoch = f" · epoch {live.last_epoch}{total}" if live.last_epoch else " · starting"
-            state = f"running{epoch} · {format_duration(time.monotonic() - live.started)}"
+            epoch = " · " + (
+                translate("TrainPage", "epoch {n}").format(n=f"{live.last_epoch}{total}")
+                if live.last_epoch
+                else translate("TrainPage", "starting")
+            )
+            state = f"{running}{epoch} · {format_duration(time.monotonic() - live.started)}"
         elif run.status == "running":  # another process (a CLI job, a second window) is training it
-            state = f"running · {format_duration(_elapsed_since(run.started_at))} so far"
+            state = translate("TrainPage", "running · {time} so far").format(
+                time=format_duration(_elapsed_since(run.started_at))
+            )
         else:
-            resumable = " (resumable)" if run.resumable else ""
-            n_epochs = f" · epoch {run.checkpoint_epoch}" if run.checkpoint_epoch else ""
-            state = f"{run.status}{resumable}{n_epochs} · {format_duration(run.elapsed_s)}"
-        return f"run {run.id} · {run.family} on {run.dataset_name} · {state} · {when}"
+            resumable = translate("TrainPage", " (resumable)") if run.resumable else ""
+            n_epochs = (
+                " · " + translate("TrainPage", "epoch {n}").format(n=run.checkpoint_epoch)
+                if run.checkpoint_epoch
+                else ""
+            )
+            state = f"{run_status(run.status)}{resumable}{n_epochs} · {format_duration(run.elapsed_s)}"
+        return translate("TrainPage", "run {id} · {family} on {dataset} · {state} · {when}").format(
+            id=run.id, family=run.family, dataset=run.dataset_name, state=state, when=when
+        )
 
     def _refresh_live_row(self) -> None:
         live = self._live

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,8 +49,14 @@ from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
 from workbench.ui.widgets import EmptyState, InlineMessage
 
-METRICS = (("auto", "auto (ndcg@10; rmse for rating models)"), ("ndcg@10", "ndcg@10"),
-           ("recall@20", "recall@20"), ("map@10", "map@10"), ("mrr@10", "mrr@10"), ("rmse", "rmse"))
+METRICS = (
+    ("auto", QT_TRANSLATE_NOOP("TunePage", "auto (ndcg@10; rmse for rating models)")),
+    ("ndcg@10", "ndcg@10"),
+    ("recall@20", "recall@20"),
+    ("map@10", "map@10"),
+    ("mrr@10", "mrr@10"),
+    ("rmse", "rmse"),
+)
 DEFAULT_FAMILIES = ("ease", "bpr")
 PRUNED_COLOUR = "#999999"
 
@@ -166,7 +172,7 @@ class TunePage(QWidget):
         form.addRow(translate("TunePage", "Families"), self.families_list)
         self.metric_combo = QComboBox()
         for key, label in METRICS:
-            self.metric_combo.addItem(label, key)
+            self.metric_combo.addItem(translate("TunePage", label), key)
         self.metric_combo.setToolTip(translate("TunePage", "Validation metric the search optimises"))
         form.addRow(translate("TunePage", "Metric"), self.metric_combo)
         self.trials_spin = QSpinBox()
@@ -183,14 +189,18 @@ class TunePage(QWidget):
         )
         form.addRow(translate("TunePage", "Time limit"), self.minutes_spin)
         self.sampler_combo = QComboBox()
-        for key, label in (("tpe", "TPE (Bayesian)"), ("random", "random"), ("grid", "grid")):
+        for key, label in (
+            ("tpe", translate("TunePage", "TPE (Bayesian)")),
+            ("random", translate("TunePage", "random")),
+            ("grid", translate("TunePage", "grid")),
+        ):
             self.sampler_combo.addItem(label, key)
         form.addRow(translate("TunePage", "Sampler"), self.sampler_combo)
         self.pruner_combo = QComboBox()
         for key, label in (
-            ("median", "median (stop below-median trials)"),
-            ("halving", "successive halving"),
-            ("none", "none"),
+            ("median", translate("TunePage", "median (stop below-median trials)")),
+            ("halving", translate("TunePage", "successive halving")),
+            ("none", translate("TunePage", "none")),
         ):
             self.pruner_combo.addItem(label, key)
         form.addRow(translate("TunePage", "Pruner"), self.pruner_combo)
@@ -327,11 +337,14 @@ class TunePage(QWidget):
             infos = list_datasets(self.ctx.db)
         except Exception as exc:  # a broken database is reported on the page, not as a crash
             infos = []
-            self.message.show_message(translate("TunePage", "Cannot list datasets: {exc}").format(exc=exc), "error")  # noqa: E501
+            self.message.show_message(
+                translate("TunePage", "Cannot list datasets: {exc}").format(exc=exc), "error"
+            )
         self.dataset_combo.clear()
         for info in infos:
             self.dataset_combo.addItem(
-                f"{info.name}  ({int(info.n_interactions or 0):,} interactions)", int(info.id)
+                translate("TunePage", "{name}  ({n:,} interactions)").format(
+                    name=info.name, n=int(info.n_interactions or 0)), int(info.id)
             )
         wanted = current if current is not None else self.ctx.current_dataset_id
         index = self.dataset_combo.findData(wanted)
@@ -363,7 +376,8 @@ class TunePage(QWidget):
         self.searches_list.clear()
         for s in searches:
             item = QListWidgetItem(
-                f"{s.search}\n  {', '.join(s.families)} · {s.n_finished} trials · {s.metric}"
+                f"{s.search}\n  {', '.join(s.families)} · "
+                + translate("TunePage", "{n} trials").format(n=s.n_finished) + f" · {s.metric}"
             )
             item.setData(Qt.ItemDataRole.UserRole, s.search)
             self.searches_list.addItem(item)
@@ -449,7 +463,8 @@ class TunePage(QWidget):
 
             return run_search(db, request, cancel=cancel, on_trial=on_trial, on_study=on_study)
 
-        self._begin(name, run, total, f"Searching {', '.join(families)}…")
+        self._begin(name, run, total, translate("TunePage", "Searching {families}…").format(
+            families=", ".join(families)))
 
     @Slot()
     def resume_selected(self) -> None:
@@ -464,7 +479,7 @@ class TunePage(QWidget):
 
             return resume_search(db, name, cancel=cancel, on_trial=on_trial, on_study=on_study)
 
-        self._begin(name, run, None, f"Resuming {name}…", keep=True)
+        self._begin(name, run, None, translate("TunePage", "Resuming {name}…").format(name=name), keep=True)
 
     def _begin(
         self, name: str, run: Callable[..., Any], total: int | None, status: str, keep: bool = False
