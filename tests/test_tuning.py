@@ -264,3 +264,21 @@ def test_a_time_budget_shorter_than_one_trial_still_gives_each_family_a_result(d
         assert by_family[family].n_complete == 1 and by_family[family].best_value is not None
     # the first trial is each family's defaults
     assert by_family["bpr"].best_params["learning_rate"] == pytest.approx(0.005)
+
+
+def test_trials_do_not_refit_on_the_validation_rows_that_score_them(db) -> None:
+    dataset_id = make_dataset(db)  # explicit ratings: MF's rating objective refits by default
+    spec = SplitSpec(seed=3)
+    settings = {"dim": "8", "epochs": "6", "patience": "2"}
+    result = run_search(db, SearchRequest(dataset=dataset_id, families=("mf",), n_trials=1, split=spec,
+                                          settings=settings, train_final=False))
+    parts = make_split(load_dataset(db, dataset_id).interactions, spec)
+
+    def valid_rmse(refit: bool) -> float:
+        model = create_model("mf", {**settings, "refit": refit})
+        model.fit_all(parts.train, valid=parts.valid)
+        return evaluate(model, parts.train, parts.valid, 10, metrics={"rmse"}, rating_metrics=True)["rmse"]
+
+    honest, leaked = valid_rmse(False), valid_rmse(True)
+    assert leaked < honest  # refitting on the validation rows flatters them
+    assert result.families[0].best_value == pytest.approx(honest, rel=1e-6)

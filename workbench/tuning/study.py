@@ -199,7 +199,8 @@ def _family_settings(families: tuple[str, ...], settings: dict[str, str]) -> dic
 def _first_trials(space: SearchSpace, request: SearchRequest) -> list[dict[str, Any]]:
     names = {p.name for p in space.params}
     out = [{k: v for k, v in settings.items() if k in names} for settings in request.enqueue]
-    if request.start_from_defaults and space.params:
+    # a grid visits its own points only: the defaults may lie between them
+    if request.start_from_defaults and space.params and request.sampler != "grid":
         defaults = family_class(space.family).Config()
         point: dict[str, Any] = {}
         for p in space.params:
