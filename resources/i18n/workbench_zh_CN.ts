@@ -117,7 +117,7 @@
         <location filename="../../workbench/ui/pages/datasets.py" line="320" />
         <location filename="../../workbench/ui/pages/datasets.py" line="337" />
         <source>Interactions</source>
-        <translation>交互数</translation>
+        <translation>交互</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/datasets.py" line="299" />
@@ -160,7 +160,7 @@
         <location filename="../../workbench/ui/pages/datasets.py" line="314" />
         <location filename="../../workbench/ui/pages/datasets.py" line="335" />
         <source>Users</source>
-        <translation>用户数</translation>
+        <translation>用户</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/datasets.py" line="318" />
@@ -328,23 +328,28 @@
         <translation>导入 CSV 文件或 MovieLens 文件夹（也可以直接拖放到此窗口），或加载生成的示例商店来试用每种模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="562" />
+        <location filename="../../workbench/ui/pages/datasets.py" line="559" />
+        <source>{n} interactions</source>
+        <translation>{n} 条交互</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/datasets.py" line="564" />
         <source>{name}: {n_users} users, {n_items} items, {kind}</source>
         <translation>{name}：{n_users} 个用户，{n_items} 个物品，{kind}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="609" />
+        <location filename="../../workbench/ui/pages/datasets.py" line="611" />
         <source>Demo data</source>
         <translation>示例数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="620" />
-        <location filename="../../workbench/ui/pages/datasets.py" line="645" />
+        <location filename="../../workbench/ui/pages/datasets.py" line="622" />
+        <location filename="../../workbench/ui/pages/datasets.py" line="647" />
         <source>Delete dataset</source>
         <translation>删除数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="621" />
+        <location filename="../../workbench/ui/pages/datasets.py" line="623" />
         <source>Delete the dataset '{name}' ({n_interactions} interactions) together with its trained models and training runs?
 
 This cannot be undone.</source>
@@ -353,7 +358,7 @@ This cannot be undone.</source>
 此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="637" />
+        <location filename="../../workbench/ui/pages/datasets.py" line="639" />
         <source>Delete dataset '{name}'</source>
         <translation>删除数据集“{name}”</translation>
     </message>
@@ -538,7 +543,7 @@ This cannot be undone.</source>
     <message>
         <location filename="../../workbench/ui/export_dialog.py" line="110" />
         <source>Users</source>
-        <translation>用户数</translation>
+        <translation>用户</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/export_dialog.py" line="114" />
@@ -3130,7 +3135,7 @@ Cancel and quit?</source>
         <location filename="../../workbench/ui/pages/tune.py" line="182" />
         <location filename="../../workbench/ui/pages/tune.py" line="311" />
         <source>Trials</source>
-        <translation>试验次数</translation>
+        <translation>试验</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="185" />

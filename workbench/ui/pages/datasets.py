@@ -556,7 +556,9 @@ class DatasetsPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for summary in self.summaries:
-            item = QListWidgetItem(f"{summary.name}\n{format_count(summary.n_interactions)} interactions")
+            count = translate("DatasetsPage", "{n} interactions").format(
+                n=format_count(summary.n_interactions))
+            item = QListWidgetItem(f"{summary.name}\n{count}")
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             item.setToolTip(
                 translate("DatasetsPage", "{name}: {n_users} users, {n_items} items, {kind}").format(
