@@ -569,315 +569,376 @@ This cannot be undone.</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="114" />
+        <location filename="../../workbench/ui/import_wizard.py" line="50" />
+        <location filename="../../workbench/ui/import_wizard.py" line="229" />
+        <source>Detect</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="51" />
+        <source>Comma  ,</source>
+        <translation>逗号  ,</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="52" />
+        <source>Tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="53" />
+        <source>Semicolon  ;</source>
+        <translation>分号  ;</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="54" />
+        <source>Pipe  |</source>
+        <translation>竖线  |</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="55" />
+        <source>Space</source>
+        <translation>空格</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="122" />
         <source>column {n}</source>
         <translation>第 {n} 列</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="131" />
+        <location filename="../../workbench/ui/import_wizard.py" line="140" />
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="142" />
+        <location filename="../../workbench/ui/import_wizard.py" line="151" />
         <source>1. Source</source>
         <translation>1. 来源</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="146" />
+        <location filename="../../workbench/ui/import_wizard.py" line="155" />
         <source>A CSV/TSV file of interactions, or a MovieLens folder (you can also drop it on the main window)</source>
         <translation>交互的 CSV/TSV 文件，或 MovieLens 文件夹（也可以拖放到主窗口）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="153" />
+        <location filename="../../workbench/ui/import_wizard.py" line="162" />
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="156" />
+        <location filename="../../workbench/ui/import_wizard.py" line="165" />
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="158" />
+        <location filename="../../workbench/ui/import_wizard.py" line="167" />
         <source>A MovieLens folder (u.data or ratings.csv)</source>
         <translation>MovieLens 文件夹（u.data 或 ratings.csv）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="161" />
+        <location filename="../../workbench/ui/import_wizard.py" line="170" />
         <source>dataset name</source>
         <translation>数据集名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="164" />
+        <location filename="../../workbench/ui/import_wizard.py" line="173" />
         <source>File or folder</source>
         <translation>文件或文件夹</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="168" />
+        <location filename="../../workbench/ui/import_wizard.py" line="177" />
         <source>Dataset name</source>
         <translation>数据集名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="177" />
+        <location filename="../../workbench/ui/import_wizard.py" line="186" />
         <source>2. Preview (first rows)</source>
         <translation>2. 预览（前几行）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="183" />
+        <location filename="../../workbench/ui/import_wizard.py" line="192" />
         <source>3. Columns and format</source>
         <translation>3. 列与格式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="187" />
+        <location filename="../../workbench/ui/import_wizard.py" line="198" />
         <source>User id</source>
         <translation>用户 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="188" />
+        <location filename="../../workbench/ui/import_wizard.py" line="199" />
         <source>the column holding user ids (kept as text)</source>
         <translation>存放用户 ID 的列（按文本保存）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="189" />
+        <location filename="../../workbench/ui/import_wizard.py" line="203" />
         <source>Item id</source>
         <translation>物品 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="190" />
+        <location filename="../../workbench/ui/import_wizard.py" line="204" />
         <source>the column holding item ids (kept as text)</source>
         <translation>存放物品 ID 的列（按文本保存）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="191" />
+        <location filename="../../workbench/ui/import_wizard.py" line="208" />
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="192" />
+        <location filename="../../workbench/ui/import_wizard.py" line="209" />
         <source>the rating or weight; (none) means implicit feedback</source>
         <translation>评分或权重；(none) 表示隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="193" />
+        <location filename="../../workbench/ui/import_wizard.py" line="213" />
         <source>Timestamp</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="194" />
+        <location filename="../../workbench/ui/import_wizard.py" line="214" />
         <source>unix seconds or ISO 8601 dates; needed for temporal splits</source>
         <translation>Unix 秒数或 ISO 8601 日期；按时间划分时需要</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="211" />
+        <location filename="../../workbench/ui/import_wizard.py" line="230" />
+        <source>First row is a header</source>
+        <translation>第一行是表头</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="231" />
+        <source>No header</source>
+        <translation>没有表头</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="238" />
         <source>Delimiter / header</source>
         <translation>分隔符 / 表头</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="215" />
+        <location filename="../../workbench/ui/import_wizard.py" line="241" />
+        <source>explicit ratings</source>
+        <translation>显式评分</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="241" />
+        <source>implicit feedback</source>
+        <translation>隐式反馈</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="244" />
         <source>implicit: every interaction counts as a positive (values become weights)</source>
         <translation>隐式：每条交互都算作正例（数值作为权重）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="219" />
+        <location filename="../../workbench/ui/import_wizard.py" line="248" />
         <source>Feedback</source>
         <translation>反馈类型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="221" />
+        <location filename="../../workbench/ui/import_wizard.py" line="250" />
         <source>refuse ratings outside</source>
         <translation>拒绝范围之外的评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="230" />
+        <location filename="../../workbench/ui/import_wizard.py" line="259" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="232" />
+        <location filename="../../workbench/ui/import_wizard.py" line="261" />
         <source>Rating scale</source>
         <translation>评分范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="235" />
+        <location filename="../../workbench/ui/import_wizard.py" line="264" />
         <source>4. Cleaning and item content</source>
         <translation>4. 清洗与物品内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="238" />
+        <location filename="../../workbench/ui/import_wizard.py" line="267" />
         <source>keep the latest</source>
         <translation>保留最新的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="239" />
+        <location filename="../../workbench/ui/import_wizard.py" line="268" />
         <source>average them</source>
         <translation>取平均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="240" />
+        <location filename="../../workbench/ui/import_wizard.py" line="269" />
         <source>keep the highest</source>
         <translation>保留最高的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="242" />
+        <location filename="../../workbench/ui/import_wizard.py" line="271" />
         <source>what to do when a user rated the same item more than once</source>
         <translation>同一用户对同一物品多次评分时的处理方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="244" />
+        <location filename="../../workbench/ui/import_wizard.py" line="273" />
         <source>Duplicate pairs</source>
         <translation>重复的用户-物品对</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="249" />
+        <location filename="../../workbench/ui/import_wizard.py" line="278" />
         <source>no minimum</source>
         <translation>不设下限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="250" />
+        <location filename="../../workbench/ui/import_wizard.py" line="280" />
         <source>drop {what} with fewer interactions (repeated until stable: k-core)</source>
         <translation>删除交互数少于此值的{what}（反复执行直到稳定：k-core）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="252" />
+        <location filename="../../workbench/ui/import_wizard.py" line="284" />
         <source>Min. interactions per user</source>
         <translation>每个用户的最少交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="253" />
+        <location filename="../../workbench/ui/import_wizard.py" line="285" />
         <source>Min. interactions per item</source>
         <translation>每个物品的最少交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="256" />
+        <location filename="../../workbench/ui/import_wizard.py" line="288" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="258" />
+        <location filename="../../workbench/ui/import_wizard.py" line="290" />
         <source>CSV or JSON lines with item id, title, text and categories</source>
         <translation>CSV 或 JSON Lines 文件，含物品 ID、标题、文本和类别</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="260" />
+        <location filename="../../workbench/ui/import_wizard.py" line="292" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="266" />
+        <location filename="../../workbench/ui/import_wizard.py" line="298" />
         <source>Item content file (titles, texts, categories)</source>
         <translation>物品内容文件（标题、文本、类别）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="281" />
+        <location filename="../../workbench/ui/import_wizard.py" line="313" />
         <source>Check file</source>
         <translation>检查文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="286" />
+        <location filename="../../workbench/ui/import_wizard.py" line="318" />
         <source>Read the whole file and report problems without writing anything</source>
         <translation>读取整个文件并报告问题，不写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="289" />
+        <location filename="../../workbench/ui/import_wizard.py" line="321" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="292" />
-        <location filename="../../workbench/ui/import_wizard.py" line="672" />
+        <location filename="../../workbench/ui/import_wizard.py" line="324" />
+        <location filename="../../workbench/ui/import_wizard.py" line="712" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="308" />
+        <location filename="../../workbench/ui/import_wizard.py" line="340" />
         <source>Interactions file</source>
         <translation>交互文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="314" />
+        <location filename="../../workbench/ui/import_wizard.py" line="346" />
         <source>MovieLens folder</source>
         <translation>MovieLens 文件夹</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="320" />
+        <location filename="../../workbench/ui/import_wizard.py" line="352" />
         <source>Item content file</source>
         <translation>物品内容文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="338" />
+        <location filename="../../workbench/ui/import_wizard.py" line="370" />
         <source>{path}: no such file or folder</source>
         <translation>{path}：文件或文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="351" />
+        <location filename="../../workbench/ui/import_wizard.py" line="383" />
         <source>{target} is a folder but not a MovieLens release (no u.data or ratings.csv); choose a file instead.</source>
         <translation>{target} 是文件夹，但不是 MovieLens 发行版（没有 u.data 或 ratings.csv）；请改为选择文件。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="368" />
+        <location filename="../../workbench/ui/import_wizard.py" line="400" />
         <source>MovieLens folder: </source>
         <translation>MovieLens 文件夹：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="384" />
+        <location filename="../../workbench/ui/import_wizard.py" line="416" />
         <source>MovieLens recognised: ratings, titles, genres (and users where present) are imported together.</source>
         <translation>已识别 MovieLens：评分、标题、类型（以及存在时的用户信息）将一起导入。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="413" />
+        <location filename="../../workbench/ui/import_wizard.py" line="448" />
         <source>delimiter: {sep_name} · header: {value} · encoding: {encoding}</source>
         <translation>分隔符：{sep_name} · 表头：{value} · 编码：{encoding}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="545" />
+        <location filename="../../workbench/ui/import_wizard.py" line="452" />
+        <source>yes</source>
+        <translation>有</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="454" />
+        <source>no</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/import_wizard.py" line="585" />
         <source>Check {file}</source>
         <translation>检查 {file}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="554" />
+        <location filename="../../workbench/ui/import_wizard.py" line="594" />
         <source>The file is valid: {rows} interactions, {users} users, {items} items</source>
         <translation>文件有效：{rows} 条交互，{users} 个用户，{items} 个物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="562" />
+        <location filename="../../workbench/ui/import_wizard.py" line="602" />
         <source> ({n} rows dropped by cleaning).</source>
         <translation>（清洗删除了 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="574" />
+        <location filename="../../workbench/ui/import_wizard.py" line="614" />
         <source>Choose a file or a MovieLens folder first.</source>
         <translation>请先选择文件或 MovieLens 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="578" />
+        <location filename="../../workbench/ui/import_wizard.py" line="618" />
         <source>Give the dataset a name.</source>
         <translation>请为数据集命名。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="611" />
+        <location filename="../../workbench/ui/import_wizard.py" line="651" />
         <source>Import {name}</source>
         <translation>导入 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="623" />
+        <location filename="../../workbench/ui/import_wizard.py" line="663" />
         <source>Reading the file…</source>
         <translation>正在读取文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="632" />
+        <location filename="../../workbench/ui/import_wizard.py" line="672" />
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="650" />
+        <location filename="../../workbench/ui/import_wizard.py" line="690" />
         <source>{message}
 Nothing was written to the database.</source>
         <translation>{message}
 未向数据库写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="672" />
+        <location filename="../../workbench/ui/import_wizard.py" line="712" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,8 +46,14 @@ from workbench.ui.widgets import InlineMessage, format_count
 log = logging.getLogger(__name__)
 
 NONE = "(none)"
-DELIMITERS = [("Detect", None), ("Comma  ,", ","), ("Tab", "\t"), ("Semicolon  ;", ";"), ("Pipe  |", "|"),
-              ("Space", " ")]
+DELIMITERS = [
+    (QT_TRANSLATE_NOOP("ImportWizard", "Detect"), None),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Comma  ,"), ","),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Tab"), "\t"),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Semicolon  ;"), ";"),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Pipe  |"), "|"),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Space"), " "),
+]
 GUESSES = {
     "user": ("user", "uid", "customer", "client", "visitor", "member", "person", "account"),
     "item": ("item", "movie", "product", "iid", "track", "book", "article", "song", "sku", "film", "video"),
@@ -96,8 +102,9 @@ def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]
         taken: set[int] = set()
         for role in ("user", "item", "timestamp", "rating"):
             for keyword in GUESSES[role]:
-                hit = next((i for i, name in enumerate(columns)
-                            if i not in taken and _matches(keyword, name)), None)
+                hit = next(
+                    (i for i, name in enumerate(columns) if i not in taken and _matches(keyword, name)), None
+                )
                 if hit is not None:
                     guess[role] = hit
                     taken.add(hit)
@@ -111,8 +118,10 @@ def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]
 
 def column_labels(columns: list[str], has_header: bool) -> list[str]:
     """What the preview and the column choices call each column: its header, else "column 1", 2, ..."""
-    return [str(c) if has_header else translate("ImportWizard", "column {n}").format(n=i + 1)
-            for i, c in enumerate(columns)]
+    return [
+        str(c) if has_header else translate("ImportWizard", "column {n}").format(n=i + 1)
+        for i, c in enumerate(columns)
+    ]
 
 
 class ImportWizard(QDialog):
@@ -184,14 +193,26 @@ class ImportWizard(QDialog):
         form = QFormLayout(self.mapping_box)
         self.combos: dict[str, QComboBox] = {}
         for role, label, tip in (
-            ("user", translate("ImportWizard", "User id"),
-             translate("ImportWizard", "the column holding user ids (kept as text)")),
-            ("item", translate("ImportWizard", "Item id"),
-             translate("ImportWizard", "the column holding item ids (kept as text)")),
-            ("rating", translate("ImportWizard", "Rating"),
-             translate("ImportWizard", "the rating or weight; (none) means implicit feedback")),
-            ("timestamp", translate("ImportWizard", "Timestamp"),
-             translate("ImportWizard", "unix seconds or ISO 8601 dates; needed for temporal splits")),
+            (
+                "user",
+                translate("ImportWizard", "User id"),
+                translate("ImportWizard", "the column holding user ids (kept as text)"),
+            ),
+            (
+                "item",
+                translate("ImportWizard", "Item id"),
+                translate("ImportWizard", "the column holding item ids (kept as text)"),
+            ),
+            (
+                "rating",
+                translate("ImportWizard", "Rating"),
+                translate("ImportWizard", "the rating or weight; (none) means implicit feedback"),
+            ),
+            (
+                "timestamp",
+                translate("ImportWizard", "Timestamp"),
+                translate("ImportWizard", "unix seconds or ISO 8601 dates; needed for temporal splits"),
+            ),
         ):
             combo = QComboBox()
             combo.setToolTip(tip)
@@ -200,17 +221,25 @@ class ImportWizard(QDialog):
             form.addRow(label, combo)
         self.sep_combo = QComboBox()
         for text, _sep in DELIMITERS:
-            self.sep_combo.addItem(text)
+            self.sep_combo.addItem(translate("ImportWizard", text))
         self.sep_combo.currentIndexChanged.connect(lambda _i: self._reload_preview())
         self.header_combo = QComboBox()
-        self.header_combo.addItems(["Detect", "First row is a header", "No header"])
+        self.header_combo.addItems(
+            [
+                translate("ImportWizard", "Detect"),
+                translate("ImportWizard", "First row is a header"),
+                translate("ImportWizard", "No header"),
+            ]
+        )
         self.header_combo.currentIndexChanged.connect(lambda _i: self._reload_preview())
         sep_row = QHBoxLayout()
         sep_row.addWidget(self.sep_combo)
         sep_row.addWidget(self.header_combo)
         form.addRow(translate("ImportWizard", "Delimiter / header"), sep_row)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItems(["explicit ratings", "implicit feedback"])
+        self.kind_combo.addItems(
+            [translate("ImportWizard", "explicit ratings"), translate("ImportWizard", "implicit feedback")]
+        )
         self.kind_combo.setToolTip(
             translate(
                 "ImportWizard", "implicit: every interaction counts as a positive (values become weights)"
@@ -247,8 +276,11 @@ class ImportWizard(QDialog):
         for spin, what in ((self.min_user, "users"), (self.min_item, "items")):
             spin.setRange(0, 10_000)
             spin.setSpecialValueText(translate("ImportWizard", "no minimum"))
-            spin.setToolTip(translate("ImportWizard", "drop {what} with fewer interactions (repeated until "
-                                                      "stable: k-core)").format(what=what))
+            spin.setToolTip(
+                translate(
+                    "ImportWizard", "drop {what} with fewer interactions (repeated until stable: k-core)"
+                ).format(what=what)
+            )
         cform.addRow(translate("ImportWizard", "Min. interactions per user"), self.min_user)
         cform.addRow(translate("ImportWizard", "Min. interactions per item"), self.min_item)
         content_row = QHBoxLayout()
@@ -408,12 +440,19 @@ class ImportWizard(QDialog):
             self._update_buttons()
             return
         self.preview = preview
-        sep_name = next((text.split()[0] for text, s in DELIMITERS if s == preview.sep), repr(preview.sep))
+        sep_name = next(
+            (translate("ImportWizard", text).split()[0] for text, s in DELIMITERS if s == preview.sep),
+            repr(preview.sep),
+        )
         self.detected.setText(
             translate(
                 "ImportWizard", "delimiter: {sep_name} · header: {value} · encoding: {encoding}"
             ).format(
-                sep_name=sep_name, value="yes" if preview.has_header else "no", encoding=preview.encoding
+                sep_name=sep_name,
+                value=translate("ImportWizard", "yes")
+                if preview.has_header
+                else translate("ImportWizard", "no"),
+                encoding=preview.encoding,
             )
         )
         self._fill_preview(column_labels(preview.columns, preview.has_header), preview.rows)
@@ -542,8 +581,9 @@ class ImportWizard(QDialog):
                 "report": parsed.report,
             }
 
-        job = self._start(translate("ImportWizard", "Check {file}").format(file=Path(path).name), work,
-                          kind="check")
+        job = self._start(
+            translate("ImportWizard", "Check {file}").format(file=Path(path).name), work, kind="check"
+        )
         job.finished.connect(self._on_checked)
         job.failed.connect(lambda _m: self.checked.emit(False))
         return job
