@@ -366,117 +366,193 @@ This cannot be undone.</source>
 <context>
     <name>ExplanationPanel</name>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="178" />
+        <location filename="../../workbench/ui/explain_panel.py" line="55" />
+        <source>base</source>
+        <translation>基准</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="56" />
+        <source>history</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="57" />
+        <source>global mean</source>
+        <translation>全局均值</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="58" />
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="59" />
+        <source>bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="60" />
+        <source>user bias</source>
+        <translation>用户偏置</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="61" />
+        <source>item bias</source>
+        <translation>物品偏置</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="62" />
+        <source>interaction</source>
+        <translation>交互项</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="63" />
+        <source>content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="64" />
+        <source>collaborative</source>
+        <translation>协同</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="65" />
+        <source>popularity</source>
+        <translation>热门度</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="66" />
+        <source>factors</source>
+        <translation>隐因子</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="67" />
+        <source>similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="68" />
+        <source>clipping</source>
+        <translation>截断</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="69" />
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="203" />
         <source>Select a recommendation to see why the model suggests it.</source>
         <translation>选择一条推荐，查看模型推荐它的原因。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="194" />
+        <location filename="../../workbench/ui/explain_panel.py" line="219" />
         <source>Score parts</source>
         <translation>得分构成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="195" />
+        <location filename="../../workbench/ui/explain_panel.py" line="220" />
+        <location filename="../../workbench/ui/explain_panel.py" line="359" />
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="196" />
+        <location filename="../../workbench/ui/explain_panel.py" line="221" />
         <source>model units</source>
         <translation>模型单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="206" />
+        <location filename="../../workbench/ui/explain_panel.py" line="231" />
         <source>History contributions</source>
         <translation>历史贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="207" />
+        <location filename="../../workbench/ui/explain_panel.py" line="232" />
         <source>contribution</source>
         <translation>贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="208" />
+        <location filename="../../workbench/ui/explain_panel.py" line="233" />
         <source>score units</source>
         <translation>得分单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="212" />
+        <location filename="../../workbench/ui/explain_panel.py" line="237" />
         <source>Click a bar to select that item in the history</source>
         <translation>点击柱条以在历史中选中该物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="236" />
+        <location filename="../../workbench/ui/explain_panel.py" line="261" />
         <source>Explaining item {item_id} for user {user_id}…</source>
         <translation>正在为用户 {user_id} 解释物品 {item_id}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="251" />
+        <location filename="../../workbench/ui/explain_panel.py" line="276" />
         <source>Explain {item_id} for {user_id}</source>
         <translation>为 {user_id} 解释 {item_id}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="274" />
+        <location filename="../../workbench/ui/explain_panel.py" line="299" />
         <source>Cannot explain this item: {message}</source>
         <translation>无法解释此物品：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="297" />
+        <location filename="../../workbench/ui/explain_panel.py" line="322" />
         <source>a new user</source>
         <translation>一位新用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="299" />
+        <location filename="../../workbench/ui/explain_panel.py" line="324" />
         <source>user {user}</source>
         <translation>用户 {user}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="302" />
+        <location filename="../../workbench/ui/explain_panel.py" line="327" />
         <source>&lt;b&gt;{name}&lt;/b&gt; for {who}: score &lt;b&gt;{value:.4f}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; 对 {who}：得分 &lt;b&gt;{value:.4f}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="344" />
+        <location filename="../../workbench/ui/explain_panel.py" line="370" />
         <source>&lt;b&gt;score {score:.4f}&lt;/b&gt; = {value}</source>
         <translation>&lt;b&gt;得分 {score:.4f}&lt;/b&gt; = {value}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="350" />
+        <location filename="../../workbench/ui/explain_panel.py" line="376" />
         <source> (parts sum to {total:.4f})</source>
         <translation>（各部分之和为 {total:.4f}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="369" />
+        <location filename="../../workbench/ui/explain_panel.py" line="395" />
         <source>This model's score does not depend on the user's history.</source>
         <translation>此模型的得分不依赖用户的历史。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="395" />
+        <location filename="../../workbench/ui/explain_panel.py" line="421" />
         <source>explains the {target}</source>
         <translation>解释的是{target}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="464" />
+        <location filename="../../workbench/ui/explain_panel.py" line="490" />
         <source>Categories:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="467" />
+        <location filename="../../workbench/ui/explain_panel.py" line="493" />
         <source>Strongest words:</source>
         <translation>作用最强的词：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="473" />
+        <location filename="../../workbench/ui/explain_panel.py" line="499" />
         <source>{green} raised the content score, {orange} lowered it (integrated gradients).</source>
         <translation>{green}表示提高了内容得分，{orange}表示降低了得分（积分梯度）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="478" />
+        <location filename="../../workbench/ui/explain_panel.py" line="504" />
         <source>green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="481" />
+        <location filename="../../workbench/ui/explain_panel.py" line="507" />
         <source>orange</source>
         <translation>橙色</translation>
     </message>

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,6 +49,31 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 # --- shared by the explanation pages ------------------------------------------------------------------
+
+#: the score parts the model families report, as shown (an unknown part keeps its own name)
+PART_NAMES = {
+    "base": QT_TRANSLATE_NOOP("ExplanationPanel", "base"),
+    "history": QT_TRANSLATE_NOOP("ExplanationPanel", "history"),
+    "global mean": QT_TRANSLATE_NOOP("ExplanationPanel", "global mean"),
+    "mean": QT_TRANSLATE_NOOP("ExplanationPanel", "mean"),
+    "bias": QT_TRANSLATE_NOOP("ExplanationPanel", "bias"),
+    "user bias": QT_TRANSLATE_NOOP("ExplanationPanel", "user bias"),
+    "item bias": QT_TRANSLATE_NOOP("ExplanationPanel", "item bias"),
+    "interaction": QT_TRANSLATE_NOOP("ExplanationPanel", "interaction"),
+    "content": QT_TRANSLATE_NOOP("ExplanationPanel", "content"),
+    "collaborative": QT_TRANSLATE_NOOP("ExplanationPanel", "collaborative"),
+    "popularity": QT_TRANSLATE_NOOP("ExplanationPanel", "popularity"),
+    "factors": QT_TRANSLATE_NOOP("ExplanationPanel", "factors"),
+    "similarity": QT_TRANSLATE_NOOP("ExplanationPanel", "similarity"),
+    "clipping": QT_TRANSLATE_NOOP("ExplanationPanel", "clipping"),
+    "other": QT_TRANSLATE_NOOP("ExplanationPanel", "other"),
+}
+
+
+def part_name(key: str) -> str:
+    """A score part's name as shown."""
+    return translate("ExplanationPanel", PART_NAMES[key]) if key in PART_NAMES else key
+
 
 @dataclass
 class LoadedModel:
@@ -313,8 +338,9 @@ class ExplanationPanel(QWidget):
         plot = self.parts_plot.getPlotItem()
         if self.parts_bars is not None:
             plot.removeItem(self.parts_bars)
-        names = list(exp["parts"])
-        values = np.array([float(exp["parts"][n]) for n in names], dtype=float)
+        keys = list(exp["parts"])
+        values = np.array([float(exp["parts"][n]) for n in keys], dtype=float)
+        names = [part_name(k) for k in keys]
         score = float(exp["score"])
         ends = np.cumsum(values)
         starts = ends - values
@@ -330,7 +356,7 @@ class ExplanationPanel(QWidget):
         plot.addItem(self.parts_bars)
         # values are in the label under the chart; the axis keeps to names so they fit a narrow panel
         ticks = [(float(y[i]), names[i]) for i in range(len(names))]
-        ticks.append((0.0, "= score"))
+        ticks.append((0.0, "= " + translate("ExplanationPanel", "score")))
         set_label_ticks(plot.getAxis("left"), ticks, self._axis_width)
         plot.setYRange(-0.6, n - 0.4, padding=0)
         plot.enableAutoRange(axis="x")
