@@ -2949,7 +2949,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="603"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1001"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1005"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
@@ -2964,65 +2964,75 @@ Cancel and quit?</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="697"/>
+        <location filename="../../workbench/ui/pages/train.py" line="650"/>
+        <source>epoch {epoch}/{epochs}</source>
+        <translation>第 {epoch}/{epochs} 轮</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="651"/>
+        <source>preparing data</source>
+        <translation>正在准备数据</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="701"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="702"/>
+        <location filename="../../workbench/ui/pages/train.py" line="706"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="711"/>
+        <location filename="../../workbench/ui/pages/train.py" line="715"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="750"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1012"/>
+        <location filename="../../workbench/ui/pages/train.py" line="754"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1016"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="782"/>
+        <location filename="../../workbench/ui/pages/train.py" line="786"/>
         <source>epoch {epochs}/{epochs2} · %p%</source>
         <translation>第 {epochs}/{epochs2} 轮 · %p%</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="787"/>
+        <location filename="../../workbench/ui/pages/train.py" line="791"/>
         <source>elapsed {elapsed} · ETA {eta}{speed}</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="809"/>
+        <location filename="../../workbench/ui/pages/train.py" line="813"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="813"/>
+        <location filename="../../workbench/ui/pages/train.py" line="817"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="828"/>
+        <location filename="../../workbench/ui/pages/train.py" line="832"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="832"/>
+        <location filename="../../workbench/ui/pages/train.py" line="836"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="835"/>
+        <location filename="../../workbench/ui/pages/train.py" line="839"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="851"/>
+        <location filename="../../workbench/ui/pages/train.py" line="855"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -3063,7 +3073,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="60"/>
-        <location filename="../../workbench/ui/pages/train.py" line="902"/>
+        <location filename="../../workbench/ui/pages/train.py" line="906"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
@@ -3078,48 +3088,48 @@ Cancel and quit?</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="852"/>
+        <location filename="../../workbench/ui/pages/train.py" line="856"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="854"/>
+        <location filename="../../workbench/ui/pages/train.py" line="858"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="869"/>
+        <location filename="../../workbench/ui/pages/train.py" line="873"/>
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="906"/>
-        <location filename="../../workbench/ui/pages/train.py" line="918"/>
+        <location filename="../../workbench/ui/pages/train.py" line="910"/>
+        <location filename="../../workbench/ui/pages/train.py" line="922"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="908"/>
+        <location filename="../../workbench/ui/pages/train.py" line="912"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="912"/>
+        <location filename="../../workbench/ui/pages/train.py" line="916"/>
         <source>running · {time} so far</source>
         <translation>运行中 · 已用 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="916"/>
+        <location filename="../../workbench/ui/pages/train.py" line="920"/>
         <source> (resumable)</source>
         <translation>（可继续）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="923"/>
+        <location filename="../../workbench/ui/pages/train.py" line="927"/>
         <source>run {id} · {family} on {dataset} · {state} · {when}</source>
         <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="1000"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1004"/>
         <source>Training run</source>
         <translation>训练记录</translation>
     </message>
@@ -3387,13 +3397,13 @@ Cancel and quit?</source>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="255"/>
         <location filename="../../workbench/ui/pages/tune.py" line="279"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="724"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="727"/>
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="263"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="794"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="797"/>
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
@@ -3485,7 +3495,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="306"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="693"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="696"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
@@ -3560,33 +3570,43 @@ Cancel and quit?</source>
         <translation>正在继续 {name}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="505"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="494"/>
+        <source>trial {n} of {total}</source>
+        <translation>第 {n} 次试验，共 {total} 次</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="495"/>
+        <source>trial {n}</source>
+        <translation>第 {n} 次试验</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="508"/>
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="521"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="524"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="529"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="532"/>
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="556"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="559"/>
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="558"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="561"/>
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="203"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="562"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="565"/>
         <source>none</source>
         <translation>无</translation>
     </message>
@@ -3596,52 +3616,52 @@ Cancel and quit?</source>
         <translation>自动（ndcg@10；评分模型用 rmse）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="571"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="574"/>
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="579"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="582"/>
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="623"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="626"/>
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="686"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="689"/>
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="698"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="701"/>
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="722"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="725"/>
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="792"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="795"/>
         <source>Parameter importance · {family}</source>
         <translation>参数重要性 · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="831"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="834"/>
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="860"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="863"/>
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="865"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="868"/>
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

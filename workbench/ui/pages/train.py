@@ -646,6 +646,9 @@ class TrainPage(QWidget):
         """The job function: ``runner.train(db, **kwargs)`` forwarding the run id, reports and batches,
         and the share of ``epochs`` done as job progress (the jobs panel's percent and ETA)."""
         db = self.ctx.db
+        # looked up once, on the GUI thread
+        epoch_text = translate("TrainPage", "epoch {epoch}/{epochs}")
+        preparing = translate("TrainPage", "preparing data")
 
         def work(
             cancel: CancelToken, progress: Callable[[Progress], None], emit: Callable[[object], None]
@@ -662,14 +665,15 @@ class TrainPage(QWidget):
                     emit(event)
                     if epochs:
                         done = event.epoch - 1 + event.batch / max(1, event.n_batches)
-                        progress(Progress(done, epochs, f"epoch {event.epoch}/{epochs}"))
+                        progress(Progress(done, epochs, epoch_text.format(epoch=event.epoch, epochs=epochs)))
 
             def on_report(report: EpochReport) -> None:
                 emit(report)
                 if epochs:
-                    progress(Progress(report.epoch, epochs, f"epoch {report.epoch}/{epochs}"))
+                    text = epoch_text.format(epoch=report.epoch, epochs=epochs)
+                    progress(Progress(report.epoch, epochs, text))
 
-            progress(Progress(0, None, "preparing data"))
+            progress(Progress(0, None, preparing))
             args = dict(kwargs)
             return train(
                 db,

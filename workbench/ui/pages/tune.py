@@ -490,6 +490,9 @@ class TunePage(QWidget):
             self._clear_views()
         self.search = name
         done = [len(self.events)]
+        # looked up once, on the GUI thread
+        trial_text = translate("TunePage", "trial {n} of {total}") if total \
+            else translate("TunePage", "trial {n}")
 
         def work(
             cancel: CancelToken, progress: Callable[[Progress], None], emit: Callable[[object], None]
@@ -497,7 +500,7 @@ class TunePage(QWidget):
             def on_trial(event: Any) -> None:
                 done[0] += 1
                 emit(event)
-                progress(Progress(done[0], total, f"trial {done[0]}" + (f" of {total}" if total else "")))
+                progress(Progress(done[0], total, trial_text.format(n=done[0], total=total)))
 
             return run(db, cancel, on_trial, lambda family, study_id: emit(StudyStarted(family, study_id)))
 
