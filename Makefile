@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots translations clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,9 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache screenshots
+
+# Interface translations: collect the GUI's strings into the Qt Linguist source (.ts), then compile the
+# catalogue the app loads (.qm). Both are committed, so a checkout runs without the Qt tools.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -no-obsolete $$(find workbench/ui -name '*.py' | sort) -ts resources/i18n/workbench_zh_CN.ts
+	$(VENV)/bin/pyside6-lrelease resources/i18n/workbench_zh_CN.ts -qm resources/i18n/workbench_zh_CN.qm

@@ -42,6 +42,7 @@ def test_wheel_ships_migrations_and_resources(wheel: Path) -> None:
     assert "workbench/migrations/env.py" in names
     assert "workbench/migrations/script.py.mako" in names
     assert "workbench/resources/style.qss" in names
+    assert "workbench/resources/i18n/workbench_zh_CN.qm" in names  # the Chinese interface
 
 
 def test_installed_wheel_opens_a_database_and_trains(wheel: Path, tmp_path: Path) -> None:

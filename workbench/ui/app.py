@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.db import Database, open_database
 from workbench.store.schema import DatasetRow
 from workbench.ui.context import APPLICATION, ORGANIZATION, AppContext, app_settings
+from workbench.ui.i18n import setup_language, translate
 from workbench.ui.jobs import Job
 from workbench.ui.main_window import MainWindow
 
@@ -93,14 +94,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("WORKBENCH_LOG", "WARNING"))
     args = parse_args(argv)
     app = ensure_application(argv)
+    _language, font_advice = setup_language(app)  # before any widget: texts are taken when widgets are built
+    if font_advice:
+        QMessageBox.warning(None, translate("App", "Chinese font missing"), font_advice)
     try:
         db = open_database(args.db)
     except WorkbenchError as exc:
-        QMessageBox.critical(None, "Cannot open database", str(exc))
+        QMessageBox.critical(None, translate("App", "Cannot open database"), str(exc))
         return 1
     except Exception as exc:  # e.g. an unreachable URL: still a dialog, not a traceback in a terminal
         log.exception("cannot open database")
-        QMessageBox.critical(None, "Cannot open database", f"{type(exc).__name__}: {exc}")
+        QMessageBox.critical(None, translate("App", "Cannot open database"), f"{type(exc).__name__}: {exc}")
         return 1
     ctx = AppContext(db)
     window = MainWindow(ctx)

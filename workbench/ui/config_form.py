@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.i18n import translate
+from workbench.ui.model_texts import model_text, setting_label
+
 _INT_LIMIT = 2_000_000_000
 
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def _decimals(default: float, lo: float | None) -> int:
@@ -68,14 +68,14 @@ class ConfigForm(QWidget):
         defaults = config_class()
         fields = [f for f in dataclasses.fields(config_class) if f.name not in self._exclude]
         if not fields:
-            self._layout.addRow(QLabel("This model has no settings."))
+            self._layout.addRow(QLabel(translate("ConfigForm", "This model has no settings.")))
         for f in fields:
             default = getattr(defaults, f.name)
             editor = self._make_editor(f.name, default, dict(f.metadata))
-            help_text = f.metadata.get("help", "")
+            help_text = model_text(f.metadata.get("help", ""))
             editor.setToolTip(help_text)
             editor.setObjectName(f"config_{f.name}")
-            label = QLabel(_label(f.name))
+            label = QLabel(setting_label(f.name))
             label.setToolTip(help_text)
             label.setBuddy(editor)
             self._layout.addRow(label, editor)
@@ -118,7 +118,7 @@ class ConfigForm(QWidget):
         line = QLineEdit()
         if isinstance(default, tuple):
             line.setText(", ".join(str(v) for v in default))
-            line.setPlaceholderText("comma-separated values")
+            line.setPlaceholderText(translate("ConfigForm", "comma-separated values"))
         else:
             line.setText("" if default is None else str(default))
         line.textChanged.connect(self.changed)
@@ -161,7 +161,7 @@ class ConfigForm(QWidget):
             try:
                 value = self.value(name)
             except ValueError as exc:
-                raise ValueError(f"{_label(name)}: {exc}") from exc
+                raise ValueError(f"{setting_label(name)}: {exc}") from exc
             if only_changed and value == self._defaults[name]:
                 continue
             result[name] = value

@@ -14,6 +14,7 @@ from workbench.data.demo import load_demo
 from workbench.store.db import Database, open_database
 from workbench.store.runs import mark_interrupted_runs
 from workbench.training.device import describe_device, resolve_device
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job, JobManager
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,9 @@ class AppContext(QObject):
             progress(Progress(0, 1, "generating demo data"))
             return load_demo(db, name=name)
 
-        job = self.jobs.submit(f"Load demo dataset '{name}'", work, kind="import")
+        job = self.jobs.submit(
+            translate("AppContext", "Load demo dataset '{name}'").format(name=name), work, kind="import"
+        )
 
         def done(report: Any) -> None:
             self.datasets_changed.emit()

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from workbench.ui.i18n import translate
 from workbench.ui.plots import make_plot
 
 #: distinguishable colours (Okabe-Ito plus a few), one per run in order
@@ -34,12 +35,24 @@ def metric_axis_label(metric_name: str | None, short: bool = False) -> str:
     """Axis text with units for a validation metric name; ``short`` fits a half-height plot (the plot's
     title then says which way is better)."""
     if not metric_name:
-        return "validation metric"
+        return translate("TrainingCurves", "validation metric")
     name = metric_name.lower()
     if name.startswith(("rmse", "mae")):
-        return f"{metric_name.upper()} (rating points)" if short else \
-            f"validation {metric_name.upper()} (rating points, lower is better)"
-    return f"{metric_name} (0–1)" if short else f"validation {metric_name} (0–1, higher is better)"
+        text = translate("TrainingCurves", "{metric} (rating points)") if short else \
+            translate("TrainingCurves", "validation {metric} (rating points, lower is better)")
+        return text.format(metric=metric_name.upper())
+    text = translate("TrainingCurves", "{metric} (0–1)") if short else \
+        translate("TrainingCurves", "validation {metric} (0–1, higher is better)")
+    return text.format(metric=metric_name)
+
+
+def objective_name(objective: str) -> str:
+    """A training objective ("rating", "ranking") as shown."""
+    names = {
+        "rating": translate("TrainingCurves", "rating"),
+        "ranking": translate("TrainingCurves", "ranking"),
+    }
+    return names.get(objective, objective)
 
 
 @dataclass
@@ -67,12 +80,23 @@ def _finite(values: list[float]) -> np.ndarray:
 
 
 OBJECTIVES = ("ranking", "rating")
-LINE_KEY = ("<span style='color:#666'>solid with dots: training loss · dashed: validation loss · faint: "
-            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</span>")
+
+
+def line_key() -> str:
+    """The legend's explanation of line styles and marks."""
+    return (
+        "<span style='color:#666'>"
+        + translate(
+            "TrainingCurves",
+            "solid with dots: training loss · dashed: validation loss · faint: "
+            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better",
+        )
+        + "</span>"
+    )
 
 
 def objective_of(loss_label: str | None) -> str:
-    """"rating" or "ranking": which loss (and validation metric) family a run's loss label belongs to."""
+    """ "rating" or "ranking": which loss (and validation metric) family a run's loss label belongs to."""
     return "rating" if loss_label and "rating" in loss_label.lower() else "ranking"
 
 
@@ -103,8 +127,15 @@ class TrainingCurves(QWidget):
         grid.setSpacing(4)
         self._rows: dict[str, _Row] = {}
         for r, objective in enumerate(OBJECTIVES):
-            row = _Row(objective, self._make_plot("Loss (thin: per batch)", "loss"),
-                       self._make_plot("Validation (★ best epoch)", metric_axis_label(None)))
+            row = _Row(
+                objective,
+                self._make_plot(
+                    translate("TrainingCurves", "Loss (thin: per batch)"), translate("TrainingCurves", "loss")
+                ),
+                self._make_plot(
+                    translate("TrainingCurves", "Validation (★ best epoch)"), metric_axis_label(None)
+                ),
+            )
             grid.addWidget(row.loss_plot, r, 0)
             grid.addWidget(row.metric_plot, r, 1)
             self._rows[objective] = row
@@ -120,8 +151,13 @@ class TrainingCurves(QWidget):
 
     @staticmethod
     def _make_plot(title: str, y_label: str) -> pg.PlotWidget:
-        plot = make_plot(title, x_label="epoch", x_units="passes over the data", y_label=y_label,
-                         zoomable=True)
+        plot = make_plot(
+            title,
+            x_label=translate("TrainingCurves", "epoch"),
+            x_units=translate("TrainingCurves", "passes over the data"),
+            y_label=y_label,
+            zoomable=True,
+        )
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setMinimumHeight(150)
@@ -130,8 +166,11 @@ class TrainingCurves(QWidget):
     # --- rows --------------------------------------------------------------------------------------
     def shown_objectives(self) -> list[str]:
         """The objectives whose plots are on screen (one when no run is shown)."""
-        shown = [o for o in OBJECTIVES
-                 if any(s.visible and self._objectives[s.run_id] == o for s in self._runs.values())]
+        shown = [
+            o
+            for o in OBJECTIVES
+            if any(s.visible and self._objectives[s.run_id] == o for s in self._runs.values())
+        ]
         return shown or [OBJECTIVES[0]]
 
     def plots(self, objective: str) -> tuple[pg.PlotWidget, pg.PlotWidget]:
@@ -161,18 +200,40 @@ class TrainingCurves(QWidget):
             runs = [s for s in self._runs.values() if s.visible and self._objectives[s.run_id] == objective]
             # two rows halve the plots' height: short axis texts, the direction goes into the title
             better = "↓" if objective == "rating" else "↑"
-            loss_title = f"Loss · {objective}" if both else "Loss (thin: per batch)"
-            metric_title = f"Validation · {objective} {better}" if both else "Validation (★ best epoch)"
+            shown_name = objective_name(objective)
+            loss_title = (
+                translate("TrainingCurves", "Loss · {objective}").format(objective=shown_name)
+                if both
+                else translate("TrainingCurves", "Loss (thin: per batch)")
+            )
+            metric_title = (
+                translate("TrainingCurves", "Validation · {objective} {better}").format(
+                    objective=shown_name, better=better
+                )
+                if both
+                else translate("TrainingCurves", "Validation (★ best epoch)")
+            )
             row.loss_plot.getPlotItem().setTitle(loss_title, color="#222222", size="11pt")
             row.metric_plot.getPlotItem().setTitle(metric_title, color="#222222", size="11pt")
             labels = {s.loss_label for s in runs if s.loss_label}
-            loss_text = labels.pop() if len(labels) == 1 else "loss"
+            loss_text = labels.pop() if len(labels) == 1 else translate("TrainingCurves", "loss")
             if both:  # half-height plots: the short form of the same unit
-                loss_text = "MSE (rating points²)" if objective == "rating" else "per-sample loss"
+                loss_text = (
+                    translate("TrainingCurves", "MSE (rating points²)")
+                    if objective == "rating"
+                    else translate("TrainingCurves", "per-sample loss")
+                )
             row.loss_plot.setLabel("left", loss_text, color="#333333", **{"font-size": "9pt"})
             names = {s.metric_name for s in runs if s.metric_name}
-            metric_text = metric_axis_label(names.pop(), short=both) if len(names) == 1 else (
-                "validation metric (see legend)" if names else metric_axis_label(None))
+            metric_text = (
+                metric_axis_label(names.pop(), short=both)
+                if len(names) == 1
+                else (
+                    translate("TrainingCurves", "validation metric (see legend)")
+                    if names
+                    else metric_axis_label(None)
+                )
+            )
             row.metric_plot.setLabel("left", metric_text, color="#333333", **{"font-size": "9pt"})
             for plot in (row.loss_plot, row.metric_plot):
                 plot.reset_zoom()  # a run ticked off or on: the axes fit what is shown
@@ -180,11 +241,15 @@ class TrainingCurves(QWidget):
         for series in self._runs.values():
             if not series.visible:
                 continue
-            details = ", ".join(t for t in (self._objectives[series.run_id], series.metric_name) if t)
-            entries.append(f"<span style='color:{series.colour}; font-size:12pt'>━━</span>&nbsp;"
-                           f"{html.escape(series.label)} ({html.escape(details)})")
+            details = ", ".join(
+                t for t in (objective_name(self._objectives[series.run_id]), series.metric_name) if t
+            )
+            entries.append(
+                f"<span style='color:{series.colour}; font-size:12pt'>━━</span>&nbsp;"
+                f"{html.escape(series.label)} ({html.escape(details)})"
+            )
         runs = "&nbsp;&nbsp;&nbsp; ".join(entries)
-        self.legend_label.setText(f"{runs}<br>{LINE_KEY}" if runs else LINE_KEY)
+        self.legend_label.setText(translate("TrainingCurves", "{runs}<br>{value}").format(runs=runs, value=line_key()) if runs else line_key())  # noqa: E501
 
     def legend_entries(self) -> list[str]:
         """The runs the legend lists (their labels), in the order they were added."""
@@ -207,8 +272,9 @@ class TrainingCurves(QWidget):
                 return colour
         return RUN_COLOURS[len(self._runs) % len(RUN_COLOURS)]
 
-    def add_run(self, run_id: int, label: str, colour: str | None = None,
-                loss_label: str | None = None) -> RunSeries:
+    def add_run(
+        self, run_id: int, label: str, colour: str | None = None, loss_label: str | None = None
+    ) -> RunSeries:
         """Create the curves of a run (no-op returning the existing series if already there).
 
         ``loss_label`` is the loss axis text with units for this run; it also says the run's objective
@@ -225,17 +291,21 @@ class TrainingCurves(QWidget):
         faint.setAlpha(110)
         items = series.items
         items["batch"] = loss_plot.plot([], [], pen=pg.mkPen(faint, width=1))
-        items["train"] = loss_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
-                                        symbolBrush=qc, symbolPen=None)
+        items["train"] = loss_plot.plot(
+            [], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5, symbolBrush=qc, symbolPen=None
+        )
         dashed = pg.mkPen(qc, width=2, style=Qt.PenStyle.DashLine)
         items["valid_loss"] = loss_plot.plot([], [], pen=dashed)
-        items["metric"] = metric_plot.plot([], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5,
-                                           symbolBrush=qc, symbolPen=None)
-        items["best"] = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(qc),
-                                           pen=pg.mkPen("#222", width=1))
+        items["metric"] = metric_plot.plot(
+            [], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5, symbolBrush=qc, symbolPen=None
+        )
+        items["best"] = pg.ScatterPlotItem(
+            size=16, symbol="star", brush=pg.mkBrush(qc), pen=pg.mkPen("#222", width=1)
+        )
         metric_plot.addItem(items["best"])
-        items["best_line"] = pg.InfiniteLine(angle=90, movable=False,
-                                             pen=pg.mkPen(faint, width=1, style=Qt.PenStyle.DotLine))
+        items["best_line"] = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(faint, width=1, style=Qt.PenStyle.DotLine)
+        )
         items["best_line"].setVisible(False)
         metric_plot.addItem(items["best_line"])
         self._runs[run_id] = series
@@ -268,9 +338,16 @@ class TrainingCurves(QWidget):
         self._refresh_layout()
 
     # --- data ------------------------------------------------------------------------------------
-    def add_epoch(self, run_id: int, epoch: int, train_loss: float | None, valid_loss: float | None = None,
-                  valid_metric: float | None = None, metric_name: str | None = None,
-                  is_best: bool | None = None) -> None:
+    def add_epoch(
+        self,
+        run_id: int,
+        epoch: int,
+        train_loss: float | None,
+        valid_loss: float | None = None,
+        valid_metric: float | None = None,
+        metric_name: str | None = None,
+        is_best: bool | None = None,
+    ) -> None:
         """Append one epoch's point (epochs are numbered from 1); ``is_best`` None means work it out."""
         series = self._runs[run_id]
         series.epochs.append(float(epoch))
@@ -304,8 +381,11 @@ class TrainingCurves(QWidget):
         x = (epoch - 1) + batch / max(1, n_batches)  # batches count from 1
         if not math.isfinite(loss):
             return
-        smoothed = loss if not series.batch_loss else (
-            BATCH_SMOOTHING * series.batch_loss[-1] + (1 - BATCH_SMOOTHING) * loss)
+        smoothed = (
+            loss
+            if not series.batch_loss
+            else (BATCH_SMOOTHING * series.batch_loss[-1] + (1 - BATCH_SMOOTHING) * loss)
+        )
         series.batch_x.append(x)
         series.batch_loss.append(smoothed)
         series.items["batch"].setData(np.asarray(series.batch_x), np.asarray(series.batch_loss))
@@ -320,16 +400,25 @@ class TrainingCurves(QWidget):
         series.best_epoch = None
         for row in epochs:
             flagged = row.get("is_best")
-            self.add_epoch(run_id, int(row["epoch"]), row.get("train_loss"), row.get("valid_loss"),
-                           row.get("valid_metric"), row.get("metric_name"),
-                           None if flagged is None else bool(flagged))
+            self.add_epoch(
+                run_id,
+                int(row["epoch"]),
+                row.get("train_loss"),
+                row.get("valid_loss"),
+                row.get("valid_metric"),
+                row.get("metric_name"),
+                None if flagged is None else bool(flagged),
+            )
         self._refresh_epochs(series)
 
     def _refresh_epochs(self, series: RunSeries) -> None:
         x = np.asarray(series.epochs)
         items = series.items
-        for key, values in (("train", series.train_loss), ("valid_loss", series.valid_loss),
-                            ("metric", series.valid_metric)):
+        for key, values in (
+            ("train", series.train_loss),
+            ("valid_loss", series.valid_loss),
+            ("metric", series.valid_metric),
+        ):
             y = _finite(values)
             keep = np.isfinite(y)  # all-NaN data would make pyqtgraph warn; gaps are simply skipped
             items[key].setData(x[keep], y[keep])

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 from workbench.core.interactions import Dataset
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
+from workbench.ui.model_texts import model_text
 from workbench.ui.plots import color, make_plot, set_label_ticks
 
 POSITIVE = "#009E73"  # raised the score (Okabe-Ito green)
@@ -49,6 +51,31 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 # --- shared by the explanation pages ------------------------------------------------------------------
+
+#: the score parts the model families report, as shown (an unknown part keeps its own name)
+PART_NAMES = {
+    "base": QT_TRANSLATE_NOOP("ExplanationPanel", "base"),
+    "history": QT_TRANSLATE_NOOP("ExplanationPanel", "history"),
+    "global mean": QT_TRANSLATE_NOOP("ExplanationPanel", "global mean"),
+    "mean": QT_TRANSLATE_NOOP("ExplanationPanel", "mean"),
+    "bias": QT_TRANSLATE_NOOP("ExplanationPanel", "bias"),
+    "user bias": QT_TRANSLATE_NOOP("ExplanationPanel", "user bias"),
+    "item bias": QT_TRANSLATE_NOOP("ExplanationPanel", "item bias"),
+    "interaction": QT_TRANSLATE_NOOP("ExplanationPanel", "interaction"),
+    "content": QT_TRANSLATE_NOOP("ExplanationPanel", "content"),
+    "collaborative": QT_TRANSLATE_NOOP("ExplanationPanel", "collaborative"),
+    "popularity": QT_TRANSLATE_NOOP("ExplanationPanel", "popularity"),
+    "factors": QT_TRANSLATE_NOOP("ExplanationPanel", "factors"),
+    "similarity": QT_TRANSLATE_NOOP("ExplanationPanel", "similarity"),
+    "clipping": QT_TRANSLATE_NOOP("ExplanationPanel", "clipping"),
+    "other": QT_TRANSLATE_NOOP("ExplanationPanel", "other"),
+}
+
+
+def part_name(key: str) -> str:
+    """A score part's name as shown."""
+    return translate("ExplanationPanel", PART_NAMES[key]) if key in PART_NAMES else key
+
 
 @dataclass
 class LoadedModel:
@@ -175,7 +202,8 @@ class ExplanationPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.header = QLabel("Select a recommendation to see why the model suggests it.")
+        self.header = QLabel(translate("ExplanationPanel",
+                                          "Select a recommendation to see why the model suggests it."))
         self.header.setObjectName("Hint")
         self.header.setWordWrap(True)
         layout.addWidget(self.header)
@@ -189,7 +217,11 @@ class ExplanationPanel(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 4, 0)
         self._axis_width = axis_width = 125 if compact else 170
-        self.parts_plot = make_plot("Score parts", x_label="score", x_units="model units")
+        self.parts_plot = make_plot(
+            translate("ExplanationPanel", "Score parts"),
+            x_label=translate("ExplanationPanel", "score"),
+            x_units=translate("ExplanationPanel", "model units"),
+        )
         self.parts_plot.getPlotItem().getAxis("left").setWidth(axis_width)
         column.addWidget(self.parts_plot)
         self.parts_label = QLabel("")
@@ -197,10 +229,15 @@ class ExplanationPanel(QWidget):
         self.parts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.parts_label)
 
-        self.history_plot = make_plot("History contributions", x_label="contribution",
-                                      x_units="score units")
+        self.history_plot = make_plot(
+            translate("ExplanationPanel", "History contributions"),
+            x_label=translate("ExplanationPanel", "contribution"),
+            x_units=translate("ExplanationPanel", "score units"),
+        )
         self.history_plot.getPlotItem().getAxis("left").setWidth(axis_width)
-        self.history_plot.setToolTip("Click a bar to select that item in the history")
+        self.history_plot.setToolTip(
+            translate("ExplanationPanel", "Click a bar to select that item in the history")
+        )
         column.addWidget(self.history_plot)
         self.method_label = QLabel("")
         self.method_label.setObjectName("Hint")
@@ -234,10 +271,11 @@ class ExplanationPanel(QWidget):
         db = self.ctx.db
         key = (id(db), dataset if isinstance(dataset, int) else -1)
         known = dataset if isinstance(dataset, Dataset) else self._datasets.get(key)
-        self.header.setText(f"Explaining item {item_id} for user {user_id}…")
+        self.header.setText(translate("ExplanationPanel", "Explaining item {item_id} for user {user_id}…").format(item_id=item_id, user_id=user_id))  # noqa: E501
 
-        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
-                 ) -> tuple[Dataset, dict[str, Any]]:
+        def work(
+            cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
+        ) -> tuple[Dataset, dict[str, Any]]:
             from workbench.explain import explain
             from workbench.store.datasets import load_dataset
 
@@ -247,7 +285,14 @@ class ExplanationPanel(QWidget):
             exp.setdefault("text", item_text(data, str(item_id)))
             return data, exp
 
-        job = self.ctx.jobs.submit(f"Explain {item_id} for {user_id}", work, kind="explain", quiet=True)
+        job = self.ctx.jobs.submit(
+            translate("ExplanationPanel", "Explain {item_id} for {user_id}").format(
+                item_id=item_id, user_id=user_id
+            ),
+            work,
+            kind="explain",
+            quiet=True,
+        )
         self._job = job
         job.finished.connect(lambda result, j=job, k=key: self._on_result(j, k, result))
         job.failed.connect(lambda message, j=job: self._on_failed(j, message))
@@ -264,7 +309,8 @@ class ExplanationPanel(QWidget):
     def _on_failed(self, job: Job, message: str) -> None:
         if job is not self._job:
             return
-        self.clear(f"Cannot explain this item: {message}")
+        self.clear(translate("ExplanationPanel", "Cannot explain this item: {message}").format(
+            message=message))
         self.explanation_failed.emit(message)
 
     # --- drawing -----------------------------------------------------------------------------------
@@ -285,8 +331,16 @@ class ExplanationPanel(QWidget):
         title = exp.get("title") or ""
         name = f"{html.escape(title)} ({html.escape(exp['item'])})" if title else html.escape(exp["item"])
         user = str(exp.get("user", ""))
-        who = "a new user" if user.startswith("(") else f"user {html.escape(user)}"
-        self.header.setText(f"<b>{name}</b> for {who}: score <b>{exp['score']:.4f}</b>")
+        who = (
+            translate("ExplanationPanel", "a new user")
+            if user.startswith("(")
+            else translate("ExplanationPanel", "user {user}").format(user=html.escape(user))
+        )
+        self.header.setText(
+            translate("ExplanationPanel", "<b>{name}</b> for {who}: score <b>{value:.4f}</b>").format(
+                name=name, who=who, value=exp["score"]
+            )
+        )
         self._draw_parts(exp)
         self._draw_history(exp)
         self._draw_attention(exp)
@@ -298,8 +352,9 @@ class ExplanationPanel(QWidget):
         plot = self.parts_plot.getPlotItem()
         if self.parts_bars is not None:
             plot.removeItem(self.parts_bars)
-        names = list(exp["parts"])
-        values = np.array([float(exp["parts"][n]) for n in names], dtype=float)
+        keys = list(exp["parts"])
+        values = np.array([float(exp["parts"][n]) for n in keys], dtype=float)
+        names = [part_name(k) for k in keys]
         score = float(exp["score"])
         ends = np.cumsum(values)
         starts = ends - values
@@ -309,21 +364,32 @@ class ExplanationPanel(QWidget):
         n = len(names) + 1
         y = np.arange(n)[::-1].astype(float)
         brushes = [color(POSITIVE if v >= 0 else NEGATIVE) for v in values] + [color(TOTAL)]
-        self.parts_bars = pg.BarGraphItem(x0=x0, y=y, width=width, height=0.6, brushes=brushes,
-                                          pen=pg.mkPen("w", width=0.5))
+        self.parts_bars = pg.BarGraphItem(
+            x0=x0, y=y, width=width, height=0.6, brushes=brushes, pen=pg.mkPen("w", width=0.5)
+        )
         plot.addItem(self.parts_bars)
         # values are in the label under the chart; the axis keeps to names so they fit a narrow panel
         ticks = [(float(y[i]), names[i]) for i in range(len(names))]
-        ticks.append((0.0, "= score"))
+        ticks.append((0.0, "= " + translate("ExplanationPanel", "score")))
         set_label_ticks(plot.getAxis("left"), ticks, self._axis_width)
         plot.setYRange(-0.6, n - 0.4, padding=0)
         plot.enableAutoRange(axis="x")
         self.parts_plot.setFixedHeight(90 + 26 * n)
-        terms = " ".join(f"{'+' if v >= 0 else '−'} {abs(v):.4f} {html.escape(k)}"
-                         for k, v in zip(names, values, strict=True))
+        terms = " ".join(
+            f"{'+' if v >= 0 else '−'} {abs(v):.4f} {html.escape(k)}"
+            for k, v in zip(names, values, strict=True)
+        )
         total = float(values.sum())
-        self.parts_label.setText(f"<b>score {score:.4f}</b> = {terms.lstrip('+ ')}"
-                                 + ("" if abs(total - score) < 1e-3 else f" (parts sum to {total:.4f})"))
+        self.parts_label.setText(
+            translate("ExplanationPanel", "<b>score {score:.4f}</b> = {value}").format(
+                score=score, value=terms.lstrip("+ ")
+            )
+            + (
+                ""
+                if abs(total - score) < 1e-3
+                else translate("ExplanationPanel", " (parts sum to {total:.4f})").format(total=total)
+            )
+        )
 
     def _draw_history(self, exp: dict[str, Any]) -> None:
         plot = self.history_plot.getPlotItem()
@@ -333,19 +399,27 @@ class ExplanationPanel(QWidget):
         history = list(exp.get("history") or [])[:HISTORY_BARS]
         self._history_ids = [str(h["item"]) for h in history]
         self._selected_bar = -1
-        method = exp.get("history_method") or ""
+        method = model_text(exp.get("history_method") or "")
         notes = "; ".join(exp.get("notes") or [])
         if not history:
             plot.getAxis("left").setTicks([[]])
             self.history_plot.setFixedHeight(110)
-            self.method_label.setText(notes or "This model's score does not depend on the user's history.")
+            self.method_label.setText(
+                notes
+                or translate("ExplanationPanel", "This model's score does not depend on the user's history.")
+            )
             return
         values = np.array([float(h["contribution"]) for h in history])
         y = np.arange(len(history))[::-1].astype(float)  # largest at the top
-        self.history_bars = _ClickableBars(self._on_bar_clicked, x0=np.minimum(values, 0.0), y=y,
-                                           width=np.abs(values), height=0.7,
-                                           brushes=self._history_brushes(values),
-                                           pen=pg.mkPen("w", width=0.5))
+        self.history_bars = _ClickableBars(
+            self._on_bar_clicked,
+            x0=np.minimum(values, 0.0),
+            y=y,
+            width=np.abs(values),
+            height=0.7,
+            brushes=self._history_brushes(values),
+            pen=pg.mkPen("w", width=0.5),
+        )
         plot.addItem(self.history_bars)
         ticks = [(float(y[i]), h.get("title") or h["item"]) for i, h in enumerate(history)]
         self.history_plot.setFixedHeight(90 + 24 * len(history))
@@ -353,8 +427,19 @@ class ExplanationPanel(QWidget):
         plot.setYRange(-0.6, len(history) - 0.4, padding=0)
         plot.enableAutoRange(axis="x")
         target = exp.get("history_target") or ""
-        self.method_label.setText(" · ".join(t for t in (method, f"explains the {target}" if target else "",
-                                                         notes) if t))
+        self.method_label.setText(
+            " · ".join(
+                t
+                for t in (
+                    method,
+                    translate("ExplanationPanel", "explains the {target}").format(target=target)
+                    if target
+                    else "",
+                    notes,
+                )
+                if t
+            )
+        )
 
     def _draw_attention(self, exp: dict[str, Any]) -> None:
         plot = self.attention_plot.getPlotItem()
@@ -429,8 +514,10 @@ class ExplanationPanel(QWidget):
         title = exp.get("title") or ""
         if words is None and categories is None:
             self.words_html = ""
-            self.text_view.setHtml(f"<p><b>{html.escape(title or exp['item'])}</b></p><p style='color:#666'>"
-                                   "This model does not read item text or categories.</p>")
+            self.text_view.setHtml(
+                f"<p><b>{html.escape(title or exp['item'])}</b></p><p style='color:#666'>"
+                "This model does not read item text or categories.</p>"
+            )
             return
         words = list(words or [])
         scale = max((abs(float(w["weight"])) for w in words), default=0.0)
@@ -441,16 +528,35 @@ class ExplanationPanel(QWidget):
         cat_scale = max((abs(v) for _, v in cats), default=0.0)
         chips = " ".join(
             f'<span style="background-color:{mix(POSITIVE if v >= 0 else NEGATIVE, 0.2 + 0.6 * abs(v) / cat_scale if cat_scale else 0.2)};">'  # noqa: E501
-            f"&nbsp;{html.escape(c)} {v:+.3f}&nbsp;</span>" for c, v in cats)
+            f"&nbsp;{html.escape(c)} {v:+.3f}&nbsp;</span>"
+            for c, v in cats
+        )
         top = sorted(words, key=lambda w: -abs(float(w["weight"])))[:6]
         top_text = ", ".join(f"{html.escape(str(w['word']))} {float(w['weight']):+.3f}" for w in top)
         self.words_html = (
             f"<p style='font-size:11pt'><b>{title_html}</b></p><p>{text_html}</p>"
-            + (f"<p><b>Categories:</b> {chips}</p>" if chips else "")
-            + (f"<p style='color:#555'><b>Strongest words:</b> {top_text}</p>" if top_text else "")
-            + f"<p style='color:#777; font-size:8pt'><span style='background-color:{mix(POSITIVE, 0.6)}'>"
-            f"&nbsp;green&nbsp;</span> raised the content score, <span style='background-color:"
-            f"{mix(NEGATIVE, 0.6)}'>&nbsp;orange&nbsp;</span> lowered it (integrated gradients).</p>")
+            + ("<p><b>" + translate("ExplanationPanel", "Categories:") + f"</b> {chips}</p>" if chips else "")
+            + (
+                "<p style='color:#555'><b>"
+                + translate("ExplanationPanel", "Strongest words:")
+                + f"</b> {top_text}</p>"
+                if top_text
+                else ""
+            )
+            + "<p style='color:#777; font-size:8pt'>"
+            + translate(
+                "ExplanationPanel",
+                "{green} raised the content score, {orange} lowered it (integrated gradients).",
+            ).format(
+                green=f"<span style='background-color:{mix(POSITIVE, 0.6)}'>&nbsp;"
+                + translate("ExplanationPanel", "green")
+                + "&nbsp;</span>",
+                orange=f"<span style='background-color:{mix(NEGATIVE, 0.6)}'>&nbsp;"
+                + translate("ExplanationPanel", "orange")
+                + "&nbsp;</span>",
+            )
+            + "</p>"
+        )
         self.text_view.setHtml(self.words_html)
 
     @staticmethod
@@ -464,7 +570,7 @@ class ExplanationPanel(QWidget):
         end = max(int(w["end"]) for w in text_words)
         chars = [" "] * end
         for w in text_words:
-            chars[int(w["start"]):int(w["end"])] = list(str(w["word"]))
+            chars[int(w["start"]) : int(w["end"])] = list(str(w["word"]))
         return "".join(chars)
 
 

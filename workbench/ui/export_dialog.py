@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.context import app_settings
+from workbench.ui.i18n import translate
 
 LAST_FOLDER_KEY = "export/last_folder"
 FILE_FILTER = "CSV files (*.csv);;Parquet files (*.parquet)"
@@ -61,32 +62,41 @@ class ExportDialog(QDialog):
 
     def __init__(self, model_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Export from {model_name}")
+        self.setWindowTitle(
+            translate("ExportDialog", "Export from {model_name}").format(model_name=model_name)
+        )
         self._model_name = model_name
         self._folder = last_export_folder()
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem("Recommendations for each user", "recommendations")
-        self.kind_combo.addItem("Similar items for each item (customers also bought)", "similar-items")
-        self.kind_combo.setToolTip("Similar items: cosine of the model's item vectors, or of co-occurrence "
-                                   "in its training data when the model has none")
-        form.addRow("Export", self.kind_combo)
+        self.kind_combo.addItem(translate("ExportDialog", "Recommendations for each user"), "recommendations")
+        self.kind_combo.addItem(
+            translate("ExportDialog", "Similar items for each item (customers also bought)"), "similar-items"
+        )
+        self.kind_combo.setToolTip(
+            translate(
+                "ExportDialog",
+                "Similar items: cosine of the model's item vectors, or of co-occurrence "
+                "in its training data when the model has none",
+            )
+        )
+        form.addRow(translate("ExportDialog", "Export"), self.kind_combo)
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, 1000)
         self.n_spin.setValue(10)
-        self.n_spin.setToolTip("Rows per user (or per item)")
-        form.addRow("N", self.n_spin)
+        self.n_spin.setToolTip(translate("ExportDialog", "Rows per user (or per item)"))
+        form.addRow(translate("ExportDialog", "N"), self.n_spin)
 
-        self.users_all = QRadioButton("All users")
-        self.users_from_file = QRadioButton("Users listed in a file:")
+        self.users_all = QRadioButton(translate("ExportDialog", "All users"))
+        self.users_from_file = QRadioButton(translate("ExportDialog", "Users listed in a file:"))
         self.users_all.setChecked(True)
         self._users_group = QButtonGroup(self)
         self._users_group.addButton(self.users_all)
         self._users_group.addButton(self.users_from_file)
         self.users_path = QLineEdit()
-        self.users_path.setPlaceholderText("one user id per line")
-        self.users_browse = QPushButton("Browse…")
+        self.users_path.setPlaceholderText(translate("ExportDialog", "one user id per line"))
+        self.users_browse = QPushButton(translate("ExportDialog", "Browse…"))
         self.users_browse.clicked.connect(self._browse_users)
         users_box = QWidget()
         users_layout = QVBoxLayout(users_box)
@@ -97,16 +107,18 @@ class ExportDialog(QDialog):
         file_row.addWidget(self.users_path, 1)
         file_row.addWidget(self.users_browse)
         users_layout.addLayout(file_row)
-        form.addRow("Users", users_box)
+        form.addRow(translate("ExportDialog", "Users"), users_box)
 
         self.out_path = QLineEdit()
-        self.out_path.setToolTip("The extension chooses the format: .csv or .parquet")
-        self.out_browse = QPushButton("Browse…")
+        self.out_path.setToolTip(
+            translate("ExportDialog", "The extension chooses the format: .csv or .parquet")
+        )
+        self.out_browse = QPushButton(translate("ExportDialog", "Browse…"))
         self.out_browse.clicked.connect(self._browse_out)
         out_row = QHBoxLayout()
         out_row.addWidget(self.out_path, 1)
         out_row.addWidget(self.out_browse)
-        form.addRow("Save to", out_row)
+        form.addRow(translate("ExportDialog", "Save to"), out_row)
         layout.addLayout(form)
 
         self.error_label = QLabel()
@@ -114,9 +126,10 @@ class ExportDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("ExportDialog", "Export"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -150,15 +163,23 @@ class ExportDialog(QDialog):
 
     @Slot()
     def _browse_users(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Users to export", str(self._folder),
-                                              "Text files (*.txt *.csv *.tsv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            translate("ExportDialog", "Users to export"),
+            str(self._folder),
+            "Text files (*.txt *.csv *.tsv);;All files (*)",
+        )
         if path:
             self.users_path.setText(path)
 
     @Slot()
     def _browse_out(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save export", self.out_path.text() or str(self._folder),
-                                              FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            translate("ExportDialog", "Save export"),
+            self.out_path.text() or str(self._folder),
+            FILE_FILTER,
+        )
         if path:
             self.out_path.setText(path)
 
@@ -190,8 +211,11 @@ class ExportDialog(QDialog):
             self.error_label.setVisible(True)
             return
         kind = str(self.kind_combo.currentData())
-        users = (Path(self.users_path.text().strip())
-                 if kind == "recommendations" and self.users_from_file.isChecked() else None)
+        users = (
+            Path(self.users_path.text().strip())
+            if kind == "recommendations" and self.users_from_file.isChecked()
+            else None
+        )
         path = Path(self.out_path.text().strip())
         self._request = ExportRequest(kind=kind, n=self.n_spin.value(), path=path, users_file=users)
         remember_export_folder(path)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,14 +39,21 @@ from workbench.data.csv_import import preview_csv
 from workbench.data.movielens import import_movielens
 from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
 from workbench.ui.widgets import InlineMessage, format_count
 
 log = logging.getLogger(__name__)
 
 NONE = "(none)"
-DELIMITERS = [("Detect", None), ("Comma  ,", ","), ("Tab", "\t"), ("Semicolon  ;", ";"), ("Pipe  |", "|"),
-              ("Space", " ")]
+DELIMITERS = [
+    (QT_TRANSLATE_NOOP("ImportWizard", "Detect"), None),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Comma  ,"), ","),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Tab"), "\t"),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Semicolon  ;"), ";"),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Pipe  |"), "|"),
+    (QT_TRANSLATE_NOOP("ImportWizard", "Space"), " "),
+]
 GUESSES = {
     "user": ("user", "uid", "customer", "client", "visitor", "member", "person", "account"),
     "item": ("item", "movie", "product", "iid", "track", "book", "article", "song", "sku", "film", "video"),
@@ -95,8 +102,9 @@ def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]
         taken: set[int] = set()
         for role in ("user", "item", "timestamp", "rating"):
             for keyword in GUESSES[role]:
-                hit = next((i for i, name in enumerate(columns)
-                            if i not in taken and _matches(keyword, name)), None)
+                hit = next(
+                    (i for i, name in enumerate(columns) if i not in taken and _matches(keyword, name)), None
+                )
                 if hit is not None:
                     guess[role] = hit
                     taken.add(hit)
@@ -110,7 +118,10 @@ def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]
 
 def column_labels(columns: list[str], has_header: bool) -> list[str]:
     """What the preview and the column choices call each column: its header, else "column 1", 2, ..."""
-    return [str(c) if has_header else f"column {i + 1}" for i, c in enumerate(columns)]
+    return [
+        str(c) if has_header else translate("ImportWizard", "column {n}").format(n=i + 1)
+        for i, c in enumerate(columns)
+    ]
 
 
 class ImportWizard(QDialog):
@@ -126,7 +137,7 @@ class ImportWizard(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, path: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Import data")
+        self.setWindowTitle(translate("ImportWizard", "Import data"))
         # the preferred size, shrunk to a small screen (a 1024x700 laptop must still show the buttons)
         screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
         self.resize(min(980, screen.width() - 40), min(720, screen.height() - 60))
@@ -137,28 +148,33 @@ class ImportWizard(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
 
-        source = QGroupBox("1. Source")
+        source = QGroupBox(translate("ImportWizard", "1. Source"))
         grid = QGridLayout(source)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("A CSV/TSV file of interactions, or a MovieLens folder "
-                                          "(you can also drop it on the main window)")
+        self.path_edit.setPlaceholderText(
+            translate(
+                "ImportWizard",
+                "A CSV/TSV file of interactions, or a MovieLens folder "
+                "(you can also drop it on the main window)",
+            )
+        )
         self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
-        browse_file = QPushButton("File…")
+        browse_file = QPushButton(translate("ImportWizard", "File…"))
         browse_file.setAutoDefault(False)
         browse_file.clicked.connect(self._browse_file)
-        browse_dir = QPushButton("Folder…")
+        browse_dir = QPushButton(translate("ImportWizard", "Folder…"))
         browse_dir.setAutoDefault(False)
-        browse_dir.setToolTip("A MovieLens folder (u.data or ratings.csv)")
+        browse_dir.setToolTip(translate("ImportWizard", "A MovieLens folder (u.data or ratings.csv)"))
         browse_dir.clicked.connect(self._browse_folder)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("dataset name")
+        self.name_edit.setPlaceholderText(translate("ImportWizard", "dataset name"))
         self.detected = QLabel("")
         self.detected.setObjectName("Muted")
-        grid.addWidget(QLabel("File or folder"), 0, 0)
+        grid.addWidget(QLabel(translate("ImportWizard", "File or folder")), 0, 0)
         grid.addWidget(self.path_edit, 0, 1)
         grid.addWidget(browse_file, 0, 2)
         grid.addWidget(browse_dir, 0, 3)
-        grid.addWidget(QLabel("Dataset name"), 1, 0)
+        grid.addWidget(QLabel(translate("ImportWizard", "Dataset name")), 1, 0)
         grid.addWidget(self.name_edit, 1, 1)
         grid.addWidget(self.detected, 1, 2, 1, 2)
         layout.addWidget(source)
@@ -167,20 +183,37 @@ class ImportWizard(QDialog):
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.verticalHeader().setDefaultSectionSize(22)
         self.preview_table.setMinimumHeight(150)
-        preview_box = QGroupBox("2. Preview (first rows)")
+        preview_box = QGroupBox(translate("ImportWizard", "2. Preview (first rows)"))
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview_table)
         layout.addWidget(preview_box, 2)
 
         row = QHBoxLayout()
-        self.mapping_box = QGroupBox("3. Columns and format")
+        self.mapping_box = QGroupBox(translate("ImportWizard", "3. Columns and format"))
         form = QFormLayout(self.mapping_box)
         self.combos: dict[str, QComboBox] = {}
         for role, label, tip in (
-                ("user", "User id", "the column holding user ids (kept as text)"),
-                ("item", "Item id", "the column holding item ids (kept as text)"),
-                ("rating", "Rating", "the rating or weight; (none) means implicit feedback"),
-                ("timestamp", "Timestamp", "unix seconds or ISO 8601 dates; needed for temporal splits")):
+            (
+                "user",
+                translate("ImportWizard", "User id"),
+                translate("ImportWizard", "the column holding user ids (kept as text)"),
+            ),
+            (
+                "item",
+                translate("ImportWizard", "Item id"),
+                translate("ImportWizard", "the column holding item ids (kept as text)"),
+            ),
+            (
+                "rating",
+                translate("ImportWizard", "Rating"),
+                translate("ImportWizard", "the rating or weight; (none) means implicit feedback"),
+            ),
+            (
+                "timestamp",
+                translate("ImportWizard", "Timestamp"),
+                translate("ImportWizard", "unix seconds or ISO 8601 dates; needed for temporal splits"),
+            ),
+        ):
             combo = QComboBox()
             combo.setToolTip(tip)
             combo.currentIndexChanged.connect(self._on_mapping_changed)
@@ -188,21 +221,33 @@ class ImportWizard(QDialog):
             form.addRow(label, combo)
         self.sep_combo = QComboBox()
         for text, _sep in DELIMITERS:
-            self.sep_combo.addItem(text)
+            self.sep_combo.addItem(translate("ImportWizard", text))
         self.sep_combo.currentIndexChanged.connect(lambda _i: self._reload_preview())
         self.header_combo = QComboBox()
-        self.header_combo.addItems(["Detect", "First row is a header", "No header"])
+        self.header_combo.addItems(
+            [
+                translate("ImportWizard", "Detect"),
+                translate("ImportWizard", "First row is a header"),
+                translate("ImportWizard", "No header"),
+            ]
+        )
         self.header_combo.currentIndexChanged.connect(lambda _i: self._reload_preview())
         sep_row = QHBoxLayout()
         sep_row.addWidget(self.sep_combo)
         sep_row.addWidget(self.header_combo)
-        form.addRow("Delimiter / header", sep_row)
+        form.addRow(translate("ImportWizard", "Delimiter / header"), sep_row)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItems(["explicit ratings", "implicit feedback"])
-        self.kind_combo.setToolTip("implicit: every interaction counts as a positive (values become weights)")
-        form.addRow("Feedback", self.kind_combo)
+        self.kind_combo.addItems(
+            [translate("ImportWizard", "explicit ratings"), translate("ImportWizard", "implicit feedback")]
+        )
+        self.kind_combo.setToolTip(
+            translate(
+                "ImportWizard", "implicit: every interaction counts as a positive (values become weights)"
+            )
+        )
+        form.addRow(translate("ImportWizard", "Feedback"), self.kind_combo)
         scale_row = QHBoxLayout()
-        self.scale_check = QCheckBox("refuse ratings outside")
+        self.scale_check = QCheckBox(translate("ImportWizard", "refuse ratings outside"))
         self.scale_min = QDoubleSpinBox()
         self.scale_max = QDoubleSpinBox()
         for spin, value in ((self.scale_min, 1.0), (self.scale_max, 5.0)):
@@ -211,38 +256,46 @@ class ImportWizard(QDialog):
             spin.setValue(value)
         scale_row.addWidget(self.scale_check)
         scale_row.addWidget(self.scale_min)
-        scale_row.addWidget(QLabel("to"))
+        scale_row.addWidget(QLabel(translate("ImportWizard", "to")))
         scale_row.addWidget(self.scale_max)
-        form.addRow("Rating scale", scale_row)
+        form.addRow(translate("ImportWizard", "Rating scale"), scale_row)
         row.addWidget(self.mapping_box, 3)
 
-        self.cleaning_box = QGroupBox("4. Cleaning and item content")
+        self.cleaning_box = QGroupBox(translate("ImportWizard", "4. Cleaning and item content"))
         cform = QFormLayout(self.cleaning_box)
         self.duplicates_combo = QComboBox()
-        self.duplicates_combo.addItem("keep the latest", "last")
-        self.duplicates_combo.addItem("average them", "mean")
-        self.duplicates_combo.addItem("keep the highest", "max")
-        self.duplicates_combo.setToolTip("what to do when a user rated the same item more than once")
-        cform.addRow("Duplicate pairs", self.duplicates_combo)
+        self.duplicates_combo.addItem(translate("ImportWizard", "keep the latest"), "last")
+        self.duplicates_combo.addItem(translate("ImportWizard", "average them"), "mean")
+        self.duplicates_combo.addItem(translate("ImportWizard", "keep the highest"), "max")
+        self.duplicates_combo.setToolTip(
+            translate("ImportWizard", "what to do when a user rated the same item more than once")
+        )
+        cform.addRow(translate("ImportWizard", "Duplicate pairs"), self.duplicates_combo)
         self.min_user = QSpinBox()
         self.min_item = QSpinBox()
         for spin, what in ((self.min_user, "users"), (self.min_item, "items")):
             spin.setRange(0, 10_000)
-            spin.setSpecialValueText("no minimum")
-            spin.setToolTip(f"drop {what} with fewer interactions (repeated until stable: k-core)")
-        cform.addRow("Min. interactions per user", self.min_user)
-        cform.addRow("Min. interactions per item", self.min_item)
+            spin.setSpecialValueText(translate("ImportWizard", "no minimum"))
+            spin.setToolTip(
+                translate(
+                    "ImportWizard", "drop {what} with fewer interactions (repeated until stable: k-core)"
+                ).format(what=what)
+            )
+        cform.addRow(translate("ImportWizard", "Min. interactions per user"), self.min_user)
+        cform.addRow(translate("ImportWizard", "Min. interactions per item"), self.min_item)
         content_row = QHBoxLayout()
         self.content_edit = QLineEdit()
-        self.content_edit.setPlaceholderText("optional")
-        self.content_edit.setToolTip("CSV or JSON lines with item id, title, text and categories")
-        content_browse = QPushButton("Browse…")
+        self.content_edit.setPlaceholderText(translate("ImportWizard", "optional"))
+        self.content_edit.setToolTip(
+            translate("ImportWizard", "CSV or JSON lines with item id, title, text and categories")
+        )
+        content_browse = QPushButton(translate("ImportWizard", "Browse…"))
         content_browse.setAutoDefault(False)
         content_browse.clicked.connect(self._browse_content)
         content_row.addWidget(self.content_edit, 1)
         content_row.addWidget(content_browse)
         # label above the field: beside it, the box left the path a few characters
-        cform.addRow(QLabel("Item content file (titles, texts, categories)"))
+        cform.addRow(QLabel(translate("ImportWizard", "Item content file (titles, texts, categories)")))
         cform.addRow(content_row)
         row.addWidget(self.cleaning_box, 3)
         layout.addLayout(row)
@@ -257,16 +310,18 @@ class ImportWizard(QDialog):
         self.progress.setVisible(False)
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("Muted")
-        self.check_button = QPushButton("Check file")
+        self.check_button = QPushButton(translate("ImportWizard", "Check file"))
         # only Import answers Enter: an auto-default button taking over after a click (Close, once Check
         # was clicked and disabled during its job) made Enter close the wizard
         self.check_button.setAutoDefault(False)
-        self.check_button.setToolTip("Read the whole file and report problems without writing anything")
+        self.check_button.setToolTip(
+            translate("ImportWizard", "Read the whole file and report problems without writing anything")
+        )
         self.check_button.clicked.connect(self.check)
-        self.import_button = QPushButton("Import")
+        self.import_button = QPushButton(translate("ImportWizard", "Import"))
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
-        self.cancel_button = QPushButton("Close")
+        self.cancel_button = QPushButton(translate("ImportWizard", "Close"))
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self._cancel_or_close)
         buttons.addWidget(self.progress, 1)
@@ -281,17 +336,21 @@ class ImportWizard(QDialog):
 
     # -- source -----------------------------------------------------------------------------------
     def _browse_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Interactions file", "", DATA_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("ImportWizard", "Interactions file"), "", DATA_FILTER
+        )
         if path:
             self.set_path(path)
 
     def _browse_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "MovieLens folder")
+        path = QFileDialog.getExistingDirectory(self, translate("ImportWizard", "MovieLens folder"))
         if path:
             self.set_path(path)
 
     def _browse_content(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Item content file", "", CONTENT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("ImportWizard", "Item content file"), "", CONTENT_FILTER
+        )
         if path:
             self.content_edit.setText(path)
 
@@ -307,7 +366,9 @@ class ImportWizard(QDialog):
             self.preview_table.clear()
             self.detected.setText("")
             if path:
-                self.message.show_message(f"{path}: no such file or folder", "error")
+                self.message.show_message(
+                    translate("ImportWizard", "{path}: no such file or folder").format(path=path), "error"
+                )
             self._update_buttons()
             return
         if not self.name_edit.text() or getattr(self, "_auto_name", "") == self.name_edit.text():
@@ -319,17 +380,24 @@ class ImportWizard(QDialog):
             else:
                 self.mode = "none"
                 self.message.show_message(
-                    f"{target} is a folder but not a MovieLens release (no u.data or ratings.csv); "
-                    "choose a file instead.", "error")
+                    translate(
+                        "ImportWizard",
+                        "{target} is a folder but not a MovieLens release (no u.data or ratings.csv); choose a file instead.",  # noqa: E501
+                    ).format(target=target),
+                    "error",
+                )
         else:
             self._reload_preview()
         self._update_buttons()
 
     def _show_movielens(self, folder: Path) -> None:
         self.mode = "movielens"
-        files = [name for name in ("u.data", "u.item", "u.user", "ratings.csv", "movies.csv", "tags.csv")
-                 if (folder / name).is_file()]
-        self.detected.setText("MovieLens folder: " + ", ".join(files))
+        files = [
+            name
+            for name in ("u.data", "u.item", "u.user", "ratings.csv", "movies.csv", "tags.csv")
+            if (folder / name).is_file()
+        ]
+        self.detected.setText(translate("ImportWizard", "MovieLens folder: ") + ", ".join(files))
         self.mapping_box.setEnabled(False)
         self.cleaning_box.setEnabled(True)
         self.preview_table.clear()
@@ -344,8 +412,14 @@ class ImportWizard(QDialog):
         if first.name == "ratings.csv" and rows:
             rows = rows[1:]
         self._fill_preview(["user", "item", "rating", "timestamp"], rows)
-        self.message.show_message("MovieLens recognised: ratings, titles, genres (and users where present) "
-                                  "are imported together.", "info")
+        self.message.show_message(
+            translate(
+                "ImportWizard",
+                "MovieLens recognised: ratings, titles, genres (and users where present) "
+                "are imported together.",
+            ),
+            "info",
+        )
 
     def _reload_preview(self) -> None:
         path = self.path_edit.text().strip()
@@ -366,9 +440,21 @@ class ImportWizard(QDialog):
             self._update_buttons()
             return
         self.preview = preview
-        sep_name = next((text.split()[0] for text, s in DELIMITERS if s == preview.sep), repr(preview.sep))
-        self.detected.setText(f"delimiter: {sep_name} · header: {'yes' if preview.has_header else 'no'}"
-                              f" · encoding: {preview.encoding}")
+        sep_name = next(
+            (translate("ImportWizard", text).split()[0] for text, s in DELIMITERS if s == preview.sep),
+            repr(preview.sep),
+        )
+        self.detected.setText(
+            translate(
+                "ImportWizard", "delimiter: {sep_name} · header: {value} · encoding: {encoding}"
+            ).format(
+                sep_name=sep_name,
+                value=translate("ImportWizard", "yes")
+                if preview.has_header
+                else translate("ImportWizard", "no"),
+                encoding=preview.encoding,
+            )
+        )
         self._fill_preview(column_labels(preview.columns, preview.has_header), preview.rows)
         self._fill_combos(preview.columns, preview.has_header)
         self.message.clear_message()
@@ -444,22 +530,33 @@ class ImportWizard(QDialog):
         if user is None or item is None:
             raise WorkbenchError("choose the user and item columns")
         rating = self.column_ref("rating")
-        scale = (self.scale_min.value(), self.scale_max.value()) \
-            if rating is not None and self.scale_check.isChecked() else None
+        scale = (
+            (self.scale_min.value(), self.scale_max.value())
+            if rating is not None and self.scale_check.isChecked()
+            else None
+        )
         if scale is not None and scale[0] >= scale[1]:
             raise WorkbenchError("the rating scale minimum must be below its maximum")
-        return CsvSpec(user=user, item=item, rating=rating, timestamp=self.column_ref("timestamp"),
-                       sep=self.preview.sep, header=self.preview.has_header, encoding=self.preview.encoding,
-                       rating_scale=scale,
-                       kind="explicit" if self.kind_combo.currentIndex() == 0 and rating is not None
-                       else "implicit")
+        return CsvSpec(
+            user=user,
+            item=item,
+            rating=rating,
+            timestamp=self.column_ref("timestamp"),
+            sep=self.preview.sep,
+            header=self.preview.has_header,
+            encoding=self.preview.encoding,
+            rating_scale=scale,
+            kind="explicit" if self.kind_combo.currentIndex() == 0 and rating is not None else "implicit",
+        )
 
     def cleaning(self) -> Any:
         from workbench.data.cleaning import CleaningOptions
 
-        return CleaningOptions(duplicates=self.duplicates_combo.currentData(),
-                               min_user_interactions=self.min_user.value(),
-                               min_item_interactions=self.min_item.value())
+        return CleaningOptions(
+            duplicates=self.duplicates_combo.currentData(),
+            min_user_interactions=self.min_user.value(),
+            min_item_interactions=self.min_item.value(),
+        )
 
     # -- jobs -------------------------------------------------------------------------------------
     def check(self) -> Job | None:
@@ -477,10 +574,16 @@ class ImportWizard(QDialog):
 
         def work(cancel: Any, progress: Any, emit: Any) -> dict[str, Any]:
             parsed = parse_csv(path, spec, cleaning, cancel=cancel, progress=progress)
-            return {"rows": len(parsed), "users": len(set(parsed.users.tolist())),
-                    "items": len(set(parsed.items.tolist())), "report": parsed.report}
+            return {
+                "rows": len(parsed),
+                "users": len(set(parsed.users.tolist())),
+                "items": len(set(parsed.items.tolist())),
+                "report": parsed.report,
+            }
 
-        job = self._start(f"Check {Path(path).name}", work, kind="check")
+        job = self._start(
+            translate("ImportWizard", "Check {file}").format(file=Path(path).name), work, kind="check"
+        )
         job.finished.connect(self._on_checked)
         job.failed.connect(lambda _m: self.checked.emit(False))
         return job
@@ -488,9 +591,18 @@ class ImportWizard(QDialog):
     def _on_checked(self, result: dict[str, Any]) -> None:
         report = result.get("report", {})
         dropped = sum(int(v) for k, v in report.items() if k.startswith("dropped") and isinstance(v, int))
-        text = (f"The file is valid: {format_count(result['rows'])} interactions, "
-                f"{format_count(result['users'])} users, {format_count(result['items'])} items")
-        text += f" ({format_count(dropped)} rows dropped by cleaning)." if dropped else "."
+        text = translate(
+            "ImportWizard", "The file is valid: {rows} interactions, {users} users, {items} items"
+        ).format(
+            rows=format_count(result["rows"]),
+            users=format_count(result["users"]),
+            items=format_count(result["items"]),
+        )
+        text += (
+            translate("ImportWizard", " ({n} rows dropped by cleaning).").format(n=format_count(dropped))
+            if dropped
+            else "."
+        )
         self.message.show_message(text, "ok")
         self.checked.emit(True)
 
@@ -498,10 +610,12 @@ class ImportWizard(QDialog):
         """Validate and import in the background; on success select the dataset and close."""
         name = self.name_edit.text().strip()
         if self.mode == "none":
-            self.message.show_message("Choose a file or a MovieLens folder first.", "error")
+            self.message.show_message(
+                translate("ImportWizard", "Choose a file or a MovieLens folder first."), "error"
+            )
             return None
         if not name:
-            self.message.show_message("Give the dataset a name.", "error")
+            self.message.show_message(translate("ImportWizard", "Give the dataset a name."), "error")
             return None
         db = self.ctx.db
         path = self.path_edit.text().strip()
@@ -514,15 +628,19 @@ class ImportWizard(QDialog):
                 spec = self.csv_spec()
 
                 def do_import(cancel: Any, progress: Any) -> Any:
-                    return import_csv(db, path, spec, name=name, cleaning=cleaning, cancel=cancel,
-                                      progress=progress)
+                    return import_csv(
+                        db, path, spec, name=name, cleaning=cleaning, cancel=cancel, progress=progress
+                    )
             else:
+
                 def do_import(cancel: Any, progress: Any) -> Any:
-                    return import_movielens(db, path, name=name, cleaning=cleaning, cancel=cancel,
-                                            progress=progress)
+                    return import_movielens(
+                        db, path, name=name, cleaning=cleaning, cancel=cancel, progress=progress
+                    )
         except WorkbenchError as exc:
             self.message.show_message(str(exc), "error")
             return None
+
         def work(cancel: Any, progress: Any, emit: Any) -> dict[str, Any]:
             report = do_import(cancel, progress)
             content = None
@@ -530,7 +648,7 @@ class ImportWizard(QDialog):
                 content = import_item_content(db, content_path, report.dataset_id)
             return {"report": report, "content": content}
 
-        job = self._start(f"Import {name}", work, kind="import")
+        job = self._start(translate("ImportWizard", "Import {name}").format(name=name), work, kind="import")
         job.finished.connect(self._on_imported)
         return job
 
@@ -542,14 +660,18 @@ class ImportWizard(QDialog):
         self.accept()
 
     def _start(self, title: str, work: Any, kind: str) -> Job:
-        self.message.show_message("Reading the file…", "info")
+        self.message.show_message(translate("ImportWizard", "Reading the file…"), "info")
         job = self.ctx.jobs.submit(title, work, kind=kind)
         self.job = job
         self.progress.setValue(0)
         self.progress.setVisible(True)
         job.progress.connect(self._on_progress)
         job.failed.connect(self._on_failed)
-        job.cancelled.connect(lambda: self.message.show_message("Cancelled; nothing was written.", "warning"))
+        job.cancelled.connect(
+            lambda: self.message.show_message(
+                translate("ImportWizard", "Cancelled; nothing was written."), "warning"
+            )
+        )
         job.done.connect(self._on_done)
         self._update_buttons()
         return job
@@ -564,7 +686,12 @@ class ImportWizard(QDialog):
             self.progress_label.setText(message)
 
     def _on_failed(self, message: str) -> None:
-        self.message.show_message(f"{message}\nNothing was written to the database.", "error")
+        self.message.show_message(
+            translate("ImportWizard", "{message}\nNothing was written to the database.").format(
+                message=message
+            ),
+            "error",
+        )
 
     def _on_done(self) -> None:
         self.progress.setVisible(False)
@@ -581,7 +708,9 @@ class ImportWizard(QDialog):
         busy = self.job is not None and self.job.is_active
         self.import_button.setEnabled(not busy and self.mode != "none")
         self.check_button.setEnabled(not busy and self.mode == "csv")
-        self.cancel_button.setText("Cancel" if busy else "Close")
+        self.cancel_button.setText(
+            translate("ImportWizard", "Cancel") if busy else translate("ImportWizard", "Close")
+        )
         for widget in (self.path_edit, self.name_edit):
             widget.setEnabled(not busy)
 
@@ -594,4 +723,3 @@ class ImportWizard(QDialog):
         if self.job is not None and self.job.is_active:
             self.job.cancel()
         super().reject()
-

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import CANCELLED, FAILED, FINISHED, Job, JobManager
 from workbench.ui.widgets import format_duration
 
@@ -41,11 +42,11 @@ class JobRow(QFrame):
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(14)
         self.bar.setMinimumWidth(200)
-        self.status = QLabel("queued")
+        self.status = QLabel(translate("JobRow", "queued"))
         self.status.setObjectName("JobStatus")
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop this job at its next checkpoint")
+        self.cancel_button = QPushButton(translate("JobRow", "Cancel"))
+        self.cancel_button.setToolTip(translate("JobRow", "Stop this job at its next checkpoint"))
         self.cancel_button.clicked.connect(self._cancel_or_dismiss)
         layout.addWidget(self.title)
         layout.addWidget(self.bar, 2)
@@ -70,20 +71,25 @@ class JobRow(QFrame):
         if job.state == FINISHED:
             self.bar.setRange(0, 1000)
             self.bar.setValue(1000)
-            self.status.setText(f"done in {format_duration(job.elapsed_s)}")
+            self.status.setText(
+                translate("JobRow", "done in {elapsed_s}").format(elapsed_s=format_duration(job.elapsed_s))
+            )
         elif job.state == FAILED:
             self.bar.setRange(0, 1000)
-            self.status.setText(f"failed: {job.error}")
+            self.status.setText(translate("JobRow", "failed: {error}").format(error=job.error))
             self.status.setToolTip(job.error or "")
         elif job.state == CANCELLED:
             self.bar.setRange(0, 1000)  # a busy indicator would keep animating for a stopped job
-            self.status.setText("cancelled")
+            self.status.setText(translate("JobRow", "cancelled"))
         elif job.fraction is None:
             if job.started_at is not None:
                 self.bar.setRange(0, 0)  # busy indicator while the total is unknown
-            parts = [job.message or ("running" if job.started_at is not None else "queued")]
+            parts = [job.message or (translate("JobRow", "running") if job.started_at is not None
+                                     else translate("JobRow", "queued"))]
             if job.started_at is not None:
-                parts.append(f"{format_duration(job.elapsed_s)} elapsed")
+                parts.append(
+                    translate("JobRow", "{time} elapsed").format(time=format_duration(job.elapsed_s))
+                )
             self.status.setText(" · ".join(parts))
         else:
             self.bar.setRange(0, 1000)
@@ -91,14 +97,18 @@ class JobRow(QFrame):
             parts = [f"{job.fraction:.0%}"]
             if job.message:
                 parts.append(job.message)
-            parts.append(f"{format_duration(job.elapsed_s)} elapsed")
+            parts.append(translate("JobRow", "{time} elapsed").format(time=format_duration(job.elapsed_s)))
             eta = job.eta_s
-            parts.append(f"ETA {format_duration(eta)}" if eta is not None else "ETA –")
+            parts.append(
+                translate("JobRow", "ETA {time}").format(
+                    time=format_duration(eta) if eta is not None else "–"
+                )
+            )
             self.status.setText(" · ".join(parts))
         if not job.is_active:
             self.cancel_button.setEnabled(True)
-            self.cancel_button.setText("Dismiss")
-            self.cancel_button.setToolTip("Remove this finished job from the list")
+            self.cancel_button.setText(translate("JobRow", "Dismiss"))
+            self.cancel_button.setToolTip(translate("JobRow", "Remove this finished job from the list"))
         self.setProperty("state", job.state)
 
 
@@ -113,9 +123,9 @@ class JobsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 8, 0)
-        self.summary = QLabel("No background jobs")
+        self.summary = QLabel(translate("JobsPanel", "No background jobs"))
         self.summary.setObjectName("JobsSummary")
-        self.clear_button = QPushButton("Clear finished")
+        self.clear_button = QPushButton(translate("JobsPanel", "Clear finished"))
         self.clear_button.clicked.connect(self.clear_finished)
         header.addWidget(self.summary, 1)
         header.addWidget(self.clear_button)
@@ -177,9 +187,13 @@ class JobsPanel(QWidget):
     def _update_summary(self, *_: object) -> None:
         active = len(self.manager.active_jobs())
         if active:
-            self.summary.setText(f"{active} job{'s' if active != 1 else ''} running")
+            self.summary.setText(
+                translate("JobsPanel", "{active} job{value} running").format(
+                    active=active, value="s" if active != 1 else ""
+                )
+            )
         elif self.rows:
-            self.summary.setText("No job running")
+            self.summary.setText(translate("JobsPanel", "No job running"))
         else:
-            self.summary.setText("No background jobs")
+            self.summary.setText(translate("JobsPanel", "No background jobs"))
         self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

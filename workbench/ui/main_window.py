@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6 import __version__ as PYSIDE_VERSION
-from PySide6.QtCore import QByteArray, Qt, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, qVersion
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 import workbench
 from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext, app_settings
+from workbench.ui.i18n import LANGUAGES, save_language, saved_language, translate
 from workbench.ui.jobs_panel import JobsPanel
 from workbench.ui.widgets import EmptyState
 
@@ -50,13 +51,20 @@ class PageSpec:
 
 # Adding a page is one line here; Ctrl+<position> switches to it.
 PAGES: list[PageSpec] = [
-    PageSpec("Datasets", "workbench.ui.pages.datasets", "DatasetsPage", "Import and browse datasets"),
-    PageSpec("Train", "workbench.ui.pages.train", "TrainPage", "Train a model with live curves"),
-    PageSpec("Models", "workbench.ui.pages.models", "ModelsPage", "Compare, evaluate and export models"),
-    PageSpec("Recommend", "workbench.ui.pages.recommend", "RecommendPage", "Top-N recommendations per user"),
-    PageSpec("Inspect", "workbench.ui.pages.inspect", "InspectPage", "Embedding map, neighbours, biases"),
-    PageSpec("What-if", "workbench.ui.pages.whatif", "WhatIfPage", "New users and new items, no retraining"),
-    PageSpec("Tune", "workbench.ui.pages.tune", "TunePage", "Search hyper-parameters, watch the trials live"),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "Datasets"), "workbench.ui.pages.datasets", "DatasetsPage",
+             QT_TRANSLATE_NOOP("Pages", "Import and browse datasets")),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "Train"), "workbench.ui.pages.train", "TrainPage",
+             QT_TRANSLATE_NOOP("Pages", "Train a model with live curves")),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "Models"), "workbench.ui.pages.models", "ModelsPage",
+             QT_TRANSLATE_NOOP("Pages", "Compare, evaluate and export models")),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "Recommend"), "workbench.ui.pages.recommend", "RecommendPage",
+             QT_TRANSLATE_NOOP("Pages", "Top-N recommendations per user")),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "Inspect"), "workbench.ui.pages.inspect", "InspectPage",
+             QT_TRANSLATE_NOOP("Pages", "Embedding map, neighbours, biases")),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "What-if"), "workbench.ui.pages.whatif", "WhatIfPage",
+             QT_TRANSLATE_NOOP("Pages", "New users and new items, no retraining")),
+    PageSpec(QT_TRANSLATE_NOOP("Pages", "Tune"), "workbench.ui.pages.tune", "TunePage",
+             QT_TRANSLATE_NOOP("Pages", "Search hyper-parameters, watch the trials live")),
 ]
 
 
@@ -68,7 +76,13 @@ def build_page(spec: PageSpec, ctx: AppContext, parent: QWidget | None = None) -
         return page_class(ctx, parent)
     except Exception as exc:  # a broken page must not take the whole window down
         log.exception("cannot build page %s", spec.title)
-        return EmptyState(f"{spec.title} could not be opened", f"{type(exc).__name__}: {exc}", parent=parent)
+        return EmptyState(translate("MainWindow", "{page} could not be opened").format(page=page_title(spec)),
+                          f"{type(exc).__name__}: {exc}", parent=parent)
+
+
+def page_title(spec: PageSpec) -> str:
+    """The page's name as shown (translated); ``spec.title`` stays the key code uses."""
+    return translate("Pages", spec.title)
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +91,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Rec Workbench")
+        self.setWindowTitle(translate("MainWindow", "Rec Workbench"))
         self.setAcceptDrops(True)
         self.resize(1280, 800)
 
@@ -87,8 +101,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for position, spec in enumerate(PAGES):
-            item = QListWidgetItem(spec.title)
-            item.setToolTip(f"{spec.tooltip} (Ctrl+{position + 1})" if position < 9 else spec.tooltip)
+            item = QListWidgetItem(page_title(spec))
+            tooltip = translate("Pages", spec.tooltip)
+            item.setToolTip(
+                translate("MainWindow", "{tooltip} (Ctrl+{value})").format(
+                    tooltip=tooltip, value=position + 1
+                )
+                if position < 9
+                else tooltip
+            )
             self.sidebar.addItem(item)
             page = build_page(spec, ctx)
             self.pages[spec.title] = page
@@ -104,11 +125,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.jobs_panel = JobsPanel(ctx.jobs)
-        self.jobs_dock = QDockWidget("Jobs", self)
+        self.jobs_dock = QDockWidget(translate("MainWindow", "Jobs"), self)
         self.jobs_dock.setObjectName("JobsDock")
         self.jobs_dock.setWidget(self.jobs_panel)
-        self.jobs_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                   | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.jobs_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
         ctx.jobs.job_added.connect(lambda job: None if job.quiet else self.jobs_dock.show())
@@ -127,7 +149,8 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.db_label = QLabel()
         self.db_label.setObjectName("StatusDatabase")
-        self.device_label = QLabel(f"Device: {self.ctx.device_label}")
+        device = self.ctx.device_label
+        self.device_label = QLabel(translate("MainWindow", "Device: {device}").format(device=device))
         self.device_label.setObjectName("StatusDevice")
         self.jobs_label = QLabel("")
         bar.addPermanentWidget(self.jobs_label)
@@ -137,45 +160,70 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.new_action = self._action("&New database…", self.new_database, QKeySequence.StandardKey.New)
-        self.open_action = self._action("&Open database…", self.open_database_dialog, QKeySequence("Ctrl+O"))
+        file_menu = menu.addMenu(translate("MainWindow", "&File"))
+        self.new_action = self._action(
+            translate("MainWindow", "&New database…"), self.new_database, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._action(
+            translate("MainWindow", "&Open database…"), self.open_database_dialog, QKeySequence("Ctrl+O")
+        )
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu = file_menu.addMenu(translate("MainWindow", "Open &recent"))
         file_menu.addSeparator()
-        self.import_action = self._action("&Import data…", lambda: self.open_import_wizard(""),
-                                          QKeySequence("Ctrl+I"))
-        self.demo_action = self._action("Load &demo dataset", self.load_demo)
+        self.import_action = self._action(
+            translate("MainWindow", "&Import data…"),
+            lambda: self.open_import_wizard(""),
+            QKeySequence("Ctrl+I"),
+        )
+        self.demo_action = self._action(translate("MainWindow", "Load &demo dataset"), self.load_demo)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, QKeySequence("Ctrl+Q"))
+        self.quit_action = self._action(translate("MainWindow", "&Quit"), self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
 
-        view_menu = menu.addMenu("&View")
+        view_menu = menu.addMenu(translate("MainWindow", "&View"))
         self.page_actions: list[QAction] = []
         for position, spec in enumerate(PAGES):
             shortcut = QKeySequence(f"Ctrl+{position + 1}") if position < 9 else None
-            action = self._action(spec.title, lambda _=False, p=position: self.sidebar.setCurrentRow(p),
-                                  shortcut)
+            action = self._action(
+                page_title(spec), lambda _=False, p=position: self.sidebar.setCurrentRow(p), shortcut
+            )
             view_menu.addAction(action)
             self.page_actions.append(action)
         view_menu.addSeparator()
         jobs_toggle = self.jobs_dock.toggleViewAction()
-        jobs_toggle.setText("&Jobs panel")
+        jobs_toggle.setText(translate("MainWindow", "&Jobs panel"))
         jobs_toggle.setShortcut(QKeySequence("Ctrl+J"))
         view_menu.addAction(jobs_toggle)
+        view_menu.addSeparator()
+        self.language_menu = view_menu.addMenu(translate("MainWindow", "&Language"))
+        self.language_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        current = saved_language()
+        for code, name in LANGUAGES:
+            label = translate("MainWindow", "System") if code == "system" else name
+            action = QAction(label, group)
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
 
-        help_menu = menu.addMenu("&Help")
-        self.about_action = self._action("&About Rec Workbench", self.show_about)
+        help_menu = menu.addMenu(translate("MainWindow", "&Help"))
+        self.about_action = self._action(translate("MainWindow", "&About Rec Workbench"), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
         self._refresh_recent_menu()
 
-    def _action(self, text: str, slot: Callable[..., object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -217,41 +265,67 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New workbench database", "workbench.db", DB_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "New workbench database"), "workbench.db", DB_FILTER
+        )
         if path:
             if Path(path).exists():
-                QMessageBox.warning(self, "New database", f"{path} already exists; use Open to open it.")
+                QMessageBox.warning(
+                    self,
+                    translate("MainWindow", "New database"),
+                    translate("MainWindow", "{path} already exists; use Open to open it.").format(path=path),
+                )
                 return
             self.switch_database(path)
 
     def open_database_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open workbench database", "", DB_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Open workbench database"), "", DB_FILTER
+        )
         if path:
             self.switch_database(path)
 
     def switch_database(self, path: str) -> bool:
         """Open another database (refused while jobs run); errors are shown in a dialog."""
         if self.ctx.jobs.active_jobs():
-            QMessageBox.information(self, "Open database",
-                                    "Background jobs are still running on the current database. "
-                                    "Wait for them or cancel them first.")
+            QMessageBox.information(
+                self,
+                translate("MainWindow", "Open database"),
+                translate(
+                    "MainWindow",
+                    "Background jobs are still running on the current database. "
+                    "Wait for them or cancel them first.",
+                ),
+            )
             return False
         try:
             self.ctx.open_database(path)
         except WorkbenchError as exc:
-            QMessageBox.critical(self, "Cannot open database", str(exc))
+            QMessageBox.critical(self, translate("MainWindow", "Cannot open database"), str(exc))
             return False
         return True
 
     def _on_database_changed(self, description: str) -> None:
-        self.db_label.setText(f"Database: {description}")
+        self.db_label.setText(translate("MainWindow", "Database: {db}").format(db=description))
         self.db_label.setToolTip(self.ctx.db.public_url)
         path = self.ctx.db.sqlite_path
         if path is not None:
             self._remember_database(str(path))
-            self.setWindowTitle(f"Rec Workbench — {path.name}")
+            self.setWindowTitle(translate("MainWindow", "Rec Workbench — {file}").format(file=path.name))
 
     # -- actions ----------------------------------------------------------------------------------
+    def choose_language(self, language: str, notify: bool = True) -> None:
+        """Remember the interface language; it applies at the next start (widgets take texts when built)."""
+        if language == saved_language():
+            return
+        save_language(language)
+        if notify:
+            QMessageBox.information(
+                self,
+                translate("MainWindow", "Language"),
+                translate("MainWindow", "The new language will be used the next time Rec Workbench starts."),
+            )
+
     def open_import_wizard(self, path: str = "") -> None:
         """Open the import wizard, pre-filled with ``path`` (a file or a MovieLens folder) when given."""
         from workbench.ui.import_wizard import ImportWizard
@@ -277,10 +351,15 @@ class MainWindow(QMainWindow):
         return {d.name for d in list_datasets(self.ctx.db)}
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Rec Workbench", about_text(self.ctx))
+        QMessageBox.about(self, translate("MainWindow", "About Rec Workbench"), about_text(self.ctx))
 
     def _on_active_jobs(self, count: int) -> None:
-        self.jobs_label.setText(f"{count} job{'s' if count != 1 else ''} running" if count else "")
+        text = (
+            translate("MainWindow", "1 job running")
+            if count == 1
+            else translate("MainWindow", "{n} jobs running").format(n=count)
+        )
+        self.jobs_label.setText(text if count else "")
 
     # -- drag and drop ----------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -316,16 +395,19 @@ class MainWindow(QMainWindow):
         if active:
             titles = "\n".join(f"• {job.title}" for job in active[:8])
             answer = QMessageBox.question(
-                self, "Jobs are running",
-                f"{len(active)} background job{'s are' if len(active) != 1 else ' is'} still running:\n"
-                f"{titles}\n\nCancel {'them' if len(active) != 1 else 'it'} and quit?",
+                self,
+                translate("MainWindow", "Jobs are running"),
+                translate(
+                    "MainWindow", "{n} background job(s) still running:\n{titles}\n\nCancel and quit?"
+                ).format(n=len(active), titles=titles),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
             self.ctx.jobs.cancel_all()
-            self.statusBar().showMessage("Cancelling background jobs…")
+            self.statusBar().showMessage(translate("MainWindow", "Cancelling background jobs…"))
             if not self.ctx.jobs.wait(30_000):
                 log.warning("background jobs did not stop within 30 s")
         # quiet look-ups (a model loading for a page, statistics) are not worth waiting for: told to stop
@@ -342,14 +424,20 @@ def about_text(ctx: AppContext) -> str:
 
         torch_version = torch.__version__
     except Exception:  # torch missing or broken: still show the rest
-        torch_version = "not available"
+        torch_version = translate("MainWindow", "not available")
     import pyqtgraph
 
-    return (f"<h3>Rec Workbench {workbench.__version__}</h3>"
-            "<p>Train, evaluate and explain recommendation models on one workstation.</p>"
-            f"<p>Python {platform.python_version()} ({sys.platform})<br>"
-            f"PyTorch {torch_version}<br>"
-            f"Qt {qVersion()} (PySide6 {PYSIDE_VERSION})<br>"
-            f"pyqtgraph {pyqtgraph.__version__}<br>"
-            f"Compute device: {ctx.device_label}<br>"
-            f"Database: {ctx.db.describe()}</p>")
+    return (
+        f"<h3>Rec Workbench {workbench.__version__}</h3>"
+        + "<p>"
+        + translate("MainWindow", "Train, evaluate and explain recommendation models on one workstation.")
+        + "</p>"
+        + f"<p>Python {platform.python_version()} ({sys.platform})<br>"
+        f"PyTorch {torch_version}<br>"
+        f"Qt {qVersion()} (PySide6 {PYSIDE_VERSION})<br>"
+        f"pyqtgraph {pyqtgraph.__version__}<br>"
+        + translate("MainWindow", "Compute device: {device}").format(device=ctx.device_label)
+        + "<br>"
+        + translate("MainWindow", "Database: {db}").format(db=ctx.db.describe())
+        + "</p>"
+    )

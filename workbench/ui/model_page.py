@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import fill_model_combo
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
 from workbench.ui.widgets import EmptyState, InlineMessage
 
@@ -43,15 +44,18 @@ class ModelPage(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
-        self.empty = EmptyState("No model yet: train one on the Train page", empty_hint,
-                                actions=[("Go to Train", lambda: self.ctx.show_page("Train"))])
+        self.empty = EmptyState(
+            translate("ModelPage", "No model yet: train one on the Train page"),
+            empty_hint,
+            actions=[("Go to Train", lambda: self.ctx.show_page("Train"))],
+        )
         self.stack.addWidget(self.empty)
         body = QWidget()
         self.stack.addWidget(body)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Model"))
+        controls.addWidget(QLabel(translate("ModelPage", "Model")))
         self.model_combo = QComboBox()
         self.model_combo.setMinimumWidth(combo_width)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
@@ -88,7 +92,9 @@ class ModelPage(QWidget):
             count = fill_model_combo(self.model_combo, self.ctx.db)
         except Exception as exc:
             count = 0
-            self.message.show_message(f"Cannot list models: {exc}", "error")
+            self.message.show_message(
+                translate("ModelPage", "Cannot list models: {exc}").format(exc=exc), "error"
+            )
         self.stack.setCurrentIndex(1 if count else 0)
         if self.model_combo.currentData() != current or (count and not self._model_loaded()):
             self._load_when_visible()

@@ -16,6 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
+from workbench.ui.i18n import translate
+
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
 # A colour-blind friendly palette (Okabe-Ito), in the order curves are added.
@@ -54,7 +56,7 @@ class Chart(pg.PlotWidget):
         self.zoomable = zoomable
         self.getPlotItem().setMouseEnabled(x=zoomable, y=zoomable)
         if zoomable:
-            self.setToolTip("Wheel to zoom, drag to pan, double-click to show everything")
+            self.setToolTip(translate("Chart", "Wheel to zoom, drag to pan, double-click to show everything"))
 
     def wheelEvent(self, ev: QWheelEvent) -> None:
         if self.zoomable:

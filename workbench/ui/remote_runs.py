@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench.store.runs import EpochInfo, RunProgress, active_runs, epochs_after, request_cancel, this_host
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 
 POLL_INTERVAL_MS = 3000
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -63,7 +64,8 @@ class RemoteRunsPanel(QGroupBox):
 
     def __init__(self, ctx: AppContext, is_own_run: Callable[[int], bool] | None = None,
                  interval_ms: int = POLL_INTERVAL_MS) -> None:
-        super().__init__("Runs in progress elsewhere (other processes or machines on this database)")
+        super().__init__(translate(
+            "RemoteRunsPanel", "Runs in progress elsewhere (other processes or machines on this database)"))
         self.ctx = ctx
         self._is_own_run = is_own_run or (lambda _run_id: False)
         self._known: dict[int, int] = {}  # run id -> last epoch drawn
@@ -75,14 +77,24 @@ class RemoteRunsPanel(QGroupBox):
         self.runs_list.currentItemChanged.connect(self._update_button)
         layout.addWidget(self.runs_list)
         row = QHBoxLayout()
-        self.hint = QLabel("None: runs started with `python -m workbench train` on this database, here or on "
-                           "another machine, appear here and on the curves while they train.")
+        self.hint = QLabel(
+            translate(
+                "RemoteRunsPanel",
+                "None: runs started with `python -m workbench train` on this database, here or on "
+                "another machine, appear here and on the curves while they train.",
+            )
+        )
         self.hint.setObjectName("Hint")
         self.hint.setWordWrap(True)
         row.addWidget(self.hint, 1)
-        self.cancel_button = QPushButton("Cancel run")
-        self.cancel_button.setToolTip("Ask the selected run to stop; its process honours the request at its "
-                                      "next check (within seconds) and records the run as cancelled")
+        self.cancel_button = QPushButton(translate("RemoteRunsPanel", "Cancel run"))
+        self.cancel_button.setToolTip(
+            translate(
+                "RemoteRunsPanel",
+                "Ask the selected run to stop; its process honours the request at its "
+                "next check (within seconds) and records the run as cancelled",
+            )
+        )
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_selected)
         row.addWidget(self.cancel_button)
@@ -120,7 +132,9 @@ class RemoteRunsPanel(QGroupBox):
         def work(_cancel: Any, _progress: Any, _emit: Any) -> PollResult:
             return poll_runs(db, known, own)
 
-        job = self.ctx.jobs.submit("Watch training runs", work, kind="poll", quiet=True)
+        job = self.ctx.jobs.submit(
+            translate("RemoteRunsPanel", "Watch training runs"), work, kind="poll", quiet=True
+        )
         self._job = job
         job.finished.connect(self._apply)
         job.done.connect(self._poll_done)
@@ -155,11 +169,15 @@ class RemoteRunsPanel(QGroupBox):
         selected = self.selected_run_id()
         self.runs_list.clear()
         for run in self._runs.values():
-            epoch = f"epoch {run.last_epoch}" if run.last_epoch else "starting"
-            cancel = " · cancel requested" if run.cancel_requested else ""
-            where = f"on {run.host or 'unknown host'} (process {run.pid}, {run.device})"
-            item = QListWidgetItem(f"run {run.id} · {run.family} on {run.dataset_name} · {epoch} · "
-                                   f"{where}{cancel}")
+            epoch = translate("RemoteRunsPanel", "epoch {n}").format(n=run.last_epoch) if run.last_epoch \
+                else translate("RemoteRunsPanel", "starting")
+            cancel = " · " + translate("RemoteRunsPanel", "cancel requested") if run.cancel_requested else ""
+            where = translate("RemoteRunsPanel", "on {host} (process {pid}, {device})").format(
+                host=run.host or translate("RemoteRunsPanel", "unknown host"), pid=run.pid, device=run.device)
+            item = QListWidgetItem(
+                translate("RemoteRunsPanel", "run {id} · {family} on {dataset}").format(
+                    id=run.id, family=run.family, dataset=run.dataset_name) + f" · {epoch} · {where}{cancel}"
+            )
             item.setData(RUN_ID_ROLE, run.id)
             self.runs_list.addItem(item)
             if run.id == selected:
@@ -194,8 +212,9 @@ class RemoteRunsPanel(QGroupBox):
     @Slot()
     def _update_button(self) -> None:
         run_id = self.selected_run_id()
-        self.cancel_button.setEnabled(run_id is not None and not self._runs[run_id].cancel_requested
-                                      if run_id in self._runs else False)
+        self.cancel_button.setEnabled(
+            run_id is not None and not self._runs[run_id].cancel_requested if run_id in self._runs else False
+        )
 
     @Slot()
     def cancel_selected(self) -> bool:
@@ -206,7 +225,11 @@ class RemoteRunsPanel(QGroupBox):
         try:
             accepted = request_cancel(self.ctx.db, run_id)
         except Exception as exc:
-            self.hint.setText(f"Cannot cancel run {run_id}: {exc}")
+            self.hint.setText(
+                translate("RemoteRunsPanel", "Cannot cancel run {run_id}: {exc}").format(
+                    run_id=run_id, exc=exc
+                )
+            )
             self.hint.setVisible(True)
             return False
         if accepted and run_id in self._runs:

@@ -19,10 +19,11 @@ def _slug(text: str) -> str:
 
 
 def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = None,
-                       train: bool = True) -> list[Path]:
+                       train: bool = True, language: str = "en") -> list[Path]:
     """Load the demo (when the database has no dataset), train briefly, and save one PNG per page.
 
-    Also renders the import wizard and the Datasets page of an empty database. Returns the files written.
+    ``language`` ("en" or "zh_CN") is the interface language. Also renders the import wizard and the
+    Datasets page of an empty database. Returns the files written.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -36,6 +37,9 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = ensure_application()
+    from workbench.ui.i18n import setup_language
+
+    setup_language(app, language)
     tmp = tempfile.TemporaryDirectory(prefix="workbench-shots-")
     # Temporary databases must not end up in the user's recent-files list.
     from PySide6.QtCore import QSettings

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from workbench.store.db import Database
 from workbench.store.schema import DatasetRow, InteractionRow
 from workbench.ui import plots
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.table_models import DatasetTableSource, PagedTableModel
 from workbench.ui.widgets import EmptyState, StatTile, format_count, heading
 
@@ -186,7 +187,9 @@ class TableTab(QWidget):
             model = PagedTableModel(source, parent=self)
         except Exception as exc:  # the paged store API may be missing in a partial build
             log.exception("cannot browse %s", self.table)
-            self.count_label.setText(f"cannot browse {self.table}: {exc}")
+            self.count_label.setText(
+                translate("TableTab", "cannot browse {table}: {exc}").format(table=self.table, exc=exc)
+            )
             self.view.setModel(None)
             self.model = None
             return
@@ -213,7 +216,11 @@ class TableTab(QWidget):
 
     def _show_error(self, message: str) -> None:
         log.error("cannot browse %s: %s", self.table, message)
-        self.count_label.setText(f"cannot browse {self.table}: {message}")
+        self.count_label.setText(
+            translate("TableTab", "cannot browse {table}: {message}").format(
+                table=self.table, message=message
+            )
+        )
 
     def _show_total(self, total: int) -> None:
         noun = self.table if total != 1 else self.table.rstrip("s")
@@ -247,13 +254,15 @@ class DatasetView(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
-        self.train_button = QPushButton("Train a model…")
-        self.train_button.setToolTip("Open the Train page on this dataset")
+        self.train_button = QPushButton(translate("DatasetView", "Train a model…"))
+        self.train_button.setToolTip(translate("DatasetView", "Open the Train page on this dataset"))
         self.train_button.clicked.connect(lambda: ctx.show_page("Train"))
-        self.delete_button = QPushButton("Delete…")
+        self.delete_button = QPushButton(translate("DatasetView", "Delete…"))
         self.delete_button.setObjectName("DangerButton")
-        self.delete_button.setToolTip("Delete this dataset with its models and runs")
-        self.embed_button = QPushButton("Embed texts")
+        self.delete_button.setToolTip(
+            translate("DatasetView", "Delete this dataset with its models and runs")
+        )
+        self.embed_button = QPushButton(translate("DatasetView", "Embed texts"))
         self.embed_button.clicked.connect(self.embed_texts)
         self._embed_job: Any = None
         top.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -262,9 +271,17 @@ class DatasetView(QWidget):
         layout.addLayout(top)
 
         tiles = QHBoxLayout()
-        self.tiles = {key: StatTile(caption) for key, caption in (
-            ("users", "users"), ("items", "items"), ("interactions", "interactions"),
-            ("density", "density"), ("scale", "rating scale"), ("span", "time span"))}
+        self.tiles = {
+            key: StatTile(caption)
+            for key, caption in (
+                ("users", translate("DatasetView", "users")),
+                ("items", translate("DatasetView", "items")),
+                ("interactions", translate("DatasetView", "interactions")),
+                ("density", translate("DatasetView", "density")),
+                ("scale", translate("DatasetView", "rating scale")),
+                ("span", translate("DatasetView", "time span")),
+            )
+        }
         for tile in self.tiles.values():
             tiles.addWidget(tile)
         layout.addLayout(tiles)
@@ -273,33 +290,56 @@ class DatasetView(QWidget):
         # while a dataset's statistics are computed, a note stands in for the plots: the previous
         # dataset's plots under the new dataset's name would be wrong
         self.overview = QStackedWidget()
-        self.loading = EmptyState("Computing statistics…")
+        self.loading = EmptyState(translate("DatasetView", "Computing statistics…"))
         self.overview.addWidget(self.loading)
         overview = QWidget()
         self.overview.addWidget(overview)
         grid = QGridLayout(overview)
         grid.setContentsMargins(0, 8, 0, 0)
         grid.setSpacing(10)
-        self.rating_plot = plots.make_plot("Ratings", x_label="Rating value", y_label="Interactions",
-                                           y_units="count")
-        self.popularity_plot = plots.make_plot("Item popularity (long tail)", x_label="Item rank",
-                                               x_units="most popular first", y_label="Interactions",
-                                               y_units="count, log", log_y=True, zoomable=True)
-        self.activity_plot = plots.make_plot("User activity", x_label="Interactions per user",
-                                             x_units="count", y_label="Users", y_units="count")
-        self.time_plot = plots.make_plot("Interactions over time", x_label="Date", y_label="Interactions",
-                                         y_units="per day", date_axis=True, zoomable=True)
+        self.rating_plot = plots.make_plot(
+            translate("DatasetView", "Ratings"),
+            x_label=translate("DatasetView", "Rating value"),
+            y_label=translate("DatasetView", "Interactions"),
+            y_units=translate("DatasetView", "count"),
+        )
+        self.popularity_plot = plots.make_plot(
+            translate("DatasetView", "Item popularity (long tail)"),
+            x_label=translate("DatasetView", "Item rank"),
+            x_units=translate("DatasetView", "most popular first"),
+            y_label=translate("DatasetView", "Interactions"),
+            y_units=translate("DatasetView", "count, log"),
+            log_y=True,
+            zoomable=True,
+        )
+        self.activity_plot = plots.make_plot(
+            translate("DatasetView", "User activity"),
+            x_label=translate("DatasetView", "Interactions per user"),
+            x_units=translate("DatasetView", "count"),
+            y_label=translate("DatasetView", "Users"),
+            y_units=translate("DatasetView", "count"),
+        )
+        self.time_plot = plots.make_plot(
+            translate("DatasetView", "Interactions over time"),
+            x_label=translate("DatasetView", "Date"),
+            y_label=translate("DatasetView", "Interactions"),
+            y_units=translate("DatasetView", "per day"),
+            date_axis=True,
+            zoomable=True,
+        )
         grid.addWidget(self.rating_plot, 0, 0)
         grid.addWidget(self.popularity_plot, 0, 1)
         grid.addWidget(self.activity_plot, 1, 0)
         grid.addWidget(self.time_plot, 1, 1)
-        self.tabs.addTab(self.overview, "Overview")
-        self.user_tab = TableTab("users", "Filter users by id…")
-        self.item_tab = TableTab("items", "Filter items by id, title or category…")
-        self.interaction_tab = TableTab("interactions", "Filter interactions by user or item id…")
-        self.tabs.addTab(self.user_tab, "Users")
-        self.tabs.addTab(self.item_tab, "Items")
-        self.tabs.addTab(self.interaction_tab, "Interactions")
+        self.tabs.addTab(self.overview, translate("DatasetView", "Overview"))
+        self.user_tab = TableTab("users", translate("DatasetView", "Filter users by id…"))
+        self.item_tab = TableTab("items", translate("DatasetView", "Filter items by id, title or category…"))
+        self.interaction_tab = TableTab(
+            "interactions", translate("DatasetView", "Filter interactions by user or item id…")
+        )
+        self.tabs.addTab(self.user_tab, translate("DatasetView", "Users"))
+        self.tabs.addTab(self.item_tab, translate("DatasetView", "Items"))
+        self.tabs.addTab(self.interaction_tab, translate("DatasetView", "Interactions"))
         self.tabs.currentChanged.connect(self._load_visible_table)
         layout.addWidget(self.tabs, 1)
         self._loaded_tables: set[str] = set()
@@ -349,17 +389,24 @@ class DatasetView(QWidget):
         self.summary = summary
         self.title.setText(summary.name)
         created = summary.created_at.strftime("%Y-%m-%d %H:%M") if summary.created_at else "?"
-        kind = "explicit ratings" if summary.kind == "explicit" else "implicit feedback"
-        self.subtitle.setText(f"{kind} · imported {created}" + (f" · from {summary.source}" if summary.source
-                                                                  else ""))
+        kind = (
+            translate("DatasetView", "explicit ratings")
+            if summary.kind == "explicit"
+            else translate("DatasetView", "implicit feedback")
+        )
+        text = translate("DatasetView", "{kind} · imported {date}").format(kind=kind, date=created)
+        if summary.source:
+            text += " · " + translate("DatasetView", "from {source}").format(source=summary.source)
+        self.subtitle.setText(text)
         self.subtitle.setToolTip(summary.source)
         self._update_embed_button()
         self.tiles["users"].set_value(format_count(summary.n_users))
         self.tiles["items"].set_value(format_count(summary.n_items))
         self.tiles["interactions"].set_value(format_count(summary.n_interactions))
-        self.tiles["density"].set_value(f"{summary.density:.2%}" if summary.density >= 0.0001
-                                        else f"{summary.density:.2e}",
-                                        "interactions / (users × items)")
+        self.tiles["density"].set_value(
+            f"{summary.density:.2%}" if summary.density >= 0.0001 else f"{summary.density:.2e}",
+            translate("DatasetView", "interactions / (users × items)"),
+        )
         if summary.kind == "explicit" and summary.rating_min is not None and summary.rating_max is not None:
             self.tiles["scale"].set_value(f"{summary.rating_min:g} – {summary.rating_max:g}")
         else:
@@ -367,8 +414,12 @@ class DatasetView(QWidget):
         self.tiles["span"].set_value("…")
         for plot in (self.rating_plot, self.popularity_plot, self.activity_plot, self.time_plot):
             plots.clear(plot)
-        self.loading.set_text(f"Computing the statistics of '{summary.name}'…",
-                              f"{format_count(summary.n_interactions)} interactions")
+        self.loading.set_text(
+            translate("DatasetView", "Computing the statistics of '{name}'…").format(name=summary.name),
+            translate("DatasetView", "{n_interactions} interactions").format(
+                n_interactions=format_count(summary.n_interactions)
+            ),
+        )
         self.overview.setCurrentWidget(self.loading)
         self._loaded_tables.clear()
         for tab in (self.user_tab, self.item_tab, self.interaction_tab):
@@ -386,15 +437,19 @@ class DatasetView(QWidget):
         def work(cancel: Any, progress: Any, emit: Any) -> DatasetStats:
             return compute_stats(db, dataset_id)
 
-        job = self.ctx.jobs.submit("Dataset statistics", work, kind="stats", quiet=True)
+        job = self.ctx.jobs.submit(
+            translate("DatasetView", "Dataset statistics"), work, kind="stats", quiet=True
+        )
         job.finished.connect(self.show_stats)
         job.failed.connect(lambda message: self._stats_failed(dataset_id, message))
         self._stats_job = job
 
     def _stats_failed(self, dataset_id: int, message: str) -> None:
         if self.summary is not None and self.summary.id == dataset_id:
-            self.subtitle.setText(f"statistics unavailable: {message}")
-            self.loading.set_text("Statistics unavailable", message)
+            self.subtitle.setText(
+                translate("DatasetView", "statistics unavailable: {message}").format(message=message)
+            )
+            self.loading.set_text(translate("DatasetView", "Statistics unavailable"), message)
 
     def show_stats(self, stats: DatasetStats) -> None:
         """Draw the four overview plots (ignored when another dataset was selected meanwhile)."""
@@ -422,9 +477,11 @@ class DatasetView(QWidget):
         values, counts = stats.rating_values, stats.rating_counts
         plot = self.rating_plot
         if self.summary is not None and self.summary.kind != "explicit":
-            plot.getPlotItem().setTitle("Values (implicit feedback)", color="#222222", size="11pt")
+            plot.getPlotItem().setTitle(
+                translate("DatasetView", "Values (implicit feedback)"), color="#222222", size="11pt"
+            )
         else:
-            plot.getPlotItem().setTitle("Ratings", color="#222222", size="11pt")
+            plot.getPlotItem().setTitle(translate("DatasetView", "Ratings"), color="#222222", size="11pt")
         if len(values) == 0:
             return
         if len(values) <= 20:
@@ -435,23 +492,43 @@ class DatasetView(QWidget):
     def _draw_time(self, stats: DatasetStats) -> None:
         plot = self.time_plot
         if stats.time_bucket_s == 0 or len(stats.time_starts) == 0:
-            plot.getPlotItem().setTitle("Interactions over time (no timestamps)", color="#222222",
-                                        size="11pt")
-            self.tiles["span"].set_value("no timestamps")
+            plot.getPlotItem().setTitle(
+                translate("DatasetView", "Interactions over time (no timestamps)"),
+                color="#222222",
+                size="11pt",
+            )
+            self.tiles["span"].set_value(translate("DatasetView", "no timestamps"))
             return
-        unit = {DAY: "per day", 7 * DAY: "per week"}.get(stats.time_bucket_s, "per month")
-        plot.getPlotItem().setTitle("Interactions over time", color="#222222", size="11pt")
-        plot.getPlotItem().getAxis("left").setLabel(f"Interactions ({unit})", color="#333333",
-                                                    **{"font-size": "9pt"})
+        unit = {DAY: translate("DatasetView", "per day"), 7 * DAY: translate("DatasetView", "per week")}.get(
+            stats.time_bucket_s, translate("DatasetView", "per month")
+        )
+        plot.getPlotItem().setTitle(
+            translate("DatasetView", "Interactions over time"), color="#222222", size="11pt"
+        )
+        plot.getPlotItem().getAxis("left").setLabel(
+            translate("DatasetView", "Interactions ({unit})").format(unit=unit),
+            color="#333333",
+            **{"font-size": "9pt"},
+        )
         x = np.append(stats.time_starts, stats.time_starts[-1] + stats.time_bucket_s)
         brush = plots.color(1)
         brush.setAlpha(150)
-        plot.plot(x, stats.time_counts, stepMode="center", fillLevel=0, brush=brush,
-                  pen=plots.pg.mkPen(plots.color(1)))
+        plot.plot(
+            x,
+            stats.time_counts,
+            stepMode="center",
+            fillLevel=0,
+            brush=brush,
+            pen=plots.pg.mkPen(plots.color(1)),
+        )
         first = datetime.fromtimestamp(stats.time_starts[0], UTC)
         last = datetime.fromtimestamp(stats.time_starts[-1] + stats.time_bucket_s, UTC)
-        self.tiles["span"].set_value(f"{(last - first).days:,} days",
-                                     f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+        self.tiles["span"].set_value(
+            translate("DatasetView", "{n} days").format(n=QLocale().toString((last - first).days)),
+            translate("DatasetView", "{first} to {last}").format(
+                first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"
+            ),
+        )
 
     def _load_visible_table(self, *_: object) -> None:
         tab = self.tabs.currentWidget()
@@ -477,17 +554,21 @@ class DatasetsPage(QWidget):
         left.setFixedWidth(210)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(10, 12, 10, 10)
-        left_layout.addWidget(heading("Datasets"))
+        left_layout.addWidget(heading(translate("DatasetsPage", "Datasets")))
         self.list = QListWidget()
         self.list.setObjectName("DatasetList")
         self.list.currentRowChanged.connect(self._on_row_changed)
         left_layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
-        self.import_button = QPushButton("Import…")
-        self.import_button.setToolTip("Import a CSV file or a MovieLens folder (Ctrl+I)")
+        self.import_button = QPushButton(translate("DatasetsPage", "Import…"))
+        self.import_button.setToolTip(
+            translate("DatasetsPage", "Import a CSV file or a MovieLens folder (Ctrl+I)")
+        )
         self.import_button.clicked.connect(lambda: ctx.request_import(""))
-        self.demo_button = QPushButton("Load demo")
-        self.demo_button.setToolTip("Generate the demo shop: 1,000 users, 500 items, 50,000 ratings")
+        self.demo_button = QPushButton(translate("DatasetsPage", "Load demo"))
+        self.demo_button.setToolTip(
+            translate("DatasetsPage", "Generate the demo shop: 1,000 users, 500 items, 50,000 ratings")
+        )
         self.demo_button.clicked.connect(self.load_demo)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.demo_button)
@@ -495,10 +576,15 @@ class DatasetsPage(QWidget):
         layout.addWidget(left)
 
         self.stack = QStackedWidget()
-        self.empty = EmptyState(EMPTY_TITLE, "Import a CSV file or a MovieLens folder (you can also drop it "
-                                "on this window), or load the generated demo shop to try every model.",
-                                actions=[("Import data…", lambda: ctx.request_import("")),
-                                         ("Load the demo", self.load_demo)])
+        self.empty = EmptyState(
+            EMPTY_TITLE,
+            translate(
+                "DatasetsPage",
+                "Import a CSV file or a MovieLens folder (you can also drop it "
+                "on this window), or load the generated demo shop to try every model.",
+            ),
+            actions=[("Import data…", lambda: ctx.request_import("")), ("Load the demo", self.load_demo)],
+        )
         self.view = DatasetView(ctx)
         self.view.delete_button.clicked.connect(self.delete_current)
         self.stack.addWidget(self.empty)
@@ -516,10 +602,18 @@ class DatasetsPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for summary in self.summaries:
-            item = QListWidgetItem(f"{summary.name}\n{format_count(summary.n_interactions)} interactions")
+            count = translate("DatasetsPage", "{n} interactions").format(
+                n=format_count(summary.n_interactions))
+            item = QListWidgetItem(f"{summary.name}\n{count}")
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(f"{summary.name}: {format_count(summary.n_users)} users, "
-                            f"{format_count(summary.n_items)} items, {summary.kind}")
+            item.setToolTip(
+                translate("DatasetsPage", "{name}: {n_users} users, {n_items} items, {kind}").format(
+                    name=summary.name,
+                    n_users=format_count(summary.n_users),
+                    n_items=format_count(summary.n_items),
+                    kind=summary.kind,
+                )
+            )
             self.list.addItem(item)
         self.list.blockSignals(False)
         if not self.summaries:
@@ -559,7 +653,9 @@ class DatasetsPage(QWidget):
         job = self.ctx.load_demo_async(name)
         self.demo_button.setEnabled(False)
         job.done.connect(lambda: self.demo_button.setEnabled(True))
-        job.failed.connect(lambda message: QMessageBox.warning(self, "Demo data", message))
+        job.failed.connect(
+            lambda message: QMessageBox.warning(self, translate("DatasetsPage", "Demo data"), message)
+        )
 
     def delete_current(self) -> None:
         """Ask, then delete the selected dataset (with its models and runs) in the background."""
@@ -568,10 +664,15 @@ class DatasetsPage(QWidget):
             return
         summary = self.summaries[row]
         answer = QMessageBox.question(
-            self, "Delete dataset",
-            f"Delete the dataset '{summary.name}' ({format_count(summary.n_interactions)} interactions) "
-            "together with its trained models and training runs?\n\nThis cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            self,
+            translate("DatasetsPage", "Delete dataset"),
+            translate(
+                "DatasetsPage",
+                "Delete the dataset '{name}' ({n_interactions} interactions) together with its trained models and training runs?\n\nThis cannot be undone.",  # noqa: E501
+            ).format(name=summary.name, n_interactions=format_count(summary.n_interactions)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         db = self.ctx.db
@@ -580,11 +681,17 @@ class DatasetsPage(QWidget):
             delete_dataset(db, summary.id)
             return summary.id
 
-        job = self.ctx.jobs.submit(f"Delete dataset '{summary.name}'", work, kind="delete")
+        job = self.ctx.jobs.submit(
+            translate("DatasetsPage", "Delete dataset '{name}'").format(name=summary.name),
+            work,
+            kind="delete",
+        )
         self.view.delete_button.setEnabled(False)
         job.done.connect(lambda: self.view.delete_button.setEnabled(True))
         job.finished.connect(self._after_delete)
-        job.failed.connect(lambda message: QMessageBox.warning(self, "Delete dataset", message))
+        job.failed.connect(
+            lambda message: QMessageBox.warning(self, translate("DatasetsPage", "Delete dataset"), message)
+        )
 
     def _after_delete(self, dataset_id: int) -> None:
         if self.ctx.current_dataset_id == dataset_id:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import LoadedModel, load_model_with_data
+from workbench.ui.i18n import translate
 from workbench.ui.model_page import ModelPage
 from workbench.ui.plots import PALETTE, color, make_plot, marker_line, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
@@ -73,7 +74,7 @@ class UserData:
     split: Any = None
 
 
-def _table(headers: list[str], stretch: str = "Title") -> QTableWidget:
+def _table(headers: list[str], stretch: str = "") -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -83,6 +84,7 @@ def _table(headers: list[str], stretch: str = "Title") -> QTableWidget:
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    stretch = stretch or translate("InspectPage", "Title")
     if stretch in headers:
         header.setSectionResizeMode(headers.index(stretch), QHeaderView.ResizeMode.Stretch)
     return table
@@ -132,10 +134,11 @@ class InspectPage(ModelPage):
         layout, controls = self._build_frame(
             "Then look inside it here: its item map, neighbours, biases and scores.", combo_width=260)
         controls.addWidget(self.model_combo, 2)
-        controls.addWidget(QLabel("User"))
+        controls.addWidget(QLabel(translate("InspectPage", "User")))
         self.user_edit = QLineEdit()
-        self.user_edit.setPlaceholderText("user id")
-        self.user_edit.setToolTip("Highlight this user's history and recommendations, and check their fit")
+        self.user_edit.setPlaceholderText(translate("InspectPage", "user id"))
+        self.user_edit.setToolTip(translate(
+            "InspectPage", "Highlight this user's history and recommendations, and check their fit"))
         self.user_edit.setClearButtonEnabled(True)
         self.user_completer = QCompleter([], self)
         self.user_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -144,10 +147,10 @@ class InspectPage(ModelPage):
         self.user_edit.returnPressed.connect(lambda: self.show_user(self.user_edit.text()))
         self.user_completer.activated.connect(lambda text: self.show_user(text))
         controls.addWidget(self.user_edit, 1)
-        controls.addWidget(QLabel("Item"))
+        controls.addWidget(QLabel(translate("InspectPage", "Item")))
         self.item_edit = QLineEdit()
-        self.item_edit.setPlaceholderText("item id, or click a point")
-        self.item_edit.setToolTip("Show the items most like this one")
+        self.item_edit.setPlaceholderText(translate("InspectPage", "item id, or click a point"))
+        self.item_edit.setToolTip(translate("InspectPage", "Show the items most like this one"))
         self.item_edit.setClearButtonEnabled(True)
         self.item_completer = QCompleter([], self)
         self.item_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -156,7 +159,7 @@ class InspectPage(ModelPage):
         self.item_edit.returnPressed.connect(lambda: self.show_item(self.item_edit.text()))
         self.item_completer.activated.connect(lambda text: self.show_item(text))
         controls.addWidget(self.item_edit, 1)
-        self.show_button = QPushButton("Show")
+        self.show_button = QPushButton(translate("InspectPage", "Show"))
         self.show_button.clicked.connect(self._show_clicked)
         controls.addWidget(self.show_button)
         layout.addLayout(controls)
@@ -165,16 +168,26 @@ class InspectPage(ModelPage):
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        map_box = QGroupBox("Item embedding map")
+        map_box = QGroupBox(translate("InspectPage", "Item embedding map"))
         map_layout = QVBoxLayout(map_box)
-        self.map_plot = make_plot(None, x_label="PC 1", y_label="PC 2", zoomable=True)
+        self.map_plot = make_plot(
+            None,
+            x_label=translate("InspectPage", "PC 1"),
+            y_label=translate("InspectPage", "PC 2"),
+            zoomable=True,
+        )
         map_layout.addWidget(self.map_plot, 1)
         # the legend sits under the plot so it never hides points
         self.legend_label = QLabel("")
         self.legend_label.setWordWrap(True)
         map_layout.addWidget(self.legend_label)
-        self.map_note = QLabel("Hover a point for its title, click it for items like it; drag to pan, "
-                               "wheel to zoom, double-click to see all.")
+        self.map_note = QLabel(
+            translate(
+                "InspectPage",
+                "Hover a point for its title, click it for items like it; drag to pan, "
+                "wheel to zoom, double-click to see all.",
+            )
+        )
         self.map_note.setObjectName("Hint")
         self.map_note.setWordWrap(True)
         map_layout.addWidget(self.map_note)
@@ -187,46 +200,71 @@ class InspectPage(ModelPage):
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setChildrenCollapsible(False)
-        neighbours_box = QGroupBox("Items like this")
+        neighbours_box = QGroupBox(translate("InspectPage", "Items like this"))
         nb_layout = QVBoxLayout(neighbours_box)
-        self.neighbours_label = QLabel("Click a point on the map or type an item id.")
+        self.neighbours_label = QLabel(
+            translate("InspectPage", "Click a point on the map or type an item id.")
+        )
         self.neighbours_label.setObjectName("Hint")
         self.neighbours_label.setWordWrap(True)
         nb_layout.addWidget(self.neighbours_label)
-        self.neighbours_table = _table(["Item", "Title", "Similarity"])
+        self.neighbours_table = _table(
+            [
+                translate("InspectPage", "Item"),
+                translate("InspectPage", "Title"),
+                translate("InspectPage", "Similarity"),
+            ]
+        )
         nb_layout.addWidget(self.neighbours_table)
         right.addWidget(neighbours_box)
 
         self.tabs = QTabWidget()
         # item biases: a chart, or a note for families without them
         self.bias_stack = QStackedWidget()
-        self.bias_plot = make_plot("Highest and lowest learned item bias", x_label="item bias",
-                                   x_units="score units")
+        self.bias_plot = make_plot(
+            translate("InspectPage", "Highest and lowest learned item bias"),
+            x_label=translate("InspectPage", "item bias"),
+            x_units=translate("InspectPage", "score units"),
+        )
         self.bias_plot.getPlotItem().getAxis("left").setWidth(BIAS_AXIS_WIDTH)
         self.bias_stack.addWidget(self.bias_plot)
-        self.bias_note = EmptyState("No learned item biases", "")
+        self.bias_note = EmptyState(translate("InspectPage", "No learned item biases"), "")
         self.bias_stack.addWidget(self.bias_note)
-        self.tabs.addTab(self.bias_stack, "Item bias")
+        self.tabs.addTab(self.bias_stack, translate("InspectPage", "Item bias"))
         scores_tab = QWidget()
         scores_layout = QVBoxLayout(scores_tab)
         scores_layout.setContentsMargins(4, 4, 4, 4)
-        self.score_plot = make_plot("Distribution of scores", x_label="score", x_units="model units",
-                                    y_label="user–item pairs", y_units="count")
+        self.score_plot = make_plot(
+            translate("InspectPage", "Distribution of scores"),
+            x_label=translate("InspectPage", "score"),
+            x_units=translate("InspectPage", "model units"),
+            y_label=translate("InspectPage", "user–item pairs"),
+            y_units=translate("InspectPage", "count"),
+        )
         scores_layout.addWidget(self.score_plot, 1)
         self.score_label = QLabel("")
         self.score_label.setObjectName("Hint")
         self.score_label.setWordWrap(True)
         scores_layout.addWidget(self.score_label)
-        self.tabs.addTab(scores_tab, "Scores")
+        self.tabs.addTab(scores_tab, translate("InspectPage", "Scores"))
         fit_tab = QWidget()
         fit_layout = QVBoxLayout(fit_tab)
         fit_layout.setContentsMargins(4, 4, 4, 4)
-        self.fit_label = QLabel("Choose a user to see how well the model ranks their held-out items.")
+        self.fit_label = QLabel(
+            translate("InspectPage", "Choose a user to see how well the model ranks their held-out items.")
+        )
         self.fit_label.setWordWrap(True)
         fit_layout.addWidget(self.fit_label)
-        self.diagnostics_table = _table(["Item", "Title", "Rank", "Score"])
+        self.diagnostics_table = _table(
+            [
+                translate("InspectPage", "Item"),
+                translate("InspectPage", "Title"),
+                translate("InspectPage", "Rank"),
+                translate("InspectPage", "Score"),
+            ]
+        )
         fit_layout.addWidget(self.diagnostics_table, 1)
-        self.tabs.addTab(fit_tab, "User fit")
+        self.tabs.addTab(fit_tab, translate("InspectPage", "User fit"))
         right.addWidget(self.tabs)
         right.setSizes([300, 360])
         split.addWidget(right)
@@ -274,7 +312,7 @@ class InspectPage(ModelPage):
             return data
 
         self.message.clear_message()
-        self.map_note.setText("Loading the model…")
+        self.map_note.setText(translate("InspectPage", "Loading the model…"))
         self._submit("model", f"Inspect model {model_id}", work, self._on_model_data)
 
     def _on_model_data(self, data: InspectData) -> None:
@@ -285,15 +323,19 @@ class InspectPage(ModelPage):
         self.user_completer.setModel(QStringListModel(users, self.user_completer))
         self.item_completer.setModel(QStringListModel(list(model.items.ids), self.item_completer))
         if users:
-            self.user_edit.setPlaceholderText(f"user id, e.g. {users[0]}")
+            self.user_edit.setPlaceholderText(translate("InspectPage", "user id, e.g. {value}").format(value=users[0]))  # noqa: E501
         self._draw_map(data)
         self._draw_biases(data)
         self._draw_distribution(data)
         self._clear_highlights()
         self.neighbours_table.setRowCount(0)
         self.diagnostics_table.setRowCount(0)
-        self.neighbours_label.setText("Click a point on the map or type an item id.")
-        self.fit_label.setText("Choose a user to see how well the model ranks their held-out items.")
+        self.neighbours_label.setText(
+            translate("InspectPage", "Click a point on the map or type an item id.")
+        )
+        self.fit_label.setText(
+            translate("InspectPage", "Choose a user to see how well the model ranks their held-out items.")
+        )
         self.model_loaded.emit(int(data.loaded.info.id))
         user = self.user_edit.text().strip()
         if user and user in model.users.ids:
@@ -308,7 +350,9 @@ class InspectPage(ModelPage):
         self.scatter = None
         if data.emap is None:
             self.legend_label.setText("")
-            self.map_note.setText(f"No map: {data.map_error}.")
+            self.map_note.setText(
+                translate("InspectPage", "No map: {map_error}.").format(map_error=data.map_error)
+            )
             return
         emap = data.emap
         first = [cats[0] if cats else "" for cats in emap.categories]
@@ -325,44 +369,80 @@ class InspectPage(ModelPage):
             roles = [name for name, items in self._highlighted.items() if item in items]
             return f"{titles[index]} ({item})\n{cats}" + (f"\n{', '.join(roles)}" if roles else "")
 
-        self.scatter = pg.ScatterPlotItem(x=coords[:, 0], y=coords[:, 1], data=np.arange(len(coords)),
-                                          size=7, brush=brushes, pen=pg.mkPen("#ffffff", width=0.5),
-                                          hoverable=True, tip=tip, hoverSize=11,
-                                          hoverPen=pg.mkPen("#000000", width=1.5))
+        self.scatter = pg.ScatterPlotItem(
+            x=coords[:, 0],
+            y=coords[:, 1],
+            data=np.arange(len(coords)),
+            size=7,
+            brush=brushes,
+            pen=pg.mkPen("#ffffff", width=0.5),
+            hoverable=True,
+            tip=tip,
+            hoverSize=11,
+            hoverPen=pg.mkPen("#000000", width=1.5),
+        )
         self.scatter.sigClicked.connect(self._on_point_clicked)
         plot.addItem(self.scatter)
         entries = [(hex_colour, html.escape(name)) for name, hex_colour in colours.items()]
         if any(c not in colours for c in first):
-            entries.append((OTHER_COLOUR, "other / none"))
-        dots = "&nbsp;&nbsp; ".join(f"<span style='color:{c}; font-size:13pt'>●</span>&nbsp;"
-                                    f"{name.replace(' ', '&nbsp;')}"
-                                    for c, name in entries)
-        marks = ("&nbsp;&nbsp; <b>○</b> user's history &nbsp;&nbsp;<b style='color:#B8A600'>★</b> recommended"
-                 " &nbsp;&nbsp;<b style='color:#CC79A7'>◇</b> items like the selected"
-                 " &nbsp;&nbsp;<b style='color:#D55E00'>○</b> selected item")
-        self.legend_label.setText(f"{dots}<br>{marks}")
-        self.history_scatter = self._overlay("o", 13, None, "#000000", "user's history")
-        self.recs_scatter = self._overlay("star", 18, "#F0E442", "#000000", "recommended")
-        self.neighbour_scatter = self._overlay("d", 13, None, "#CC79A7", "items like the selected")
-        self.selected_scatter = self._overlay("o", 18, None, "#D55E00", "selected item")
+            entries.append((OTHER_COLOUR, translate("InspectPage", "other / none")))
+        dots = "&nbsp;&nbsp; ".join(
+            f"<span style='color:{c}; font-size:13pt'>●</span>&nbsp;{name.replace(' ', '&nbsp;')}"
+            for c, name in entries
+        )
+        marks = (
+            "&nbsp;&nbsp; <b>○</b> " + translate("InspectPage", "user's history")
+            + " &nbsp;&nbsp;<b style='color:#B8A600'>★</b> " + translate("InspectPage", "recommended")
+            + " &nbsp;&nbsp;<b style='color:#CC79A7'>◇</b> "
+            + translate("InspectPage", "items like the selected")
+            + " &nbsp;&nbsp;<b style='color:#D55E00'>○</b> " + translate("InspectPage", "selected item")
+        )
+        self.legend_label.setText(
+            translate("InspectPage", "{dots}<br>{marks}").format(dots=dots, marks=marks)
+        )
+        self.history_scatter = self._overlay(
+            "o", 13, None, "#000000", translate("InspectPage", "user's history")
+        )
+        self.recs_scatter = self._overlay(
+            "star", 18, "#F0E442", "#000000", translate("InspectPage", "recommended")
+        )
+        self.neighbour_scatter = self._overlay(
+            "d", 13, None, "#CC79A7", translate("InspectPage", "items like the selected")
+        )
+        self.selected_scatter = self._overlay(
+            "o", 18, None, "#D55E00", translate("InspectPage", "selected item")
+        )
         if emap.method == "pca" and len(emap.explained_variance) == 2:
             vx, vy = emap.explained_variance
-            axis_x, axis_y = f"PC 1 ({vx:.0%} of variance)", f"PC 2 ({vy:.0%} of variance)"
+            axis_x = translate("InspectPage", "PC 1 ({share:.0%} of variance)").format(share=vx)
+            axis_y = translate("InspectPage", "PC 2 ({share:.0%} of variance)").format(share=vy)
         else:
             axis_x, axis_y = f"{emap.method.upper()} 1", f"{emap.method.upper()} 2"
-        plot.getAxis("bottom").setLabel(f"{axis_x}, embedding units", color="#333333", **{"font-size": "9pt"})
-        plot.getAxis("left").setLabel(f"{axis_y}, embedding units", color="#333333", **{"font-size": "9pt"})
+        units = translate("InspectPage", "{axis}, embedding units")
+        plot.getAxis("bottom").setLabel(units.format(axis=axis_x), color="#333333", **{"font-size": "9pt"})
+        plot.getAxis("left").setLabel(units.format(axis=axis_y), color="#333333", **{"font-size": "9pt"})
         plot.autoRange()
-        source = "item embeddings" if data.loaded.model.item_embeddings() is not None \
-            else "item-item weights (no embeddings in this family)"
-        self.map_note.setText(f"{len(coords):,} items, PCA of the {source}. Hover a point for its title, "
-                              "click it for items like it; drag to pan, wheel to zoom, double-click to see "
-                              "all.")
+        source = (
+            translate("InspectPage", "item embeddings")
+            if data.loaded.model.item_embeddings() is not None
+            else translate("InspectPage", "item-item weights (no embeddings in this family)")
+        )
+        self.map_note.setText(
+            translate(
+                "InspectPage",
+                "{coords:,} items, PCA of the {source}. Hover a point for its title, click it for items like it; drag to pan, wheel to zoom, double-click to see all.",  # noqa: E501
+            ).format(coords=len(coords), source=source)
+        )
 
     def _overlay(self, symbol: str, size: int, brush: str | None, pen: str, name: str) -> pg.ScatterPlotItem:
         # no tool tip: an overlay's tip would cover its whole bounding box and hide the items' titles
-        item = pg.ScatterPlotItem(symbol=symbol, size=size, brush=pg.mkBrush(brush) if brush else None,
-                                  pen=pg.mkPen(pen, width=2), name=name)
+        item = pg.ScatterPlotItem(
+            symbol=symbol,
+            size=size,
+            brush=pg.mkBrush(brush) if brush else None,
+            pen=pg.mkPen(pen, width=2),
+            name=name,
+        )
         item.setZValue(10)
         self.map_plot.getPlotItem().addItem(item)
         return item
@@ -392,9 +472,12 @@ class InspectPage(ModelPage):
             plot.removeItem(self.bias_bars)
             self.bias_bars = None
         if data.biases is None:
-            self.bias_note.set_text("No learned item biases",
-                                    f"{data.bias_error.capitalize()}. Item biases are learned by the "
-                                    "MF, content and hybrid families.")
+            self.bias_note.set_text(
+                translate("InspectPage", "No learned item biases"),
+                translate(
+                    "InspectPage", "{value}. Item biases are learned by the MF, content and hybrid families."
+                ).format(value=data.bias_error.capitalize()),
+            )
             self.bias_stack.setCurrentIndex(1)
             return
         self.bias_stack.setCurrentIndex(0)
@@ -405,12 +488,19 @@ class InspectPage(ModelPage):
         y = np.concatenate([np.arange(len(rows), len(lowest), -1), np.arange(len(lowest), 0, -1) - 1.0])
         y = y.astype(float)
         brushes = [color("#009E73")] * len(highest) + [color("#D55E00")] * len(lowest)
-        self.bias_bars = pg.BarGraphItem(x0=np.minimum(values, 0.0), y=y, width=np.abs(values), height=0.7,
-                                         brushes=brushes, pen=pg.mkPen("w", width=0.5))
+        self.bias_bars = pg.BarGraphItem(
+            x0=np.minimum(values, 0.0),
+            y=y,
+            width=np.abs(values),
+            height=0.7,
+            brushes=brushes,
+            pen=pg.mkPen("w", width=0.5),
+        )
         plot.addItem(self.bias_bars)
         model = data.loaded.model
-        ticks = [(float(y[i]), data.titles[model.items.row(item)] or item)
-                 for i, (item, _) in enumerate(rows)]
+        ticks = [
+            (float(y[i]), data.titles[model.items.row(item)] or item) for i, (item, _) in enumerate(rows)
+        ]
         set_label_ticks(plot.getAxis("left"), ticks, BIAS_AXIS_WIDTH)
         plot.setYRange(-0.6, float(y.max()) + 0.6, padding=0)
         plot.enableAutoRange(axis="x")
@@ -427,8 +517,12 @@ class InspectPage(ModelPage):
         brush.setAlpha(170)
         plot.plot(edges, counts, stepMode="center", fillLevel=0, brush=brush, pen=pg.mkPen(color(0)))
         marker_line(self.score_plot, float(dist["mean"]), "mean")
-        self.score_label.setText(f"Scores of {dist['users']:,} users for every item: "
-                                 f"mean {dist['mean']:.4f}, standard deviation {dist['std']:.4f}.")
+        self.score_label.setText(
+            translate(
+                "InspectPage",
+                "Scores of {value:,} users for every item: mean {value2:.4f}, standard deviation {value3:.4f}.",  # noqa: E501
+            ).format(value=dist["users"], value2=dist["mean"], value3=dist["std"])
+        )
 
     # --- user ------------------------------------------------------------------------------------
     def _show_clicked(self) -> None:
@@ -485,24 +579,46 @@ class InspectPage(ModelPage):
         assert self.data is not None
         diag = result.diagnostics
         if diag is None:
-            self.fit_label.setText(f"No diagnostics for user {result.user}: {result.diagnostics_error}")
+            self.fit_label.setText(
+                translate("InspectPage", "No diagnostics for user {user}: {diagnostics_error}").format(
+                    user=result.user, diagnostics_error=result.diagnostics_error
+                )
+            )
             self.diagnostics_table.setRowCount(0)
             return
         held = diag["held_out"]
         titles, model = self.data.titles, self.data.loaded.model
         if not held:
             kind = (self.data.loaded.info.split or {}).get("kind", "none")
-            self.fit_label.setText(f"User {result.user} has no held-out items in this model's split "
-                                   f"({kind}); {diag['train_items']} training items.")
+            self.fit_label.setText(
+                translate(
+                    "InspectPage",
+                    "User {user} has no held-out items in this model's split ({kind}); {value} training items.",  # noqa: E501
+                ).format(user=result.user, kind=kind, value=diag["train_items"])
+            )
         else:
             hit, ndcg = diag.get("hit@10", float("nan")), diag.get("ndcg@10", float("nan"))
             self.fit_label.setText(
-                f"<b>User {result.user}</b>: {diag['train_items']} training items, {len(held)} held out. "
-                f"<b>hit@10 = {hit:.0f}</b>, <b>ndcg@10 = {ndcg:.3f}</b>. Rank 1 = the model's top pick "
-                f"among {diag['candidates']:,} items the user did not train on.")
-        _fill(self.diagnostics_table,
-              [[h["item"], titles[model.items.row(h["item"])], str(h["rank"]), f"{h['score']:.4f}"]
-               for h in held], right=(2, 3))
+                translate(
+                    "InspectPage",
+                    "<b>User {user}</b>: {value} training items, {held} held out. <b>hit@10 = {hit:.0f}</b>, <b>ndcg@10 = {ndcg:.3f}</b>. Rank 1 = the model's top pick among {value2:,} items the user did not train on.",  # noqa: E501
+                ).format(
+                    user=result.user,
+                    value=diag["train_items"],
+                    held=len(held),
+                    hit=hit,
+                    ndcg=ndcg,
+                    value2=diag["candidates"],
+                )
+            )
+        _fill(
+            self.diagnostics_table,
+            [
+                [h["item"], titles[model.items.row(h["item"])], str(h["rank"]), f"{h['score']:.4f}"]
+                for h in held
+            ],
+            right=(2, 3),
+        )
 
     # --- items -----------------------------------------------------------------------------------
     def show_item(self, item: str) -> None:
@@ -519,8 +635,9 @@ class InspectPage(ModelPage):
             self.item_edit.setText(item)
         model = data.loaded.model
 
-        def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
-                 ) -> tuple[str, list[tuple[str, float]]]:
+        def work(
+            cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any
+        ) -> tuple[str, list[tuple[str, float]]]:
             from workbench.explain import similar_items
 
             return item, similar_items(model, item, N_NEIGHBOURS)
@@ -536,14 +653,22 @@ class InspectPage(ModelPage):
         self._set_overlay(self.selected_scatter, [item])
         self._set_overlay(self.neighbour_scatter, [i for i, _ in neighbours])
         title = titles[model.items.row(item)] or item
-        self.neighbours_label.setText(f"Most similar to <b>{title}</b> ({item}), by cosine similarity of "
-                                      "the item vectors:")
-        _fill(self.neighbours_table, [[i, titles[model.items.row(i)], f"{s:.3f}"] for i, s in neighbours],
-              right=(2,))
+        self.neighbours_label.setText(
+            translate(
+                "InspectPage",
+                "Most similar to <b>{title}</b> ({item}), by cosine similarity of the item vectors:",
+            ).format(title=title, item=item)
+        )
+        _fill(
+            self.neighbours_table,
+            [[i, titles[model.items.row(i)], f"{s:.3f}"] for i, s in neighbours],
+            right=(2,),
+        )
         self.neighbours_shown.emit(item)
 
     def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
         """States for the screenshot command: a user and one of their items selected, then each tab."""
+
         def select() -> None:
             if self.data is None:
                 return
@@ -555,8 +680,11 @@ class InspectPage(ModelPage):
             seen = model.seen[user_row].indices if model.seen is not None else []
             self.show_item(model.items.ids[int(seen[0])] if len(seen) else model.items.ids[0])
 
-        return [("", select), ("scores", lambda: self.tabs.setCurrentIndex(1)),
-                ("user-fit", lambda: self.tabs.setCurrentIndex(2))]
+        return [
+            ("", select),
+            ("scores", lambda: self.tabs.setCurrentIndex(1)),
+            ("user-fit", lambda: self.tabs.setCurrentIndex(2)),
+        ]
 
     def neighbour_items(self) -> list[str]:
         """Item ids in the neighbours table, most similar first."""

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 from workbench.core.progress import CancelToken, Progress
 from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.plots import color, make_plot
 from workbench.ui.widgets import EmptyState, InlineMessage
 
@@ -88,7 +90,9 @@ def _number(value: Any) -> float | None:
 class ModelsTableModel(QAbstractTableModel):
     """Saved models (``ModelInfo``s) as rows: id, name, dataset, family, key settings, metrics, created."""
 
-    BASE_COLUMNS = ("ID", "Name", "Dataset", "Family", "Key settings")
+    BASE_COLUMNS = (QT_TRANSLATE_NOOP("ModelsTable", "ID"), QT_TRANSLATE_NOOP("ModelsTable", "Name"),
+                    QT_TRANSLATE_NOOP("ModelsTable", "Dataset"), QT_TRANSLATE_NOOP("ModelsTable", "Family"),
+                    QT_TRANSLATE_NOOP("ModelsTable", "Key settings"))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -121,7 +125,8 @@ class ModelsTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        names = [*self.BASE_COLUMNS, *self._metrics, "Created"]
+        names = [*(translate("ModelsTable", c) for c in self.BASE_COLUMNS), *self._metrics,
+                 translate("ModelsTable", "Created")]
         return names[section] if 0 <= section < len(names) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -155,7 +160,7 @@ class ModelsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{name} on the model's test split"
+                return translate("ModelsTable", "{metric} on the model's test split").format(metric=name)
             return None
         created = info.created_at
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):
@@ -186,8 +191,10 @@ class ModelsPage(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
-        self.empty = EmptyState("No model yet", "Train one on the Train page; it will be listed here with "
-                                "its metrics.")
+        self.empty = EmptyState(
+            translate("ModelsPage", "No model yet"),
+            translate("ModelsPage", "Train one on the Train page; it will be listed here with its metrics."),
+        )
         self.stack.addWidget(self.empty)
         body = QWidget()
         self.stack.addWidget(body)
@@ -195,46 +202,67 @@ class ModelsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         actions = QHBoxLayout()
-        self.rename_button = QPushButton("Rename…")
+        self.rename_button = QPushButton(translate("ModelsPage", "Rename…"))
         self.rename_button.setShortcut("F2")
         self.rename_button.clicked.connect(self._ask_rename)
-        self.delete_button = QPushButton("Delete…")
+        self.delete_button = QPushButton(translate("ModelsPage", "Delete…"))
         self.delete_button.setShortcut("Del")
         self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
-        self.compare_button = QPushButton("Compare selected")
-        self.compare_button.setToolTip("Select two or more models (Ctrl+click) to compare their metrics")
+        self.compare_button = QPushButton(translate("ModelsPage", "Compare selected"))
+        self.compare_button.setToolTip(
+            translate("ModelsPage", "Select two or more models (Ctrl+click) to compare their metrics")
+        )
         self.compare_button.clicked.connect(self.compare_selected)
-        self.export_button = QPushButton("Export top-N…")
-        self.export_button.setToolTip("Recommendations per user or similar items per item, to CSV or Parquet")
+        self.export_button = QPushButton(translate("ModelsPage", "Export top-N…"))
+        self.export_button.setToolTip(
+            translate("ModelsPage", "Recommendations per user or similar items per item, to CSV or Parquet")
+        )
         self.export_button.clicked.connect(self._ask_export)
-        self.export_model_button = QPushButton("Export model…")
-        self.export_model_button.setToolTip("Write the model to one file another workstation can import")
+        self.export_model_button = QPushButton(translate("ModelsPage", "Export model…"))
+        self.export_model_button.setToolTip(
+            translate("ModelsPage", "Write the model to one file another workstation can import")
+        )
         self.export_model_button.clicked.connect(self._ask_export_model)
-        self.import_model_button = QPushButton("Import model…")
-        self.import_model_button.setToolTip("Add a model from a file written by Export model")
+        self.import_model_button = QPushButton(translate("ModelsPage", "Import model…"))
+        self.import_model_button.setToolTip(
+            translate("ModelsPage", "Add a model from a file written by Export model")
+        )
         self.import_model_button.clicked.connect(self._ask_import_model)
-        for button in (self.rename_button, self.delete_button, self.compare_button, self.export_button,
-                       self.export_model_button, self.import_model_button):
+        for button in (
+            self.rename_button,
+            self.delete_button,
+            self.compare_button,
+            self.export_button,
+            self.export_model_button,
+            self.import_model_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
         # evaluation on a row of its own: beside the model actions it made the page wider than a laptop
         evaluation = QHBoxLayout()
-        evaluation.addWidget(QLabel("Evaluate the selected models on"))
+        evaluation.addWidget(QLabel(translate("ModelsPage", "Evaluate the selected models on")))
         self.protocol_combo = QComboBox()
-        self.protocol_combo.addItem("the model's stored split", "split")
-        self.protocol_combo.addItem("a holdout file…", "holdout")
-        self.protocol_combo.setToolTip("Stored split: the test part the model was trained without. "
-                                       "Holdout file: user, item[, rating] per line")
+        self.protocol_combo.addItem(translate("ModelsPage", "the model's stored split"), "split")
+        self.protocol_combo.addItem(translate("ModelsPage", "a holdout file…"), "holdout")
+        self.protocol_combo.setToolTip(
+            translate(
+                "ModelsPage",
+                "Stored split: the test part the model was trained without. "
+                "Holdout file: user, item[, rating] per line",
+            )
+        )
         self.protocol_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         evaluation.addWidget(self.protocol_combo)
-        evaluation.addWidget(QLabel("K"))
+        evaluation.addWidget(QLabel(translate("ModelsPage", "K")))
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 1000)
         self.k_spin.setValue(10)
-        self.k_spin.setToolTip("Cut-off of the ranking metrics (precision@K, NDCG@K, …)")
+        self.k_spin.setToolTip(
+            translate("ModelsPage", "Cut-off of the ranking metrics (precision@K, NDCG@K, …)")
+        )
         evaluation.addWidget(self.k_spin)
-        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button = QPushButton(translate("ModelsPage", "Evaluate"))
         self.evaluate_button.clicked.connect(self._ask_evaluate)
         evaluation.addWidget(self.evaluate_button)
         evaluation.addStretch(1)
@@ -266,7 +294,7 @@ class ModelsPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self._ask_rename())
         split.addWidget(self.table)
 
-        compare_box = QGroupBox("Comparison")
+        compare_box = QGroupBox(translate("ModelsPage", "Comparison"))
         compare_layout = QHBoxLayout(compare_box)
         self.compare_table = QTableWidget()
         self.compare_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -274,11 +302,18 @@ class ModelsPage(QWidget):
         compare_layout.addWidget(self.compare_table, 3)
         # metrics run down the side (names never overlap); rating errors get a chart and scale of their own
         charts = QVBoxLayout()
-        self.chart = make_plot("Ranking metrics", x_label="value", x_units="0–1, higher is better")
+        self.chart = make_plot(
+            translate("ModelsPage", "Ranking metrics"),
+            x_label=translate("ModelsPage", "value"),
+            x_units=translate("ModelsPage", "0–1, higher is better"),
+        )
         self.chart.getPlotItem().getAxis("left").setWidth(COMPARE_AXIS_WIDTH)
         charts.addWidget(self.chart, 3)
-        self.rating_chart = make_plot("Rating error", x_label="error",
-                                      x_units="rating points, lower is better")
+        self.rating_chart = make_plot(
+            translate("ModelsPage", "Rating error"),
+            x_label=translate("ModelsPage", "error"),
+            x_units=translate("ModelsPage", "rating points, lower is better"),
+        )
         self.rating_chart.getPlotItem().getAxis("left").setWidth(COMPARE_AXIS_WIDTH)
         charts.addWidget(self.rating_chart, 1)
         self.chart_legend = QLabel("")
@@ -288,7 +323,9 @@ class ModelsPage(QWidget):
         self.charts.setLayout(charts)
         charts.setContentsMargins(0, 0, 0, 0)
         compare_layout.addWidget(self.charts, 2)
-        self.compare_hint = QLabel("Select two or more models above and press Compare selected.")
+        self.compare_hint = QLabel(
+            translate("ModelsPage", "Select two or more models above and press Compare selected.")
+        )
         self.compare_hint.setObjectName("Hint")
         self.compare_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.compare_hint.setWordWrap(True)
@@ -316,7 +353,7 @@ class ModelsPage(QWidget):
             models = list_models(self.ctx.db)
         except Exception as exc:
             models = []
-            self.message.show_message(f"Cannot list models: {exc}", "error")
+            self.message.show_message(translate("ModelsPage", "Cannot list models: {exc}").format(exc=exc), "error")  # noqa: E501
         self.table_model.set_models(models)
         self.stack.setCurrentIndex(1 if models else 0)
         if selected:
@@ -361,8 +398,9 @@ class ModelsPage(QWidget):
         if len(ids) != 1:
             return
         info = next(m for m in self.table_model._models if m.id == ids[0])
-        name, ok = QInputDialog.getText(self, "Rename model", "New name:", QLineEdit.EchoMode.Normal,
-                                        info.name)
+        name, ok = QInputDialog.getText(
+            self, "Rename model", "New name:", QLineEdit.EchoMode.Normal, info.name
+        )
         if ok:
             self.rename_model(ids[0], name)
 
@@ -375,7 +413,12 @@ class ModelsPage(QWidget):
         except Exception as exc:
             self._fail(f"Cannot rename: {exc}")
             return False
-        self.message.show_message(f"Renamed model {model_id} to '{name.strip()}'.", "ok")
+        self.message.show_message(
+            translate("ModelsPage", "Renamed model {model_id} to '{value}'.").format(
+                model_id=model_id, value=name.strip()
+            ),
+            "ok",
+        )
         self.ctx.models_changed.emit()
         return True
 
@@ -388,9 +431,15 @@ class ModelsPage(QWidget):
             return 0
         if confirm:
             answer = QMessageBox.question(
-                self, "Delete models", f"Delete {len(ids)} model(s) and their evaluations? "
-                "Training runs keep their curves.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                self,
+                translate("ModelsPage", "Delete models"),
+                translate(
+                    "ModelsPage",
+                    "Delete {ids} model(s) and their evaluations? Training runs keep their curves.",
+                ).format(ids=len(ids)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         deleted = 0
@@ -400,7 +449,9 @@ class ModelsPage(QWidget):
                 deleted += 1
             except Exception as exc:
                 self._fail(f"Cannot delete model {model_id}: {exc}")
-        self.message.show_message(f"Deleted {deleted} model(s).", "ok")
+        self.message.show_message(
+            translate("ModelsPage", "Deleted {deleted} model(s).").format(deleted=deleted), "ok"
+        )
         self.ctx.models_changed.emit()
         return deleted
 
@@ -429,7 +480,9 @@ class ModelsPage(QWidget):
             self._fail(f"{title} failed: {message}")
 
         def cancelled() -> None:
-            self.message.show_message(f"{title} cancelled.", "warning")
+            self.message.show_message(
+                translate("ModelsPage", "{title} cancelled.").format(title=title), "warning"
+            )
 
         def done() -> None:
             if job in self._jobs:
@@ -447,8 +500,12 @@ class ModelsPage(QWidget):
     def _ask_evaluate(self) -> None:
         holdout: str | None = None
         if self.protocol_combo.currentData() == "holdout":
-            holdout, _ = QFileDialog.getOpenFileName(self, "Holdout file (user, item[, rating])", "",
-                                                     "Text files (*.csv *.tsv *.txt *.test *.data);;All (*)")
+            holdout, _ = QFileDialog.getOpenFileName(
+                self,
+                translate("ModelsPage", "Holdout file (user, item[, rating])"),
+                "",
+                "Text files (*.csv *.tsv *.txt *.test *.data);;All (*)",
+            )
             if not holdout:
                 return
         for model_id in self.selected_model_ids():
@@ -473,8 +530,10 @@ class ModelsPage(QWidget):
                 if not metrics:
                     from workbench.errors import WorkbenchError
 
-                    raise WorkbenchError(f"model '{info.name}' was trained on all data (split 'none'): "
-                                         "evaluate it on a holdout file instead")
+                    raise WorkbenchError(
+                        f"model '{info.name}' was trained on all data (split 'none'): "
+                        "evaluate it on a holdout file instead"
+                    )
                 protocol = "split"
             else:
                 from workbench.evaluation.holdout import evaluate_holdout_file
@@ -487,9 +546,16 @@ class ModelsPage(QWidget):
             return metrics
 
         def done(metrics: dict[str, float]) -> None:
-            headline = [f"{key} {value:.4f}" for key, value in metrics.items()
-                        if key in ("rmse", f"ndcg@{k}", f"recall@{k}", f"precision@{k}")]
-            self.message.show_message(f"Model {model_id}: " + (" · ".join(headline) or "evaluated"), "ok")
+            headline = [
+                f"{key} {value:.4f}"
+                for key, value in metrics.items()
+                if key in ("rmse", f"ndcg@{k}", f"recall@{k}", f"precision@{k}")
+            ]
+            self.message.show_message(
+                translate("ModelsPage", "Model {model_id}: ").format(model_id=model_id)
+                + (" · ".join(headline) or translate("ModelsPage", "evaluated")),
+                "ok",
+            )
             self.ctx.models_changed.emit()
             self.evaluation_finished.emit(model_id)
 
@@ -507,7 +573,9 @@ class ModelsPage(QWidget):
         """Show the selected models' latest metrics side by side (table and grouped bar chart)."""
         ids = self.selected_model_ids()
         if len(ids) < 2:
-            self.message.show_message("Select at least two models to compare.", "warning")
+            self.message.show_message(
+                translate("ModelsPage", "Select at least two models to compare."), "warning"
+            )
             return
         self.compare_models(ids)
 
@@ -550,7 +618,7 @@ class ModelsPage(QWidget):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
-                    item.setToolTip("best of the compared models")
+                    item.setToolTip(translate("ModelsPage", "best of the compared models"))
                 self.compare_table.setItem(r, c, item)
         # columns as wide as their model's name (the table scrolls sideways when they do not all fit)
         self.compare_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -573,8 +641,10 @@ class ModelsPage(QWidget):
     def _draw_chart(self, columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> None:
         """The 0–1 metrics as horizontal bars, one colour per model, the first metric at the top."""
         self.bar_items = self._draw_bars(self.chart, self.bar_items, columns, metrics)
-        entries = [f"<span style='color:{color(c).name()}; font-size:12pt'>■</span>&nbsp;{html.escape(label)}"
-                   for c, (label, _) in enumerate(columns)]
+        entries = [
+            f"<span style='color:{color(c).name()}; font-size:12pt'>■</span>&nbsp;{html.escape(label)}"
+            for c, (label, _) in enumerate(columns)
+        ]
         self.chart_legend.setText("&nbsp;&nbsp;&nbsp; ".join(entries))
 
     def _draw_rating_chart(self, columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> None:
@@ -584,8 +654,12 @@ class ModelsPage(QWidget):
         self.rating_chart.setFixedHeight(80 + 24 * len(metrics))
 
     @staticmethod
-    def _draw_bars(chart: pg.PlotWidget, old: list[pg.BarGraphItem],
-                   columns: list[tuple[str, dict[str, float]]], metrics: list[str]) -> list[pg.BarGraphItem]:
+    def _draw_bars(
+        chart: pg.PlotWidget,
+        old: list[pg.BarGraphItem],
+        columns: list[tuple[str, dict[str, float]]],
+        metrics: list[str],
+    ) -> list[pg.BarGraphItem]:
         plot_item = chart.getPlotItem()
         for item in old:
             plot_item.removeItem(item)
@@ -597,9 +671,15 @@ class ModelsPage(QWidget):
             widths = np.array([values.get(m, np.nan) for m in metrics], dtype=float)
             y = y_metric + 0.4 - band * (c + 0.5)
             keep = np.isfinite(widths)
-            bars = pg.BarGraphItem(x0=np.zeros(int(keep.sum())), y=y[keep], width=widths[keep],
-                                   height=np.full(int(keep.sum()), band * 0.9), brush=color(c),
-                                   pen=pg.mkPen("w", width=0.5), name=label)
+            bars = pg.BarGraphItem(
+                x0=np.zeros(int(keep.sum())),
+                y=y[keep],
+                width=widths[keep],
+                height=np.full(int(keep.sum()), band * 0.9),
+                brush=color(c),
+                pen=pg.mkPen("w", width=0.5),
+                name=label,
+            )
             plot_item.addItem(bars)
             bars_per_model.append(bars)
         plot_item.getAxis("left").setTicks([[(float(y_metric[i]), m) for i, m in enumerate(metrics)]])
@@ -609,6 +689,7 @@ class ModelsPage(QWidget):
 
     def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
         """States for the screenshot command: the list, then up to four models compared."""
+
         def compare() -> None:
             ids = self.model_ids()[:4]
             if len(ids) >= 2:
@@ -624,7 +705,9 @@ class ModelsPage(QWidget):
 
         ids = self.selected_model_ids()
         if len(ids) != 1:
-            self.message.show_message("Select one model to export its recommendations.", "warning")
+            self.message.show_message(
+                translate("ModelsPage", "Select one model to export its recommendations."), "warning"
+            )
             return
         info = next(m for m in self.table_model._models if m.id == ids[0])
         dialog = ExportDialog(info.name, self)
@@ -650,8 +733,9 @@ class ModelsPage(QWidget):
             return None
         return self.export_csv(model_id, request.path, request.n, users)
 
-    def export_csv(self, model_id: int, path: str | Path, n: int = 10,
-                   users: Sequence[str] | None = None) -> Any:
+    def export_csv(
+        self, model_id: int, path: str | Path, n: int = 10, users: Sequence[str] | None = None
+    ) -> Any:
         """Export top-``n`` recommendations of ``users`` (all when None) to CSV/Parquet in the background."""
         from workbench.training.export import export_recommendations
 
@@ -659,20 +743,24 @@ class ModelsPage(QWidget):
         target = str(path)
 
         def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> Any:
-            return export_recommendations(db, model_id, target, n=n, users=users, cancel=cancel,
-                                          progress=progress)
+            return export_recommendations(
+                db, model_id, target, n=n, users=users, cancel=cancel, progress=progress
+            )
 
         return self._submit(f"Export model {model_id} top-{n}", work, "export", self._export_done)
 
     def _export_done(self, report: Any) -> None:
         if report.kind == "similar-items":
-            text = (f"Wrote {report.n_rows:,} similar items for {report.n_users:,} items to {report.path} "
-                    f"(similarity: {report.similarity}).")
+            text = (
+                f"Wrote {report.n_rows:,} similar items for {report.n_users:,} items to {report.path} "
+                f"(similarity: {report.similarity})."
+            )
         else:
-            skipped = (f"; {len(report.unknown_users)} unknown user(s) skipped"
-                       if report.unknown_users else "")
-            text = (f"Wrote {report.n_rows:,} recommendations for {report.n_users:,} users "
-                    f"to {report.path}{skipped}.")
+            skipped = f"; {len(report.unknown_users)} unknown user(s) skipped" if report.unknown_users else ""
+            text = (
+                f"Wrote {report.n_rows:,} recommendations for {report.n_users:,} users "
+                f"to {report.path}{skipped}."
+            )
         self.message.show_message(text, "ok")
         self.export_finished.emit(str(report.path))
 
@@ -688,8 +776,12 @@ class ModelsPage(QWidget):
         info = next(m for m in self.table_model._models if m.id == ids[0])
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in info.name)
         suggested = last_export_folder() / f"{safe}{FILE_SUFFIX}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export model", str(suggested),
-                                              f"Rec Workbench models (*{FILE_SUFFIX})")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            translate("ModelsPage", "Export model"),
+            str(suggested),
+            f"Rec Workbench models (*{FILE_SUFFIX})",
+        )
         if path:
             remember_export_folder(Path(path))
             self.export_model(ids[0], path)
@@ -704,8 +796,12 @@ class ModelsPage(QWidget):
             return export_model_file(db, model_id, path)
 
         def done(result: Any) -> None:
-            self.message.show_message(f"Wrote model '{result.model_name}' to {result.path} "
-                                      f"({result.size_bytes:,} bytes).", "ok")
+            self.message.show_message(
+                translate(
+                    "ModelsPage", "Wrote model '{model_name}' to {path} ({size_bytes:,} bytes)."
+                ).format(model_name=result.model_name, path=result.path, size_bytes=result.size_bytes),
+                "ok",
+            )
             self.model_file_written.emit(str(result.path))
 
         return self._submit(f"Export model {model_id} to a file", work, "export", done)
@@ -715,8 +811,12 @@ class ModelsPage(QWidget):
         from workbench.store.model_file import FILE_SUFFIX
         from workbench.ui.export_dialog import last_export_folder
 
-        path, _ = QFileDialog.getOpenFileName(self, "Import model", str(last_export_folder()),
-                                              f"Rec Workbench models (*{FILE_SUFFIX});;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            translate("ModelsPage", "Import model"),
+            str(last_export_folder()),
+            f"Rec Workbench models (*{FILE_SUFFIX});;All files (*)",
+        )
         if path:
             self.import_model(path)
 
@@ -733,10 +833,13 @@ class ModelsPage(QWidget):
             parts = [f"Imported model '{result.model_name}' on dataset '{result.dataset_name}'."]
             parts += [f"Note: {w}." for w in result.warnings]
             if result.unavailable:
-                parts.append("Its dataset is not in this database: the model scores and recommends, but "
-                             "these are unavailable: " + "; ".join(result.unavailable) + ".")
-            self.message.show_message(" ".join(parts), "warning" if result.unavailable or result.warnings
-                                      else "ok")
+                parts.append(
+                    "Its dataset is not in this database: the model scores and recommends, but "
+                    "these are unavailable: " + "; ".join(result.unavailable) + "."
+                )
+            self.message.show_message(
+                " ".join(parts), "warning" if result.unavailable or result.warnings else "ok"
+            )
             self.ctx.datasets_changed.emit()
             self.ctx.models_changed.emit()
             self.model_imported.emit(int(result.model_id))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.plots import color, make_plot, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
 
@@ -88,8 +89,13 @@ class RecommendPage(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
-        self.empty = EmptyState("No model yet", "Train one on the Train page, then pick a user here to see "
-                                "their recommendations.")
+        self.empty = EmptyState(
+            translate("RecommendPage", "No model yet"),
+            translate(
+                "RecommendPage",
+                "Train one on the Train page, then pick a user here to see their recommendations.",
+            ),
+        )
         self.stack.addWidget(self.empty)
         body = QWidget()
         self.stack.addWidget(body)
@@ -97,15 +103,17 @@ class RecommendPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Model"))
+        controls.addWidget(QLabel(translate("RecommendPage", "Model")))
         self.model_combo = QComboBox()
         self.model_combo.setMinimumWidth(260)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
         controls.addWidget(self.model_combo, 2)
-        controls.addWidget(QLabel("User"))
+        controls.addWidget(QLabel(translate("RecommendPage", "User")))
         self.user_edit = QLineEdit()
-        self.user_edit.setPlaceholderText("type a user id…")
-        self.user_edit.setToolTip("User id; suggestions come from the model's users")
+        self.user_edit.setPlaceholderText(translate("RecommendPage", "type a user id…"))
+        self.user_edit.setToolTip(
+            translate("RecommendPage", "User id; suggestions come from the model's users")
+        )
         self.user_edit.setClearButtonEnabled(True)
         self.user_completer = QCompleter([], self)
         self.user_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -116,13 +124,13 @@ class RecommendPage(QWidget):
         self.user_edit.returnPressed.connect(self.show_recommendations)
         self.user_completer.activated.connect(lambda _text: self.show_recommendations())
         controls.addWidget(self.user_edit, 1)
-        controls.addWidget(QLabel("N"))
+        controls.addWidget(QLabel(translate("RecommendPage", "N")))
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, 200)
         self.n_spin.setValue(10)
-        self.n_spin.setToolTip("How many recommendations")
+        self.n_spin.setToolTip(translate("RecommendPage", "How many recommendations"))
         controls.addWidget(self.n_spin)
-        self.show_button = QPushButton("Recommend")
+        self.show_button = QPushButton(translate("RecommendPage", "Recommend"))
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.show_recommendations)
         controls.addWidget(self.show_button)
@@ -132,23 +140,43 @@ class RecommendPage(QWidget):
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        history_box = QGroupBox("History")
+        history_box = QGroupBox(translate("RecommendPage", "History"))
         history_layout = QVBoxLayout(history_box)
-        self.history_table = self._make_table(["Item", "Title", "Rating", "Date"])
+        self.history_table = self._make_table(
+            [
+                translate("RecommendPage", "Item"),
+                translate("RecommendPage", "Title"),
+                translate("RecommendPage", "Rating"),
+                translate("RecommendPage", "Date"),
+            ]
+        )
         history_layout.addWidget(self.history_table)
-        self.history_label = QLabel("Pick a user to see what they interacted with.")
+        self.history_label = QLabel(
+            translate("RecommendPage", "Pick a user to see what they interacted with.")
+        )
         self.history_label.setObjectName("Hint")
         self.history_label.setWordWrap(True)
         history_layout.addWidget(self.history_label)
         split.addWidget(history_box)
 
-        recs_box = QGroupBox("Recommendations")
+        recs_box = QGroupBox(translate("RecommendPage", "Recommendations"))
         recs_layout = QVBoxLayout(recs_box)
         recs_split = QSplitter(Qt.Orientation.Vertical)
-        self.recs_table = self._make_table(["#", "Item", "Title", "Score"])
+        self.recs_table = self._make_table(
+            [
+                "#",
+                translate("RecommendPage", "Item"),
+                translate("RecommendPage", "Title"),
+                translate("RecommendPage", "Score"),
+            ]
+        )
         self.recs_table.itemSelectionChanged.connect(self._on_recommendation_selected)
         recs_split.addWidget(self.recs_table)
-        self.chart = make_plot("Top-N scores", x_label="score", x_units="higher is better")
+        self.chart = make_plot(
+            translate("RecommendPage", "Top-N scores"),
+            x_label=translate("RecommendPage", "score"),
+            x_units=translate("RecommendPage", "higher is better"),
+        )
         self.chart.setMinimumHeight(200)
         self.chart.getPlotItem().getAxis("left").setWidth(LABEL_AXIS_WIDTH)
         recs_split.addWidget(self.chart)
@@ -158,10 +186,12 @@ class RecommendPage(QWidget):
         split.addWidget(recs_box)
 
         # The explanation views plug in here (kept separate so this page needs no change for them).
-        self.explanation_area = QGroupBox("Why these items?")
+        self.explanation_area = QGroupBox(translate("RecommendPage", "Why these items?"))
         self.explanation_area.setObjectName("ExplanationArea")
         self.explanation_layout = QVBoxLayout(self.explanation_area)
-        self.explanation_placeholder = QLabel("Explanations of the selected recommendation will appear here.")
+        self.explanation_placeholder = QLabel(
+            translate("RecommendPage", "Explanations of the selected recommendation will appear here.")
+        )
         self.explanation_placeholder.setObjectName("Hint")
         self.explanation_placeholder.setWordWrap(True)
         self.explanation_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -191,7 +221,7 @@ class RecommendPage(QWidget):
         table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        title_column = headers.index("Title")
+        title_column = headers.index(translate("RecommendPage", "Title"))
         header.setSectionResizeMode(title_column, QHeaderView.ResizeMode.Stretch)
         # long titles wrap onto a second line instead of being cut to a few words
         table.setWordWrap(True)
@@ -210,7 +240,7 @@ class RecommendPage(QWidget):
             models = list_models(self.ctx.db)
         except Exception as exc:
             models = []
-            self.message.show_message(f"Cannot list models: {exc}", "error")
+            self.message.show_message(translate("RecommendPage", "Cannot list models: {exc}").format(exc=exc), "error")  # noqa: E501
         known = {m.id for m in models}
         self._cache = {k: v for k, v in self._cache.items() if k in known}
         self.model_combo.blockSignals(True)
@@ -254,7 +284,9 @@ class RecommendPage(QWidget):
 
             return load_model(db, model_id)
 
-        job = self.ctx.jobs.submit(f"Load model {model_id}", work, kind="load")
+        job = self.ctx.jobs.submit(
+            translate("RecommendPage", "Load model {model_id}").format(model_id=model_id), work, kind="load"
+        )
         job.finished.connect(lambda loaded, m=model_id: self._on_model_loaded(m, loaded))
         job.failed.connect(self._fail)
 
@@ -267,9 +299,16 @@ class RecommendPage(QWidget):
         self.model, self.model_info = self._cache[model_id]
         users = list(self.model.users.ids) if self.model.users is not None else []
         self.user_completer.setModel(QStringListModel(users, self.user_completer))
-        self.user_edit.setPlaceholderText(f"user id, e.g. {users[0]}" if users else "type a user id…")
-        self.user_edit.setToolTip(f"User id, one of the model's {len(users):,} users; suggestions appear "
-                                  "as you type")
+        self.user_edit.setPlaceholderText(
+            translate("RecommendPage", "user id, e.g. {value}").format(value=users[0])
+            if users
+            else translate("RecommendPage", "type a user id…")
+        )
+        self.user_edit.setToolTip(
+            translate(
+                "RecommendPage", "User id, one of the model's {users:,} users; suggestions appear as you type"
+            ).format(users=len(users))
+        )
         self.model_loaded.emit(model_id)
 
     # --- recommendations -------------------------------------------------------------------------
@@ -281,10 +320,10 @@ class RecommendPage(QWidget):
         model_id = self.model_combo.currentData()
         user = (user if user is not None else self.user_edit.text()).strip()
         if model_id is None:
-            self.message.show_message("Choose a model first.", "warning")
+            self.message.show_message(translate("RecommendPage", "Choose a model first."), "warning")
             return
         if not user:
-            self.message.show_message("Type a user id.", "warning")
+            self.message.show_message(translate("RecommendPage", "Type a user id."), "warning")
             return
         if self.user_edit.text().strip() != user:
             self.user_edit.setText(user)
@@ -306,14 +345,21 @@ class RecommendPage(QWidget):
             titles = item_titles_all(db, info.dataset_id)
             history = history[:HISTORY_LIMIT]
             items = [item for item, _ in recs]
-            return RecommendResult(model_id=model_id, user=user, items=items,
-                                   scores=[float(s) for _, s in recs],
-                                   titles=[titles.get(item, "") for item in items], history=history,
-                                   explicit=info.family == "mf")
+            return RecommendResult(
+                model_id=model_id,
+                user=user,
+                items=items,
+                scores=[float(s) for _, s in recs],
+                titles=[titles.get(item, "") for item in items],
+                history=history,
+                explicit=info.family == "mf",
+            )
 
         self.message.clear_message()
         self.show_button.setEnabled(False)
-        job = self.ctx.jobs.submit(f"Recommend for user {user}", work, kind="recommend")
+        job = self.ctx.jobs.submit(
+            translate("RecommendPage", "Recommend for user {user}").format(user=user), work, kind="recommend"
+        )
         self._job = job
         job.finished.connect(self._on_result)
         job.failed.connect(self._fail)
@@ -332,8 +378,12 @@ class RecommendPage(QWidget):
         self._fill_recommendations(result)
         self._draw_chart(result)
         if not result.items:
-            self.message.show_message(f"No recommendations left for user {result.user}: they have seen "
-                                      "every item.", "info")
+            self.message.show_message(
+                translate(
+                    "RecommendPage", "No recommendations left for user {user}: they have seen every item."
+                ).format(user=result.user),
+                "info",
+            )
         self.recommendations_shown.emit(result.user)
 
     def _fill_history(self, result: RecommendResult) -> None:
@@ -353,15 +403,20 @@ class RecommendPage(QWidget):
         table.setColumnHidden(0, any(entry.title for entry in result.history))
         shown = len(result.history)
         more = " (newest first; first 500 shown)" if shown >= HISTORY_LIMIT else " (newest first)"
-        self.history_label.setText(f"User {result.user}: {shown:,} interactions{more}.")
+        self.history_label.setText(
+            translate("RecommendPage", "User {user}: {shown:,} interactions{more}.").format(
+                user=result.user, shown=shown, more=more
+            )
+        )
 
     def _fill_recommendations(self, result: RecommendResult) -> None:
         table = self.recs_table
         # titles say more than ids; the id stays in the title's tool tip (and the hidden column)
         table.setColumnHidden(1, any(result.titles))
         table.setRowCount(len(result.items))
-        for r, (item_id, title, score) in enumerate(zip(result.items, result.titles, result.scores,
-                                                        strict=True)):
+        for r, (item_id, title, score) in enumerate(
+            zip(result.items, result.titles, result.scores, strict=True)
+        ):
             cells = [str(r + 1), item_id, title, f"{score:.4f}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -382,8 +437,9 @@ class RecommendPage(QWidget):
         scores = np.asarray(result.scores, dtype=float)
         y = np.arange(n)[::-1].astype(float)  # best at the top
         left = min(0.0, float(scores.min()))
-        self.bars = pg.BarGraphItem(x0=left, y=y, height=0.7, width=scores - left, brush=color(0),
-                                    pen=pg.mkPen("w", width=0.5))
+        self.bars = pg.BarGraphItem(
+            x0=left, y=y, height=0.7, width=scores - left, brush=color(0), pen=pg.mkPen("w", width=0.5)
+        )
         plot_item.addItem(self.bars)
         labels = [(float(y[i]), f"{i + 1}. {result.titles[i] or result.items[i]}") for i in range(n)]
         set_label_ticks(plot_item.getAxis("left"), labels, LABEL_AXIS_WIDTH)

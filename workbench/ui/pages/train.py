@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -41,17 +41,27 @@ from workbench.ui.config_form import ConfigForm
 from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves
 from workbench.ui.estimate_label import EstimateLabel
+from workbench.ui.i18n import translate
+from workbench.ui.model_texts import model_text
 from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
 
 SPLIT_LABELS = {
-    "user_ratio": "Per-user ratio (random)",
-    "random": "Random rows",
-    "temporal": "Global time cut (latest)",
-    "leave_last": "Leave last k per user",
-    "cold_items": "Cold items (held out whole)",
-    "cold_users": "Cold users (held out whole)",
-    "none": "None (train on everything)",
+    "user_ratio": QT_TRANSLATE_NOOP("TrainPage", "Per-user ratio (random)"),
+    "random": QT_TRANSLATE_NOOP("TrainPage", "Random rows"),
+    "temporal": QT_TRANSLATE_NOOP("TrainPage", "Global time cut (latest)"),
+    "leave_last": QT_TRANSLATE_NOOP("TrainPage", "Leave last k per user"),
+    "cold_items": QT_TRANSLATE_NOOP("TrainPage", "Cold items (held out whole)"),
+    "cold_users": QT_TRANSLATE_NOOP("TrainPage", "Cold users (held out whole)"),
+    "none": QT_TRANSLATE_NOOP("TrainPage", "None (train on everything)"),
 }
+
+
+def run_status(status: str) -> str:
+    """A run's stored status as shown."""
+    names = {"running": translate("TrainPage", "running"), "completed": translate("TrainPage", "completed"),
+             "cancelled": translate("TrainPage", "cancelled"), "failed": translate("TrainPage", "failed"),
+             "interrupted": translate("TrainPage", "interrupted")}
+    return names.get(status, status)
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BATCH_EMIT_INTERVAL_S = 0.05  # at most ~20 batch points per second reach the GUI thread
 RUNS_SHOWN = 100
@@ -60,7 +70,7 @@ RUN_ROLE = Qt.ItemDataRole.UserRole + 2  # the RunInfo a list row shows
 #: fields shown elsewhere on the page rather than in the generated form
 PAGE_FIELDS = ("epochs",)
 DEFAULT_FAMILY = "mf"
-START_TEXT = "Start training"
+START_TEXT = QT_TRANSLATE_NOOP("TrainPage", "Start training")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +91,8 @@ def loss_axis_label(family: str, config: dict[str, Any] | None = None) -> str:
     default = getattr(cls, "default_objective", "ranking") if cls is not None else "ranking"
     objective = (config or {}).get("objective", default)
     if objective == "rating":
-        return "training loss (MSE, rating points²)"
-    return "training loss (ranking, per sample)"
+        return translate("TrainPage", "training loss (MSE, rating points²)")
+    return translate("TrainPage", "training loss (ranking, per sample)")
 
 
 def epoch_rows(epochs: list[Any]) -> list[dict[str, Any]]:
@@ -143,8 +153,9 @@ class TrainPage(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
-        self.empty = EmptyState("No dataset yet",
-                                "Import one on the Datasets page or load the demo, then train a model here.")
+        self.empty = EmptyState(translate("TrainPage", "No dataset yet"),
+                                translate("TrainPage", "Import one on the Datasets page or load the demo, "
+                                          "then train a model here."))
         self.stack.addWidget(self.empty)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.setChildrenCollapsible(False)
@@ -180,64 +191,73 @@ class TrainPage(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 4, 0)
 
-        data_box = QGroupBox("Data and model")
+        data_box = QGroupBox(translate("TrainPage", "Data and model"))
         form = QFormLayout(data_box)
         self.dataset_combo = QComboBox()
-        self.dataset_combo.setToolTip("The dataset to train on")
-        form.addRow("Dataset", self.dataset_combo)
+        self.dataset_combo.setToolTip(translate("TrainPage", "The dataset to train on"))
+        form.addRow(translate("TrainPage", "Dataset"), self.dataset_combo)
         self.family_combo = QComboBox()
-        self.family_combo.setToolTip("The model family")
+        self.family_combo.setToolTip(translate("TrainPage", "The model family"))
         self.family_combo.currentIndexChanged.connect(self._on_family_changed)
-        form.addRow("Model", self.family_combo)
+        form.addRow(translate("TrainPage", "Model"), self.family_combo)
         self.family_description = QLabel()
         self.family_description.setWordWrap(True)
         self.family_description.setObjectName("Hint")
         form.addRow(self.family_description)
         layout.addWidget(data_box)
 
-        split_box = QGroupBox("Evaluation split")
+        split_box = QGroupBox(translate("TrainPage", "Evaluation split"))
         split_form = QFormLayout(split_box)
         self.split_combo = QComboBox()
         for kind, label in SPLIT_LABELS.items():
-            self.split_combo.addItem(label, kind)
-        self.split_combo.setToolTip("How test interactions are held out; stored with the model")
+            self.split_combo.addItem(translate("TrainPage", label), kind)
+        self.split_combo.setToolTip(
+            translate("TrainPage", "How test interactions are held out; stored with the model")
+        )
         self.split_combo.currentIndexChanged.connect(self._on_split_changed)
-        split_form.addRow("Kind", self.split_combo)
+        split_form.addRow(translate("TrainPage", "Kind"), self.split_combo)
         self.test_fraction = QDoubleSpinBox()
         self.test_fraction.setRange(0.01, 0.9)
         self.test_fraction.setSingleStep(0.05)
         self.test_fraction.setValue(0.2)
-        self.test_fraction.setToolTip("Share of interactions (of items or users for cold splits) "
-                                      "held out for test")
-        split_form.addRow("Test fraction", self.test_fraction)
+        self.test_fraction.setToolTip(
+            translate(
+                "TrainPage", "Share of interactions (of items or users for cold splits) held out for test"
+            )
+        )
+        split_form.addRow(translate("TrainPage", "Test fraction"), self.test_fraction)
         self.split_k = QSpinBox()
         self.split_k.setRange(1, 100)
-        self.split_k.setToolTip("Interactions held out per user (leave last k)")
-        split_form.addRow("Last k", self.split_k)
+        self.split_k.setToolTip(translate("TrainPage", "Interactions held out per user (leave last k)"))
+        split_form.addRow(translate("TrainPage", "Last k"), self.split_k)
         self.split_seed = QSpinBox()
         self.split_seed.setRange(0, 2_000_000_000)
         self.split_seed.setValue(42)
-        self.split_seed.setToolTip("Seed of the split: the same seed holds out the same rows")
-        split_form.addRow("Split seed", self.split_seed)
+        self.split_seed.setToolTip(
+            translate("TrainPage", "Seed of the split: the same seed holds out the same rows")
+        )
+        split_form.addRow(translate("TrainPage", "Split seed"), self.split_seed)
         layout.addWidget(split_box)
 
-        run_box = QGroupBox("Training")
+        run_box = QGroupBox(translate("TrainPage", "Training"))
         run_form = QFormLayout(run_box)
         self.device_combo = QComboBox()
         self._fill_devices()
-        run_form.addRow("Device", self.device_combo)
+        run_form.addRow(translate("TrainPage", "Device"), self.device_combo)
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 10_000)
-        self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)")
-        run_form.addRow("Epochs", self.epochs_spin)
+        self.epochs_spin.setToolTip(
+            translate("TrainPage", "Maximum passes over the training data (early stopping may end sooner)")
+        )
+        run_form.addRow(translate("TrainPage", "Epochs"), self.epochs_spin)
         layout.addWidget(run_box)
 
-        settings_box = QGroupBox("Model settings")
+        settings_box = QGroupBox(translate("TrainPage", "Model settings"))
         settings_layout = QVBoxLayout(settings_box)
         self.config_form = ConfigForm(exclude=PAGE_FIELDS)
         settings_layout.addWidget(self.config_form)
-        self.reset_button = QPushButton("Reset to defaults")
-        self.reset_button.setToolTip("Put every model setting back to its default")
+        self.reset_button = QPushButton(translate("TrainPage", "Reset to defaults"))
+        self.reset_button.setToolTip(translate("TrainPage", "Put every model setting back to its default"))
         self.reset_button.clicked.connect(self._reset_settings)
         settings_layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(settings_box)
@@ -253,14 +273,16 @@ class TrainPage(QWidget):
         self.family_combo.currentIndexChanged.connect(self._update_estimate)
         self.config_form.changed.connect(self._update_estimate)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton(START_TEXT)
+        self.start_button = QPushButton(translate("TrainPage", START_TEXT))
         self.start_button.setDefault(True)
         self.start_button.setShortcut("Ctrl+Return")
-        self.start_button.setToolTip("Train with these settings (Ctrl+Enter)")
+        self.start_button.setToolTip(translate("TrainPage", "Train with these settings (Ctrl+Enter)"))
         self.start_button.clicked.connect(self.start_training)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("TrainPage", "Cancel"))
         self.cancel_button.setEnabled(False)
-        self.cancel_button.setToolTip("Stop the running training; it is recorded as cancelled")
+        self.cancel_button.setToolTip(
+            translate("TrainPage", "Stop the running training; it is recorded as cancelled")
+        )
         self.cancel_button.clicked.connect(self.cancel_training)
         buttons.addWidget(self.start_button, 1)
         buttons.addWidget(self.cancel_button)
@@ -277,9 +299,9 @@ class TrainPage(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("idle")
+        self.progress.setFormat(translate("TrainPage", "idle"))
         status_row.addWidget(self.progress, 1)
-        self.status_label = QLabel("Ready.")
+        self.status_label = QLabel(translate("TrainPage", "Ready."))
         self.status_label.setMinimumWidth(260)
         status_row.addWidget(self.status_label)
         layout.addLayout(status_row)
@@ -288,25 +310,35 @@ class TrainPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.curves)
-        runs_box = QGroupBox("Runs: tick to overlay")
-        runs_box.setToolTip("Finished, cancelled and interrupted runs keep their curves")
+        runs_box = QGroupBox(translate("TrainPage", "Runs: tick to overlay"))
+        runs_box.setToolTip(
+            translate("TrainPage", "Finished, cancelled and interrupted runs keep their curves")
+        )
         runs_layout = QVBoxLayout(runs_box)
         self.runs_list = QListWidget()
         self.runs_list.setMinimumHeight(90)
         self.runs_list.itemChanged.connect(self._on_run_item_changed)
         self.runs_list.currentItemChanged.connect(self._update_resume_button)
         runs_layout.addWidget(self.runs_list)
-        self.runs_empty = QLabel("No training runs yet: choose a model and press Start training.")
+        self.runs_empty = QLabel(
+            translate("TrainPage", "No training runs yet: choose a model and press Start training.")
+        )
         self.runs_empty.setObjectName("Hint")
         runs_layout.addWidget(self.runs_empty)
         resume_row = QHBoxLayout()
-        resume_hint = QLabel("Select a cancelled or interrupted run to continue it from its last checkpoint.")
+        resume_hint = QLabel(
+            translate(
+                "TrainPage", "Select a cancelled or interrupted run to continue it from its last checkpoint."
+            )
+        )
         resume_hint.setObjectName("Hint")
         resume_hint.setWordWrap(True)
         resume_row.addWidget(resume_hint, 1)
-        self.resume_button = QPushButton("Resume run")
+        self.resume_button = QPushButton(translate("TrainPage", "Resume run"))
         self.resume_button.setEnabled(False)
-        self.resume_button.setToolTip("Continue the selected run from its checkpoint; its curves continue")
+        self.resume_button.setToolTip(
+            translate("TrainPage", "Continue the selected run from its checkpoint; its curves continue")
+        )
         self.resume_button.clicked.connect(self._resume_selected)
         resume_row.addWidget(self.resume_button)
         runs_layout.addLayout(resume_row)
@@ -325,7 +357,8 @@ class TrainPage(QWidget):
         from workbench.ui.remote_runs import RemoteRunsPanel
 
         self.remote_runs = RemoteRunsPanel(
-            self.ctx, lambda run_id: self._live is not None and self._live.run_id == run_id)
+            self.ctx, lambda run_id: self._live is not None and self._live.run_id == run_id
+        )
         self.remote_runs.epochs_received.connect(self._draw_remote_epochs)
         self.remote_runs.run_ended.connect(lambda _run_id, _status: self.refresh_runs())
         return self.remote_runs
@@ -334,14 +367,24 @@ class TrainPage(QWidget):
     def _draw_remote_epochs(self, run: Any, epochs: list[Any]) -> None:
         """Grow a remote run's curves by its new epochs (the run is added and ticked when first seen)."""
         if not self.curves.has_run(run.id):
-            self.curves.add_run(run.id, f"run {run.id} · {run.family} · {run.host or 'remote'}",
-                                loss_label=loss_axis_label(run.family, run.config))
+            self.curves.add_run(
+                run.id,
+                f"run {run.id} · {run.family} · {run.host or 'remote'}",
+                loss_label=loss_axis_label(run.family, run.config),
+            )
             self.refresh_runs()
         drawn = self.curves.series(run.id).epochs  # ticked in the run list before it was watched
         last = int(drawn[-1]) if drawn else 0
         for row in epoch_rows([e for e in epochs if e.epoch > last]):
-            self.curves.add_epoch(run.id, row["epoch"], row["train_loss"], row["valid_loss"],
-                                  row["valid_metric"], row["metric_name"], row["is_best"])
+            self.curves.add_epoch(
+                run.id,
+                row["epoch"],
+                row["train_loss"],
+                row["valid_loss"],
+                row["valid_metric"],
+                row["metric_name"],
+                row["is_best"],
+            )
             self.epoch_plotted.emit(run.id, row["epoch"])
 
     def showEvent(self, event: Any) -> None:
@@ -365,10 +408,16 @@ class TrainPage(QWidget):
                     label = f"auto ({resolved})"
             except Exception:  # not present on this machine (the device module says why)
                 available = False
-            self.device_combo.addItem(label if available else f"{name} (not available)", name)
+            if not available:
+                label = translate("TrainPage", "{name} (not available)").format(name=name)
+            self.device_combo.addItem(label, name)
             item = self.device_combo.model().item(self.device_combo.count() - 1)
             item.setEnabled(available)
-        self.device_combo.setToolTip(f"Compute device; this machine: {self.ctx.device_label}")
+        self.device_combo.setToolTip(
+            translate("TrainPage", "Compute device; this machine: {device_label}").format(
+                device_label=self.ctx.device_label
+            )
+        )
 
     # --- choices ---------------------------------------------------------------------------------
     def refresh_families(self) -> None:
@@ -393,10 +442,14 @@ class TrainPage(QWidget):
             choices = list_dataset_choices(self.ctx.db)
         except Exception as exc:  # a broken database is reported on the page, not as a crash
             choices = []
-            self.message.show_message(f"Cannot list datasets: {exc}", "error")
+            self.message.show_message(
+                translate("TrainPage", "Cannot list datasets: {exc}").format(exc=exc), "error"
+            )
         self.dataset_combo.clear()
         for dataset_id, name, n in choices:
-            self.dataset_combo.addItem(f"{name}  ({n:,} interactions)", dataset_id)
+            self.dataset_combo.addItem(
+                translate("TrainPage", "{name}  ({n:,} interactions)").format(name=name, n=n), dataset_id
+            )
         wanted = current if current is not None else getattr(self.ctx, "current_dataset_id", None)
         index = self.dataset_combo.findData(wanted)
         if index >= 0:
@@ -424,12 +477,12 @@ class TrainPage(QWidget):
     def _on_family_changed(self) -> None:
         cls = self._family_class()
         if cls is None:
-            self.family_description.setText("No model families are available.")
+            self.family_description.setText(translate("TrainPage", "No model families are available."))
             self.config_form.set_config_class(None)
             self.start_button.setEnabled(False)
             return
         self.start_button.setEnabled(self._live is None)
-        self.family_description.setText(getattr(cls, "description", "") or "")
+        self.family_description.setText(model_text(getattr(cls, "description", "") or ""))
         config_class = cls.Config
         self.config_form.set_config_class(config_class)
         names = {f.name for f in dataclasses.fields(config_class)}
@@ -442,8 +495,11 @@ class TrainPage(QWidget):
             self._epochs_default = default
         self.epochs_spin.setEnabled(iterative and "epochs" in names)
         self._fit_settings_width()
-        self.epochs_spin.setToolTip("Maximum passes over the training data (early stopping may end sooner)"
-                                    if iterative else "This model is fitted in one closed-form step")
+        self.epochs_spin.setToolTip(
+            translate("TrainPage", "Maximum passes over the training data (early stopping may end sooner)")
+            if iterative
+            else translate("TrainPage", "This model is fitted in one closed-form step")
+        )
         self.device_combo.setEnabled(iterative)
 
     def _fit_settings_width(self) -> None:
@@ -478,8 +534,12 @@ class TrainPage(QWidget):
 
     def split_spec(self) -> dict[str, Any]:
         """The split chosen on the page as a SplitSpec dict."""
-        return {"kind": self.split_combo.currentData(), "test_fraction": round(self.test_fraction.value(), 4),
-                "k": self.split_k.value(), "seed": self.split_seed.value()}
+        return {
+            "kind": self.split_combo.currentData(),
+            "test_fraction": round(self.test_fraction.value(), 4),
+            "k": self.split_k.value(),
+            "seed": self.split_seed.value(),
+        }
 
     def set_family(self, family: str) -> None:
         """Select a model family by key (tests, shortcuts)."""
@@ -502,7 +562,7 @@ class TrainPage(QWidget):
         family = self.family_combo.currentData()
         cls = self._family_class()
         if dataset_id is None or cls is None:
-            self.message.show_message("Choose a dataset and a model first.", "error")
+            self.message.show_message(translate("TrainPage", "Choose a dataset and a model first."), "error")
             return
         try:
             settings = self.config_form.settings()
@@ -516,12 +576,32 @@ class TrainPage(QWidget):
         self.message.clear_message()
         key = self._next_key
         self._next_key -= 1
-        work = self._training_work({"dataset": int(dataset_id), "family": family, "settings": settings,
-                                    "split": split, "epochs": epochs, "device": device}, epochs)
-        live = _LiveRun(self.ctx.jobs.submit(f"Train {family}", work, kind="training"), key, family, epochs,
-                        iterative)
-        self.curves.add_run(key, f"new {family} run", loss_label=loss_axis_label(family, settings))
-        self._begin_live(live, f"Training {family}…")
+        work = self._training_work(
+            {
+                "dataset": int(dataset_id),
+                "family": family,
+                "settings": settings,
+                "split": split,
+                "epochs": epochs,
+                "device": device,
+            },
+            epochs,
+        )
+        live = _LiveRun(
+            self.ctx.jobs.submit(
+                translate("TrainPage", "Train {family}").format(family=family), work, kind="training"
+            ),
+            key,
+            family,
+            epochs,
+            iterative,
+        )
+        self.curves.add_run(
+            key,
+            translate("TrainPage", "new {family} run").format(family=family),
+            loss_label=loss_axis_label(family, settings),
+        )
+        self._begin_live(live, translate("TrainPage", "Training {family}…").format(family=family))
         self.training_started.emit(family)
 
     def resume_run(self, run_id: int) -> None:
@@ -534,23 +614,43 @@ class TrainPage(QWidget):
         try:
             run = get_run(self.ctx.db, run_id)
         except Exception as exc:
-            self.message.show_message(f"Cannot open run {run_id}: {exc}", "error")
+            self.message.show_message(
+                translate("TrainPage", "Cannot open run {run_id}: {exc}").format(run_id=run_id, exc=exc),
+                "error",
+            )
             return
         if not run.resumable:
-            self.message.show_message(f"Run {run_id} is {run.status} and cannot be resumed.", "error")
+            self.message.show_message(
+                translate("TrainPage", "Run {run_id} is {status} and cannot be resumed.").format(
+                    run_id=run_id, status=run.status
+                ),
+                "error",
+            )
             return
         self.message.clear_message()
         cls = self._families.get(run.family)
         iterative = bool(getattr(cls, "iterative", False))
         epochs = run.config.get("epochs") if iterative else None
         device = self.device_combo.currentData() if iterative else "cpu"
-        work = self._training_work({"dataset": None, "resume_run": run_id, "device": device},
-                                   int(epochs) if epochs else None)
+        work = self._training_work(
+            {"dataset": None, "resume_run": run_id, "device": device}, int(epochs) if epochs else None
+        )
         # the stored epochs up to the checkpoint are the start of the curve; later ones are redone
         kept = [e for e in run.epochs if run.checkpoint_epoch is None or e.epoch <= run.checkpoint_epoch]
         self._draw_stored_run(run, kept)
-        live = _LiveRun(self.ctx.jobs.submit(f"Resume run {run_id} ({run.family})", work, kind="training"),
-                        run_id, run.family, int(epochs) if epochs else None, iterative)
+        live = _LiveRun(
+            self.ctx.jobs.submit(
+                translate("TrainPage", "Resume run {run_id} ({family})").format(
+                    run_id=run_id, family=run.family
+                ),
+                work,
+                kind="training",
+            ),
+            run_id,
+            run.family,
+            int(epochs) if epochs else None,
+            iterative,
+        )
         live.run_id = run_id
         live.start_epoch = live.last_epoch = int(run.checkpoint_epoch or 0)
         self._begin_live(live, f"Resuming run {run_id} ({run.family}) after epoch {live.start_epoch}…")
@@ -561,9 +661,13 @@ class TrainPage(QWidget):
         """The job function: ``runner.train(db, **kwargs)`` forwarding the run id, reports and batches,
         and the share of ``epochs`` done as job progress (the jobs panel's percent and ETA)."""
         db = self.ctx.db
+        # looked up once, on the GUI thread
+        epoch_text = translate("TrainPage", "epoch {epoch}/{epochs}")
+        preparing = translate("TrainPage", "preparing data")
 
-        def work(cancel: CancelToken, progress: Callable[[Progress], None],
-                 emit: Callable[[object], None]) -> Any:
+        def work(
+            cancel: CancelToken, progress: Callable[[Progress], None], emit: Callable[[object], None]
+        ) -> Any:
             # imported here, on the worker: the first import of the engine takes a noticeable while
             from workbench.training.runner import train
 
@@ -576,18 +680,28 @@ class TrainPage(QWidget):
                     emit(event)
                     if epochs:
                         done = event.epoch - 1 + event.batch / max(1, event.n_batches)
-                        progress(Progress(done, epochs, f"epoch {event.epoch}/{epochs}"))
+                        progress(Progress(done, epochs, epoch_text.format(epoch=event.epoch, epochs=epochs)))
 
             def on_report(report: EpochReport) -> None:
                 emit(report)
                 if epochs:
-                    progress(Progress(report.epoch, epochs, f"epoch {report.epoch}/{epochs}"))
+                    text = epoch_text.format(epoch=report.epoch, epochs=epochs)
+                    progress(Progress(report.epoch, epochs, text))
 
-            progress(Progress(0, None, "preparing data"))
+            progress(Progress(0, None, preparing))
             args = dict(kwargs)
-            return train(db, args.pop("dataset"), args.pop("family", None), args.pop("settings", None),
-                         args.pop("split", None), cancel=cancel, on_report=on_report, on_batch=on_batch,
-                         on_run_started=lambda run_id: emit(RunStarted(run_id)), **args)
+            return train(
+                db,
+                args.pop("dataset"),
+                args.pop("family", None),
+                args.pop("settings", None),
+                args.pop("split", None),
+                cancel=cancel,
+                on_report=on_report,
+                on_batch=on_batch,
+                on_run_started=lambda run_id: emit(RunStarted(run_id)),
+                **args,
+            )
 
         return work
 
@@ -599,12 +713,12 @@ class TrainPage(QWidget):
         job.failed.connect(self._on_job_failed)
         job.cancelled.connect(self._on_job_cancelled)
         self.start_button.setEnabled(False)
-        self.start_button.setText("Training…")
+        self.start_button.setText(translate("TrainPage", "Training…"))
         self.resume_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 1000 if live.iterative else 0)
         self.progress.setValue(int(1000 * live.start_epoch / live.epochs) if live.epochs else 0)
-        self.progress.setFormat("starting…")
+        self.progress.setFormat(translate("TrainPage", "starting…"))
         self.status_label.setText(status)
 
     @Slot()
@@ -613,7 +727,7 @@ class TrainPage(QWidget):
         if self._live is not None:
             self._live.job.cancel()
             self.cancel_button.setEnabled(False)
-            self.status_label.setText("Cancelling…")
+            self.status_label.setText(translate("TrainPage", "Cancelling…"))
 
     @Slot(object)
     def _on_job_event(self, payload: object) -> None:
@@ -630,8 +744,15 @@ class TrainPage(QWidget):
             live.last_epoch = payload.epoch
             if payload.samples_per_s:
                 live.samples_per_s = payload.samples_per_s
-            self.curves.add_epoch(live.key, payload.epoch, payload.train_loss, payload.valid_loss,
-                                  payload.valid_metric, payload.metric_name, payload.is_best)
+            self.curves.add_epoch(
+                live.key,
+                payload.epoch,
+                payload.train_loss,
+                payload.valid_loss,
+                payload.valid_metric,
+                payload.metric_name,
+                payload.is_best,
+            )
             self._update_progress(live, float(payload.epoch))
             self._refresh_live_row()
             self.epoch_plotted.emit(live.run_id if live.run_id is not None else live.key, payload.epoch)
@@ -643,16 +764,27 @@ class TrainPage(QWidget):
         """Re-key the live curves (drawn before the run row existed) under the real run id."""
         series = self.curves.series(live.key)
         self.curves.remove_run(live.key)
-        new = self.curves.add_run(run_id, f"run {run_id} · {live.family}", series.colour,
-                                  loss_label=series.loss_label)
+        new = self.curves.add_run(
+            run_id,
+            translate("TrainPage", "run {id} · {family}").format(id=run_id, family=live.family),
+            series.colour,
+            loss_label=series.loss_label,
+        )
         for x, y in zip(series.batch_x, series.batch_loss, strict=True):
             new.batch_x.append(x)
             new.batch_loss.append(y)
         if new.batch_x:
             new.items["batch"].setData(new.batch_x, new.batch_loss)
         for i, epoch in enumerate(series.epochs):
-            self.curves.add_epoch(run_id, int(epoch), series.train_loss[i], series.valid_loss[i],
-                                  series.valid_metric[i], series.metric_name, series.best_epoch == epoch)
+            self.curves.add_epoch(
+                run_id,
+                int(epoch),
+                series.train_loss[i],
+                series.valid_loss[i],
+                series.valid_metric[i],
+                series.metric_name,
+                series.best_epoch == epoch,
+            )
         live.key = run_id
 
     def _update_progress(self, live: _LiveRun, epochs_done: float) -> None:
@@ -665,13 +797,21 @@ class TrainPage(QWidget):
         done_here = fraction - live.start_epoch / live.epochs
         eta = elapsed * (1 - fraction) / done_here if done_here > 0.01 else None
         speed = f" · {live.samples_per_s:,.0f} samples/s" if live.samples_per_s else ""
-        self.progress.setFormat(f"epoch {min(live.epochs, int(epochs_done) + 1)}/{live.epochs} · %p%")
-        self.status_label.setText(f"elapsed {format_duration(elapsed)} · ETA {format_duration(eta)}{speed}")
+        self.progress.setFormat(
+            translate("TrainPage", "epoch {epochs}/{epochs2} · %p%").format(
+                epochs=min(live.epochs, int(epochs_done) + 1), epochs2=live.epochs
+            )
+        )
+        self.status_label.setText(
+            translate("TrainPage", "elapsed {elapsed} · ETA {eta}{speed}").format(
+                elapsed=format_duration(elapsed), eta=format_duration(eta), speed=speed
+            )
+        )
 
     def _end_live(self) -> _LiveRun | None:
         live, self._live = self._live, None
         self.start_button.setEnabled(self._family_class() is not None)
-        self.start_button.setText(START_TEXT)
+        self.start_button.setText(translate("TrainPage", START_TEXT))
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1000)
         self._update_resume_button()
@@ -685,12 +825,14 @@ class TrainPage(QWidget):
         if live.key != result.run_id:  # the RunStarted event always comes first; this is a safety net
             self._adopt_run_id(live, int(result.run_id))
         self.progress.setValue(1000)
-        self.progress.setFormat("done")
+        self.progress.setFormat(translate("TrainPage", "done"))
         metrics = getattr(result, "metrics", {}) or {}
         shown = [f"{k} {v:.4f}" for k, v in metrics.items() if k in ("rmse", "ndcg@10", "recall@10")]
-        self.status_label.setText(f"Saved model '{result.model_name or result.model_id}'"
-                                  + (f" · {' · '.join(shown)}" if shown else "")
-                                  + f" · {format_duration(result.elapsed_s)}")
+        self.status_label.setText(
+            translate("TrainPage", "Saved model '{value}'").format(value=result.model_name or result.model_id)
+            + (f" · {' · '.join(shown)}" if shown else "")
+            + f" · {format_duration(result.elapsed_s)}"
+        )
         self.refresh_runs()
         self.ctx.models_changed.emit()
         self.ctx.runs_changed.emit()
@@ -702,14 +844,18 @@ class TrainPage(QWidget):
         if live is None:
             return
         run_id = live.run_id
-        self.progress.setFormat("cancelled")
+        self.progress.setFormat(translate("TrainPage", "cancelled"))
         epochs = f" after epoch {live.last_epoch}" if live.last_epoch else ""
         if run_id is None:  # cancelled before the run row was written
             self.curves.remove_run(live.key)
-            self.status_label.setText("Training cancelled before it started.")
+            self.status_label.setText(translate("TrainPage", "Training cancelled before it started."))
         else:
-            self.status_label.setText(f"Run {run_id} cancelled{epochs}; its curves stay here, "
-                                      "and Resume continues it.")
+            self.status_label.setText(
+                translate(
+                    "TrainPage",
+                    "Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.",
+                ).format(run_id=run_id, epochs=epochs)
+            )
         self.refresh_runs()
         self.ctx.runs_changed.emit()
         self.training_cancelled.emit(run_id if run_id is not None else -1)
@@ -721,9 +867,11 @@ class TrainPage(QWidget):
             return
         if live.run_id is None:
             self.curves.remove_run(live.key)
-        self.progress.setFormat("failed")
-        self.status_label.setText("Training failed.")
-        self.message.show_message(f"Training failed: {message}", "error")
+        self.progress.setFormat(translate("TrainPage", "failed"))
+        self.status_label.setText(translate("TrainPage", "Training failed."))
+        self.message.show_message(
+            translate("TrainPage", "Training failed: {message}").format(message=message), "error"
+        )
         self.refresh_runs()
         self.ctx.runs_changed.emit()
         self.training_failed.emit(message)
@@ -736,7 +884,9 @@ class TrainPage(QWidget):
         try:
             runs = list_runs(self.ctx.db)[:RUNS_SHOWN]
         except Exception as exc:  # a broken database is reported on the page, not as a crash
-            self.message.show_message(f"Cannot list training runs: {exc}", "error")
+            self.message.show_message(
+                translate("TrainPage", "Cannot list training runs: {exc}").format(exc=exc), "error"
+            )
         first_fill = self.runs_list.count() == 0 and not self.curves.run_ids()
         selected = self.selected_run_id()
         self._loading_runs = True
@@ -768,17 +918,30 @@ class TrainPage(QWidget):
         """One list row: what, where, how it stands (a running run: its epoch and time so far)."""
         when = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
         live = self._live
+        running = translate("TrainPage", "running")
         if live is not None and live.run_id == run.id:
             total = f"/{live.epochs}" if live.epochs else ""
-            epoch = f" · epoch {live.last_epoch}{total}" if live.last_epoch else " · starting"
-            state = f"running{epoch} · {format_duration(time.monotonic() - live.started)}"
+            epoch = " · " + (
+                translate("TrainPage", "epoch {n}").format(n=f"{live.last_epoch}{total}")
+                if live.last_epoch
+                else translate("TrainPage", "starting")
+            )
+            state = f"{running}{epoch} · {format_duration(time.monotonic() - live.started)}"
         elif run.status == "running":  # another process (a CLI job, a second window) is training it
-            state = f"running · {format_duration(_elapsed_since(run.started_at))} so far"
+            state = translate("TrainPage", "running · {time} so far").format(
+                time=format_duration(_elapsed_since(run.started_at))
+            )
         else:
-            resumable = " (resumable)" if run.resumable else ""
-            n_epochs = f" · epoch {run.checkpoint_epoch}" if run.checkpoint_epoch else ""
-            state = f"{run.status}{resumable}{n_epochs} · {format_duration(run.elapsed_s)}"
-        return f"run {run.id} · {run.family} on {run.dataset_name} · {state} · {when}"
+            resumable = translate("TrainPage", " (resumable)") if run.resumable else ""
+            n_epochs = (
+                " · " + translate("TrainPage", "epoch {n}").format(n=run.checkpoint_epoch)
+                if run.checkpoint_epoch
+                else ""
+            )
+            state = f"{run_status(run.status)}{resumable}{n_epochs} · {format_duration(run.elapsed_s)}"
+        return translate("TrainPage", "run {id} · {family} on {dataset} · {state} · {when}").format(
+            id=run.id, family=run.family, dataset=run.dataset_name, state=state, when=when
+        )
 
     def _refresh_live_row(self) -> None:
         live = self._live
@@ -794,6 +957,7 @@ class TrainPage(QWidget):
 
     def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
         """States for the screenshot command: the newest run, then every listed run overlaid."""
+
         def overlay() -> None:
             for row in range(self.runs_list.count()):
                 self.runs_list.item(row).setCheckState(Qt.CheckState.Checked)
@@ -850,7 +1014,11 @@ class TrainPage(QWidget):
         try:
             run = get_run(self.ctx.db, run_id)
         except Exception as exc:
-            QMessageBox.warning(self, "Training run", f"Cannot open run {run_id}: {exc}")
+            QMessageBox.warning(
+                self,
+                translate("TrainPage", "Training run"),
+                translate("TrainPage", "Cannot open run {run_id}: {exc}").format(run_id=run_id, exc=exc),
+            )
             return
         self._draw_stored_run(run, run.epochs)
         for epoch in run.epochs[-1:]:
@@ -858,7 +1026,10 @@ class TrainPage(QWidget):
 
     def _draw_stored_run(self, run: RunInfo, epochs: list[Any]) -> None:
         if not self.curves.has_run(run.id):
-            self.curves.add_run(run.id, f"run {run.id} · {run.family}",
-                                loss_label=loss_axis_label(run.family, run.config))
+            self.curves.add_run(
+                run.id,
+                translate("TrainPage", "run {id} · {family}").format(id=run.id, family=run.family),
+                loss_label=loss_axis_label(run.family, run.config),
+            )
         self.curves.set_run_visible(run.id, True)
         self.curves.set_history(run.id, epoch_rows(epochs))

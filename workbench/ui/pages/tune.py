@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,10 +46,17 @@ from workbench.models.registry import FAMILIES
 from workbench.store.datasets import list_datasets
 from workbench.ui import plots
 from workbench.ui.context import AppContext
+from workbench.ui.i18n import translate
 from workbench.ui.widgets import EmptyState, InlineMessage
 
-METRICS = (("auto", "auto (ndcg@10; rmse for rating models)"), ("ndcg@10", "ndcg@10"),
-           ("recall@20", "recall@20"), ("map@10", "map@10"), ("mrr@10", "mrr@10"), ("rmse", "rmse"))
+METRICS = (
+    ("auto", QT_TRANSLATE_NOOP("TunePage", "auto (ndcg@10; rmse for rating models)")),
+    ("ndcg@10", "ndcg@10"),
+    ("recall@20", "recall@20"),
+    ("map@10", "map@10"),
+    ("mrr@10", "mrr@10"),
+    ("rmse", "rmse"),
+)
 DEFAULT_FAMILIES = ("ease", "bpr")
 PRUNED_COLOUR = "#999999"
 
@@ -113,8 +120,10 @@ class TunePage(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
-        self.empty = EmptyState("No dataset yet",
-                                "Import one on the Datasets page or load the demo, then tune models here.")
+        self.empty = EmptyState(
+            translate("TunePage", "No dataset yet"),
+            translate("TunePage", "Import one on the Datasets page or load the demo, then tune models here."),
+        )
         self.stack.addWidget(self.empty)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.setChildrenCollapsible(False)
@@ -138,14 +147,18 @@ class TunePage(QWidget):
         column.setMaximumWidth(420)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 6, 0)
-        box = QGroupBox("Search")
+        box = QGroupBox(translate("TunePage", "Search"))
         form = QFormLayout(box)
         self.dataset_combo = QComboBox()
-        form.addRow("Dataset", self.dataset_combo)
+        form.addRow(translate("TunePage", "Dataset"), self.dataset_combo)
         self.families_list = QListWidget()
         self.families_list.setMaximumHeight(150)
-        self.families_list.setToolTip("Families to search (one study each); their default spaces come from "
-                                      "their settings")
+        self.families_list.setToolTip(
+            translate(
+                "TunePage",
+                "Families to search (one study each); their default spaces come from their settings",
+            )
+        )
         from workbench.tuning.space import default_space
 
         for family in FAMILIES:
@@ -156,44 +169,58 @@ class TunePage(QWidget):
             checked = family in DEFAULT_FAMILIES
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.families_list.addItem(item)
-        form.addRow("Families", self.families_list)
+        form.addRow(translate("TunePage", "Families"), self.families_list)
         self.metric_combo = QComboBox()
         for key, label in METRICS:
-            self.metric_combo.addItem(label, key)
-        self.metric_combo.setToolTip("Validation metric the search optimises")
-        form.addRow("Metric", self.metric_combo)
+            self.metric_combo.addItem(translate("TunePage", label), key)
+        self.metric_combo.setToolTip(translate("TunePage", "Validation metric the search optimises"))
+        form.addRow(translate("TunePage", "Metric"), self.metric_combo)
         self.trials_spin = QSpinBox()
         self.trials_spin.setRange(1, 10_000)
         self.trials_spin.setValue(20)
-        self.trials_spin.setSuffix(" per family")
-        form.addRow("Trials", self.trials_spin)
+        self.trials_spin.setSuffix(translate("TunePage", " per family"))
+        form.addRow(translate("TunePage", "Trials"), self.trials_spin)
         self.minutes_spin = QSpinBox()
         self.minutes_spin.setRange(0, 24 * 60)
-        self.minutes_spin.setSpecialValueText("no limit")
-        self.minutes_spin.setSuffix(" min")
-        self.minutes_spin.setToolTip("Time for the whole search (shared by the families); 0: trials only")
-        form.addRow("Time limit", self.minutes_spin)
+        self.minutes_spin.setSpecialValueText(translate("TunePage", "no limit"))
+        self.minutes_spin.setSuffix(translate("TunePage", " min"))
+        self.minutes_spin.setToolTip(
+            translate("TunePage", "Time for the whole search (shared by the families); 0: trials only")
+        )
+        form.addRow(translate("TunePage", "Time limit"), self.minutes_spin)
         self.sampler_combo = QComboBox()
-        for key, label in (("tpe", "TPE (Bayesian)"), ("random", "random"), ("grid", "grid")):
+        for key, label in (
+            ("tpe", translate("TunePage", "TPE (Bayesian)")),
+            ("random", translate("TunePage", "random")),
+            ("grid", translate("TunePage", "grid")),
+        ):
             self.sampler_combo.addItem(label, key)
-        form.addRow("Sampler", self.sampler_combo)
+        form.addRow(translate("TunePage", "Sampler"), self.sampler_combo)
         self.pruner_combo = QComboBox()
-        for key, label in (("median", "median (stop below-median trials)"), ("halving", "successive halving"),
-                           ("none", "none")):
+        for key, label in (
+            ("median", translate("TunePage", "median (stop below-median trials)")),
+            ("halving", translate("TunePage", "successive halving")),
+            ("none", translate("TunePage", "none")),
+        ):
             self.pruner_combo.addItem(label, key)
-        form.addRow("Pruner", self.pruner_combo)
+        form.addRow(translate("TunePage", "Pruner"), self.pruner_combo)
         self.ranges_edit = QLineEdit()
-        self.ranges_edit.setPlaceholderText("dim=16:64 l2=1e-4:1e-1:log epochs=20")
-        self.ranges_edit.setToolTip("Change the default spaces: KEY=LOW:HIGH[:log] searches a range, "
-                                    "KEY=A|B|C choices, KEY=VALUE fixes a setting")
-        form.addRow("Ranges", self.ranges_edit)
+        self.ranges_edit.setPlaceholderText(translate("TunePage", "dim=16:64 l2=1e-4:1e-1:log epochs=20"))
+        self.ranges_edit.setToolTip(
+            translate(
+                "TunePage",
+                "Change the default spaces: KEY=LOW:HIGH[:log] searches a range, "
+                "KEY=A|B|C choices, KEY=VALUE fixes a setting",
+            )
+        )
+        form.addRow(translate("TunePage", "Ranges"), self.ranges_edit)
         layout.addWidget(box)
 
         row = QHBoxLayout()
-        self.start_button = QPushButton("Start search")
+        self.start_button = QPushButton(translate("TunePage", "Start search"))
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start_search)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("TunePage", "Cancel"))
         self.cancel_button.clicked.connect(self.cancel_search)
         row.addWidget(self.start_button)
         row.addWidget(self.cancel_button)
@@ -204,13 +231,15 @@ class TunePage(QWidget):
         self.message = InlineMessage()
         layout.addWidget(self.message)
 
-        stored = QGroupBox("Stored searches")
+        stored = QGroupBox(translate("TunePage", "Stored searches"))
         stored_layout = QVBoxLayout(stored)
         self.searches_list = QListWidget()
         self.searches_list.currentItemChanged.connect(self._on_search_selected)
         stored_layout.addWidget(self.searches_list)
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip("Continue the selected search until its trial budget is spent")
+        self.resume_button = QPushButton(translate("TunePage", "Resume"))
+        self.resume_button.setToolTip(
+            translate("TunePage", "Continue the selected search until its trial budget is spent")
+        )
         self.resume_button.clicked.connect(self.resume_selected)
         stored_layout.addWidget(self.resume_button)
         layout.addWidget(stored, 1)
@@ -220,13 +249,19 @@ class TunePage(QWidget):
         column = QWidget()
         layout = QVBoxLayout(column)
         layout.setContentsMargins(6, 0, 0, 0)
-        self.history_plot = plots.make_plot("Optimisation history", x_label="trial (in finishing order)",
-                                            y_label="validation score", legend=True)
+        self.history_plot = plots.make_plot(
+            translate("TunePage", "Optimisation history"),
+            x_label=translate("TunePage", "trial (in finishing order)"),
+            y_label=translate("TunePage", "validation score"),
+            legend=True,
+        )
         layout.addWidget(self.history_plot, 3)
         self._history_items: dict[str, dict[str, Any]] = {}
 
         lower = QHBoxLayout()
-        self.importance_plot = plots.make_plot("Parameter importance", y_label="share of variance")
+        self.importance_plot = plots.make_plot(
+            translate("TunePage", "Parameter importance"), y_label=translate("TunePage", "share of variance")
+        )
         lower.addWidget(self.importance_plot, 1)
         slice_box = QVBoxLayout()
         pick = QHBoxLayout()
@@ -234,30 +269,59 @@ class TunePage(QWidget):
         self.view_family_combo.currentIndexChanged.connect(lambda _i: self._draw_study_views())
         self.param_combo = QComboBox()
         self.param_combo.currentIndexChanged.connect(lambda _i: self._draw_slice())
-        pick.addWidget(QLabel("Family"))
+        pick.addWidget(QLabel(translate("TunePage", "Family")))
         pick.addWidget(self.view_family_combo, 1)
-        pick.addWidget(QLabel("Parameter"))
+        pick.addWidget(QLabel(translate("TunePage", "Parameter")))
         pick.addWidget(self.param_combo, 1)
         slice_box.addLayout(pick)
-        self.slice_plot = plots.make_plot("Slice (colour: trial order)", y_label="validation score")
+        self.slice_plot = plots.make_plot(
+            translate("TunePage", "Slice (colour: trial order)"),
+            y_label=translate("TunePage", "validation score"),
+        )
         slice_box.addWidget(self.slice_plot, 1)
         lower.addLayout(slice_box, 1)
         layout.addLayout(lower, 2)
 
         self.tabs = QTabWidget()
-        self.trials_table = _table(["family", "trial", "state", "score", "epochs", "seconds", "settings"])
-        self.ranking_table = _table(["rank", "family", "study", "metric", "validation", "test", "trials",
-                                     "pruned", "model", "best settings"])
-        self.tabs.addTab(self.trials_table, "Trials")
-        self.tabs.addTab(self.ranking_table, "Families ranked")
+        self.trials_table = _table(
+            [
+                translate("TunePage", "family"),
+                translate("TunePage", "trial"),
+                translate("TunePage", "state"),
+                translate("TunePage", "score"),
+                translate("TunePage", "epochs"),
+                translate("TunePage", "seconds"),
+                translate("TunePage", "settings"),
+            ]
+        )
+        self.ranking_table = _table(
+            [
+                translate("TunePage", "rank"),
+                translate("TunePage", "family"),
+                translate("TunePage", "study"),
+                translate("TunePage", "metric"),
+                translate("TunePage", "validation"),
+                translate("TunePage", "test"),
+                translate("TunePage", "trials"),
+                translate("TunePage", "pruned"),
+                translate("TunePage", "model"),
+                translate("TunePage", "best settings"),
+            ]
+        )
+        self.tabs.addTab(self.trials_table, translate("TunePage", "Trials"))
+        self.tabs.addTab(self.ranking_table, translate("TunePage", "Families ranked"))
         layout.addWidget(self.tabs, 2)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.train_best_button = QPushButton("Train the best")
-        self.train_best_button.setToolTip("Train each family's best settings as a normal model (scored once "
-                                          "on the test part)")
+        self.train_best_button = QPushButton(translate("TunePage", "Train the best"))
+        self.train_best_button.setToolTip(
+            translate(
+                "TunePage",
+                "Train each family's best settings as a normal model (scored once on the test part)",
+            )
+        )
         self.train_best_button.clicked.connect(self.train_best)
-        self.open_models_button = QPushButton("Open in Models")
+        self.open_models_button = QPushButton(translate("TunePage", "Open in Models"))
         self.open_models_button.clicked.connect(self.open_in_models)
         row.addWidget(self.train_best_button)
         row.addWidget(self.open_models_button)
@@ -273,11 +337,15 @@ class TunePage(QWidget):
             infos = list_datasets(self.ctx.db)
         except Exception as exc:  # a broken database is reported on the page, not as a crash
             infos = []
-            self.message.show_message(f"Cannot list datasets: {exc}", "error")
+            self.message.show_message(
+                translate("TunePage", "Cannot list datasets: {exc}").format(exc=exc), "error"
+            )
         self.dataset_combo.clear()
         for info in infos:
-            self.dataset_combo.addItem(f"{info.name}  ({int(info.n_interactions or 0):,} interactions)",
-                                       int(info.id))
+            self.dataset_combo.addItem(
+                translate("TunePage", "{name}  ({n:,} interactions)").format(
+                    name=info.name, n=int(info.n_interactions or 0)), int(info.id)
+            )
         wanted = current if current is not None else self.ctx.current_dataset_id
         index = self.dataset_combo.findData(wanted)
         if index >= 0:
@@ -300,13 +368,17 @@ class TunePage(QWidget):
         try:
             searches = list_searches(self.ctx.db)
         except Exception as exc:
-            self.message.show_message(f"Cannot list searches: {exc}", "error")
+            self.message.show_message(
+                translate("TunePage", "Cannot list searches: {exc}").format(exc=exc), "error"
+            )
             return
         self.searches_list.blockSignals(True)
         self.searches_list.clear()
         for s in searches:
-            item = QListWidgetItem(f"{s.search}\n  {', '.join(s.families)} · {s.n_finished} trials · "
-                                   f"{s.metric}")
+            item = QListWidgetItem(
+                f"{s.search}\n  {', '.join(s.families)} · "
+                + translate("TunePage", "{n} trials").format(n=s.n_finished) + f" · {s.metric}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, s.search)
             self.searches_list.addItem(item)
             if s.search == self.search:
@@ -322,8 +394,11 @@ class TunePage(QWidget):
 
     def selected_families(self) -> list[str]:
         """The checked families, in list order."""
-        return [self.families_list.item(i).text() for i in range(self.families_list.count())
-                if self.families_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.families_list.item(i).text()
+            for i in range(self.families_list.count())
+            if self.families_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_families(self, families: list[str]) -> None:
         """Check exactly ``families``."""
@@ -356,10 +431,10 @@ class TunePage(QWidget):
         dataset_id = self.dataset_combo.currentData()
         families = self.selected_families()
         if dataset_id is None:
-            self.message.show_message("Choose a dataset first.", "error")
+            self.message.show_message(translate("TunePage", "Choose a dataset first."), "error")
             return
         if not families:
-            self.message.show_message("Check at least one family to tune.", "error")
+            self.message.show_message(translate("TunePage", "Check at least one family to tune."), "error")
             return
         try:
             settings = parse_ranges(self.ranges_edit.text())
@@ -369,12 +444,18 @@ class TunePage(QWidget):
         metric = self.metric_combo.currentData()
         minutes = self.minutes_spin.value()
         name = new_search_name(self.dataset_combo.currentText().split("  (")[0])
-        request = SearchRequest(dataset=int(dataset_id), families=tuple(families),
-                                n_trials=self.trials_spin.value(),
-                                timeout_s=minutes * 60.0 if minutes else None,
-                                metric=None if metric == "auto" else metric, settings=settings,
-                                sampler=self.sampler_combo.currentData(),
-                                pruner=self.pruner_combo.currentData(), device=self.ctx.device, name=name)
+        request = SearchRequest(
+            dataset=int(dataset_id),
+            families=tuple(families),
+            n_trials=self.trials_spin.value(),
+            timeout_s=minutes * 60.0 if minutes else None,
+            metric=None if metric == "auto" else metric,
+            settings=settings,
+            sampler=self.sampler_combo.currentData(),
+            pruner=self.pruner_combo.currentData(),
+            device=self.ctx.device,
+            name=name,
+        )
         total = request.n_trials * len(families) if request.n_trials else None
 
         def run(db: Any, cancel: CancelToken, on_trial: Callable[[Any], None], on_study: Any) -> Any:
@@ -382,7 +463,8 @@ class TunePage(QWidget):
 
             return run_search(db, request, cancel=cancel, on_trial=on_trial, on_study=on_study)
 
-        self._begin(name, run, total, f"Searching {', '.join(families)}…")
+        self._begin(name, run, total, translate("TunePage", "Searching {families}…").format(
+            families=", ".join(families)))
 
     @Slot()
     def resume_selected(self) -> None:
@@ -397,27 +479,34 @@ class TunePage(QWidget):
 
             return resume_search(db, name, cancel=cancel, on_trial=on_trial, on_study=on_study)
 
-        self._begin(name, run, None, f"Resuming {name}…", keep=True)
+        self._begin(name, run, None, translate("TunePage", "Resuming {name}…").format(name=name), keep=True)
 
-    def _begin(self, name: str, run: Callable[..., Any], total: int | None, status: str,
-               keep: bool = False) -> None:
+    def _begin(
+        self, name: str, run: Callable[..., Any], total: int | None, status: str, keep: bool = False
+    ) -> None:
         db = self.ctx.db
         self.message.clear_message()
         if not keep or self.search != name:
             self._clear_views()
         self.search = name
         done = [len(self.events)]
+        # looked up once, on the GUI thread
+        trial_text = translate("TunePage", "trial {n} of {total}") if total \
+            else translate("TunePage", "trial {n}")
 
-        def work(cancel: CancelToken, progress: Callable[[Progress], None],
-                 emit: Callable[[object], None]) -> Any:
+        def work(
+            cancel: CancelToken, progress: Callable[[Progress], None], emit: Callable[[object], None]
+        ) -> Any:
             def on_trial(event: Any) -> None:
                 done[0] += 1
                 emit(event)
-                progress(Progress(done[0], total, f"trial {done[0]}" + (f" of {total}" if total else "")))
+                progress(Progress(done[0], total, trial_text.format(n=done[0], total=total)))
 
             return run(db, cancel, on_trial, lambda family, study_id: emit(StudyStarted(family, study_id)))
 
-        self._job = self.ctx.jobs.submit(f"Tune: {name}", work, kind="tuning")
+        self._job = self.ctx.jobs.submit(
+            translate("TunePage", "Tune: {name}").format(name=name), work, kind="tuning"
+        )
         self._job.event.connect(self._on_event)
         self._job.finished.connect(self._on_finished)
         self._job.cancelled.connect(self._on_cancelled)
@@ -432,14 +521,18 @@ class TunePage(QWidget):
         if self.is_running:
             self._job.cancel()
             self.cancel_button.setEnabled(False)
-            self.status_label.setText("Cancelling…")
+            self.status_label.setText(translate("TunePage", "Cancelling…"))
 
     @Slot(object)
     def _on_event(self, payload: object) -> None:
         if self._job is None or self.sender() is not self._job:
             return
         if isinstance(payload, StudyStarted):
-            self.status_label.setText(f"Searching {payload.family} (study {payload.study_id})…")
+            self.status_label.setText(
+                translate("TunePage", "Searching {family} (study {study_id})…").format(
+                    family=payload.family, study_id=payload.study_id
+                )
+            )
             self.refresh_searches()  # the new search is stored from its first study on
             return
         self.add_event(payload)
@@ -462,21 +555,32 @@ class TunePage(QWidget):
     @Slot(object)
     def _on_finished(self, result: Any) -> None:
         self.result = result
-        self.status_label.setText(f"Done: {len(self.events)} trials. Best: "
-                                  + (f"{result.best.family} {result.best.best_value:.4f} (validation)"
-                                     if result.best else "none"))
+        self.status_label.setText(
+            translate("TunePage", "Done: {events} trials. Best: ").format(events=len(self.events))
+            + (
+                translate("TunePage", "{family} {best_value:.4f} (validation)").format(
+                    family=result.best.family, best_value=result.best.best_value
+                )
+                if result.best
+                else translate("TunePage", "none")
+            )
+        )
         self._after_job()
         self.search_finished.emit(self.search or "")
 
     @Slot()
     def _on_cancelled(self) -> None:
-        self.status_label.setText("Cancelled; resume the search to continue where it stopped.")
+        self.status_label.setText(
+            translate("TunePage", "Cancelled; resume the search to continue where it stopped.")
+        )
         self._after_job()
         self.search_cancelled.emit(self.search or "")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.message.show_message(f"The search failed: {message}", "error")
+        self.message.show_message(
+            translate("TunePage", "The search failed: {message}").format(message=message), "error"
+        )
         self.status_label.setText("")
         self._after_job()
         self.search_failed.emit(message)
@@ -518,7 +622,12 @@ class TunePage(QWidget):
             importances = {r.family: param_importances(db, name, r.family) for r in result.families}
             return StoredView(name, events, result, importances)
 
-        self._view_job = self.ctx.jobs.submit(f"Read search {name}", work, kind="tuning-view", quiet=True)
+        self._view_job = self.ctx.jobs.submit(
+            translate("TunePage", "Read search {name}").format(name=name),
+            work,
+            kind="tuning-view",
+            quiet=True,
+        )
         self._view_job.finished.connect(lambda view: self._show_view(view, replace_events))
         self._view_job.done.connect(self._view_done)
 
@@ -573,12 +682,24 @@ class TunePage(QWidget):
             if items is None:
                 colour = plots.color(index)
                 items = {
-                    "complete": pg.ScatterPlotItem(size=8, brush=colour, pen=None, name=f"{family} trial"),
-                    "pruned": pg.ScatterPlotItem(size=9, symbol="x", brush=pg.mkBrush(PRUNED_COLOUR),
-                                                 pen=pg.mkPen(PRUNED_COLOUR),
-                                                 name="pruned" if index == 0 else None),
-                    "best": pg.PlotDataItem(pen=pg.mkPen(colour, width=2), stepMode=None,
-                                            name=f"{family} best so far"),
+                    "complete": pg.ScatterPlotItem(
+                        size=8,
+                        brush=colour,
+                        pen=None,
+                        name=translate("TunePage", "{family} trial").format(family=family),
+                    ),
+                    "pruned": pg.ScatterPlotItem(
+                        size=9,
+                        symbol="x",
+                        brush=pg.mkBrush(PRUNED_COLOUR),
+                        pen=pg.mkPen(PRUNED_COLOUR),
+                        name=translate("TunePage", "pruned") if index == 0 else None,
+                    ),
+                    "best": pg.PlotDataItem(
+                        pen=pg.mkPen(colour, width=2),
+                        stepMode=None,
+                        name=translate("TunePage", "{family} best so far").format(family=family),
+                    ),
                 }
                 for item in items.values():
                     self.history_plot.addItem(item)
@@ -600,9 +721,11 @@ class TunePage(QWidget):
             items["pruned"].setData(xs_p, ys_p)
             items["best"].setData(xs_b, ys_b)
         metrics = {getattr(r, "metric", "") for r in (self.result.families if self.result else [])}
-        label = next(iter(metrics)) if len(metrics) == 1 else "validation score"
-        self.history_plot.getPlotItem().getAxis("left").setLabel(f"validation {label}"
-                                                                 if label != "validation score" else label)
+        self.history_plot.getPlotItem().getAxis("left").setLabel(
+            translate("TunePage", "validation {metric}").format(metric=next(iter(metrics)))
+            if len(metrics) == 1
+            else translate("TunePage", "validation score")
+        )
 
     def history_points(self) -> int:
         """Points (complete and pruned trials) on the history plot."""
@@ -620,8 +743,15 @@ class TunePage(QWidget):
         if e.state == "PRUNED" and e.intermediate:
             score = f"({e.intermediate[max(e.intermediate)]:.4f})"
         settings = ", ".join(f"{k}={_short(v)}" for k, v in e.params.items())
-        values = [e.family, str(e.number), e.state.lower() + (f": {e.error}" if e.error else ""), score,
-                  str(e.epochs), f"{e.duration_s:.1f}", settings]
+        values = [
+            e.family,
+            str(e.number),
+            e.state.lower() + (f": {e.error}" if e.error else ""),
+            score,
+            str(e.epochs),
+            f"{e.duration_s:.1f}",
+            settings,
+        ]
         for col, text in enumerate(values):
             item = QTableWidgetItem(text)
             if e.state != "COMPLETE":
@@ -634,11 +764,18 @@ class TunePage(QWidget):
         for rank, r in enumerate(result.families, 1):
             row = self.ranking_table.rowCount()
             self.ranking_table.insertRow(row)
-            values = [str(rank), r.family, str(r.study_id), r.metric,
-                      "-" if r.best_value is None else f"{r.best_value:.4f}",
-                      "-" if r.test_value is None else f"{r.test_value:.4f}", str(r.n_complete),
-                      str(r.n_pruned), "-" if r.final_model_id is None else str(r.final_model_id),
-                      ", ".join(f"{k}={_short(v)}" for k, v in r.best_params.items())]
+            values = [
+                str(rank),
+                r.family,
+                str(r.study_id),
+                r.metric,
+                "-" if r.best_value is None else f"{r.best_value:.4f}",
+                "-" if r.test_value is None else f"{r.test_value:.4f}",
+                str(r.n_complete),
+                str(r.n_pruned),
+                "-" if r.final_model_id is None else str(r.final_model_id),
+                ", ".join(f"{k}={_short(v)}" for k, v in r.best_params.items()),
+            ]
             for col, text in enumerate(values):
                 self.ranking_table.setItem(row, col, QTableWidgetItem(text))
 
@@ -655,8 +792,12 @@ class TunePage(QWidget):
             names = list(importances)
             plots.bar_chart(self.importance_plot, names, [importances[n] for n in names])
         self.importance_plot.getPlotItem().setTitle(
-            f"Parameter importance · {family}" if family else "Parameter importance", color="#222222",
-            size="11pt")
+            translate("TunePage", "Parameter importance · {family}").format(family=family)
+            if family
+            else translate("TunePage", "Parameter importance"),
+            color="#222222",
+            size="11pt",
+        )
 
     def _refresh_param_combo(self) -> None:
         family = self.view_family_combo.currentText()
@@ -675,8 +816,11 @@ class TunePage(QWidget):
     def _draw_slice(self) -> None:
         plots.clear(self.slice_plot)
         family, param = self.view_family_combo.currentText(), self.param_combo.currentText()
-        points = [(e.params[param], e.value) for e in self.events if e.family == family
-                  and e.state == "COMPLETE" and e.value is not None and param in e.params]
+        points = [
+            (e.params[param], e.value)
+            for e in self.events
+            if e.family == family and e.state == "COMPLETE" and e.value is not None and param in e.params
+        ]
         axis = self.slice_plot.getPlotItem().getAxis("bottom")
         axis.setTicks(None)
         if not points:
@@ -687,7 +831,7 @@ class TunePage(QWidget):
         if all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs_raw):
             xs = np.array(xs_raw, dtype=float)
             use_log = bool(np.all(xs > 0)) and xs.max() / xs.min() > 50
-            axis.setLabel(f"log10 {param}" if use_log else param)
+            axis.setLabel(translate("TunePage", "log10 {param}").format(param=param) if use_log else param)
             if use_log:
                 xs = np.log10(xs)
         else:
@@ -715,11 +859,13 @@ class TunePage(QWidget):
 
             return train_best(db, name, cancel=cancel)
 
-        self._job = self.ctx.jobs.submit(f"Train the best of {name}", work, kind="training")
+        self._job = self.ctx.jobs.submit(
+            translate("TunePage", "Train the best of {name}").format(name=name), work, kind="training"
+        )
         self._job.finished.connect(self._on_finished)
         self._job.cancelled.connect(self._on_cancelled)
         self._job.failed.connect(self._on_failed)
-        self.status_label.setText("Training the best settings…")
+        self.status_label.setText(translate("TunePage", "Training the best settings…"))
         self._update_buttons()
 
     @Slot()

@@ -39,6 +39,7 @@ from workbench.ui.explain_panel import (
     load_model_with_data,
     set_label_ticks,
 )
+from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
 from workbench.ui.model_page import ModelPage
 from workbench.ui.pages.inspect import _fill, _table
@@ -87,8 +88,8 @@ class WhatIfPage(ModelPage):
         self.message = InlineMessage()
         layout.addWidget(self.message)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_user_tab(), "New user")
-        self.tabs.addTab(self._build_item_tab(), "New item")
+        self.tabs.addTab(self._build_user_tab(), translate("WhatIfPage", "New user"))
+        self.tabs.addTab(self._build_item_tab(), translate("WhatIfPage", "New item"))
         layout.addWidget(self.tabs, 1)
 
         ctx.models_changed.connect(self.refresh_models)
@@ -99,50 +100,70 @@ class WhatIfPage(ModelPage):
     def _build_user_tab(self) -> QWidget:
         tab = QSplitter(Qt.Orientation.Horizontal)
         tab.setChildrenCollapsible(False)
-        pick_box = QGroupBox("1. Pick a few items")
+        pick_box = QGroupBox(translate("WhatIfPage", "1. Pick a few items"))
         pick = QVBoxLayout(pick_box)
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("search titles or ids…")
+        self.search_edit.setPlaceholderText(translate("WhatIfPage", "search titles or ids…"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._filter_items)
         pick.addWidget(self.search_edit)
         self.item_list = QListWidget()
-        self.item_list.setToolTip("Double-click (or Enter) to add an item to the new user's history")
+        self.item_list.setToolTip(
+            translate("WhatIfPage", "Double-click (or Enter) to add an item to the new user's history")
+        )
         self.item_list.itemActivated.connect(
-            lambda entry: self.add_item(entry.data(Qt.ItemDataRole.UserRole)))
+            lambda entry: self.add_item(entry.data(Qt.ItemDataRole.UserRole))
+        )
         pick.addWidget(self.item_list, 3)
         add_row = QHBoxLayout()
-        self.add_button = QPushButton("Add ↓")
+        self.add_button = QPushButton(translate("WhatIfPage", "Add ↓"))
         self.add_button.clicked.connect(self._add_selected)
         add_row.addWidget(self.add_button)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(translate("WhatIfPage", "Remove"))
         self.remove_button.clicked.connect(self._remove_selected)
         add_row.addWidget(self.remove_button)
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton(translate("WhatIfPage", "Clear"))
         self.clear_button.clicked.connect(self.clear_picks)
         add_row.addWidget(self.clear_button)
         pick.addLayout(add_row)
-        self.use_ratings = QCheckBox("Rate the picked items")
-        self.use_ratings.setToolTip("Off: every picked item counts as liked. On: the ratings below are used.")
+        self.use_ratings = QCheckBox(translate("WhatIfPage", "Rate the picked items"))
+        self.use_ratings.setToolTip(
+            translate("WhatIfPage", "Off: every picked item counts as liked. On: the ratings below are used.")
+        )
         self.use_ratings.toggled.connect(self._on_ratings_toggled)
         pick.addWidget(self.use_ratings)
-        self.picked_table = _table(["Item", "Title", "Rating"])
+        self.picked_table = _table(
+            [
+                translate("WhatIfPage", "Item"),
+                translate("WhatIfPage", "Title"),
+                translate("WhatIfPage", "Rating"),
+            ]
+        )
         self.picked_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         pick.addWidget(self.picked_table, 2)
         tab.addWidget(pick_box)
 
-        results_box = QGroupBox("2. Recommendations, at once")
+        results_box = QGroupBox(translate("WhatIfPage", "2. Recommendations, at once"))
         results = QVBoxLayout(results_box)
-        self.user_hint = QLabel("Add items on the left; the model folds them into a new user's profile.")
+        self.user_hint = QLabel(
+            translate("WhatIfPage", "Add items on the left; the model folds them into a new user's profile.")
+        )
         self.user_hint.setObjectName("Hint")
         self.user_hint.setWordWrap(True)
         results.addWidget(self.user_hint)
-        self.user_results_table = _table(["#", "Item", "Title", "Score"])
+        self.user_results_table = _table(
+            [
+                "#",
+                translate("WhatIfPage", "Item"),
+                translate("WhatIfPage", "Title"),
+                translate("WhatIfPage", "Score"),
+            ]
+        )
         self.user_results_table.itemSelectionChanged.connect(self._on_user_result_selected)
         results.addWidget(self.user_results_table, 1)
         tab.addWidget(results_box)
 
-        why_box = QGroupBox("3. Why?")
+        why_box = QGroupBox(translate("WhatIfPage", "3. Why?"))
         why = QVBoxLayout(why_box)
         self.explanation_panel = ExplanationPanel(self.ctx, compact=True)
         self.explanation_panel.clear("Select a recommendation to see which picked items drove it.")
@@ -155,24 +176,26 @@ class WhatIfPage(ModelPage):
     def _build_item_tab(self) -> QWidget:
         tab = QSplitter(Qt.Orientation.Horizontal)
         tab.setChildrenCollapsible(False)
-        describe_box = QGroupBox("Describe the new item")
+        describe_box = QGroupBox(translate("WhatIfPage", "Describe the new item"))
         form = QFormLayout(describe_box)
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("e.g. Ultra waterproof hiking tent")
-        form.addRow("Title", self.title_edit)
+        self.title_edit.setPlaceholderText(translate("WhatIfPage", "e.g. Ultra waterproof hiking tent"))
+        form.addRow(translate("WhatIfPage", "Title"), self.title_edit)
         self.text_edit = QPlainTextEdit()
-        self.text_edit.setPlaceholderText("A description in a few sentences…")
+        self.text_edit.setPlaceholderText(translate("WhatIfPage", "A description in a few sentences…"))
         self.text_edit.setMinimumHeight(90)
-        form.addRow("Description", self.text_edit)
+        form.addRow(translate("WhatIfPage", "Description"), self.text_edit)
         self.category_list = QListWidget()
-        self.category_list.setToolTip("Tick the categories the item belongs to")
+        self.category_list.setToolTip(translate("WhatIfPage", "Tick the categories the item belongs to"))
         self.category_list.setMinimumHeight(110)
-        form.addRow("Categories", self.category_list)
+        form.addRow(translate("WhatIfPage", "Categories"), self.category_list)
         self.extra_categories = QLineEdit()
-        self.extra_categories.setPlaceholderText("other categories")
-        self.extra_categories.setToolTip("Categories that are not in the list, separated by commas")
+        self.extra_categories.setPlaceholderText(translate("WhatIfPage", "other categories"))
+        self.extra_categories.setToolTip(
+            translate("WhatIfPage", "Categories that are not in the list, separated by commas")
+        )
         form.addRow("", self.extra_categories)
-        self.item_button = QPushButton("Find its audience")
+        self.item_button = QPushButton(translate("WhatIfPage", "Find its audience"))
         self.item_button.clicked.connect(self.answer_new_item)
         form.addRow("", self.item_button)
         self.item_note = QLabel("")
@@ -181,20 +204,33 @@ class WhatIfPage(ModelPage):
         form.addRow(self.item_note)
         tab.addWidget(describe_box)
 
-        audience_box = QGroupBox("Users most likely to want it")
+        audience_box = QGroupBox(translate("WhatIfPage", "Users most likely to want it"))
         audience = QVBoxLayout(audience_box)
-        self.audience_plot = make_plot(None, x_label="score", x_units="model units")
+        self.audience_plot = make_plot(
+            None, x_label=translate("WhatIfPage", "score"), x_units=translate("WhatIfPage", "model units")
+        )
         self.audience_plot.getPlotItem().getAxis("left").setWidth(70)
-        self.audience_plot.getPlotItem().getAxis("left").setLabel("user", color="#333333")
+        self.audience_plot.getPlotItem().getAxis("left").setLabel(
+            translate("WhatIfPage", "user"), color="#333333"
+        )
         audience.addWidget(self.audience_plot, 2)
         self.audience_bars: pg.BarGraphItem | None = None
-        self.audience_table = _table(["User", "Score"], stretch="User")
+        self.audience_table = _table(
+            [translate("WhatIfPage", "User"), translate("WhatIfPage", "Score")], stretch="User"
+        )
         audience.addWidget(self.audience_table, 1)
         tab.addWidget(audience_box)
 
-        similar_box = QGroupBox("Most similar existing items")
+        similar_box = QGroupBox(translate("WhatIfPage", "Most similar existing items"))
         similar = QVBoxLayout(similar_box)
-        self.similar_table = _table(["Item", "Title", "Categories", "Similarity"])
+        self.similar_table = _table(
+            [
+                translate("WhatIfPage", "Item"),
+                translate("WhatIfPage", "Title"),
+                translate("WhatIfPage", "Categories"),
+                translate("WhatIfPage", "Similarity"),
+            ]
+        )
         # many genres ("Action, Adventure, Sci-Fi, …") must not squeeze the title: a fixed share, cut with a
         # tool tip, and the title wraps instead
         categories = self.similar_table.horizontalHeader()
@@ -221,7 +257,7 @@ class WhatIfPage(ModelPage):
         def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> LoadedModel:
             return load_model_with_data(db, int(model_id))
 
-        self.model_note.setText("Loading the model…")
+        self.model_note.setText(translate("WhatIfPage", "Loading the model…"))
         self._submit("model", f"Load model {model_id}", work, self._on_loaded)
 
     def _on_loaded(self, loaded: LoadedModel) -> None:
@@ -240,11 +276,20 @@ class WhatIfPage(ModelPage):
         self._fill_categories(loaded)
         reads_content = model.uses_content and model.family in CONTENT_FAMILIES
         self.item_button.setEnabled(reads_content)
-        self.item_note.setText("" if reads_content else
-                               f"The {model.family} model cannot score an item it has never seen: new items "
-                               "need a model that reads item text, so train a content or hybrid model.")
-        self.model_note.setText(f"{len(model.items):,} items, {len(model.users):,} users "
-                                f"({model.family}). No retraining: answers come from the trained weights.")
+        self.item_note.setText(
+            ""
+            if reads_content
+            else translate(
+                "WhatIfPage",
+                "The {family} model cannot score an item it has never seen: new items need a model that reads item text, so train a content or hybrid model.",  # noqa: E501
+            ).format(family=model.family)
+        )
+        self.model_note.setText(
+            translate(
+                "WhatIfPage",
+                "{items:,} items, {users:,} users ({family}). No retraining: answers come from the trained weights.",  # noqa: E501
+            ).format(items=len(model.items), users=len(model.users), family=model.family)
+        )
         self.model_loaded.emit(int(loaded.info.id))
         if keep:
             self.recommend_for_new_user()
@@ -361,7 +406,11 @@ class WhatIfPage(ModelPage):
             return result
 
         self.message.clear_message()
-        self.user_hint.setText(f"Folding in {len(items)} picked item{'s' if len(items) != 1 else ''}…")
+        self.user_hint.setText(
+            translate("WhatIfPage", "Folding in {items} picked item{value}…").format(
+                items=len(items), value="s" if len(items) != 1 else ""
+            )
+        )
         return self._submit("user", "New user what-if", work, self._on_user_result)
 
     def _on_user_result(self, result: dict[str, Any]) -> None:
@@ -369,14 +418,21 @@ class WhatIfPage(ModelPage):
         recs = result["recommendations"]
         # a kept selection would not announce itself, leaving the Why panel on the previous profile
         self.user_results_table.clearSelection()
-        _fill(self.user_results_table,
-              [[str(r + 1), rec["item"], rec.get("title", ""), f"{rec['score']:.4f}"]
-               for r, rec in enumerate(recs)],
-              right=(0, 3))
+        _fill(
+            self.user_results_table,
+            [
+                [str(r + 1), rec["item"], rec.get("title", ""), f"{rec['score']:.4f}"]
+                for r, rec in enumerate(recs)
+            ],
+            right=(0, 3),
+        )
         picked = len(result["items"])
-        self.user_hint.setText(f"Top {len(recs)} for a new user who picked {picked} item"
-                               f"{'s' if picked != 1 else ''} (picked items are never recommended). "
-                               "Select one to see why.")
+        self.user_hint.setText(
+            translate(
+                "WhatIfPage",
+                "Top {recs} for a new user who picked {picked} item{value} (picked items are never recommended). Select one to see why.",  # noqa: E501
+            ).format(recs=len(recs), picked=picked, value="s" if picked != 1 else "")
+        )
         if recs:
             self.user_results_table.selectRow(0)
         self.user_recommended.emit(len(recs))
@@ -403,8 +459,11 @@ class WhatIfPage(ModelPage):
     # --- new item --------------------------------------------------------------------------------
     def chosen_categories(self) -> list[str]:
         """Ticked categories plus the typed ones."""
-        ticked = [self.category_list.item(r).text() for r in range(self.category_list.count())
-                  if self.category_list.item(r).checkState() == Qt.CheckState.Checked]
+        ticked = [
+            self.category_list.item(r).text()
+            for r in range(self.category_list.count())
+            if self.category_list.item(r).checkState() == Qt.CheckState.Checked
+        ]
         typed = [c.strip() for c in self.extra_categories.text().split(",") if c.strip()]
         return ticked + [c for c in typed if c not in ticked]
 
@@ -430,8 +489,10 @@ class WhatIfPage(ModelPage):
         title, text = self.title_edit.text().strip(), self.text_edit.toPlainText().strip()
         categories = self.chosen_categories()
         if not (title or text or categories):
-            self.message.show_message("Describe the new item first: a title, a description or categories.",
-                                      "warning")
+            self.message.show_message(
+                translate("WhatIfPage", "Describe the new item first: a title, a description or categories."),
+                "warning",
+            )
             return None
 
         def work(cancel: CancelToken, progress: Callable[[Progress], None], _emit: Any) -> dict[str, Any]:
@@ -446,8 +507,14 @@ class WhatIfPage(ModelPage):
         self.item_result = result
         users = result["users"]
         _fill(self.audience_table, [[u["user"], f"{u['score']:.4f}"] for u in users], right=(1,))
-        _fill(self.similar_table, [[s["item"], s.get("title", ""), ", ".join(s.get("categories", [])),
-                                    f"{s['similarity']:.3f}"] for s in result["similar_items"]], right=(3,))
+        _fill(
+            self.similar_table,
+            [
+                [s["item"], s.get("title", ""), ", ".join(s.get("categories", [])), f"{s['similarity']:.3f}"]
+                for s in result["similar_items"]
+            ],
+            right=(3,),
+        )
         for row in range(self.similar_table.rowCount()):
             cell = self.similar_table.item(row, 2)
             if cell is not None:
@@ -460,8 +527,9 @@ class WhatIfPage(ModelPage):
             scores = np.array([u["score"] for u in users], dtype=float)
             y = np.arange(len(users))[::-1].astype(float)
             left = min(0.0, float(scores.min()))
-            self.audience_bars = pg.BarGraphItem(x0=left, y=y, width=scores - left, height=0.7,
-                                                 brush=color(0), pen=pg.mkPen("w", width=0.5))
+            self.audience_bars = pg.BarGraphItem(
+                x0=left, y=y, width=scores - left, height=0.7, brush=color(0), pen=pg.mkPen("w", width=0.5)
+            )
             plot.addItem(self.audience_bars)
             ticks = [(float(y[i]), str(u["user"])) for i, u in enumerate(users)]
             set_label_ticks(plot.getAxis("left"), ticks, 70)
@@ -471,6 +539,7 @@ class WhatIfPage(ModelPage):
 
     def screenshot_steps(self) -> list[tuple[str, Callable[[], None] | None]]:
         """States for the screenshot command: a new user with four picks, then a described new item."""
+
         def new_user() -> None:
             loaded = self.loaded
             if loaded is None:
@@ -490,9 +559,11 @@ class WhatIfPage(ModelPage):
         def new_item() -> None:
             self.tabs.setCurrentIndex(1)
             names = [self.category_list.item(r).text() for r in range(self.category_list.count())]
+            # the demo shop's catalogue is in English: the example item is too, so the text model reads it
             self.title_edit.setText("Trail hiking tent, waterproof")
-            self.text_edit.setPlainText("A lightweight camping tent for the mountain trail: waterproof, "
-                                        "packs into a small backpack.")
+            self.text_edit.setPlainText(
+                "A lightweight camping tent for the mountain trail: waterproof, packs into a small backpack."
+            )
             self.set_categories(names[:1] if "Outdoor" not in names else ["Outdoor"])
             self.answer_new_item()
 
