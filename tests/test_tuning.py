@@ -28,7 +28,7 @@ from workbench.tuning import study as study_module
 from workbench.tuning.data import LockedPartError, TrialSplit
 from workbench.tuning.space import build_space, default_space
 from workbench.tuning.storage import open_storage
-from workbench.tuning.study import SearchRequest, resume_search, run_search, search_events
+from workbench.tuning.study import SearchRequest, default_metric, resume_search, run_search, search_events
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FAST_BPR = {"dim": "16", "epochs": "8", "patience": "0"}
@@ -159,8 +159,13 @@ def test_search_refuses_bad_requests(db) -> None:
                                      settings={"dim": "8:16"}))
     with pytest.raises(WorkbenchError, match="no search or study 'missing'"):
         resume_search(db, "missing")
+    # mf picks its objective from the data, and the search scores it accordingly
+    assert default_metric("mf", {}, explicit=True) == "rmse"
+    assert default_metric("mf", {}, explicit=False) == "ndcg@10"
+    assert default_metric("mf", {"objective": "rating"}, explicit=False) == "rmse"
     # trials that cannot train fail one by one; the result says why and trains nothing
-    result = run_search(db, SearchRequest(dataset=dataset_id, families=("mf",), n_trials=2))
+    result = run_search(db, SearchRequest(dataset=dataset_id, families=("mf",), n_trials=2,
+                                          settings={"objective": "rating"}))
     family = result.families[0]
     assert family.n_failed == 2 and family.best_value is None and family.final_model_id is None
     assert family.error is not None and "explicit ratings" in family.error

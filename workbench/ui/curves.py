@@ -160,7 +160,7 @@ class TrainingCurves(QWidget):
         )
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        plot.setMinimumHeight(150)
+        plot.setMinimumHeight(145)  # two objective rows and the run list still fit a 700-pixel screen
         return plot
 
     # --- rows --------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QWidget
 
 from workbench.errors import WorkbenchError
+from workbench.training.resources import format_bytes, format_seconds
+from workbench.ui.i18n import translate
 
 
 def estimate_text(db: Any, dataset_id: int | None, family_cls: type | None,
@@ -22,13 +24,19 @@ def estimate_text(db: Any, dataset_id: int | None, family_cls: type | None,
         est = estimate(family_cls, settings, int(info.n_users or 0), int(info.n_items or 0),
                        int(info.n_interactions or 0))
     except (WorkbenchError, ValueError, TypeError) as exc:
-        return f"No estimate: {exc}", True
+        return translate("EstimateLabel", "No estimate: {reason}").format(reason=exc), True
+    need = translate("EstimateLabel", "needs about {need} of memory ({free} free)").format(
+        need=format_bytes(est.peak_bytes), free=format_bytes(est.free_bytes))
+    if est.epoch_seconds is not None:
+        need += translate("EstimateLabel", ", about {time} per epoch on a 2-core CPU").format(
+            time=format_seconds(est.epoch_seconds))
     if est.fits:
-        return f"This run {est.summary()}.", True
+        return translate("EstimateLabel", "This run {need}.").format(need=need), True
     from workbench.models.base import config_from_dict
 
     advice = family_cls.size_advice(config_from_dict(family_cls.Config, settings))
-    return f"Too large: this run {est.summary()}. Training will be refused; try {advice}.", False
+    return translate("EstimateLabel", "Too large: this run {need}. Training will be refused; try {advice}."
+                     ).format(need=need, advice=advice), False
 
 
 class EstimateLabel(QLabel):
@@ -38,8 +46,9 @@ class EstimateLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("Hint")
-        self.setToolTip("Predicted from the dataset's size and the settings before any work starts; "
-                        "a run that does not fit in the free memory is refused")
+        self.setToolTip(translate(
+            "EstimateLabel", "Predicted from the dataset's size and the settings before any work starts; a "
+            "run that does not fit in the free memory is refused"))
         self.fits = True
 
     def refresh(self, db: Any, dataset_id: int | None, family_cls: type | None,

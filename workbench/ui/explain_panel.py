@@ -246,8 +246,10 @@ class ExplanationPanel(QWidget):
 
         # sequence models: how much the prediction attended to each earlier item (shown only for them)
         self.attention_bars: pg.BarGraphItem | None = None
-        self.attention_plot = make_plot("Attention over the history (oldest at the top)",
-                                        x_label="attention weight", x_units="share of 1")
+        self.attention_plot = make_plot(
+            translate("ExplanationPanel", "Attention over the history (oldest at the top)"),
+            x_label=translate("ExplanationPanel", "attention weight"),
+            x_units=translate("ExplanationPanel", "share of 1"))
         self.attention_plot.getPlotItem().getAxis("left").setWidth(axis_width)
         column.addWidget(self.attention_plot)
         self.attention_label = QLabel("")
@@ -463,11 +465,14 @@ class ExplanationPanel(QWidget):
         plot.setYRange(-0.6, len(shown) - 0.4, padding=0)
         plot.setXRange(0.0, max(float(values.max()), 1e-6) * 1.05, padding=0)
         older = len(attention) - len(shown)
-        rest = f"; {older} older items hold {sum(float(a['weight']) for a in attention[:older]):.0%}" \
-            if older > 0 else ""
-        self.attention_label.setText(
-            f"Which of the {len(attention)} history items the model looked at to predict what comes next "
-            f"(weights sum to 1, the same for every recommended item){rest}.")
+        held = sum(float(a["weight"]) for a in attention[:older])
+        rest = translate("ExplanationPanel", "; {older} older items hold {share}").format(
+            older=older, share=f"{held:.0%}") if older > 0 else ""
+        self.attention_label.setText(translate(
+            "ExplanationPanel",
+            "Which of the {n} history items the model looked at to predict what comes next "
+            "(weights sum to 1, the same for every recommended item){rest}.").format(
+                n=len(attention), rest=rest))
 
     def attention_weights(self) -> list[float]:
         """The drawn attention bar lengths, oldest first (empty when the model has no attention)."""

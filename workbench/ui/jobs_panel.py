@@ -139,6 +139,8 @@ class JobsPanel(QWidget):
         self.list_layout.setSpacing(0)
         self.list_layout.addStretch(1)
         scroll.setWidget(container)
+        # the rows scroll: the panel must not push a 700-pixel window past the screen
+        scroll.setMinimumHeight(30)
         outer.addWidget(scroll)
         for job in manager.jobs():
             self._add(job)

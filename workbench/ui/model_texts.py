@@ -51,14 +51,17 @@ def current_texts() -> list[str]:
 TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'ALS: implicit-feedback matrix factorisation (Hu et al. 2008); fast and strong on large catalogues'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'Adam learning rate'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Adam weight decay'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Alpha'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Augment'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Augment share'),
     QT_TRANSLATE_NOOP("ModelConfig", 'BPR matrix factorisation: pairwise ranking with sampled negatives'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Batch size'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Bias l2'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Biased matrix factorisation (global, user and item biases + factors)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Clip'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Cold neighbours'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'Content-based: text CNN over title/description + category embeddings'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Content-based: text CNN or GRU over title/description + category embeddings'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'Dim'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Dropout'),
     QT_TRANSLATE_NOOP("ModelConfig", 'EASE: closed-form linear item-item autoencoder, a very strong baseline'),  # noqa: E501
@@ -66,8 +69,10 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'Factors'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Filters'),
     QT_TRANSLATE_NOOP("ModelConfig", "GMF factors (the MLP tower's embeddings are twice this)"),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Heads'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Hidden'),
     QT_TRANSLATE_NOOP("ModelConfig", 'History dropout'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'History sample'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Hybrid: collaborative id embeddings + content encoder, robust to cold start'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'Item id dropout'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Item item l2'),
@@ -84,9 +89,11 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'L2 penalty on the user and item biases'),
     QT_TRANSLATE_NOOP("ModelConfig", 'L2 regularisation lambda (0: a tenth of the mean confidence mass of a user, adapted to the data)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'L2 regularisation lambda of the closed-form item-item weights'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Layers'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Learning rate'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Lr decay'),
     QT_TRANSLATE_NOOP("ModelConfig", 'MLP tower layer sizes, comma separated'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Max len'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Max tokens'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Min word count'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Negatives'),
@@ -99,22 +106,30 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'Positive threshold'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Refit'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Regularization'),
+    QT_TRANSLATE_NOOP("ModelConfig", "SASRec: self-attention over each user's time-ordered history; explained by its attention"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'Seed'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Shrinkage'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Temperature'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Text encoder'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Use content'),
     QT_TRANSLATE_NOOP("ModelConfig", 'User id dropout'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Word dim'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'add a content vector (title/description words + categories) to each item, so items without interactions can be scored'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'after early stopping, train again on training + validation data for the best epoch count'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'after early stopping, train again on training + validation data for the best epoch count (rating objective)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'alternating sweeps (each solves every user, then every item)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'an item without training interactions borrows its id vector, bias and item-item column from this many content-nearest warm items (0: content part only)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'approximate: share by cosine similarity in the item embedding space'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'catalogues larger than this skip the item-item part (a dense items x items matrix)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", 'attention heads per block (must divide dim)'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'augment training sequences (sparse data): crop, mask or reorder a share of half the sequences of each batch'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", 'catalogues larger than this skip the item-item part (a dense items x items matrix; -1: up to 12000 items when it fits in the free memory)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", "chance a sample's user id embedding is dropped (cold users)"),
     QT_TRANSLATE_NOOP("ModelConfig", "chance an item's id embedding is dropped in a training batch (teaches the content part to stand alone for cold items)"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'clip predictions to the training rating range'),
     QT_TRANSLATE_NOOP("ModelConfig", 'confidence of an interaction: c = 1 + alpha * value / mean value'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'content: words seen in fewer training items map to <unk>'),
     QT_TRANSLATE_NOOP("ModelConfig", 'dropout between MLP layers'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'dropout on embeddings, attention and feed-forward layers'),
     QT_TRANSLATE_NOOP("ModelConfig", 'epochs without validation improvement before stopping (0: never)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'exact (model split)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'exact for the fold-in: ridge fold-in is linear in the history'),
@@ -123,6 +138,8 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: similarity(h, item) x weight of h (item-kNN)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: the score is a sum of one term per history item'),
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: user = weighted mean of history items; term = weight x score of h alone'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "history items a training sample's user representation reads (longer histories are sampled; scoring reads them all)"),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install 'rec-workbench[pretrained]')"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'interactions per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'items per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'latent factors per user and item'),
@@ -130,32 +147,41 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'leave-one-out: fold-in score minus fold-in score without h'),
     QT_TRANSLATE_NOOP("ModelConfig", 'maximum training epochs'),
     QT_TRANSLATE_NOOP("ModelConfig", 'maximum training epochs (one pass over all items each)'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'most recent history items the model reads'),
     QT_TRANSLATE_NOOP("ModelConfig", 'neighbours kept per item (top-k most similar)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'no training history'),
     QT_TRANSLATE_NOOP("ModelConfig", 'positive interactions per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'random seed: the same seed gives the same model on CPU'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking objective: ratings >= this are positives (0: all)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: L2 of the closed-form (EASE) item-item part of the collaborative score, fit after training (0: no item-item part)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "ranking: items drawn uniformly per batch as extra negatives, besides the batch's other items"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: log loss against sampled negatives; rating: squared error'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: ratings >= this are positives (0: all)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: sampled negatives per positive'),
-    QT_TRANSLATE_NOOP("ModelConfig", "ranking: share of a user's history held out as targets per sample (the rest is the input); rating: share hidden"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: softmax over the catalogue; rating: squared error'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: softmax temperature (lower sharpens)'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'ranking: users per batch; rating: interactions per batch'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'ranking: visits of every user per epoch'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'ranking: visits of every training interaction per epoch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'rating: squared error on observed ratings (the only objective)'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'rating: squared error on ratings; ranking: BPR on positives'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'rating: squared error on ratings; ranking: BPR on positives; auto: rating on explicit ratings, ranking on implicit data'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'ratings >= this are positives (0: every interaction)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ratings >= this count as interactions (0: every interaction)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ratings >= this count as positives (0: every interaction)'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'ratings >= this form the sequences (0: all)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'sampled negatives per positive'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'self-attention blocks'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'sequences per batch'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'share of a sequence cropped away, masked or reordered'),
+    QT_TRANSLATE_NOOP("ModelConfig", "share of a training sample's history hidden from its user representation (the target item is always hidden)"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'shrinkage added to the cosine denominator (damps rare co-occurrences)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'size of item and user vectors'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'size of item vectors and of the attention layers'),
     QT_TRANSLATE_NOOP("ModelConfig", 'size of the sigmoid hidden code of each item'),
     QT_TRANSLATE_NOOP("ModelConfig", 'stop after this many iterations without a better validation NDCG@10 (0: never stop early)'),  # noqa: E501
-    QT_TRANSLATE_NOOP("ModelConfig", 'text CNN filters (kernel width 3)'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'text encoder width: CNN filters, or GRU units over both directions'),
     QT_TRANSLATE_NOOP("ModelConfig", 'title + description tokens read per item'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'training interactions per batch'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'uniformly drawn negatives shared by a batch (besides in-batch ones)'),
+    QT_TRANSLATE_NOOP("ModelConfig", "visits of every user's sequence per epoch"),
     QT_TRANSLATE_NOOP("ModelConfig", 'weight of the item-item part (-1: chosen on the validation part, 4 without one)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'word and category embedding size'),
     QT_TRANSLATE_NOOP("ModelConfig", 'words and features seen in fewer training items map to <unk> (a word unique to one item would act as its id, useless for cold items)'),  # noqa: E501

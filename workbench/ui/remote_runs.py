@@ -64,7 +64,9 @@ class RemoteRunsPanel(QGroupBox):
 
     def __init__(self, ctx: AppContext, is_own_run: Callable[[int], bool] | None = None,
                  interval_ms: int = POLL_INTERVAL_MS) -> None:
-        super().__init__(translate(
+        # a short title: a long one would widen the Train page beyond a 1024-pixel screen
+        super().__init__(translate("RemoteRunsPanel", "Runs elsewhere"))
+        self.setToolTip(translate(
             "RemoteRunsPanel", "Runs in progress elsewhere (other processes or machines on this database)"))
         self.ctx = ctx
         self._is_own_run = is_own_run or (lambda _run_id: False)

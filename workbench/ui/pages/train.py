@@ -316,7 +316,7 @@ class TrainPage(QWidget):
         )
         runs_layout = QVBoxLayout(runs_box)
         self.runs_list = QListWidget()
-        self.runs_list.setMinimumHeight(90)
+        self.runs_list.setMinimumHeight(64)
         self.runs_list.itemChanged.connect(self._on_run_item_changed)
         self.runs_list.currentItemChanged.connect(self._update_resume_button)
         runs_layout.addWidget(self.runs_list)
@@ -361,6 +361,9 @@ class TrainPage(QWidget):
         )
         self.remote_runs.epochs_received.connect(self._draw_remote_epochs)
         self.remote_runs.run_ended.connect(lambda _run_id, _status: self.refresh_runs())
+        # shown only while runs elsewhere are in progress: the curves keep their room otherwise
+        self.remote_runs.setVisible(False)
+        self.remote_runs.polled.connect(lambda n_runs: self.remote_runs.setVisible(n_runs > 0))
         return self.remote_runs
 
     @Slot(object, object)

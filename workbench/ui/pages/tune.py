@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -50,7 +51,7 @@ from workbench.ui.i18n import translate
 from workbench.ui.widgets import EmptyState, InlineMessage
 
 METRICS = (
-    ("auto", QT_TRANSLATE_NOOP("TunePage", "auto (ndcg@10; rmse for rating models)")),
+    ("auto", QT_TRANSLATE_NOOP("TunePage", "auto")),
     ("ndcg@10", "ndcg@10"),
     ("recall@20", "recall@20"),
     ("map@10", "map@10"),
@@ -127,7 +128,18 @@ class TunePage(QWidget):
         self.stack.addWidget(self.empty)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.setChildrenCollapsible(False)
-        body.addWidget(self._build_settings_column())
+        # the settings column scrolls: after a search its status and stored searches must not make the
+        # window taller than a 700-pixel screen
+        settings_scroll = QScrollArea()
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        settings = self._build_settings_column()
+        settings_scroll.setWidget(settings)
+        bar = settings_scroll.verticalScrollBar().sizeHint().width()
+        settings_scroll.setMinimumWidth(settings.minimumWidth() + bar)
+        settings_scroll.setMaximumWidth(settings.maximumWidth() + bar)
+        body.addWidget(settings_scroll)
         body.addWidget(self._build_results_column())
         body.setStretchFactor(1, 1)
         body.setSizes([330, 950])
@@ -173,7 +185,8 @@ class TunePage(QWidget):
         self.metric_combo = QComboBox()
         for key, label in METRICS:
             self.metric_combo.addItem(translate("TunePage", label), key)
-        self.metric_combo.setToolTip(translate("TunePage", "Validation metric the search optimises"))
+        self.metric_combo.setToolTip(translate(
+            "TunePage", "Validation metric the search optimises (auto: ndcg@10; rmse for rating models)"))
         form.addRow(translate("TunePage", "Metric"), self.metric_combo)
         self.trials_spin = QSpinBox()
         self.trials_spin.setRange(1, 10_000)
@@ -197,8 +210,11 @@ class TunePage(QWidget):
             self.sampler_combo.addItem(label, key)
         form.addRow(translate("TunePage", "Sampler"), self.sampler_combo)
         self.pruner_combo = QComboBox()
+        self.pruner_combo.setToolTip(translate(
+            "TunePage", "median: stop a trial whose score falls below the median of earlier trials at the "
+            "same epoch; successive halving: keep the best share at each rung"))
         for key, label in (
-            ("median", translate("TunePage", "median (stop below-median trials)")),
+            ("median", translate("TunePage", "median")),
             ("halving", translate("TunePage", "successive halving")),
             ("none", translate("TunePage", "none")),
         ):
@@ -281,6 +297,9 @@ class TunePage(QWidget):
         slice_box.addWidget(self.slice_plot, 1)
         lower.addLayout(slice_box, 1)
         layout.addLayout(lower, 2)
+        # three stacked rows of charts and the tables must still fit a 700-pixel screen
+        for chart in (self.history_plot, self.importance_plot, self.slice_plot):
+            chart.setMinimumHeight(130)
 
         self.tabs = QTabWidget()
         self.trials_table = _table(
@@ -792,7 +811,7 @@ class TunePage(QWidget):
             names = list(importances)
             plots.bar_chart(self.importance_plot, names, [importances[n] for n in names])
         self.importance_plot.getPlotItem().setTitle(
-            translate("TunePage", "Parameter importance · {family}").format(family=family)
+            translate("TunePage", "Importance · {family}").format(family=family)
             if family
             else translate("TunePage", "Parameter importance"),
             color="#222222",
