@@ -116,3 +116,13 @@ def test_unknown_setting_lists_the_known_keys() -> None:
         build_config("mf", {"nope": "1"})
     assert build_config("mf", {"dim": "16"}, epochs=7)["epochs"] == 7
     assert "epochs" not in build_config("ease", {}, epochs=7)
+
+
+def test_an_auto_objective_is_recorded_as_the_one_trained(db, tiny) -> None:
+    from tests._training_data import make_dataset
+
+    explicit = train(db, tiny, "mf", {"dim": "4", "patience": "0"}, epochs=1)
+    implicit = train(db, make_dataset(db, "clicks", implicit=True), "mf", {"dim": "4", "patience": "0"},
+                     epochs=1)
+    configs = {r.id: r.config["objective"] for r in run_store.list_runs(db)}
+    assert configs[explicit.run_id] == "rating" and configs[implicit.run_id] == "ranking"

@@ -141,6 +141,9 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
             raise WorkbenchError("choose a model family to train")
         data = _load_dataset(db, dataset)
         config = build_config(family, settings, epochs)
+        if config.get("objective") == "auto":
+            # recorded as trained: the run, its curves and a later resume all read the concrete objective
+            config["objective"] = "rating" if data.interactions.is_explicit else "ranking"
         spec = _split_spec(split)
         assert data.dataset_id is not None
         _require_memory(family, config, data)  # refused before anything is written

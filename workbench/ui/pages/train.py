@@ -85,11 +85,15 @@ def list_dataset_choices(db: Any) -> list[tuple[int, str, int]]:
     return [(int(info.id), str(info.name), int(info.n_interactions or 0)) for info in list_datasets(db)]
 
 
-def loss_axis_label(family: str, config: dict[str, Any] | None = None) -> str:
-    """Axis text with units for a run's training loss: squared rating error, or a per-sample ranking loss."""
+def loss_axis_label(family: str, config: dict[str, Any] | None = None, explicit: bool = True) -> str:
+    """Axis text with units for a run's training loss: squared rating error, or a per-sample ranking loss.
+
+    An ``auto`` objective means ratings on explicit data and ranking on implicit data (``explicit``)."""
     cls = FAMILIES.get(family)
     default = getattr(cls, "default_objective", "ranking") if cls is not None else "ranking"
     objective = (config or {}).get("objective", default)
+    if objective == "auto":
+        objective = "rating" if explicit else "ranking"
     if objective == "rating":
         return translate("TrainPage", "training loss (MSE, rating points²)")
     return translate("TrainPage", "training loss (ranking, per sample)")
@@ -557,6 +561,11 @@ class TrainPage(QWidget):
         return self._live is not None
 
     @Slot()
+    def _dataset_is_explicit(self, dataset_id: int) -> bool:
+        from workbench.store.datasets import get_dataset_info
+
+        return get_dataset_info(self.ctx.db, dataset_id).kind == "explicit"
+
     def start_training(self) -> None:
         """Start a background training job with the page's choices."""
         if self._live is not None:
@@ -602,7 +611,7 @@ class TrainPage(QWidget):
         self.curves.add_run(
             key,
             translate("TrainPage", "new {family} run").format(family=family),
-            loss_label=loss_axis_label(family, settings),
+            loss_label=loss_axis_label(family, settings, explicit=self._dataset_is_explicit(int(dataset_id))),
         )
         self._begin_live(live, translate("TrainPage", "Training {family}…").format(family=family))
         self.training_started.emit(family)
