@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QCompleter,
     QFrame,
     QHBoxLayout,
@@ -177,3 +178,14 @@ def format_duration(seconds: float | None) -> str:
         return f"{minutes}m {sec:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h {minutes:02d}m"
+
+
+def select_by_data(combo: QComboBox, value: Any, refresh: Callable[[], None]) -> None:
+    """Make the entry whose data is ``value`` current, refreshing the entries first when it is missing (a
+    dataset imported or selected elsewhere)."""
+    index = combo.findData(value)
+    if index < 0:
+        refresh()
+        index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)

@@ -110,6 +110,10 @@ class ModelsTableModel(QAbstractTableModel):
     def model_info(self, row: int) -> Any:
         return self._models[row]
 
+    def model_by_id(self, model_id: int) -> Any:
+        """The listed model with id ``model_id``."""
+        return next(m for m in self._models if m.id == model_id)
+
     def metric_columns(self) -> list[str]:
         return list(self._metrics)
 
@@ -397,7 +401,7 @@ class ModelsPage(QWidget):
         ids = self.selected_model_ids()
         if len(ids) != 1:
             return
-        info = next(m for m in self.table_model._models if m.id == ids[0])
+        info = self.table_model.model_by_id(ids[0])
         name, ok = QInputDialog.getText(
             self, "Rename model", "New name:", QLineEdit.EchoMode.Normal, info.name
         )
@@ -709,7 +713,7 @@ class ModelsPage(QWidget):
                 translate("ModelsPage", "Select one model to export its recommendations."), "warning"
             )
             return
-        info = next(m for m in self.table_model._models if m.id == ids[0])
+        info = self.table_model.model_by_id(ids[0])
         dialog = ExportDialog(info.name, self)
         if dialog.exec() == ExportDialog.DialogCode.Accepted and dialog.request() is not None:
             self.run_export(ids[0], dialog.request())
@@ -773,7 +777,7 @@ class ModelsPage(QWidget):
         ids = self.selected_model_ids()
         if len(ids) != 1:
             return
-        info = next(m for m in self.table_model._models if m.id == ids[0])
+        info = self.table_model.model_by_id(ids[0])
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in info.name)
         suggested = last_export_folder() / f"{safe}{FILE_SUFFIX}"
         path, _ = QFileDialog.getSaveFileName(

@@ -43,7 +43,7 @@ from workbench.ui.curves import TrainingCurves
 from workbench.ui.estimate_label import EstimateLabel
 from workbench.ui.i18n import translate
 from workbench.ui.model_texts import model_text
-from workbench.ui.widgets import EmptyState, InlineMessage, format_duration
+from workbench.ui.widgets import EmptyState, InlineMessage, format_duration, select_by_data
 
 SPLIT_LABELS = {
     "user_ratio": QT_TRANSLATE_NOOP("TrainPage", "Per-user ratio (random)"),
@@ -465,12 +465,7 @@ class TrainPage(QWidget):
 
     @Slot(int)
     def _select_dataset(self, dataset_id: int) -> None:
-        index = self.dataset_combo.findData(dataset_id)
-        if index < 0:
-            self.refresh_datasets()
-            index = self.dataset_combo.findData(dataset_id)
-        if index >= 0:
-            self.dataset_combo.setCurrentIndex(index)
+        select_by_data(self.dataset_combo, dataset_id, self.refresh_datasets)
 
     def _on_database_changed(self) -> None:
         self.curves.clear()

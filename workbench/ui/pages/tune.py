@@ -48,7 +48,7 @@ from workbench.store.datasets import list_datasets
 from workbench.ui import plots
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
-from workbench.ui.widgets import EmptyState, InlineMessage
+from workbench.ui.widgets import EmptyState, InlineMessage, select_by_data
 
 METRICS = (
     ("auto", QT_TRANSLATE_NOOP("TunePage", "auto")),
@@ -373,12 +373,7 @@ class TunePage(QWidget):
 
     @Slot(int)
     def _select_dataset(self, dataset_id: int) -> None:
-        index = self.dataset_combo.findData(dataset_id)
-        if index < 0:
-            self.refresh_datasets()
-            index = self.dataset_combo.findData(dataset_id)
-        if index >= 0:
-            self.dataset_combo.setCurrentIndex(index)
+        select_by_data(self.dataset_combo, dataset_id, self.refresh_datasets)
 
     def refresh_searches(self) -> None:
         """Reload the stored searches (newest first)."""
