@@ -416,3 +416,19 @@ def test_cli_demo_and_train_on_postgresql(pg_url: str) -> None:
         assert (run.status, run.model_id) == ("completed", model.id)
     finally:
         db.close()
+
+
+def test_dataset_stats_on_postgresql_equal_sqlite(pg_db: Database, db: Database, tmp_path: Path) -> None:
+    from sqlalchemy import delete
+
+    from workbench.store.schema import BlobPartRow
+    from workbench.store.stats import dataset_stats
+
+    figures = []
+    for database in (pg_db, db):
+        dataset_id = _import_small(database, tmp_path)
+        with database.session() as session:  # the SQL aggregates, not the array snapshot
+            session.execute(delete(BlobPartRow).where(BlobPartRow.dataset_id == dataset_id))
+        figures.append(dataset_stats(database, dataset_id).to_dict())
+    assert figures[0] == figures[1]
+    assert sum(r["count"] for r in figures[0]["ratings"]) == 8 and figures[0]["time_min"] == 1600000000

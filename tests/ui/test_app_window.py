@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from workbench.ui.app import dataset_count, prepare
+from workbench.store.datasets import dataset_count
+from workbench.ui.app import prepare
 from workbench.ui.context import AppContext, app_settings
 from workbench.ui.jobs import CANCELLED
 from workbench.ui.main_window import PAGES, MainWindow, about_text

@@ -8,19 +8,12 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from workbench.store.schema import DatasetRow, InteractionRow
-from workbench.ui.import_wizard import ImportWizard, guess_columns
+from workbench.ui.import_wizard import ImportWizard
 
 
 def _count(db, row_type) -> int:
     with db.session() as session:
         return int(session.scalar(select(func.count()).select_from(row_type)))
-
-
-def test_guess_columns_from_headers() -> None:
-    guess = guess_columns(["movie_id", "customer", "stars", "date"], has_header=True)
-    assert guess == {"user": 1, "item": 0, "rating": 2, "timestamp": 3}
-    assert guess_columns(["0", "1", "2"], has_header=False) == {"user": 0, "item": 1, "rating": 2,
-                                                                 "timestamp": None}
 
 
 def test_wizard_imports_csv_in_background(qtbot, app_context, tmp_path: Path) -> None:
@@ -102,12 +95,6 @@ def test_wizard_names_a_movielens_file_after_its_folder_and_counts_columns_from_
     headers = [wizard.preview_table.horizontalHeaderItem(c).text() for c in range(4)]
     assert headers == ["column 1", "column 2", "column 3", "column 4"]
     assert wizard.combos["timestamp"].currentText() == "column 4"  # the same names in the choices
-
-
-def test_a_points_header_is_not_taken_for_a_timestamp() -> None:
-    # "ts" (a timestamp keyword) is inside "points": only whole words count for short keywords
-    assert guess_columns(["visitor", "itemId", "points", "when"], has_header=True)["timestamp"] == 3
-    assert guess_columns(["userId", "movieId", "ts"], has_header=True)["timestamp"] == 2
 
 
 def test_enter_after_check_file_imports_rather_than_closing(qtbot, app_context, tiny_csv: Path) -> None:

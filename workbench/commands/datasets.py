@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import JSON_PARENT, Context
+from workbench.core.delimited import normalise_sep
 from workbench.core.progress import Progress
 from workbench.errors import InputError
 
@@ -53,29 +54,58 @@ def _import_text(report: Any) -> str:
     )
 
 
+def _csv_spec(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The file's ``CsvSpec`` from the options, with the columns not named guessed from the file; and the
+    line that tells what was guessed and how to override it (None when nothing was guessed)."""
+    from dataclasses import replace
+
+    from workbench.data.columns import guess_csv_spec
+    from workbench.data.csv_import import CsvSpec
+
+    header = False if args.no_header else (True if args.header else None)
+    given = {"sep": normalise_sep(args.sep), "header": header, "encoding": args.encoding,
+             "rating_scale": _scale(args.scale), "kind": "implicit" if args.implicit else None}
+    if args.user is not None and args.item is not None:
+        return CsvSpec(user=args.user, item=args.item, rating=args.rating, timestamp=args.timestamp,
+                       **given), None
+    guessed, _ = guess_csv_spec(args.file, sep=given["sep"], header=header, encoding=args.encoding)
+    roles = ("user", "item", "rating", "timestamp")
+    named = {role: getattr(args, role) for role in roles if getattr(args, role) is not None}
+    # a guess that falls on a column named for another role gives way to it
+    taken = {str(value) for value in named.values()}
+    chosen = {role: named[role] if role in named
+              else (None if str(getattr(guessed, role)) in taken else getattr(guessed, role))
+              for role in roles}
+    spec = replace(guessed, **chosen, rating_scale=given["rating_scale"], kind=given["kind"])
+    shown = ", ".join(f"{role} = {chosen[role]!r}" for role in chosen if chosen[role] is not None)
+    note = (f"columns guessed from {Path(args.file).name}: {shown}; "
+            "override with --user, --item, --rating, --timestamp")
+    return spec, note
+
+
 def _cmd_import_csv(args: argparse.Namespace, ctx: Context) -> int:
     from workbench.data.cleaning import CleaningOptions
-    from workbench.data.csv_import import CsvSpec, import_csv
+    from workbench.data.columns import default_dataset_name
+    from workbench.data.csv_import import import_csv
+    from workbench.data.movielens import movielens_layout
 
-    sep = {"\\t": "\t", "tab": "\t"}.get(args.sep, args.sep) if args.sep else None
-    spec = CsvSpec(
-        user=args.user,
-        item=args.item,
-        rating=args.rating,
-        timestamp=args.timestamp,
-        sep=sep,
-        header=False if args.no_header else (True if args.header else None),
-        encoding=args.encoding,
-        rating_scale=_scale(args.scale),
-        kind="implicit" if args.implicit else None,
-    )
+    path = Path(args.file)
+    if movielens_layout(path) is not None:
+        raise InputError(f"{path} is a MovieLens folder: import it with 'datasets import movielens {path}'")
+    spec, note = _csv_spec(args)
+    if note is not None:
+        print(note, file=sys.stderr)
     cleaning = CleaningOptions(
         duplicates=args.duplicates, min_user_interactions=args.min_user, min_item_interactions=args.min_item
     )
     report = import_csv(
-        ctx.db(), Path(args.file), spec, name=args.name, cleaning=cleaning, progress=_progress(ctx)
+        ctx.db(), path, spec, name=args.name or default_dataset_name(path), cleaning=cleaning,
+        progress=_progress(ctx)
     )
-    ctx.emit(report.to_dict(), lambda: _import_text(report))
+    payload = report.to_dict()
+    payload["columns"] = {"user": spec.user, "item": spec.item, "rating": spec.rating,
+                          "timestamp": spec.timestamp}
+    ctx.emit(payload, lambda: _import_text(report))
     return 0
 
 
@@ -163,11 +193,25 @@ def _cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import UTC, datetime
+
     from workbench.store.datasets import get_dataset_info, top_users
+    from workbench.store.stats import dataset_stats
 
     info = get_dataset_info(ctx.db(), args.name)
     payload = info.to_dict()
     payload["top_users"] = top_users(ctx.db(), info.id, 10)
+    stats = dataset_stats(ctx.db(), info.id).to_dict()
+    payload["stats"] = stats
+
+    def spread(key: str) -> str:
+        s = stats[key]
+        return f"{s['min']:g} / {s['median']:g} / {s['mean']:.1f} / {s['max']:g} (min / median / mean / max)"
+
+    histogram = ", ".join(f"{r['value']:g}: {r['count']:,}" for r in stats["ratings"])
+
+    def when(seconds: int | None) -> str:
+        return "-" if seconds is None else f"{datetime.fromtimestamp(seconds, UTC):%Y-%m-%d}"
 
     def text() -> str:
         scale = (
@@ -186,7 +230,10 @@ def _cmd_show(args: argparse.Namespace, ctx: Context) -> int:
                 f"source       {info.source}",
                 f"created      {info.created_at:%Y-%m-%d %H:%M}",
                 f"top users    {', '.join(payload['top_users'])}",
-            ]
+                f"per user     {spread('interactions_per_user')}",
+                f"per item     {spread('interactions_per_item')}",
+                f"time range   {when(stats['time_min'])} .. {when(stats['time_max'])}",
+            ] + ([f"ratings      {histogram}"] if info.kind == "explicit" else [])
         )
 
     ctx.emit(payload, text)
@@ -228,10 +275,14 @@ def register(subparsers: Any) -> None:
 
     csv_p = kinds.add_parser("csv", help="a delimited file of interactions", parents=[JSON_PARENT])
     csv_p.add_argument("file")
-    csv_p.add_argument("--user", required=True, help="user id column (header name or 0-based position)")
-    csv_p.add_argument("--item", required=True, help="item id column (header name or 0-based position)")
-    csv_p.add_argument("--rating", help="rating column; without it the feedback is implicit")
-    csv_p.add_argument("--timestamp", help="timestamp column (unix seconds or ISO 8601)")
+    csv_p.add_argument("--user", help="user id column (header name or 0-based position; default: guessed "
+                       "from the header, else the first column)")
+    csv_p.add_argument("--item", help="item id column (header name or 0-based position; default: guessed "
+                       "from the header, else the second column)")
+    csv_p.add_argument("--rating", help="rating column; without it the feedback is implicit (guessed too "
+                       "when --user or --item is left out)")
+    csv_p.add_argument("--timestamp",
+                       help="timestamp column (unix seconds or ISO 8601; guessed like --rating)")
     csv_p.add_argument("--sep", help="delimiter (default: detected; '\\t' or 'tab' for tabs)")
     header = csv_p.add_mutually_exclusive_group()
     header.add_argument("--no-header", action="store_true", help="the first line is data")
@@ -239,7 +290,8 @@ def register(subparsers: Any) -> None:
     csv_p.add_argument("--encoding", help="text encoding (default: UTF-8, BOM accepted)")
     csv_p.add_argument("--scale", help="declared rating scale MIN,MAX; ratings outside are refused")
     csv_p.add_argument("--implicit", action="store_true", help="treat values as implicit feedback")
-    csv_p.add_argument("--name", help="dataset name (default: the file name without extension)")
+    csv_p.add_argument("--name", help="dataset name (default: the file name without extension, or its "
+                       "folder's name for a MovieLens file)")
     _cleaning_args(csv_p)
     csv_p.set_defaults(handler=_cmd_import_csv)
 
@@ -280,7 +332,8 @@ def register(subparsers: Any) -> None:
     lst = sub.add_parser("list", help="list datasets", parents=[JSON_PARENT])
     lst.set_defaults(handler=_cmd_list)
 
-    show = sub.add_parser("show", help="describe one dataset", parents=[JSON_PARENT])
+    show = sub.add_parser("show", help="describe one dataset: counts, rating histogram, interactions per "
+                          "user and per item, time range", parents=[JSON_PARENT])
     show.add_argument("name", help="dataset name or id")
     show.set_defaults(handler=_cmd_show)
 

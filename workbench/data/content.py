@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import bindparam, select, update
 
+from workbench.core.delimited import detect_sep
 from workbench.core.progress import CancelToken
-from workbench.data.csv_import import check_encoding, detect_sep
+from workbench.data.csv_import import check_encoding
 from workbench.errors import InputError
 from workbench.store.schema import ItemRow
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.core.delimited import detect_header, detect_sep, normalise_sep, split_rows
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle
 from workbench.data.cleaning import CleaningOptions, clean
 from workbench.data.parsed import ImportReport, ParsedDataset
@@ -24,7 +24,6 @@ from workbench.errors import InputError
 
 CHUNK_ROWS = 250_000
 SNIFF_BYTES = 64 * 1024
-DELIMITERS = (",", "\t", ";", "|", " ")
 _SENTINEL = "__extra_field__"
 
 Column = str | int
@@ -131,56 +130,6 @@ def _sample_lines(path: Path, encoding: str) -> list[str]:
     return lines[:200]
 
 
-def detect_sep(lines: list[str]) -> str:
-    """The delimiter whose count is the same non-zero number on (nearly) every sampled line."""
-    lines = [ln for ln in lines if ln.strip()][:50]
-    best: tuple[float, int, str] | None = None
-    for sep in DELIMITERS:
-        counts = np.array([ln.count(sep) for ln in lines])
-        if not len(counts) or counts.max() == 0:
-            continue
-        values, freq = np.unique(counts, return_counts=True)
-        mode = values[np.argmax(freq)]
-        if mode == 0:
-            continue
-        consistency = float(freq.max()) / len(counts)
-        candidate = (consistency, int(mode) if sep != " " else 0, sep)
-        if best is None or candidate[:2] > best[:2]:
-            best = candidate
-    if best is None:
-        return ","
-    return best[2]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def detect_header(rows: list[list[str]]) -> bool:
-    """True when the first row looks like column names rather than data."""
-    if len(rows) < 2:
-        return bool(rows) and not any(_is_number(v) for v in rows[0])
-    first, rest = rows[0], rows[1:]
-    for col, value in enumerate(first):
-        others = [r[col] for r in rest if col < len(r) and r[col] != ""]
-        if others and not _is_number(value) and sum(_is_number(v) for v in others) >= 0.9 * len(others):
-            return True
-    # All-text columns: names are word-like and do not recur as values below.
-    wordlike = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ .\-]*", v or "") for v in first)
-    recurs = any(first[c] in {r[c] for r in rest if c < len(r)} for c in range(len(first)))
-    return wordlike and not recurs
-
-
-def _split_rows(lines: list[str], sep: str) -> list[list[str]]:
-    if sep == " ":
-        return [ln.split() for ln in lines if ln.strip()]
-    return [row for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep) if row]
-
-
 def preview_csv(
     path: str | Path,
     sep: str | None = None,
@@ -194,8 +143,8 @@ def preview_csv(
     lines = _sample_lines(path, enc)
     if not any(ln.strip() for ln in lines):
         raise InputError("the file is empty", file=str(path))
-    sep = sep or detect_sep(lines)
-    rows = _split_rows(lines, sep)
+    sep = normalise_sep(sep) or detect_sep(lines)
+    rows = split_rows(lines, sep)
     has_header = detect_header(rows) if header is None else header
     width = max(len(r) for r in rows[: n_rows + 1])
     columns = rows[0] if has_header else [str(i) for i in range(width)]
@@ -260,10 +209,8 @@ class _Reader:
         lines = _sample_lines(path, encoding)
         if not any(ln.strip() for ln in lines):
             raise InputError("the file is empty (only blank lines)", file=str(path))
-        sep = spec.sep or detect_sep(lines)
-        if sep in ("\\t", "tab", "TAB"):
-            sep = "\t"
-        rows = _split_rows(lines, sep)
+        sep = normalise_sep(spec.sep) or detect_sep(lines)
+        rows = split_rows(lines, sep)
         self.has_header = detect_header(rows) if spec.header is None else spec.header
         if spec.header is None and not self.has_header:
             # Names given for columns that are in the first row settle it.

@@ -37,21 +37,32 @@ ML100K_GENRES = (
 )
 
 
+def movielens_layout(path: str | Path) -> str | None:
+    """ "100k" for a folder with u.data, "csv" for one with ratings.csv (the newer releases), else None."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return None
+    if (folder / "u.data").is_file():
+        return "100k"
+    if (folder / "ratings.csv").is_file():
+        return "csv"
+    return None
+
+
 def detect_layout(path: str | Path) -> str:
-    """ "100k" for a folder with u.data, "csv" for one with ratings.csv; InputError otherwise."""
+    """The folder's MovieLens layout (see ``movielens_layout``); InputError when it is none."""
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(
             "not a folder; pass the MovieLens folder (with u.data or ratings.csv)", file=str(folder)
         )
-    if (folder / "u.data").is_file():
-        return "100k"
-    if (folder / "ratings.csv").is_file():
-        return "csv"
-    raise InputError(
-        "not a MovieLens folder: expected u.data (100K layout) or ratings.csv (newer layout)",
-        file=str(folder),
-    )
+    layout = movielens_layout(folder)
+    if layout is None:
+        raise InputError(
+            "not a MovieLens folder: expected u.data (100K layout) or ratings.csv (newer layout)",
+            file=str(folder),
+        )
+    return layout
 
 
 def _read_pipe(path: Path, names: list[str]) -> pd.DataFrame:

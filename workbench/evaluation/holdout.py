@@ -6,7 +6,6 @@ on identical data. Bad rows raise ``InputError`` naming the file, line and colum
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from workbench.core.delimited import detect_header, detect_sep, normalise_sep, split_rows
 from workbench.core.interactions import Dataset
 from workbench.core.progress import CancelToken
 from workbench.errors import InputError
 from workbench.evaluation.protocol import align_holdout, evaluate_holdout
-
-DELIMITERS = ("\t", ",", ";", "|")
-USER_HEADERS = ("user", "user_id", "userid", "uid", "customer", "customer_id")
 
 
 @dataclass(frozen=True)
@@ -37,20 +34,12 @@ class HoldoutRows:
         return len(self.users)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def read_holdout(path: str | Path, sep: str | None = None) -> HoldoutRows:
     """Read a holdout file: ``user, item[, rating[, ...]]`` per line, with or without a header.
 
-    The delimiter is detected among tab, comma, semicolon and ``|`` unless given (``"\\t"`` is accepted
-    for a tab). A header is recognised when the third field of the first line is not a number, or, in a
-    two-column file, when the first field names the user column. Columns after the rating are ignored.
+    The delimiter and the header are detected by the same rules as an interaction import
+    (``workbench.core.delimited``) unless ``sep`` is given (``"\\t"`` is accepted for a tab). Columns after
+    the rating are ignored.
     """
     path = Path(path)
     name = str(path)
@@ -63,18 +52,13 @@ def read_holdout(path: str | Path, sep: str | None = None) -> HoldoutRows:
     numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not numbered:
         raise InputError("the file is empty", file=name)
-    first_number, first_line = numbered[0]
-    if sep is None:
-        sep = next((c for c in DELIMITERS if c in first_line), None)
-        if sep is None:
-            raise InputError("cannot detect the delimiter (tab, comma, semicolon or |); give it explicitly",
-                             file=name, line=first_number)
-    elif sep == "\\t":
-        sep = "\t"
-    rows = csv.reader((line for _, line in numbered), delimiter=sep)
+    lines = [line for _, line in numbered]
+    sep = normalise_sep(sep) or detect_sep(lines[:200])
+    split = split_rows(lines, sep)
+    has_header = detect_header(split[:200])
+    rows = iter(split)
     first = [c.strip() for c in next(rows)]
     with_rating = len(first) >= 3
-    has_header = (not _is_number(first[2])) if with_rating else first[0].lower() in USER_HEADERS
     users: list[str] = []
     items: list[str] = []
     ratings: list[float] = []

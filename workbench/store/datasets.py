@@ -35,6 +35,12 @@ class DatasetInfo:
     n_interactions: int
     import_report: dict[str, Any]
 
+    @property
+    def density(self) -> float:
+        """Share of the user x item cells that hold an interaction."""
+        cells = self.n_users * self.n_items
+        return self.n_interactions / cells if cells else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["created_at"] = self.created_at.isoformat(timespec="seconds")
@@ -57,10 +63,25 @@ def _info(row: DatasetRow) -> DatasetInfo:
     )
 
 
-def list_datasets(db: Any) -> list[DatasetInfo]:
-    """All datasets, oldest first."""
+def list_datasets(db: Any, newest_first: bool = False) -> list[DatasetInfo]:
+    """All datasets, oldest first (or newest first)."""
+    order = DatasetRow.id.desc() if newest_first else DatasetRow.id
     with db.session() as s:
-        return [_info(r) for r in s.scalars(select(DatasetRow).order_by(DatasetRow.id))]
+        return [_info(r) for r in s.scalars(select(DatasetRow).order_by(order))]
+
+
+def dataset_count(db: Any) -> int:
+    """How many datasets the database holds."""
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(DatasetRow)) or 0)
+
+
+def latest_dataset_id(db: Any, prefer: int | None = None) -> int | None:
+    """``prefer`` when that dataset still exists, else the newest dataset's id; None when there is none."""
+    with db.session() as s:
+        if prefer is not None and s.get(DatasetRow, int(prefer)) is not None:
+            return int(prefer)
+        return s.scalar(select(DatasetRow.id).order_by(DatasetRow.id.desc()).limit(1))
 
 
 def _find(session: Any, name_or_id: str | int) -> DatasetRow:
@@ -451,9 +472,11 @@ def dataset_counts(db: Any, dataset_id: int) -> dict[str, int]:
 __all__ = [
     "DatasetInfo",
     "count_rows",
+    "dataset_count",
     "dataset_counts",
     "delete_dataset",
     "get_dataset_info",
+    "latest_dataset_id",
     "list_datasets",
     "load_dataset",
     "page_rows",

@@ -9,12 +9,11 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import func, select
 
 from workbench.bundled import resources_dir
 from workbench.errors import WorkbenchError
-from workbench.store.db import Database, open_database
-from workbench.store.schema import DatasetRow
+from workbench.store.datasets import dataset_count, latest_dataset_id
+from workbench.store.db import open_database
 from workbench.ui.context import APPLICATION, ORGANIZATION, AppContext, app_settings
 from workbench.ui.i18n import setup_language, translate
 from workbench.ui.jobs import Job
@@ -54,16 +53,6 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
 
 
-def dataset_count(db: Database) -> int:
-    with db.session() as session:
-        return int(session.scalar(select(func.count()).select_from(DatasetRow)) or 0)
-
-
-def latest_dataset_id(db: Database) -> int | None:
-    with db.session() as session:
-        return session.scalar(select(DatasetRow.id).order_by(DatasetRow.id.desc()).limit(1))
-
-
 def prepare(ctx: AppContext, load_demo: bool = True) -> Job | None:
     """First-start work: mark interrupted runs; load the demo into an empty database (returns that job)
     or select the last used (else newest) dataset so the app opens ready to train."""
@@ -71,12 +60,7 @@ def prepare(ctx: AppContext, load_demo: bool = True) -> Job | None:
     if dataset_count(ctx.db) == 0:
         return ctx.load_demo_async("demo") if load_demo else None
     remembered = app_settings().value(f"last_dataset/{ctx.db.public_url}")
-    dataset_id: int | None = None
-    if remembered is not None:
-        with ctx.db.session() as session:
-            dataset_id = session.scalar(select(DatasetRow.id).where(DatasetRow.id == int(remembered)))
-    if dataset_id is None:
-        dataset_id = latest_dataset_id(ctx.db)
+    dataset_id = latest_dataset_id(ctx.db, prefer=None if remembered is None else int(remembered))
     if dataset_id is not None:
         ctx.select_dataset(dataset_id)
     return None

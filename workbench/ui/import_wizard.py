@@ -8,7 +8,6 @@ is reported inline with its line and column and nothing is written.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.data.columns import default_dataset_name, guess_columns
 from workbench.data.content import import_item_content
 from workbench.data.csv_import import preview_csv
-from workbench.data.movielens import import_movielens
+from workbench.data.movielens import import_movielens, movielens_layout
 from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
@@ -54,66 +54,8 @@ DELIMITERS = [
     (QT_TRANSLATE_NOOP("ImportWizard", "Pipe  |"), "|"),
     (QT_TRANSLATE_NOOP("ImportWizard", "Space"), " "),
 ]
-GUESSES = {
-    "user": ("user", "uid", "customer", "client", "visitor", "member", "person", "account"),
-    "item": ("item", "movie", "product", "iid", "track", "book", "article", "song", "sku", "film", "video"),
-    "rating": ("rating", "score", "stars", "value", "grade", "preference", "weight"),
-    "timestamp": ("timestamp", "time", "date", "ts", "when", "created"),
-}
 CONTENT_FILTER = "Item content (*.csv *.tsv *.txt *.jsonl *.json);;All files (*)"
 DATA_FILTER = "Delimited files (*.csv *.tsv *.txt *.data *.dat);;All files (*)"
-
-
-def is_movielens_folder(path: Path) -> bool:
-    """A MovieLens 100K folder (u.data) or one of the CSV releases (ratings.csv + movies.csv)."""
-    return path.is_dir() and ((path / "u.data").is_file() or (path / "ratings.csv").is_file())
-
-
-def default_dataset_name(path: Path) -> str:
-    """A dataset name for ``path``: a folder's name, a file's stem, or its folder's name for a file of a
-    MovieLens release or a stem too short to mean anything (``ml-100k`` for ``ml-100k/u.data``, not ``u``)."""
-    if path.is_dir():
-        return path.name
-    folder = path.resolve().parent
-    release = (folder / "u.data").is_file() or (folder / "movies.csv").is_file()
-    if (release or len(path.stem) <= 2) and folder.name:
-        return folder.name
-    return path.stem
-
-
-def _tokens(name: str) -> list[str]:
-    """Lower-case words of a column name: "movieId" and "movie_id" both give ["movie", "id"]."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [t for t in re.split(r"[^a-z0-9]+", spaced.lower()) if t]
-
-
-def _matches(keyword: str, name: str) -> bool:
-    # short keywords ("ts", "uid") only as whole words: "ts" is inside "ratings" and "counts"
-    tokens = _tokens(name)
-    if len(keyword) <= 3:
-        return keyword in tokens
-    return keyword in "".join(tokens)
-
-
-def guess_columns(columns: list[str], has_header: bool) -> dict[str, int | None]:
-    """Column positions for user / item / rating / timestamp, guessed from header names (else by order)."""
-    guess: dict[str, int | None] = {"user": None, "item": None, "rating": None, "timestamp": None}
-    if has_header:
-        taken: set[int] = set()
-        for role in ("user", "item", "timestamp", "rating"):
-            for keyword in GUESSES[role]:
-                hit = next(
-                    (i for i, name in enumerate(columns) if i not in taken and _matches(keyword, name)), None
-                )
-                if hit is not None:
-                    guess[role] = hit
-                    taken.add(hit)
-                    break
-    if guess["user"] is None or guess["item"] is None:
-        # No usable header: the common "user, item[, rating[, timestamp]]" order.
-        for role, position in (("user", 0), ("item", 1), ("rating", 2), ("timestamp", 3)):
-            guess[role] = position if position < len(columns) else None
-    return guess
 
 
 def column_labels(columns: list[str], has_header: bool) -> list[str]:
@@ -375,7 +317,7 @@ class ImportWizard(QDialog):
             self._auto_name = default_dataset_name(target)
             self.name_edit.setText(self._auto_name)
         if target.is_dir():
-            if is_movielens_folder(target):
+            if movielens_layout(target) is not None:
                 self._show_movielens(target)
             else:
                 self.mode = "none"
@@ -472,7 +414,8 @@ class ImportWizard(QDialog):
         table.resizeColumnsToContents()
 
     def _fill_combos(self, columns: list[str], has_header: bool) -> None:
-        guess = guess_columns(columns, has_header)
+        rows = self.preview.rows if self.preview is not None else None
+        guess = guess_columns(columns, has_header, rows).positions
         labels = column_labels(columns, has_header)
         for role, combo in self.combos.items():
             combo.blockSignals(True)

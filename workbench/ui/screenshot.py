@@ -29,8 +29,9 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
     from PySide6.QtWidgets import QApplication
 
     from workbench.data.demo import load_demo
+    from workbench.store.datasets import dataset_count, latest_dataset_id
     from workbench.store.db import open_database
-    from workbench.ui.app import dataset_count, ensure_application, latest_dataset_id
+    from workbench.ui.app import ensure_application
     from workbench.ui.context import AppContext
     from workbench.ui.main_window import PAGES, MainWindow
 

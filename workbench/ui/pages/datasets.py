@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,12 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from workbench.errors import WorkbenchError
-from workbench.store.datasets import delete_dataset, interaction_arrays
+from workbench.store.datasets import DatasetInfo, delete_dataset, list_datasets
 from workbench.store.db import Database
-from workbench.store.schema import DatasetRow, InteractionRow
+from workbench.store.stats import DAY, DatasetStats, dataset_stats
 from workbench.ui import plots
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
@@ -39,111 +37,6 @@ from workbench.ui.widgets import EmptyState, StatTile, format_count, heading
 log = logging.getLogger(__name__)
 
 EMPTY_TITLE = "No dataset yet: import one or load the demo"
-DAY = 86_400
-
-
-@dataclass
-class DatasetSummary:
-    """What the list and the header show; read straight from the datasets table."""
-
-    id: int
-    name: str
-    kind: str
-    rating_min: float | None
-    rating_max: float | None
-    source: str
-    created_at: datetime | None
-    n_users: int
-    n_items: int
-    n_interactions: int
-
-    @property
-    def density(self) -> float:
-        cells = self.n_users * self.n_items
-        return self.n_interactions / cells if cells else 0.0
-
-
-@dataclass
-class DatasetStats:
-    """Aggregates for the plots, computed by SQL on a worker thread."""
-
-    dataset_id: int
-    rating_values: np.ndarray  # distinct values
-    rating_counts: np.ndarray
-    item_popularity: np.ndarray  # interactions per item, sorted descending
-    user_activity: np.ndarray  # interactions per user
-    time_bucket_s: int  # width of the time buckets (day, week or month) in seconds; 0 = no timestamps
-    time_starts: np.ndarray  # bucket start, unix seconds
-    time_counts: np.ndarray
-
-
-def list_dataset_summaries(db: Database) -> list[DatasetSummary]:
-    """All datasets, newest first."""
-    with db.session() as session:
-        rows = session.scalars(select(DatasetRow).order_by(DatasetRow.id.desc())).all()
-        return [DatasetSummary(r.id, r.name, r.kind, r.rating_min, r.rating_max, r.source or "", r.created_at,
-                               r.n_users or 0, r.n_items or 0, r.n_interactions or 0) for r in rows]
-
-
-def _time_bucket(t_min: int, t_max: int) -> int:
-    span = int(t_max) - int(t_min)
-    return 30 * DAY if span > 730 * DAY else 7 * DAY if span > 90 * DAY else DAY
-
-
-def compute_stats(db: Database, dataset_id: int) -> DatasetStats:
-    """Rating histogram, item popularity, user activity and interactions over time: from the dataset's
-    array snapshot (under a second at 10M interactions), or by SQL aggregates when it has none."""
-    arrays = interaction_arrays(db, dataset_id)
-    if arrays is not None:
-        return _stats_from_arrays(dataset_id, arrays.user_pos, arrays.item_pos, arrays.values,
-                                  arrays.timestamps)
-    inter = InteractionRow.__table__
-    where = inter.c.dataset_id == dataset_id
-    with db.engine.connect() as conn:
-        ratings = conn.execute(select(inter.c.value, func.count()).where(where).group_by(inter.c.value)
-                               .order_by(inter.c.value)).all()
-        items = conn.execute(select(func.count()).where(where).group_by(inter.c.item_id)).scalars().all()
-        users = conn.execute(select(func.count()).where(where).group_by(inter.c.user_id)).scalars().all()
-        t_min, t_max = conn.execute(select(func.min(inter.c.timestamp), func.max(inter.c.timestamp))
-                                    .where(where)).one()
-        bucket = 0
-        starts = np.zeros(0)
-        counts = np.zeros(0)
-        if t_min is not None and t_max is not None:
-            bucket = _time_bucket(t_min, t_max)
-            key = (inter.c.timestamp // bucket).label("bucket")
-            series = conn.execute(select(key, func.count()).where(where, inter.c.timestamp.is_not(None))
-                                  .group_by(key).order_by(key)).all()
-            if series:
-                starts = np.array([int(b) * bucket for b, _ in series], dtype=float)
-                counts = np.array([c for _, c in series], dtype=float)
-    return DatasetStats(
-        dataset_id=dataset_id,
-        rating_values=np.array([v for v, _ in ratings], dtype=float),
-        rating_counts=np.array([c for _, c in ratings], dtype=float),
-        item_popularity=np.sort(np.array(items, dtype=float))[::-1],
-        user_activity=np.array(users, dtype=float),
-        time_bucket_s=bucket, time_starts=starts, time_counts=counts)
-
-
-def _stats_from_arrays(dataset_id: int, user_pos: np.ndarray, item_pos: np.ndarray, values: np.ndarray,
-                       timestamps: np.ndarray | None) -> DatasetStats:
-    """The same aggregates as the SQL path, by numpy over the snapshot's arrays."""
-    rating_values, rating_counts = np.unique(values.astype(np.float64), return_counts=True)
-    items = np.bincount(item_pos)
-    users = np.bincount(user_pos)
-    bucket = 0
-    starts = counts = np.zeros(0)
-    if timestamps is not None and len(timestamps):
-        bucket = _time_bucket(int(timestamps.min()), int(timestamps.max()))
-        # integer division truncating toward zero, as the databases do
-        keys, key_counts = np.unique(np.sign(timestamps) * (np.abs(timestamps) // bucket), return_counts=True)
-        starts, counts = keys.astype(float) * bucket, key_counts.astype(float)
-    return DatasetStats(
-        dataset_id=dataset_id, rating_values=rating_values, rating_counts=rating_counts.astype(float),
-        item_popularity=np.sort(items[items > 0].astype(float))[::-1],
-        user_activity=users[users > 0].astype(float),
-        time_bucket_s=bucket, time_starts=starts, time_counts=counts)
 
 
 class TableTab(QWidget):
@@ -239,7 +132,7 @@ class DatasetView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.summary: DatasetSummary | None = None
+        self.summary: DatasetInfo | None = None
         self.stats: DatasetStats | None = None
         self._stats_job: Any = None
         layout = QVBoxLayout(self)
@@ -389,7 +282,7 @@ class DatasetView(QWidget):
             self, translate("DatasetView", "Embed texts"), message))
         return job
 
-    def show_dataset(self, summary: DatasetSummary) -> None:
+    def show_dataset(self, summary: DatasetInfo) -> None:
         """Fill the header at once; plots arrive from a background job, tables load when opened."""
         self.summary = summary
         self.title.setText(summary.name)
@@ -440,7 +333,7 @@ class DatasetView(QWidget):
         db = self.ctx.db
 
         def work(cancel: Any, progress: Any, emit: Any) -> DatasetStats:
-            return compute_stats(db, dataset_id)
+            return dataset_stats(db, dataset_id)
 
         job = self.ctx.jobs.submit(
             translate("DatasetView", "Dataset statistics"), work, kind="stats", quiet=True
@@ -549,7 +442,7 @@ class DatasetsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.summaries: list[DatasetSummary] = []
+        self.summaries: list[DatasetInfo] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -603,7 +496,7 @@ class DatasetsPage(QWidget):
     def refresh(self) -> None:
         """Re-read the list, keeping the current selection when it still exists."""
         current = self.current_dataset_id() or self.ctx.current_dataset_id
-        self.summaries = list_dataset_summaries(self.ctx.db)
+        self.summaries = list_datasets(self.ctx.db, newest_first=True)
         self.list.blockSignals(True)
         self.list.clear()
         for summary in self.summaries:
