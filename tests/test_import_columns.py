@@ -106,3 +106,19 @@ def test_cli_refuses_an_ambiguous_file_naming_it_and_its_columns(cli, tmp_path: 
     # naming the columns imports it
     code, _, err = cli("datasets", "import", "csv", str(path), "--user", "name", "--item", "thing")
     assert code == 0, err
+
+
+def test_one_header_rule_for_imports_and_holdout_files(tmp_path: Path) -> None:
+    from workbench.core.delimited import detect_header
+    from workbench.evaluation.holdout import read_holdout
+
+    # ids shaped like the rows below them are data, names are a header
+    assert not detect_header([["u1", "i1"], ["u2", "i2"]])
+    assert detect_header([["user", "item"], ["u1", "i1"]])
+    assert detect_header([["user", "item", "rating"], ["u1", "i1", "4"]])
+    path = tmp_path / "pairs.csv"
+    path.write_text("u1;i1\nu2;i2\n", encoding="utf-8")
+    rows = read_holdout(path)
+    assert (rows.sep, rows.has_header, rows.users) == (";", False, ["u1", "u2"])
+    spec, preview = guess_csv_spec(path)
+    assert (preview.sep, preview.has_header, spec.user, spec.item) == (";", False, 0, 1)

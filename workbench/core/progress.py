@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 
 class Cancelled(Exception):
@@ -50,22 +51,31 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+E = TypeVar("E")
 
 
 def no_progress(_: Progress) -> None:
     """Default callback that ignores progress."""
 
 
-class Throttle:
-    """Forwards at most one event per ``interval`` seconds (plus the last one), so emits stay cheap."""
+class Throttle(Generic[E]):
+    """Forwards at most one event per ``interval`` seconds (and every forced one, such as the last), so
+    emits stay cheap: progress events, per-batch losses, anything a worker reports often."""
 
-    def __init__(self, callback: ProgressCallback | None, interval: float = 0.1) -> None:
-        self._callback = callback or no_progress
+    def __init__(self, callback: Callable[[E], None] | None, interval: float = 0.1) -> None:
+        self._callback: Callable[[E], None] = callback or _ignore
         self._interval = interval
         self._last = 0.0
 
-    def __call__(self, event: Progress, force: bool = False) -> None:
+    def __call__(self, event: E, force: bool = False) -> bool:
+        """Forward ``event`` when due (or forced); True when it was forwarded."""
         now = time.monotonic()
         if force or now - self._last >= self._interval:
             self._last = now
             self._callback(event)
+            return True
+        return False
+
+
+def _ignore(_: object) -> None:
+    """A callback that drops the event."""

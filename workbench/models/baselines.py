@@ -27,6 +27,7 @@ from workbench.models.common import (
     config_dict,
     csr_from_tensors,
     csr_to_tensors,
+    ease_weights,
     id_maps,
     positives,
     seen_matrix,
@@ -318,26 +319,3 @@ class EASEModel(ClosedFormRecommender):
             np.float32)
         model.b = artifact.tensors["b"].numpy().astype(np.float32)
         return model
-
-
-def ease_weights(x: sp.csr_matrix, l2: float, cancel: CancelToken | None = None) -> torch.Tensor:
-    """EASE's item-item weights (zero diagonal) for binary users x items ``x``, in float32 and in place:
-    at the peak the Gram matrix, the inverse's LU work and the inverse itself (3 n^2 floats)."""
-    n = x.shape[1]
-    gram = np.empty((n, n), dtype=np.float32)
-    xc = x.tocsc().astype(np.float32)
-    xt = xc.T.tocsr()
-    step = max(1, (1 << 24) // max(1, n))
-    for s in range(0, n, step):  # dense Gram matrix a block of columns at a time (its sparse form can be
-        if cancel is not None:   # larger than the dense one)
-            cancel.raise_if_cancelled()
-        gram[:, s:s + step] = (xt @ xc[:, s:s + step]).toarray()
-    gram[np.diag_indices(n)] += l2
-    p = torch.linalg.inv(torch.from_numpy(gram))
-    del gram
-    diag = torch.diagonal(p).clone()
-    p.div_(-diag[None, :])
-    p.fill_diagonal_(0.0)
-    # LAPACK may return the inverse column-major: row-major weights score the same before and after a
-    # save (a matrix product's rounding depends on the layout)
-    return p.contiguous()

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.models.base import ModelConfig, param
-from workbench.models.torch_base import TorchRecommender, ridge_fold_in, sample_items
+from workbench.models.torch_base import IMPLICIT_FOLD_ALPHA, TorchRecommender, implicit_fold_in, sample_items
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class BPRModel(TorchRecommender):
     def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
         m = self.m
         rows = np.asarray(item_rows, dtype=np.int64)
-        p, _ = ridge_fold_in(m.item.weight, rows, np.ones(len(rows)), l2=1.0, implicit_alpha=10.0)
+        p, _ = implicit_fold_in(m.item.weight, rows)
         q = m.item.weight.detach().cpu().double()
         return (q @ p + m.item_bias.weight.detach().cpu().double().squeeze(-1)).float().numpy()
 
@@ -112,6 +112,6 @@ class BPRModel(TorchRecommender):
         assert self.seen is not None
         rows = self.seen[user_row].indices
         q = self.m.item.weight.detach().cpu().double()
-        _, a_inv = ridge_fold_in(self.m.item.weight, rows, np.ones(len(rows)), l2=1.0, implicit_alpha=10.0)
-        contrib = (q[rows] @ (a_inv @ q[item_row])) * 11.0
+        _, a_inv = implicit_fold_in(self.m.item.weight, rows)
+        contrib = (q[rows] @ (a_inv @ q[item_row])) * (1.0 + IMPLICIT_FOLD_ALPHA)
         return rows, contrib.float().numpy()

@@ -515,7 +515,7 @@ class ContentModel(TorchRecommender):
         """EASE weights on ``data`` (zero diagonal), each row centred over the warm items; a cold item's
         column is the weighted mean of its content neighbours' columns (without neighbours: zero, the
         user's average item-item score), so it competes with warm items instead of sitting below them."""
-        from workbench.models.baselines import ease_weights
+        from workbench.models.common import ease_weights
 
         x = data.to_csr(binary=True)
         x.data[:] = 1.0

@@ -12,7 +12,7 @@ from torch import nn
 
 from workbench.core.interactions import Interactions
 from workbench.models.base import ModelConfig, param
-from workbench.models.torch_base import TorchRecommender, ridge_fold_in, sample_items
+from workbench.models.torch_base import TorchRecommender, implicit_fold_in, ridge_fold_in, sample_items
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class BiasedMF(TorchRecommender):
             p, a_inv = ridge_fold_in(m.item.weight, rows, targets.numpy(), l2=cfg.l2 * 10 + 1e-3)
         else:
             targets = torch.ones(len(rows), dtype=torch.float64)
-            p, a_inv = ridge_fold_in(m.item.weight, rows, targets.numpy(), l2=1.0, implicit_alpha=10.0)
+            p, a_inv = implicit_fold_in(m.item.weight, rows)
         return p, a_inv, targets
 
     def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:

@@ -467,3 +467,19 @@ def ridge_fold_in(factors: torch.Tensor, item_rows: np.ndarray, targets: np.ndar
         rhs = (1.0 + implicit_alpha) * (qh.T @ y)
     a_inv = torch.linalg.inv(a)
     return a_inv @ rhs, a_inv
+
+
+#: ridge penalty and confidence of the implicit-feedback fold-in shared by the factor models (as in
+#: implicit ALS, a history item weighs 1 + alpha times an unobserved one); changing them changes every
+#: folded-in user and the history attributions that split those folds, so they live here once
+IMPLICIT_FOLD_L2 = 1.0
+IMPLICIT_FOLD_ALPHA = 10.0
+
+
+def implicit_fold_in(factors: torch.Tensor, item_rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """A new user whose history items are all positives, folded into ``factors`` with the shared implicit
+    settings: ``ridge_fold_in`` with ``IMPLICIT_FOLD_L2`` and ``IMPLICIT_FOLD_ALPHA``. Returns (user vector,
+    A^-1); an item's share of a score is then ``(1 + IMPLICIT_FOLD_ALPHA) * q_h^T A^-1 q_i``."""
+    rows = np.asarray(item_rows, dtype=np.int64)
+    return ridge_fold_in(factors, rows, np.ones(len(rows)), l2=IMPLICIT_FOLD_L2,
+                         implicit_alpha=IMPLICIT_FOLD_ALPHA)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Text, delete, func, select, type_coerce
+from sqlalchemy import Connection, Text, delete, func, select, type_coerce, update
 
 from workbench.core.ids import IdMap
 from workbench.core.interactions import Dataset, Interactions, ItemContent
@@ -459,6 +459,15 @@ def _interaction_page(db: Any, dataset_id: int, filter_text: str | None, order_b
     return [tuple(r) for r in rows]
 
 
+def set_item_titles(db: Any, dataset_id: int, external_ids: list[str], title: str) -> int:
+    """Give the items ``external_ids`` of a dataset the display title ``title``; returns how many changed."""
+    with db.session() as s:
+        result = s.execute(update(ItemRow).where(ItemRow.dataset_id == dataset_id,
+                                                 ItemRow.external_id.in_([str(i) for i in external_ids]))
+                           .values(title=title))
+        return int(result.rowcount or 0)
+
+
 def dataset_counts(db: Any, dataset_id: int) -> dict[str, int]:
     """Actual row counts of a dataset's users, items and interactions (for checks and the GUI)."""
     rows = {"users": UserRow, "items": ItemRow, "interactions": InteractionRow}
@@ -480,6 +489,7 @@ __all__ = [
     "list_datasets",
     "load_dataset",
     "page_rows",
+    "set_item_titles",
     "table_columns",
     "top_users",
 ]

@@ -23,12 +23,16 @@ from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workbench.bundled import migrations_dir
-from workbench.errors import DatabaseError
+from workbench.errors import DatabaseError, WorkbenchError
+
+#: what a store call raises when the database cannot answer (a lost server, a locked or damaged file) or
+#: refuses the request; a page that lists or loads from the store reports these and stays usable
+STORE_ERRORS: tuple[type[Exception], ...] = (WorkbenchError, SQLAlchemyError)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Key of the PostgreSQL advisory lock that serialises schema upgrades of one database across processes.
@@ -220,7 +224,7 @@ def open_database(target: str | os.PathLike[str] | None = None, *, upgrade: bool
                     # Held to the end of this transaction; a second opener waits, then finds head.
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
                 migrate(conn, "head")
-    except Exception:
+    except BaseException:  # whatever stopped the open or the upgrade: the pool is released, then it goes on
         engine.dispose()
         raise
     if notice is not None:

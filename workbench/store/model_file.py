@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 import workbench
+from workbench.core.files import atomic_output
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.models.base import ModelArtifact, Recommender
 from workbench.store.artifacts import ArtifactError, tensors_from_bytes, tensors_to_bytes
@@ -153,21 +154,14 @@ def export_model_file(db: Database, model: int | str, path: str | os.PathLike[st
     manifest = json.loads(json.dumps(manifest, default=_json_default))
     manifest["manifest_sha256"] = _manifest_checksum(manifest)
     target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    try:
+    # the archive is closed before the partial file replaces the target
+    with atomic_output(target, f"the model file {target}") as partial, \
+            zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False),
+                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(ID_MAPS, id_maps, compress_type=zipfile.ZIP_DEFLATED)
         # Weights are stored, not deflated: float tensors barely compress and stay quick to read.
-        with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
-            archive.writestr(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False),
-                             compress_type=zipfile.ZIP_DEFLATED)
-            archive.writestr(ID_MAPS, id_maps, compress_type=zipfile.ZIP_DEFLATED)
-            archive.writestr(WEIGHTS, weights, compress_type=zipfile.ZIP_STORED)
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise WorkbenchError(f"cannot write the model file {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        archive.writestr(WEIGHTS, weights, compress_type=zipfile.ZIP_STORED)
     return ModelFileExport(path=target, model_id=info.id, model_name=info.name,
                            size_bytes=target.stat().st_size)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import psutil
 from sqlalchemy import Connection, delete, func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from workbench.core.progress import Cancelled, CancelToken
@@ -59,7 +59,7 @@ def _hold_run_lock(db: Database, run_id: int) -> None:
     try:
         conn.execute(select(func.pg_advisory_lock(RUN_LOCK_CLASS, run_id)))
         conn.commit()  # a session-level lock outlives the transaction that took it
-    except Exception:
+    except BaseException:  # the lock was not taken: the connection must not be left open
         conn.close()
         raise
     _RUN_LOCKS[(db.url, run_id)] = conn
@@ -454,7 +454,7 @@ class RunCancelWatch(CancelToken):
             return True
         if time.monotonic() - self._last_check >= self.interval_s:
             # a lost connection must not stop training; the next check retries
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(SQLAlchemyError):
                 self.check_now()
         return self._event.is_set()
 

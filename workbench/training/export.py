@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from sqlalchemy import select
 
+from workbench.core.files import atomic_output
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from workbench.errors import InputError, WorkbenchError
 from workbench.models.base import Recommender
@@ -102,9 +103,8 @@ def _write_atomically(path: str | os.PathLike[str], columns: Sequence[str],
     """Write every chunk to ``path`` (beside it, then renamed); returns the number of rows."""
     target = Path(path)
     fmt = export_format(target)
-    partial = target.with_name(target.name + ".part")
     n_rows = 0
-    try:
+    with atomic_output(target) as partial:
         writer = _RowWriter(partial, fmt, columns)
         try:
             for chunk in chunks:
@@ -112,13 +112,6 @@ def _write_atomically(path: str | os.PathLike[str], columns: Sequence[str],
                 n_rows += len(chunk[0])
         finally:
             writer.close()
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise WorkbenchError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return n_rows
 
 

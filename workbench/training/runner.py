@@ -200,8 +200,8 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     except KeyboardInterrupt:
         run_store.finish_run(db, run_id, "cancelled", elapsed_s=elapsed(), error="interrupted (Ctrl+C)")
         raise
-    except Exception as exc:
-        run_store.finish_run(db, run_id, "failed", elapsed_s=elapsed(),
+    except Exception as exc:  # any failure ends the run as "failed" in the store (then goes on up), so no run
+        run_store.finish_run(db, run_id, "failed", elapsed_s=elapsed(),  # is left "running" for ever
                              error=str(exc) or type(exc).__name__)
         raise
     info = model_store.get_model_info(db, model_id)

@@ -6,14 +6,16 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench.bundled import resources_dir
 from workbench.errors import WorkbenchError
 from workbench.store.datasets import dataset_count, latest_dataset_id
-from workbench.store.db import open_database
+from workbench.store.db import STORE_ERRORS, open_database
 from workbench.ui.context import APPLICATION, ORGANIZATION, AppContext, app_settings
 from workbench.ui.i18n import setup_language, translate
 from workbench.ui.jobs import Job
@@ -72,6 +74,37 @@ def remember_selection(ctx: AppContext) -> None:
         lambda dataset_id: app_settings().setValue(f"last_dataset/{ctx.db.public_url}", int(dataset_id)))
 
 
+def error_dialog(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> QMessageBox:
+    """The dialog for an error nobody expected (a bug): what happened, and its traceback as details with a
+    button that copies them for a bug report."""
+    details = "".join(traceback.format_exception(exc_type, exc, tb))
+    box = QMessageBox(QMessageBox.Icon.Critical, translate("App", "Unexpected error"),
+                      translate("App", "Something went wrong: {error}\nThe app keeps running; please report "
+                                "this with the details.").format(error=f"{exc_type.__name__}: {exc}"))
+    box.setDetailedText(details)
+    copy = box.addButton(translate("App", "Copy details"), QMessageBox.ButtonRole.ActionRole)
+    copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+    box.addButton(QMessageBox.StandardButton.Close)
+    return box
+
+
+def install_error_dialog() -> None:
+    """Show errors that escape a slot in ``error_dialog`` (and the log) instead of only on a terminal."""
+    shown: list[QMessageBox] = []  # kept alive while open
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        box = error_dialog(exc_type, exc, tb)
+        box.finished.connect(lambda _result: shown.remove(box))
+        shown.append(box)
+        box.open()
+
+    sys.excepthook = hook
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Start the app; returns the exit code."""
     argv = list(argv if argv is not None else sys.argv)
@@ -86,10 +119,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     except WorkbenchError as exc:
         QMessageBox.critical(None, translate("App", "Cannot open database"), str(exc))
         return 1
-    except Exception as exc:  # e.g. an unreachable URL: still a dialog, not a traceback in a terminal
+    except (*STORE_ERRORS, OSError) as exc:  # e.g. an unreachable URL: a dialog, not a terminal traceback
         log.exception("cannot open database")
         QMessageBox.critical(None, translate("App", "Cannot open database"), f"{type(exc).__name__}: {exc}")
         return 1
+    install_error_dialog()
     ctx = AppContext(db)
     window = MainWindow(ctx)
     remember_selection(ctx)

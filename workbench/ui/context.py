@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from workbench.core.progress import CancelToken, Progress, ProgressCallback
 from workbench.data.demo import load_demo
-from workbench.store.db import Database, open_database
+from workbench.errors import WorkbenchError
+from workbench.store.db import STORE_ERRORS, Database, open_database
 from workbench.store.runs import mark_interrupted_runs
 from workbench.training.device import describe_device, resolve_device
 from workbench.ui.i18n import translate
@@ -33,11 +34,11 @@ def detect_device(name: str = "auto") -> tuple[str, str]:
     device = "cpu"
     try:
         device = resolve_device(name)
-    except Exception as exc:  # a broken CUDA install must not stop the app from starting
+    except (WorkbenchError, RuntimeError) as exc:  # a broken CUDA install must not stop the app starting
         log.warning("device detection failed: %s", exc)
     try:
         return device, describe_device(device)
-    except Exception as exc:
+    except RuntimeError as exc:
         log.warning("device description failed: %s", exc)
     return device, f"CPU ({os.cpu_count() or 1} threads)"
 
@@ -137,6 +138,6 @@ def mark_interrupted(db: Database) -> int:
     """Mark runs left "running" by a dead process as interrupted; returns how many."""
     try:
         return len(mark_interrupted_runs(db))
-    except Exception as exc:  # the app still opens; the runs just stay "running" in the list
+    except (*STORE_ERRORS, OSError) as exc:  # the app still opens; the runs just stay "running" in the list
         log.warning("could not mark interrupted runs: %s", exc)
         return 0

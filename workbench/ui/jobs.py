@@ -32,7 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from workbench.core.progress import Cancelled, CancelToken, Progress, ProgressCallback
+from workbench.core.progress import Cancelled, CancelToken, Progress, ProgressCallback, Throttle
 from workbench.errors import WorkbenchError
 
 log = logging.getLogger(__name__)
@@ -128,15 +128,12 @@ class Job(QObject):
             self._w_result.emit(CANCELLED, None)
             return
         self._w_started.emit()
-        last = [0.0]
+        throttle: Throttle[Progress] = Throttle(
+            lambda p: self._w_progress.emit(-1.0 if p.fraction is None else float(p.fraction), p.message),
+            PROGRESS_INTERVAL_S)
 
         def report(p: Progress) -> None:
-            now = time.monotonic()
-            fraction = p.fraction
-            final = fraction is not None and fraction >= 1.0
-            if final or now - last[0] >= PROGRESS_INTERVAL_S:
-                last[0] = now
-                self._w_progress.emit(-1.0 if fraction is None else float(fraction), p.message)
+            throttle(p, force=p.fraction is not None and p.fraction >= 1.0)  # the last one always shows
 
         try:
             result = self._fn(self.token, report, self._w_event.emit)
@@ -145,8 +142,8 @@ class Job(QObject):
         except WorkbenchError as exc:
             self.exception = exc
             self._w_result.emit(FAILED, str(exc))
-        except Exception as exc:
-            self.exception = exc
+        except Exception as exc:  # the job boundary: a bug in a job is reported with its traceback, and the
+            self.exception = exc  # pool thread lives on for the next job
             self.traceback = traceback.format_exc()
             log.error("job %r failed:\n%s", self.title, self.traceback)
             self._w_result.emit(FAILED, f"{type(exc).__name__}: {exc}")

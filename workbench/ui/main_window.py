@@ -31,7 +31,6 @@ from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext, app_settings
 from workbench.ui.i18n import LANGUAGES, save_language, saved_language, translate
 from workbench.ui.jobs_panel import JobsPanel
-from workbench.ui.widgets import EmptyState
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +68,10 @@ PAGES: list[PageSpec] = [
 
 
 def build_page(spec: PageSpec, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
-    """The page, or a message saying why it could not be built (one broken page must not stop the app)."""
-    try:
-        module = importlib.import_module(spec.module)
-        page_class = getattr(module, spec.class_name)
-        return page_class(ctx, parent)
-    except Exception as exc:  # a broken page must not take the whole window down
-        log.exception("cannot build page %s", spec.title)
-        return EmptyState(translate("MainWindow", "{page} could not be opened").format(page=page_title(spec)),
-                          f"{type(exc).__name__}: {exc}", parent=parent)
+    """The page of ``spec``, built from ``(ctx, parent)``; its module is imported on first use."""
+    module = importlib.import_module(spec.module)
+    page_class = getattr(module, spec.class_name)
+    return page_class(ctx, parent)
 
 
 def page_title(spec: PageSpec) -> str:
@@ -419,13 +413,10 @@ class MainWindow(QMainWindow):
 
 def about_text(ctx: AppContext) -> str:
     """Versions and device, for Help > About."""
-    try:
-        import torch
-
-        torch_version = torch.__version__
-    except Exception:  # torch missing or broken: still show the rest
-        torch_version = translate("MainWindow", "not available")
     import pyqtgraph
+    import torch
+
+    torch_version = torch.__version__
 
     return (
         f"<h3>Rec Workbench {workbench.__version__}</h3>"

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from workbench.store.db import STORE_ERRORS
 from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import fill_model_combo
 from workbench.ui.i18n import translate
@@ -90,7 +91,7 @@ class ModelPage(QWidget):
         current = self.model_combo.currentData()
         try:
             count = fill_model_combo(self.model_combo, self.ctx.db)
-        except Exception as exc:
+        except STORE_ERRORS as exc:
             count = 0
             self.message.show_message(
                 translate("ModelPage", "Cannot list models: {exc}").format(exc=exc), "error"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from workbench.store.db import STORE_ERRORS
 from workbench.store.runs import EpochInfo, RunProgress, active_runs, epochs_after, request_cancel, this_host
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
@@ -226,7 +227,7 @@ class RemoteRunsPanel(QGroupBox):
             return False
         try:
             accepted = request_cancel(self.ctx.db, run_id)
-        except Exception as exc:
+        except STORE_ERRORS as exc:
             self.hint.setText(
                 translate("RemoteRunsPanel", "Cannot cancel run {run_id}: {exc}").format(
                     run_id=run_id, exc=exc

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+
 log = logging.getLogger(__name__)
 
 SIZE = (1280, 800)
@@ -117,37 +119,31 @@ def _short_training(db: object, dataset_id: int) -> None:
         try:
             train(db, dataset_id, family, settings, {"kind": "random"}, epochs=3 if family == "mf" else None,
                   device="cpu")
-        except Exception as exc:  # screenshots of the other pages are still worth having
+        except WorkbenchError as exc:  # screenshots of the other pages are still worth having
             log.warning("%s training for the screenshots failed: %s", family, exc)
     # newest first in the model lists: a hybrid shows everything (history, words, biases, new items)
     try:
         train(db, dataset_id, "hybrid", {}, {"kind": "random"}, epochs=2, device="cpu")
-    except Exception as exc:
+    except WorkbenchError as exc:
         log.warning("hybrid training for the screenshots failed: %s", exc)
 
 
 def _give_long_titles(db: object) -> None:
     """A long title for the newest history item and the top recommendation of the user the Recommend
     page shows (display only: the models were trained already)."""
-    from sqlalchemy import update
-
+    from workbench.store.datasets import set_item_titles
     from workbench.store.models import list_models, load_model
-    from workbench.store.schema import ItemRow
     from workbench.training.export import recommend_for_user, user_history
 
-    try:
-        info = list_models(db)[0]  # type: ignore[arg-type]
-        model, info = load_model(db, info.id)  # type: ignore[arg-type]
-        user = model.users.ids[0]
-        history = user_history(db, info.dataset_id, user)  # type: ignore[arg-type]
-        items = [entry.item for entry in history[:1]]
-        items += [item for item, _ in recommend_for_user(model, user, 1, [e.item for e in history])]
-        with db.session() as session:  # type: ignore[attr-defined]
-            session.execute(update(ItemRow).where(ItemRow.dataset_id == info.dataset_id,
-                                                  ItemRow.external_id.in_(items))
-                            .values(title=LONG_TITLE))
-    except Exception as exc:  # the shots are still worth having with the usual titles
-        log.warning("could not give items long titles for the screenshots: %s", exc)
+    models = list_models(db)  # type: ignore[arg-type]
+    if not models:
+        return
+    model, info = load_model(db, models[0].id)  # type: ignore[arg-type]
+    user = model.users.ids[0]
+    history = user_history(db, info.dataset_id, user)  # type: ignore[arg-type]
+    items = [entry.item for entry in history[:1]]
+    items += [item for item, _ in recommend_for_user(model, user, 1, [e.item for e in history])]
+    set_item_titles(db, info.dataset_id, items, LONG_TITLE)
 
 
 def _prepare_recommend(page: object) -> None:

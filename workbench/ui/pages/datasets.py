@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.store.datasets import DatasetInfo, delete_dataset, list_datasets
-from workbench.store.db import Database
+from workbench.store.db import STORE_ERRORS, Database
 from workbench.store.stats import DAY, DatasetStats, dataset_stats
 from workbench.ui import plots
 from workbench.ui.context import AppContext
@@ -78,7 +78,7 @@ class TableTab(QWidget):
         try:
             source = DatasetTableSource(db, dataset_id, self.table)
             model = PagedTableModel(source, parent=self)
-        except Exception as exc:  # the paged store API may be missing in a partial build
+        except STORE_ERRORS as exc:  # an unreadable table is reported beside it; the rest of the page works
             log.exception("cannot browse %s", self.table)
             self.count_label.setText(
                 translate("TableTab", "cannot browse {table}: {exc}").format(table=self.table, exc=exc)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.progress import CancelToken, Progress
 from workbench.errors import WorkbenchError
+from workbench.store.db import STORE_ERRORS
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
 from workbench.ui.plots import color, make_plot
@@ -355,7 +356,7 @@ class ModelsPage(QWidget):
         selected = set(self.selected_model_ids())
         try:
             models = list_models(self.ctx.db)
-        except Exception as exc:
+        except STORE_ERRORS as exc:
             models = []
             self.message.show_message(translate("ModelsPage", "Cannot list models: {exc}").format(exc=exc), "error")  # noqa: E501
         self.table_model.set_models(models)
@@ -414,7 +415,7 @@ class ModelsPage(QWidget):
 
         try:
             rename_model(self.ctx.db, model_id, name)
-        except Exception as exc:
+        except STORE_ERRORS as exc:
             self._fail(f"Cannot rename: {exc}")
             return False
         self.message.show_message(
@@ -451,7 +452,7 @@ class ModelsPage(QWidget):
             try:
                 delete_model(self.ctx.db, model_id)
                 deleted += 1
-            except Exception as exc:
+            except STORE_ERRORS as exc:
                 self._fail(f"Cannot delete model {model_id}: {exc}")
         self.message.show_message(
             translate("ModelsPage", "Deleted {deleted} model(s).").format(deleted=deleted), "ok"
@@ -592,7 +593,7 @@ class ModelsPage(QWidget):
             try:
                 info = get_model_info(self.ctx.db, model_id)
                 evaluations = list_evaluations(self.ctx.db, model_id)
-            except Exception as exc:
+            except STORE_ERRORS as exc:
                 self._fail(f"Cannot read model {model_id}: {exc}")
                 return
             metrics = dict(info.summary or {})

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.progress import CancelToken, Progress
+from workbench.store.db import STORE_ERRORS
 from workbench.ui.context import AppContext
+from workbench.ui.explain_panel import attach_to_recommend_page
 from workbench.ui.i18n import translate
 from workbench.ui.plots import color, make_plot, set_label_ticks
 from workbench.ui.widgets import EmptyState, InlineMessage, pass_clicks_through
@@ -202,9 +204,7 @@ class RecommendPage(QWidget):
         split.setStretchFactor(2, 2)
         split.setSizes([380, 520, 260])
         layout.addWidget(split, 1)
-        from workbench.ui.explain_panel import attach_to_recommend_page  # the explanation issue's panel
-
-        attach_to_recommend_page(self)
+        attach_to_recommend_page(self)  # the "why this item" panel under the recommendations
 
         ctx.models_changed.connect(self.refresh_models)
         ctx.database_changed.connect(lambda _text: self._on_database_changed())
@@ -238,7 +238,7 @@ class RecommendPage(QWidget):
         current = self.model_combo.currentData()
         try:
             models = list_models(self.ctx.db)
-        except Exception as exc:
+        except STORE_ERRORS as exc:
             models = []
             self.message.show_message(translate("RecommendPage", "Cannot list models: {exc}").format(exc=exc), "error")  # noqa: E501
         known = {m.id for m in models}

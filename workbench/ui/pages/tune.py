@@ -45,6 +45,7 @@ from workbench.core.progress import CancelToken, Progress
 from workbench.errors import WorkbenchError
 from workbench.models.registry import FAMILIES
 from workbench.store.datasets import list_datasets
+from workbench.store.db import STORE_ERRORS
 from workbench.ui import plots
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
@@ -354,7 +355,7 @@ class TunePage(QWidget):
         current = self.dataset_combo.currentData()
         try:
             infos = list_datasets(self.ctx.db)
-        except Exception as exc:  # a broken database is reported on the page, not as a crash
+        except STORE_ERRORS as exc:  # a broken database is reported on the page, not as a crash
             infos = []
             self.message.show_message(
                 translate("TunePage", "Cannot list datasets: {exc}").format(exc=exc), "error"
@@ -381,7 +382,7 @@ class TunePage(QWidget):
 
         try:
             searches = list_searches(self.ctx.db)
-        except Exception as exc:
+        except STORE_ERRORS as exc:
             self.message.show_message(
                 translate("TunePage", "Cannot list searches: {exc}").format(exc=exc), "error"
             )
