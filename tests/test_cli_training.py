@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

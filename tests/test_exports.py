@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import scipy.sparse as sp
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from tests.test_postgres import pg_admin, pg_url  # noqa: F401 (fixtures: a fresh database per test)
 from workbench.cli import main
 from workbench.commands.exports import TerminalProgress

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.cli import main
 from workbench.store.db import Database, open_database
 from workbench.store.model_file import (

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.core.progress import Cancelled, CancelToken
 from workbench.data.content import import_item_content
 from workbench.data.csv_import import CsvSpec, import_csv

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.models.base import EpochReport
 from workbench.store import runs as run_store
 from workbench.store.db import Database, make_engine, migrate, open_database, resolve_url

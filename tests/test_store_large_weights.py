@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from sqlalchemy import event, func, select
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.models.base import EpochReport
 from workbench.models.registry import create_model
 from workbench.store import blobs, runs

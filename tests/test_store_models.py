@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests._training_data import make_dataset
-from workbench.core.ids import IdMap
+from tests.planted import make_dataset, planted
 from workbench.core.interactions import Interactions
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.models.base import EpochReport, ModelArtifact
@@ -33,13 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _interactions(n_users: int = 30, n_items: int = 20, seed: int = 0) -> Interactions:
-    rng = np.random.default_rng(seed)
-    users = rng.integers(0, n_users, 300)
-    items = (users + rng.integers(0, 5, 300)) % n_items  # a band structure EASE can learn
-    pairs = np.unique(np.stack([users, items], 1), axis=0)
-    return Interactions(pairs[:, 0], pairs[:, 1], np.ones(len(pairs)),
-                        IdMap.from_ids(f"u{u}" for u in range(n_users)),
-                        IdMap.from_ids(f"i{i:03d}" for i in range(n_items)), kind="implicit")
+    return planted(n_users, n_items, 8, stray=1, explicit=False, item_id_width=3, seed=seed).interactions()
 
 
 def _artifact() -> ModelArtifact:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, func, select
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.core.interactions import Dataset
 from workbench.core.progress import Cancelled
 from workbench.data.content import import_item_content

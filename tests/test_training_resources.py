@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._training_data import load_tiny, make_dataset
+from tests.planted import load_stored, make_dataset
 from workbench.core import memory
 from workbench.errors import WorkbenchError
 from workbench.evaluation.splits import SplitSpec
@@ -49,7 +49,7 @@ def test_estimate_reads_string_settings_and_reports_free_memory(monkeypatch) -> 
 
 @pytest.fixture
 def tiny(db):
-    return load_tiny(db, make_dataset(db, "tiny"))
+    return load_stored(db, make_dataset(db, "tiny"))
 
 
 def test_runner_refuses_before_writing_anything(db, tiny, monkeypatch) -> None:
@@ -86,13 +86,13 @@ def test_cli_prints_the_refusal_without_a_traceback(db_path: Path, capsys, monke
 
 
 def test_mf_picks_the_ranking_objective_on_implicit_data(db) -> None:
-    data = load_tiny(db, make_dataset(db, "implicit", implicit=True))
+    data = load_stored(db, make_dataset(db, "implicit", implicit=True))
     result = train(db, data, "mf", {"dim": "8", "batch_size": "64"}, SplitSpec("user_ratio", seed=1),
                    epochs=2)
     run = run_store.get_run(db, result.run_id)
     assert run.epochs[0].metric_name == "ndcg@10"  # ranked, not refused
     assert "rmse" not in result.metrics and result.metrics["ndcg@10"] > 0
     assert run.epochs[0].extra["valid_users"] > 0  # how many users early stopping ranked
-    explicit = train(db, load_tiny(db, make_dataset(db, "explicit")), "mf", {"dim": "8"},
+    explicit = train(db, load_stored(db, make_dataset(db, "explicit")), "mf", {"dim": "8"},
                      SplitSpec("user_ratio", seed=1), epochs=1)
     assert "rmse" in explicit.metrics  # ratings where there are ratings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests._training_data import load_tiny, make_dataset
+from tests.planted import load_stored, make_dataset
 from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import WorkbenchError
 from workbench.evaluation.splits import SplitSpec
@@ -16,7 +16,7 @@ from workbench.training.runner import build_config, train
 
 @pytest.fixture
 def tiny(db):
-    return load_tiny(db, make_dataset(db, "tiny"))
+    return load_stored(db, make_dataset(db, "tiny"))
 
 
 def test_ease_training_saves_model_run_and_evaluation(db, tiny) -> None:
@@ -119,7 +119,7 @@ def test_unknown_setting_lists_the_known_keys() -> None:
 
 
 def test_an_auto_objective_is_recorded_as_the_one_trained(db, tiny) -> None:
-    from tests._training_data import make_dataset
+    from tests.planted import make_dataset
 
     explicit = train(db, tiny, "mf", {"dim": "4", "patience": "0"}, epochs=1)
     implicit = train(db, make_dataset(db, "clicks", implicit=True), "mf", {"dim": "4", "patience": "0"},

@@ -15,7 +15,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.evaluation.protocol import evaluate

@@ -82,7 +82,7 @@ def test_downgrade_drops_the_study_tables_and_upgrade_brings_them_back(db_path: 
 
 
 def test_search_on_postgresql_and_downgrade_removes_its_types(pg_url: str) -> None:
-    from tests._training_data import make_dataset
+    from tests.planted import make_dataset
     from workbench.tuning.study import SearchRequest, run_search
 
     db = open_database(pg_url)

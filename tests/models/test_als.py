@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests._training_data import make_dataset
 from tests.models.test_contract import N_GROUPS, N_ITEMS, planted
+from tests.planted import make_dataset
 from workbench.models.als import AUTO_REGULARIZATION_SHARE, ALSConfig, ALSModel
 from workbench.models.registry import create_model, model_from_artifact
 from workbench.store import models as model_store

@@ -6,33 +6,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.core.ids import IdMap
+from tests.planted import planted
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.models.base import Recommender
 from workbench.models.registry import create_model, model_from_artifact
 
 N_USERS, N_ITEMS, PER_USER = 60, 40, 10
-WORDS = {0: ["galaxy", "rocket", "alien", "planet"], 1: ["romance", "wedding", "love", "kiss"]}
 COLD = np.array([16, 17, 18, 19, 36, 37, 38, 39])  # the last four items of each topic
 
 
 def _data() -> tuple[Interactions, ItemContent]:
     """Two topics (items 0-19 and 20-39); even users take their items from topic 0, odd ones from 1."""
-    rng = np.random.default_rng(0)
-    users, items = [], []
-    for u in range(N_USERS):
-        own = np.arange(20) + 20 * (u % 2)
-        p = 1.0 / (1.0 + np.arange(20) % 16)  # the cold items are as popular as the mid-ranked warm ones
-        users += [u] * PER_USER
-        items += rng.choice(own, size=PER_USER, replace=False, p=p / p.sum()).tolist()
-    umap = IdMap.from_ids([f"u{u}" for u in range(N_USERS)])
-    imap = IdMap.from_ids([f"i{i}" for i in range(N_ITEMS)])
-    data = Interactions(np.array(users), np.array(items), np.ones(len(users), dtype=np.float32), umap, imap)
-    topic = np.arange(N_ITEMS) // 20
-    titles = [f"{WORDS[t][i % 4]} {WORDS[t][(i + 1) % 4]}" for i, t in enumerate(topic)]
-    texts = [f"the {WORDS[t][(i + 2) % 4]} story" for i, t in enumerate(topic)]
-    cats = [["scifi"] if t == 0 else ["romance"] for t in topic]
-    return data, ItemContent(imap, titles, texts, cats)
+    # the cold items are as popular as the mid-ranked warm ones
+    weights = 1.0 / (1.0 + np.arange(N_ITEMS) % 20 % 16)
+    data = planted(N_USERS, N_ITEMS, PER_USER, stray=0, explicit=False, item_weights=weights)
+    return data.interactions(), data.content()
 
 
 _FITTED: dict[str, tuple[Recommender, Interactions, Interactions, ItemContent]] = {}

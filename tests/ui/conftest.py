@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from tests.planted import planted
 from workbench.store.db import Database, open_database
 
 
@@ -30,15 +31,9 @@ def empty_db(tmp_path: Path) -> Iterator[Database]:
 
 
 def write_tiny_csv(path: Path, n_users: int = 30, n_items: int = 20) -> Path:
-    """A small explicit-feedback CSV with a header (user,item,rating,timestamp), deterministic."""
-    lines = ["user,item,rating,timestamp"]
-    for u in range(n_users):
-        for k in range(6):
-            i = (u * 7 + k * 3) % n_items
-            rating = 1 + (u + i) % 5
-            lines.append(f"u{u:03d},i{i:03d},{rating},{1_600_000_000 + u * 1000 + k * 86_400}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """A small explicit-feedback CSV with a header (user,item,rating,timestamp), 6 rows a user, ids u000 and
+    i000.., deterministic."""
+    return planted(n_users, n_items, 6, user_id_width=3, item_id_width=3).write_csv(path)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._training_data import make_dataset
+from tests.planted import make_dataset
 from tests.test_postgres import pg_admin, pg_url  # noqa: F401 (fixtures: a fresh database per test)
 from tests.test_remote_runs import start_endless_training
 from workbench.cli import main
