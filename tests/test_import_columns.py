@@ -122,3 +122,16 @@ def test_one_header_rule_for_imports_and_holdout_files(tmp_path: Path) -> None:
     assert (rows.sep, rows.has_header, rows.users) == (";", False, ["u1", "u2"])
     spec, preview = guess_csv_spec(path)
     assert (preview.sep, preview.has_header, spec.user, spec.item) == (";", False, 0, 1)
+
+
+def test_cli_names_a_movielens_file_after_its_release_and_points_folders_to_the_movielens_import(
+        cli, tmp_path: Path) -> None:
+    release = Path(__file__).parent / "data" / "ml-latest-tiny"
+    code, out, err = cli("datasets", "import", "csv", str(release / "ratings.csv"), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["name"] == "ml-latest-tiny" and report["kind"] == "explicit"
+    assert report["columns"] == {"user": "userId", "item": "movieId", "rating": "rating",
+                                 "timestamp": "timestamp"}
+    code, _, err = cli("datasets", "import", "csv", str(release))
+    assert code == 1 and "is a MovieLens folder" in err and "datasets import movielens" in err
