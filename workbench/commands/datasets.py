@@ -125,9 +125,9 @@ def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _cmd_embed(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.core.device import resolve_device
     from workbench.store.datasets import load_dataset
     from workbench.store.embeddings import item_text_vectors
-    from workbench.training.device import resolve_device
 
     data = load_dataset(ctx.db(), args.name)
     if data.content is None or data.dataset_id is None:

@@ -25,6 +25,7 @@ from threadpoolctl import threadpool_limits
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
 from workbench.errors import WorkbenchError
+from workbench.evaluation.ranking import ranking_ndcg
 from workbench.models.base import (
     BatchCallback,
     BatchEvent,
@@ -45,7 +46,6 @@ from workbench.models.common import (
     positives,
     seen_matrix,
 )
-from workbench.training.loop import ranking_ndcg
 
 #: the automatic regularisation as a share of the mean confidence mass of one user's row: it keeps the
 #: prior's weight against the data the same on sparse and dense data (0.1 measured best on ML-100K)

@@ -26,16 +26,25 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-import torch
 
 from workbench.core.ids import IdMap
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
+from workbench.core.training import (
+    BatchCallback,
+    BatchEvent,
+    EpochReport,
+    ModelArtifact,
+    TrainingError,
+)
 from workbench.errors import WorkbenchError
 
-
-class TrainingError(WorkbenchError):
-    """Training cannot go on (NaN loss, unsuitable data)."""
+# The reports and the artifact are defined below the store (workbench.core.training) and are part of this
+# interface: ``fit`` yields ``EpochReport``s, ``to_artifact`` returns a ``ModelArtifact``.
+__all__ = [
+    "BatchCallback", "BatchEvent", "EpochReport", "ModelArtifact", "ModelConfig", "Recommender",
+    "TrainingError", "config_from_dict", "data_bytes", "param",
+]
 
 
 def param(default: Any, help: str, *, min: float | None = None, max: float | None = None,
@@ -125,46 +134,6 @@ def _convert(key: str, raw: Any, default: Any) -> Any:
     except ValueError as exc:
         raise WorkbenchError(f"setting '{key}': cannot read {raw!r} as {type(default).__name__}") from exc
     return raw
-
-
-@dataclass
-class EpochReport:
-    """What one epoch of training produced; the GUI plots these, the store records them."""
-
-    epoch: int
-    train_loss: float | None
-    valid_loss: float | None = None
-    valid_metric: float | None = None
-    metric_name: str | None = None  # e.g. "rmse" (lower is better) or "ndcg@10" (higher is better)
-    elapsed_s: float = 0.0  # since fit started
-    samples_per_s: float | None = None
-    is_best: bool = False
-    extra: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class BatchEvent:
-    """Throttled per-batch progress, for the smoothed loss curve and the progress bar."""
-
-    epoch: int
-    batch: int
-    n_batches: int
-    loss: float
-
-
-BatchCallback = Callable[[BatchEvent], None]
-
-
-@dataclass
-class ModelArtifact:
-    """Everything needed to rebuild a fitted model; persisted as JSON + safetensors, never pickle."""
-
-    family: str
-    config: dict[str, Any]
-    users: list[str]
-    items: list[str]
-    meta: dict[str, Any]
-    tensors: dict[str, torch.Tensor]
 
 
 #: bytes per training interaction every family holds while training: the split's parts (user, item, value

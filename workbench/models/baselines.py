@@ -13,6 +13,7 @@ import torch
 
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
+from workbench.evaluation.ranking import ranking_ndcg
 from workbench.models.base import (
     BatchCallback,
     EpochReport,
@@ -32,7 +33,6 @@ from workbench.models.common import (
     seen_matrix,
     user_history_vector,
 )
-from workbench.training.loop import ranking_ndcg
 
 
 class ClosedFormRecommender(Recommender):

@@ -38,12 +38,12 @@ from torch import nn
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.memory import fits_in_free_memory
 from workbench.errors import WorkbenchError
+from workbench.evaluation.ranking import ranking_ndcg
 from workbench.models.base import ModelConfig, TrainingError, param
 from workbench.models.common import positives, seen_matrix, user_history_vector
 from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
 from workbench.models.torch_base import TorchRecommender
 from workbench.text import Vocabulary, tokenize
-from workbench.training.loop import ranking_ndcg
 
 #: the text encoders a content or hybrid model can use ("pretrained" needs the optional extra)
 TEXT_ENCODERS = ("cnn", "gru", "pretrained")

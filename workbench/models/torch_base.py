@@ -9,9 +9,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from workbench.core.device import resolve_device
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
 from workbench.errors import WorkbenchError
+from workbench.evaluation.ranking import ranking_ndcg, rating_rmse
 from workbench.models.base import (
     BatchCallback,
     EpochReport,
@@ -30,15 +32,7 @@ from workbench.models.common import (
     positives,
     seen_matrix,
 )
-from workbench.training.device import resolve_device
-from workbench.training.loop import (
-    LoopPlan,
-    LoopState,
-    make_generator,
-    ranking_ndcg,
-    rating_rmse,
-    run_epochs,
-)
+from workbench.models.loop import LoopPlan, LoopState, make_generator, run_epochs
 
 # The same seed must give the same model on the CPU. With several threads, scatter-adds (history
 # aggregation, embedding gradients) otherwise sum in a thread-dependent order; the deterministic forms run

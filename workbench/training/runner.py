@@ -106,7 +106,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     ``on_run_started(run_id)`` is called once the run row exists (created, or claimed for a resume), before
     any training, so a caller can follow the run from its first batch.
     """
-    from workbench.training.device import describe_device, resolve_device
+    from workbench.core.device import describe_device, resolve_device
 
     resolved = resolve_device(device)
     device_label = describe_device(resolved)
