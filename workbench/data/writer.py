@@ -189,8 +189,8 @@ def _write(conn: Connection, parsed: ParsedDataset, name: str, sqlite: bool, emi
     n = len(parsed)
     total_rows = len(user_ids) + len(item_ids) + n
     check_name_free(conn, name)
-    dataset_id = conn.execute(
-        insert(DatasetRow.__table__).values(
+    inserted = conn.execute(
+        insert(DatasetRow).values(
             name=name,
             kind=parsed.kind,
             rating_min=rating_min,
@@ -201,7 +201,9 @@ def _write(conn: Connection, parsed: ParsedDataset, name: str, sqlite: bool, emi
             n_interactions=n,
             import_report=parsed.report,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert inserted is not None  # a single-row insert always has its key
+    dataset_id = inserted[0]
 
     empty = "{}"
     n_users, n_items = len(user_ids), len(item_ids)

@@ -255,6 +255,7 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
         out[f"{prefix}n_users_evaluated"] = float(mask.sum())
 
     if do_rating:
+        assert test_values is not None  # ratings are only evaluated when the test part has values
         if rating_range is not None:
             np.clip(predictions, rating_range[0], rating_range[1], out=predictions)
         actual = test_values[pair_order]

@@ -200,7 +200,7 @@ def _interaction_rows(conn: Connection, dataset_id: int) -> list[Any]:
             ),
             (dataset_id,),
         )
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
@@ -440,7 +440,8 @@ def _interaction_page(db: Any, dataset_id: int, filter_text: str | None, order_b
 
 def dataset_counts(db: Any, dataset_id: int) -> dict[str, int]:
     """Actual row counts of a dataset's users, items and interactions (for checks and the GUI)."""
-    rows = {"users": UserRow, "items": ItemRow, "interactions": InteractionRow}
+    rows: dict[str, type[UserRow] | type[ItemRow] | type[InteractionRow]] = {
+        "users": UserRow, "items": ItemRow, "interactions": InteractionRow}
     with db.engine.connect() as conn:
         return {
             t: int(conn.execute(select(func.count()).where(rows[t].dataset_id == dataset_id)).scalar() or 0)

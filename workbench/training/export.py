@@ -251,7 +251,7 @@ def similar_items(basis: np.ndarray | sp.csr_matrix, item_rows: np.ndarray, n: i
         sims[sims <= 0] = -np.inf
     else:
         sims = np.asarray(basis[item_rows] @ basis.T, dtype=np.float32)
-        empty = ~basis.any(axis=1)
+        empty = ~np.asarray(basis.any(axis=1), dtype=bool)
         sims[:, empty] = -np.inf
         sims[empty[item_rows]] = -np.inf
     sims[np.arange(len(item_rows)), item_rows] = -np.inf  # an item is not its own neighbour
