@@ -24,6 +24,7 @@ from sqlalchemy import table as sql_table
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle
 from workbench.data.parsed import ImportReport, ParsedDataset
 from workbench.errors import InputError
+from workbench.store.db import dbapi_cursor
 from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
 from workbench.store.snapshot import InteractionArrays, write_snapshot
 
@@ -105,7 +106,7 @@ def _copy_insert(conn: Connection, table: str, columns: dict[str, Sequence[Any] 
         frame[c] = frame[c].fillna("")
     force = f", FORCE_NOT_NULL ({', '.join(text_cols)})" if text_cols else ""
     sql = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT csv{force})"
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = dbapi_cursor(conn)
     try:
         with cursor.copy(sql) as copy:
             for start in range(0, n, batch):

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Text, delete, func, select, type_coerce
 from workbench.core.ids import IdMap
 from workbench.core.interactions import Dataset, Interactions, ItemContent
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.db import dbapi_cursor
 from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
 from workbench.store.snapshot import InteractionArrays, read_snapshot
 
@@ -190,7 +191,7 @@ def _interaction_rows(conn: Connection, dataset_id: int) -> list[Any]:
     """All interaction rows of a dataset, for datasets stored without an array snapshot."""
     # The raw DB-API cursor hands back plain tuples: several times faster than Row objects at 1M rows.
     # Index order (dataset_id, user_id, id): no sort step, and deterministic.
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = dbapi_cursor(conn)
     try:
         cursor.execute(
             _driver_sql(

@@ -28,7 +28,7 @@ from workbench.core.progress import CancelToken, Progress, ProgressCallback, Thr
 from workbench.errors import InputError, WorkbenchError
 from workbench.models.base import Recommender
 from workbench.models.ranking import top_n, top_n_of_scores, user_chunk
-from workbench.store.db import Database
+from workbench.store.db import Database, dbapi_cursor
 from workbench.store.schema import InteractionRow, ItemRow, UserRow
 
 CSV_COLUMNS = ("user", "item", "rank", "score")
@@ -323,7 +323,7 @@ def dataset_interactions(db: Database, dataset_id: int, model: Recommender) -> s
         query = (select(InteractionRow.user_id, InteractionRow.item_id)
                  .where(InteractionRow.dataset_id == int(dataset_id)))
         sql = str(query.compile(conn.engine, compile_kwargs={"literal_binds": True}))
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = dbapi_cursor(conn)
         try:
             cursor.execute(sql)
             while batch := cursor.fetchmany(200_000):
