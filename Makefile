@@ -35,7 +35,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m workbench screenshot --out screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache screenshots
+	rm -rf $(VENV) .pytest_cache .mypy_cache .import_linter_cache screenshots
 
 # Interface translations: collect the GUI's strings into the Qt Linguist source (.ts), then compile the
 # catalogue the app loads (.qm). Both are committed, so a checkout runs without the Qt tools.

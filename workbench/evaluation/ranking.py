@@ -1,7 +1,8 @@
 """Top-K with seen items masked, and the validation metrics early stopping reads while a model trains.
 
-One top-K serves evaluation, validation and recommendation lists: scores are masked (NaN, items the user
-has already seen, items outside the candidate set) on the scores' own device, then ranked. The NDCG
+Scores are masked in one way everywhere (NaN, items the user has already seen, items outside the
+candidate set) on the scores' own device, then ranked: ``top_k`` for metrics (on the device; ties in any
+order), ``top_n_of_scores`` for the lists people see (scores too, ties always in item order). The NDCG
 formula itself lives once, in ``metrics.ndcg_at_k``.
 """
 
@@ -47,6 +48,36 @@ def top_k_unseen(scores: torch.Tensor, seen_rows: sp.csr_matrix | None, k: int,
                  allowed: np.ndarray | None = None) -> np.ndarray:
     """Top-``k`` item rows per user with seen (and disallowed, NaN-scored) items never ranked."""
     return top_k(mask_unrankable(scores, seen_rows, allowed), k)
+
+
+def top_n_of_scores(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise top-``n`` of a score block already masked with -inf; same output as ``top_n``.
+
+    ``torch.topk`` finds each row's n-th best score (several times faster than a numpy partition on a
+    wide block); every item at or above it is then ordered by (score desc, item row asc), so ties come
+    out the same on every run and every platform.
+    """
+    scores = np.asarray(scores)
+    scores[~np.isfinite(scores)] = -np.inf
+    n_rows, n_items = scores.shape
+    n = min(n, n_items)
+    if n <= 0 or n_rows == 0:
+        return np.full((n_rows, max(n, 0)), -1, np.int64), np.full((n_rows, max(n, 0)), np.nan)
+    block = torch.from_numpy(np.ascontiguousarray(scores))
+    kth = torch.topk(block, n, dim=1, sorted=False).values.min(dim=1, keepdim=True).values
+    rows_t, cols_t = torch.nonzero(block >= kth, as_tuple=True)  # row-major: items ascending per row
+    rows, cols = rows_t.numpy(), cols_t.numpy()
+    values = scores[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    counts = np.bincount(rows, minlength=n_rows)
+    position = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    keep = (position < n) & np.isfinite(values)
+    items = np.full((n_rows, n), -1, np.int64)
+    top_scores = np.full((n_rows, n), np.nan)
+    items[rows[keep], position[keep]] = cols[keep]
+    top_scores[rows[keep], position[keep]] = values[keep]
+    return items, top_scores
 
 
 def ranking_ndcg(score_fn: Callable[[np.ndarray], torch.Tensor], seen: sp.csr_matrix,

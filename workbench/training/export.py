@@ -26,8 +26,9 @@ from sqlalchemy import select
 
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from workbench.errors import InputError, WorkbenchError
+from workbench.evaluation.ranking import top_n_of_scores
 from workbench.models.base import Recommender
-from workbench.models.ranking import top_n, top_n_of_scores, user_chunk
+from workbench.models.ranking import top_n, user_chunk
 from workbench.store.db import Database, dbapi_cursor
 from workbench.store.schema import InteractionRow, ItemRow, UserRow
 
