@@ -18,10 +18,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE $(PY) -m ruff check workbench tests bench main.py
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE $(PY) -m pytest -q -ra
 
+# ruff, the import contracts (floors, Qt only in ui) and the type check of the core
 lint: $(STAMP)
 	$(PY) -m ruff check workbench tests bench main.py
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do OMP_WAIT_POLICY=PASSIVE $(PY) $$f || exit 1; done
@@ -30,7 +35,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m workbench screenshot --out screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache screenshots
+	rm -rf $(VENV) .pytest_cache .mypy_cache .import_linter_cache screenshots
 
 # Interface translations: collect the GUI's strings into the Qt Linguist source (.ts), then compile the
 # catalogue the app loads (.qm). Both are committed, so a checkout runs without the Qt tools.

@@ -18,7 +18,8 @@ from workbench.cli import main
 from workbench.commands.exports import TerminalProgress
 from workbench.core.progress import Cancelled, CancelToken, Progress
 from workbench.errors import InputError, WorkbenchError
-from workbench.models.ranking import top_n, top_n_of_scores, user_chunk
+from workbench.evaluation.ranking import top_n_of_scores
+from workbench.models.ranking import top_n, user_chunk
 from workbench.store.db import Database, open_database
 from workbench.store.models import load_model
 from workbench.training.export import (

@@ -60,7 +60,7 @@ def _csv_spec(args: argparse.Namespace) -> tuple[Any, str | None]:
     from dataclasses import replace
 
     from workbench.data.columns import guess_csv_spec
-    from workbench.data.csv_import import CsvSpec
+    from workbench.data.csv_import import Column, CsvSpec
 
     header = False if args.no_header else (True if args.header else None)
     given = {"sep": normalise_sep(args.sep), "header": header, "encoding": args.encoding,
@@ -73,10 +73,16 @@ def _csv_spec(args: argparse.Namespace) -> tuple[Any, str | None]:
     named = {role: getattr(args, role) for role in roles if getattr(args, role) is not None}
     # a guess that falls on a column named for another role gives way to it
     taken = {str(value) for value in named.values()}
-    chosen = {role: named[role] if role in named
-              else (None if str(getattr(guessed, role)) in taken else getattr(guessed, role))
-              for role in roles}
-    spec = replace(guessed, **chosen, rating_scale=given["rating_scale"], kind=given["kind"])
+    chosen: dict[str, Column | None] = {
+        role: named[role] if role in named
+        else (None if str(getattr(guessed, role)) in taken else getattr(guessed, role))
+        for role in roles}
+    user, item = chosen["user"], chosen["item"]
+    if user is None or item is None:
+        raise InputError(f"{args.file}: the user and item columns could not both be told apart; "
+                         "name them with --user and --item")
+    spec = replace(guessed, user=user, item=item, rating=chosen["rating"], timestamp=chosen["timestamp"],
+                   rating_scale=given["rating_scale"], kind=given["kind"])
     shown = ", ".join(f"{role} = {chosen[role]!r}" for role in chosen if chosen[role] is not None)
     note = (f"columns guessed from {Path(args.file).name}: {shown}; "
             "override with --user, --item, --rating, --timestamp")
@@ -155,9 +161,9 @@ def _cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _cmd_embed(args: argparse.Namespace, ctx: Context) -> int:
+    from workbench.core.device import resolve_device
     from workbench.store.datasets import load_dataset
     from workbench.store.embeddings import item_text_vectors
-    from workbench.training.device import resolve_device
 
     data = load_dataset(ctx.db(), args.name)
     if data.content is None or data.dataset_id is None:

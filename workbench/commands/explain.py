@@ -8,7 +8,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the explanation and what-if commands."""
     from workbench.cli import JSON_PARENT
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from workbench.core.progress import Progress
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the export command group to the top-level parser."""
     from workbench.cli import JSON_PARENT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 
-def register_model_file_actions(msub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_model_file_actions(msub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``export`` and ``import`` to the ``models`` command group."""
     from workbench.cli import JSON_PARENT
 

@@ -14,7 +14,7 @@ FAMILY_NAMES = ("pop", "itemknn", "ease", "als", "mf", "bpr", "neumf", "content"
 SPLIT_NAMES = ("none", "random", "user_ratio", "temporal", "leave_last", "cold_items", "cold_users")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the training command group to the top-level parser."""
     from workbench.cli import JSON_PARENT
 

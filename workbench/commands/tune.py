@@ -10,7 +10,7 @@ from workbench.commands.training import FAMILY_NAMES, SPLIT_NAMES, parse_setting
 from workbench.errors import WorkbenchError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``tune`` and ``studies`` to the top-level parser."""
     from workbench.cli import JSON_PARENT
 

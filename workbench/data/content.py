@@ -160,7 +160,7 @@ def import_item_content(
     given = [c for c in ("title", "text", "categories") if frame[c].notna().any()]
     if not given:
         raise InputError("the file has no title, text or categories column", file=str(path), line=1)
-    items = ItemRow.__table__
+    items = ItemRow.metadata.tables[ItemRow.__tablename__]
     with db.engine.begin() as conn:
         known = set(conn.execute(select(items.c.external_id).where(items.c.dataset_id == info.id)).scalars())
         matched_mask = frame["external_id"].isin(known).to_numpy()

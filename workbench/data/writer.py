@@ -24,6 +24,7 @@ from sqlalchemy import table as sql_table
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle
 from workbench.data.parsed import ImportReport, ParsedDataset
 from workbench.errors import InputError
+from workbench.store.db import dbapi_cursor
 from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
 from workbench.store.snapshot import InteractionArrays, write_snapshot
 
@@ -105,7 +106,7 @@ def _copy_insert(conn: Connection, table: str, columns: dict[str, Sequence[Any] 
         frame[c] = frame[c].fillna("")
     force = f", FORCE_NOT_NULL ({', '.join(text_cols)})" if text_cols else ""
     sql = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT csv{force})"
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = dbapi_cursor(conn)
     try:
         with cursor.copy(sql) as copy:
             for start in range(0, n, batch):
@@ -189,8 +190,8 @@ def _write(conn: Connection, parsed: ParsedDataset, name: str, sqlite: bool, emi
     n = len(parsed)
     total_rows = len(user_ids) + len(item_ids) + n
     check_name_free(conn, name)
-    dataset_id = conn.execute(
-        insert(DatasetRow.__table__).values(
+    inserted = conn.execute(
+        insert(DatasetRow).values(
             name=name,
             kind=parsed.kind,
             rating_min=rating_min,
@@ -201,7 +202,9 @@ def _write(conn: Connection, parsed: ParsedDataset, name: str, sqlite: bool, emi
             n_interactions=n,
             import_report=parsed.report,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert inserted is not None  # a single-row insert always has its key
+    dataset_id = inserted[0]
 
     empty = "{}"
     n_users, n_items = len(user_ids), len(item_ids)

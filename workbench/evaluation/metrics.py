@@ -89,12 +89,12 @@ def reciprocal_rank_at_k(hits: np.ndarray) -> np.ndarray:
     """RR@K = 1 / (1-based rank of the first hit), 0 when no hit in the top K; MRR@K is its mean."""
     any_hit = hits.any(axis=1)
     first = np.argmax(hits, axis=1)
-    return np.where(any_hit, 1.0 / (first + 1.0), 0.0)
+    return np.asarray(np.where(any_hit, 1.0 / (first + 1.0), 0.0))
 
 
 def hit_rate_at_k(hits: np.ndarray) -> np.ndarray:
     """HR@K = 1 when at least one relevant item is in the top K, else 0."""
-    return hits.any(axis=1).astype(np.float64)
+    return np.asarray(hits.any(axis=1), dtype=np.float64)
 
 
 # --- beyond-accuracy metrics --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle
 from workbench.errors import WorkbenchError
 from workbench.evaluation import metrics as m
+from workbench.evaluation.ranking import mask_unrankable, top_k
 from workbench.evaluation.splits import Split
 
 RANKING_METRICS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "mrr", "hit_rate")
@@ -254,6 +255,7 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
         out[f"{prefix}n_users_evaluated"] = float(mask.sum())
 
     if do_rating:
+        assert test_values is not None  # ratings are only evaluated when the test part has values
         if rating_range is not None:
             np.clip(predictions, rating_range[0], rating_range[1], out=predictions)
         actual = test_values[pair_order]
@@ -294,12 +296,9 @@ def _score_in_item_chunks(model: Any, batch: np.ndarray, step: int, seen: sp.csr
             predictions[lo:hi][inside] = scores[pair_local[inside], pair_items[inside] - c0]
         if not len(rows):
             continue
-        part = np.where(np.isnan(scores[in_rank]), -np.inf, scores[in_rank]).astype(np.float32, copy=False)
-        block = seen_rows[:, c0:c1].tocoo()
-        part[block.row, block.col] = -np.inf
-        if allowed is not None:
-            part[:, ~allowed[c0:c1]] = -np.inf
-        values, idx = torch.topk(torch.from_numpy(part), min(kmax, c1 - c0), dim=1)
+        part = mask_unrankable(torch.from_numpy(scores[in_rank]), seen_rows[:, c0:c1],
+                               None if allowed is None else allowed[c0:c1])
+        values, idx = torch.topk(part, min(kmax, c1 - c0), dim=1)
         merged_v = torch.cat([best_v, values], dim=1)
         merged_i = torch.cat([best_i, idx + c0], dim=1)
         best_v, order = torch.topk(merged_v, kmax, dim=1)
@@ -329,18 +328,16 @@ def _relevance(seen: sp.csr_matrix, users: np.ndarray, items: np.ndarray, values
 def _top_k(scores: np.ndarray, seen_rows: sp.csr_matrix, relevant_rows: sp.csr_matrix, k: int,
            sampled_negatives: int | None, rng: np.random.Generator,
            allowed: np.ndarray | None) -> np.ndarray:
-    """Top-k item rows per user with seen items masked; -1 where fewer than k candidates remain."""
-    n, n_items = scores.shape
-    scores = np.where(np.isnan(scores), -np.inf, scores).astype(np.float32, copy=False)
-    seen_local = np.repeat(np.arange(n), np.diff(seen_rows.indptr))
-    scores[seen_local, seen_rows.indices] = -np.inf
-    if allowed is not None:
-        scores[:, ~allowed] = -np.inf
+    """Top-k item rows per user with seen items masked; -1 where fewer than k candidates remain.
+
+    With ``sampled_negatives`` each user ranks only the relevant items and that many drawn others."""
+    masked = mask_unrankable(torch.from_numpy(np.asarray(scores, dtype=np.float32)), seen_rows, allowed)
     if sampled_negatives is not None:
+        n, n_items = masked.shape
         rel_local = np.repeat(np.arange(n), np.diff(relevant_rows.indptr))
         # random keys; masked and relevant items never drawn as negatives
         keys = rng.random((n, n_items))
-        keys[~np.isfinite(scores)] = np.inf
+        keys[~np.isfinite(masked.numpy())] = np.inf
         keys[rel_local, relevant_rows.indices] = np.inf
         n_draw = min(int(sampled_negatives), n_items)
         drawn = np.argpartition(keys, n_draw - 1, axis=1)[:, :n_draw] if n_draw > 0 else np.zeros((n, 0), int)
@@ -349,14 +346,8 @@ def _top_k(scores: np.ndarray, seen_rows: sp.csr_matrix, relevant_rows: sp.csr_m
         ok = np.isfinite(keys[rows, drawn.ravel()])
         candidate[rows[ok], drawn.ravel()[ok]] = True
         candidate[rel_local, relevant_rows.indices] = True
-        scores[~candidate] = -np.inf
-    kk = min(k, n_items)
-    values, idx = torch.topk(torch.from_numpy(scores), kk, dim=1)
-    top = idx.numpy().astype(np.int64)
-    top[~np.isfinite(values.numpy())] = -1
-    if kk < k:
-        top = np.pad(top, ((0, 0), (0, k - kk)), constant_values=-1)
-    return top
+        masked[torch.from_numpy(~candidate)] = -torch.inf
+    return top_k(masked, k)
 
 
 def _batched_diversity(top: np.ndarray, categories: np.ndarray, batch_size: int) -> np.ndarray:

@@ -25,6 +25,7 @@ from threadpoolctl import threadpool_limits
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
 from workbench.errors import WorkbenchError
+from workbench.evaluation.ranking import ranking_ndcg
 from workbench.models.base import (
     BatchCallback,
     BatchEvent,
@@ -33,7 +34,6 @@ from workbench.models.base import (
     ModelConfig,
     Recommender,
     TrainingError,
-    config_from_dict,
     param,
 )
 from workbench.models.common import (
@@ -45,7 +45,6 @@ from workbench.models.common import (
     positives,
     seen_matrix,
 )
-from workbench.training.loop import ranking_ndcg
 
 #: the automatic regularisation as a share of the mean confidence mass of one user's row: it keeps the
 #: prior's weight against the data the same on sparse and dense data (0.1 measured best on ML-100K)
@@ -100,7 +99,7 @@ def _as_numpy(matrix: Any) -> np.ndarray:
     return np.asarray(matrix.to_numpy() if hasattr(matrix, "to_numpy") else matrix, dtype=np.float32)
 
 
-class ALSModel(Recommender):
+class ALSModel(Recommender[ALSConfig]):
     """Implicit-feedback matrix factorisation by alternating least squares with confidence weights."""
 
     family: ClassVar[str] = "als"
@@ -109,7 +108,7 @@ class ALSModel(Recommender):
     description: ClassVar[str] = ("ALS: implicit-feedback matrix factorisation (Hu et al. 2008); fast "
                                   "and strong on large catalogues")
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: ALSConfig | None = None) -> None:
         super().__init__(config)
         self.user_factors: np.ndarray | None = None
         self.item_factors: np.ndarray | None = None
@@ -120,7 +119,7 @@ class ALSModel(Recommender):
 
     # --- memory ---------------------------------------------------------------------------------
     @classmethod
-    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def estimate_peak_bytes(cls, config: ALSConfig, n_users: int, n_items: int, n_interactions: int) -> int:
         """Peak memory of ``fit``: factors (current + best copy + solver's), the confidence matrix and
         its transpose, and one validation chunk of scores."""
         factors = int(getattr(config, "factors", 64))
@@ -133,7 +132,7 @@ class ALSModel(Recommender):
 
     # --- training -------------------------------------------------------------------------------
     def _confidence(self, train: Interactions) -> sp.csr_matrix:
-        cfg: ALSConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         x = positives(train, cfg.positive_threshold).to_csr(binary=False).astype(np.float32)
         x.sum_duplicates()
         x.data = np.abs(x.data)
@@ -151,7 +150,7 @@ class ALSModel(Recommender):
             valid: Interactions | None = None, device: str = "cpu", cancel: CancelToken | None = None,
             on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
             ) -> Iterator[EpochReport]:
-        cfg: ALSConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         start = time.perf_counter()
         self.users, self.items = train.users, train.items
         self.seen = seen_matrix(train)
@@ -261,7 +260,7 @@ class ALSModel(Recommender):
 
     def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
         """A new user's factors solved exactly against the fixed item factors (one half-step of ALS)."""
-        cfg: ALSConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         _, items = self._factors()
         item_rows = np.asarray(item_rows, dtype=np.int64)
         if (item_rows < 0).any() or (item_rows >= len(items)).any():
@@ -287,7 +286,7 @@ class ALSModel(Recommender):
 
     def _implicit_explainer(self) -> Any:
         if self._explainer is None:
-            cfg: ALSConfig = self.config  # type: ignore[assignment]
+            cfg = self.config
             explainer = _implicit_model(cfg, self.regularization, gpu=False)
             explainer.user_factors, explainer.item_factors = self._factors()
             self._explainer = explainer
@@ -308,7 +307,7 @@ class ALSModel(Recommender):
 
     @classmethod
     def from_artifact(cls, artifact: ModelArtifact) -> ALSModel:
-        model = cls(config_from_dict(cls.Config, artifact.config))
+        model = cls(cls.config_of(artifact.config))
         model.users, model.items = id_maps(artifact.users, artifact.items)
         shape = (len(model.users), len(model.items))
         model.user_factors = artifact.tensors["user_factors"].numpy().astype(np.float32)

@@ -10,8 +10,9 @@ ranking objective.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -19,15 +20,15 @@ from torch import nn
 
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.errors import WorkbenchError
-from workbench.models.base import ModelConfig, TrainingError, param
-from workbench.models.torch_base import TorchRecommender, ridge_fold_in
+from workbench.models.base import EpochReport, ModelConfig, TrainingError, param
+from workbench.models.torch_base import TorchConfig, TorchRecommender, ridge_fold_in
 
 #: largest dense items x users rating matrix AutoRec accepts (float32: 1.2 GB)
 _MAX_CELLS = 300_000_000
 
 
 @dataclass(frozen=True)
-class AutoRecConfig(ModelConfig):
+class AutoRecConfig(TorchConfig):
     hidden: int = param(500, "size of the sigmoid hidden code of each item", min=1, max=4096,
                         search=(100, 800), step=50)
     epochs: int = param(200, "maximum training epochs (one pass over all items each)", min=1)
@@ -55,7 +56,7 @@ class _AutoRecModule(nn.Module):
         return torch.sigmoid(self.encoder(ratings))
 
 
-class AutoRecModel(TorchRecommender):
+class AutoRecModel(TorchRecommender[AutoRecConfig]):
     """I-AutoRec for explicit ratings."""
 
     family: ClassVar[str] = "autorec"
@@ -66,30 +67,31 @@ class AutoRecModel(TorchRecommender):
     samples_per_s_cpu: ClassVar[float | None] = 2_000.0
 
     @classmethod
-    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
-        return (2 * n_users + 1) * config.hidden + n_users  # type: ignore[attr-defined]
+    def parameter_count(cls, config: AutoRecConfig, n_users: int, n_items: int) -> int:
+        return (2 * n_users + 1) * config.hidden + n_users
 
     @classmethod
-    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        cfg: AutoRecConfig = config  # type: ignore[assignment]
+    def batch_bytes(cls, config: AutoRecConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg = config
         # the dense items x users ratings (float32) and observed mask (bytes), twice while refitting,
         # and a batch of item rows through the network
         return 2 * 5 * n_items * n_users + 4 * cfg.batch_size * (n_users + cfg.hidden) * 8
 
     @classmethod
-    def samples_per_epoch(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def samples_per_epoch(cls, config: AutoRecConfig, n_users: int, n_items: int, n_interactions: int) -> int:
         return n_items
 
     @classmethod
-    def size_advice(cls, config: ModelConfig) -> str:
+    def size_advice(cls, config: AutoRecConfig) -> str:
         return "mf (ratings, memory linear in users + items), or a smaller dataset"
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: AutoRecConfig | None = None) -> None:
         super().__init__(config)
         self._codes: torch.Tensor | None = None  # item codes of the current weights (scoring cache)
 
     # --- data --------------------------------------------------------------------------------------------
-    def fit(self, train: Interactions, *, content: ItemContent | None = None, **kwargs):  # type: ignore[override]
+    def fit(self, train: Interactions, *, content: ItemContent | None = None,
+            **kwargs: Any) -> Iterator[EpochReport]:
         if not train.is_explicit:
             raise TrainingError("AutoRec predicts ratings and needs explicit ratings; this data is implicit "
                                 "(use mf with objective=ranking, bpr, ease or itemknn)")
@@ -121,17 +123,19 @@ class AutoRecModel(TorchRecommender):
         return int(self.meta["n_items"])
 
     def _build_module(self) -> nn.Module:
-        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         self._codes = None
         return _AutoRecModule(self.meta["n_users"], cfg.hidden)
 
     @property
     def m(self) -> _AutoRecModule:
-        return self._require()  # type: ignore[return-value]
+        module = self._require()
+        assert isinstance(module, _AutoRecModule)
+        return module
 
     # --- training ----------------------------------------------------------------------------------------
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
-        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         self._codes = None
         m = self.m
         r = self.buffers["ratings"][idx]
@@ -145,7 +149,7 @@ class AutoRecModel(TorchRecommender):
         return (sse / share + reg) / n_ratings
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
-        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         best = getattr(self, "_best_epoch", 0)
         if cfg.refit and valid is not None and len(valid) and best > 0:
             both = used.concat(valid)
@@ -164,7 +168,7 @@ class AutoRecModel(TorchRecommender):
         return self._codes
 
     def _clip(self, pred: torch.Tensor) -> torch.Tensor:
-        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         if not cfg.clip:
             return pred
         return pred.clamp(self.meta["rating_min"], self.meta["rating_max"])
@@ -214,7 +218,7 @@ class AutoRecModel(TorchRecommender):
                                                                                  torch.Tensor]:
         """(decoder row offset from the average user, A^-1, ridge targets) of a new user: ridge on the
         item codes of the residuals of the history against the average user's predictions."""
-        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         rows = np.asarray(item_rows, dtype=np.int64)
         if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
             raise WorkbenchError("fold-in history contains unknown item rows")
@@ -228,7 +232,7 @@ class AutoRecModel(TorchRecommender):
         return p, a_inv, targets
 
     def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        cfg: AutoRecConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         rows = np.asarray(item_rows, dtype=np.int64)
         if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
             raise WorkbenchError("fold-in history contains unknown item rows")

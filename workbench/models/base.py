@@ -23,19 +23,37 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import numpy as np
-import torch
 
 from workbench.core.ids import IdMap
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
+from workbench.core.training import (
+    BatchCallback,
+    BatchEvent,
+    EpochReport,
+    ModelArtifact,
+    TrainingError,
+)
 from workbench.errors import WorkbenchError
 
-
-class TrainingError(WorkbenchError):
-    """Training cannot go on (NaN loss, unsuitable data)."""
+# The reports and the artifact are defined below the store (workbench.core.training) and are part of this
+# interface: ``fit`` yields ``EpochReport``s, ``to_artifact`` returns a ``ModelArtifact``.
+__all__ = [
+    "BatchCallback",
+    "BatchEvent",
+    "C",
+    "EpochReport",
+    "ModelArtifact",
+    "ModelConfig",
+    "Recommender",
+    "TrainingError",
+    "config_from_dict",
+    "data_bytes",
+    "param",
+]
 
 
 def param(default: Any, help: str, *, min: float | None = None, max: float | None = None,
@@ -127,46 +145,6 @@ def _convert(key: str, raw: Any, default: Any) -> Any:
     return raw
 
 
-@dataclass
-class EpochReport:
-    """What one epoch of training produced; the GUI plots these, the store records them."""
-
-    epoch: int
-    train_loss: float | None
-    valid_loss: float | None = None
-    valid_metric: float | None = None
-    metric_name: str | None = None  # e.g. "rmse" (lower is better) or "ndcg@10" (higher is better)
-    elapsed_s: float = 0.0  # since fit started
-    samples_per_s: float | None = None
-    is_best: bool = False
-    extra: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class BatchEvent:
-    """Throttled per-batch progress, for the smoothed loss curve and the progress bar."""
-
-    epoch: int
-    batch: int
-    n_batches: int
-    loss: float
-
-
-BatchCallback = Callable[[BatchEvent], None]
-
-
-@dataclass
-class ModelArtifact:
-    """Everything needed to rebuild a fitted model; persisted as JSON + safetensors, never pickle."""
-
-    family: str
-    config: dict[str, Any]
-    users: list[str]
-    items: list[str]
-    meta: dict[str, Any]
-    tensors: dict[str, torch.Tensor]
-
-
 #: bytes per training interaction every family holds while training: the split's parts (user, item, value
 #: arrays), the positives, the seen-items CSR and the evaluation's relevance matrices
 DATA_BYTES_PER_INTERACTION = 96
@@ -182,8 +160,13 @@ def data_bytes(n_users: int, n_items: int, n_interactions: int) -> int:
             + 2 * SCORE_BLOCK_BYTES)
 
 
-class Recommender(ABC):
-    """Base class of every model family (see the module docstring for the contract)."""
+#: the configuration class of a family (``Recommender[MFConfig]``)
+C = TypeVar("C", bound=ModelConfig)
+
+
+class Recommender(ABC, Generic[C]):
+    """Base class of every model family (see the module docstring for the contract), generic over its
+    configuration so that ``self.config`` has the family's config type."""
 
     family: ClassVar[str]
     Config: ClassVar[type[ModelConfig]] = ModelConfig
@@ -193,11 +176,17 @@ class Recommender(ABC):
     iterative: ClassVar[bool] = False
     description: ClassVar[str] = ""
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
-        self.config = config if config is not None else self.Config()
+    def __init__(self, config: C | None = None) -> None:
+        # ``Config`` is the class ``C`` stands for (a class variable cannot be typed with ``C`` itself)
+        self.config: C = config if config is not None else cast(C, self.Config())
         self.users: IdMap | None = None
         self.items: IdMap | None = None
         self.seen: Any = None  # scipy CSR users x items of training interactions, set by fit
+
+    @classmethod
+    def config_of(cls, values: dict[str, Any]) -> C:
+        """This family's config from (possibly string) values; see ``config_from_dict``."""
+        return cast(C, config_from_dict(cls.Config, values))
 
     @property
     def predicts_ratings(self) -> bool:
@@ -206,19 +195,19 @@ class Recommender(ABC):
 
     # --- cost, known before training ----------------------------------------------------------------
     @classmethod
-    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def estimate_peak_bytes(cls, config: C, n_users: int, n_items: int, n_interactions: int) -> int:
         """Peak memory (bytes) that training and evaluating this family on data of this size will add to
         the process, from the config and the sizes alone. Families with more than the data add their own."""
         return data_bytes(n_users, n_items, n_interactions)
 
     @classmethod
-    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+    def estimate_epoch_seconds(cls, config: C, n_users: int, n_items: int,
                                n_interactions: int) -> float | None:
         """Rough seconds per epoch on a 2-core CPU (None when the family cannot tell)."""
         return None
 
     @classmethod
-    def size_advice(cls, config: ModelConfig) -> str:
+    def size_advice(cls, config: C) -> str:
         """What to try instead when the data is too large for this family and config."""
         return "a smaller dataset, or a lighter family such as itemknn or bpr"
 

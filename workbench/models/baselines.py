@@ -13,13 +13,14 @@ import torch
 
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
+from workbench.evaluation.ranking import ranking_ndcg
 from workbench.models.base import (
     BatchCallback,
+    C,
     EpochReport,
     ModelArtifact,
     ModelConfig,
     Recommender,
-    config_from_dict,
     data_bytes,
     param,
 )
@@ -33,10 +34,9 @@ from workbench.models.common import (
     seen_matrix,
     user_history_vector,
 )
-from workbench.training.loop import ranking_ndcg
 
 
-class ClosedFormRecommender(Recommender):
+class ClosedFormRecommender(Recommender[C]):
     """Shared plumbing of the non-iterative models: one report, CSR persistence, validation NDCG."""
 
     def _begin(self, train: Interactions, threshold: float) -> sp.csr_matrix:
@@ -71,7 +71,7 @@ class ClosedFormRecommender(Recommender):
 
     @classmethod
     def _restore(cls, artifact: ModelArtifact) -> Any:
-        model = cls(config_from_dict(cls.Config, artifact.config))
+        model = cls(cls.config_of(artifact.config))
         model.users, model.items = id_maps(artifact.users, artifact.items)
         model.seen = csr_from_tensors("seen", artifact.tensors, (len(model.users), len(model.items)))
         return model
@@ -84,14 +84,14 @@ class PopularityConfig(ModelConfig):
                                       min=0.0)
 
 
-class PopularityModel(ClosedFormRecommender):
+class PopularityModel(ClosedFormRecommender[PopularityConfig]):
     """Recommends the items with the most positive training interactions to everyone."""
 
     family: ClassVar[str] = "pop"
     Config: ClassVar[type[ModelConfig]] = PopularityConfig
     description: ClassVar[str] = "Popularity: the most interacted-with items, the same for every user"
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: PopularityConfig | None = None) -> None:
         super().__init__(config)
         self.popularity: np.ndarray = np.zeros(0, dtype=np.float32)
 
@@ -100,7 +100,7 @@ class PopularityModel(ClosedFormRecommender):
             on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
             ) -> Iterator[EpochReport]:
         start = time.perf_counter()
-        cfg: PopularityConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         x = self._begin(train, cfg.positive_threshold)
         counts = np.asarray(x.sum(axis=0)).ravel().astype(np.float32)
         # scaled to [0, 1] so scores read as "share of the top item's popularity"
@@ -138,7 +138,7 @@ class ItemKNNConfig(ModelConfig):
                                       min=0.0)
 
 
-class ItemKNNModel(ClosedFormRecommender):
+class ItemKNNModel(ClosedFormRecommender[ItemKNNConfig]):
     """Item-based nearest neighbours: score(u, i) = sum of similarities of i to u's history items."""
 
     family: ClassVar[str] = "itemknn"
@@ -149,20 +149,21 @@ class ItemKNNModel(ClosedFormRecommender):
     block_cells: ClassVar[int] = 1 << 22
 
     @classmethod
-    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        k = min(config.neighbours, max(1, n_items - 1))  # type: ignore[attr-defined]
+    def estimate_peak_bytes(cls, config: ItemKNNConfig, n_users: int, n_items: int,
+                            n_interactions: int) -> int:
+        k = min(config.neighbours, max(1, n_items - 1))
         # the positives twice (rows and columns), one block of similarities with its top-k work, and the
         # sparse top-k neighbour matrix (built, transposed, serialised)
         return (data_bytes(n_users, n_items, n_interactions) + 24 * n_interactions
                 + 8 * 2 * max(cls.block_cells, n_items) + 12 * 3 * n_items * k)
 
     @classmethod
-    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+    def estimate_epoch_seconds(cls, config: ItemKNNConfig, n_users: int, n_items: int,
                                n_interactions: int) -> float | None:
         pairs = 3.0 * n_interactions ** 2 / max(1, n_users)  # co-occurring pairs, skew included
         return pairs / 5e7 + n_items ** 2 / 5e7
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: ItemKNNConfig | None = None) -> None:
         super().__init__(config)
         self.x: sp.csr_matrix | None = None  # users x items positives
         self.sim: sp.csr_matrix | None = None  # items (history j) x items (target i): weight of j for i
@@ -172,7 +173,7 @@ class ItemKNNModel(ClosedFormRecommender):
             on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
             ) -> Iterator[EpochReport]:
         start = time.perf_counter()
-        cfg: ItemKNNConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         x = self._begin(train, cfg.positive_threshold)
         n_items = x.shape[1]
         xt = x.T.tocsr()
@@ -249,7 +250,7 @@ class EASEConfig(ModelConfig):
                                       min=0.0)
 
 
-class EASEModel(ClosedFormRecommender):
+class EASEModel(ClosedFormRecommender[EASEConfig]):
     """EASE (Steck 2019): a dense item-item weight matrix with zero diagonal, solved in closed form."""
 
     family: ClassVar[str] = "ease"
@@ -260,20 +261,20 @@ class EASEModel(ClosedFormRecommender):
     DENSE_COPIES: ClassVar[int] = 3
 
     @classmethod
-    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def estimate_peak_bytes(cls, config: EASEConfig, n_users: int, n_items: int, n_interactions: int) -> int:
         return data_bytes(n_users, n_items, n_interactions) + cls.DENSE_COPIES * 4 * n_items ** 2
 
     @classmethod
-    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+    def estimate_epoch_seconds(cls, config: EASEConfig, n_users: int, n_items: int,
                                n_interactions: int) -> float | None:
         return 2.0 * n_items ** 3 / 2e10 + 3.0 * n_interactions ** 2 / max(1, n_users) / 5e7
 
     @classmethod
-    def size_advice(cls, config: ModelConfig) -> str:
+    def size_advice(cls, config: EASEConfig) -> str:
         return ("itemknn (sparse top-k neighbours, the closest light alternative), bpr or hybrid; EASE keeps "
                 "a dense items x items matrix, so its memory grows with the square of the catalogue")
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: EASEConfig | None = None) -> None:
         super().__init__(config)
         self.x: sp.csr_matrix | None = None
         self.b: np.ndarray | None = None
@@ -283,7 +284,7 @@ class EASEModel(ClosedFormRecommender):
             on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
             ) -> Iterator[EpochReport]:
         start = time.perf_counter()
-        cfg: EASEConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         x = self._begin(train, cfg.positive_threshold)
         self.b = ease_weights(x, cfg.l2, cancel).numpy()
         self.x = x

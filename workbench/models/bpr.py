@@ -11,11 +11,17 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.models.base import ModelConfig, param
-from workbench.models.torch_base import IMPLICIT_FOLD_ALPHA, TorchRecommender, implicit_fold_in, sample_items
+from workbench.models.torch_base import (
+    IMPLICIT_FOLD_ALPHA,
+    TorchConfig,
+    TorchRecommender,
+    implicit_fold_in,
+    sample_items,
+)
 
 
 @dataclass(frozen=True)
-class BPRConfig(ModelConfig):
+class BPRConfig(TorchConfig):
     dim: int = param(64, "latent factors per user and item", min=1, max=1024,
                      search=(16, 256), step=16)
     epochs: int = param(60, "maximum training epochs", min=1)
@@ -41,7 +47,7 @@ class _BPRModule(nn.Module):
         nn.init.zeros_(self.item_bias.weight)
 
 
-class BPRModel(TorchRecommender):
+class BPRModel(TorchRecommender[BPRConfig]):
     """BPR-MF (Rendle et al.): maximise log sigmoid(score(u, pos) - score(u, neg))."""
 
     family: ClassVar[str] = "bpr"
@@ -51,23 +57,25 @@ class BPRModel(TorchRecommender):
     samples_per_s_cpu: ClassVar[float | None] = 15_000.0
 
     @classmethod
-    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
-        return n_users * config.dim + n_items * (config.dim + 1)  # type: ignore[attr-defined]
+    def parameter_count(cls, config: BPRConfig, n_users: int, n_items: int) -> int:
+        return n_users * config.dim + n_items * (config.dim + 1)
 
     @classmethod
-    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        cfg: BPRConfig = config  # type: ignore[assignment]
+    def batch_bytes(cls, config: BPRConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg = config
         return 4 * cfg.batch_size * (cfg.negatives + 2) * (cfg.dim + 1) * 6
 
     @property
     def m(self) -> _BPRModule:
-        return self._require()  # type: ignore[return-value]
+        module = self._require()
+        assert isinstance(module, _BPRModule)
+        return module
 
     def _build_module(self) -> nn.Module:
         return _BPRModule(self.meta["n_users"], self.meta["n_items"], self.config.dim)
 
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
-        cfg: BPRConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         assert self._gen is not None
         m = self.m
         u, i = self._u[idx], self._i[idx]

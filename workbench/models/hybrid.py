@@ -38,12 +38,12 @@ from torch import nn
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.memory import fits_in_free_memory
 from workbench.errors import WorkbenchError
+from workbench.evaluation.ranking import ranking_ndcg
 from workbench.models.base import ModelConfig, TrainingError, param
 from workbench.models.common import positives, seen_matrix, user_history_vector
 from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
-from workbench.models.torch_base import TorchRecommender
+from workbench.models.torch_base import TorchConfig, TorchRecommender
 from workbench.text import Vocabulary, tokenize
-from workbench.training.loop import ranking_ndcg
 
 #: the text encoders a content or hybrid model can use ("pretrained" needs the optional extra)
 TEXT_ENCODERS = ("cnn", "gru", "pretrained")
@@ -59,7 +59,7 @@ def unavailable_text_encoders() -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class ContentConfig(ModelConfig):
+class ContentConfig(TorchConfig):
     dim: int = param(64, "size of item and user vectors", min=1, max=1024,
                      search=(32, 256), step=32)
     word_dim: int = param(32, "word and category embedding size", min=1, max=512)
@@ -164,6 +164,7 @@ class _ContentModule(nn.Module):
                 nn.init.normal_(emb.weight, std=0.01)
             nn.init.zeros_(self.item_bias.weight)
             nn.init.zeros_(self.user_bias.weight)
+        self.mu: torch.Tensor
         self.register_buffer("mu", torch.tensor(float(meta["mu"]) if meta["objective"] == "rating" else 0.0))
 
     def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -194,7 +195,7 @@ class _ContentModule(nn.Module):
         return torch.where((lengths > 0)[:, None], h, torch.zeros_like(h))  # no words: an empty text
 
 
-class ContentModel(TorchRecommender):
+class ContentModel(TorchRecommender[ContentConfig]):
     """Content-based deep model: items from their text and categories, users from their history."""
 
     family: ClassVar[str] = "content"
@@ -205,20 +206,29 @@ class ContentModel(TorchRecommender):
                                   "embeddings")
     samples_per_s_cpu: ClassVar[float | None] = 2_500.0
 
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: ContentConfig | None = None) -> None:
         super().__init__(config)
         self._item_cache: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None  # scoring
         self._train_cache: tuple[torch.Tensor, torch.Tensor] | None = None  # content encodings, training
         self._batches_since_refresh = 0
+        self._log_q: torch.Tensor | None = None  # candidate sampling log-probabilities of this fit
+
+    @property
+    def _hybrid_config(self) -> HybridConfig:
+        """The settings of the id and item-item parts, which only the hybrid family has."""
+        assert isinstance(self.config, HybridConfig), "only the hybrid has id and item-item parts"
+        return self.config
 
     @property
     def m(self) -> _ContentModule:
-        return self._require()  # type: ignore[return-value]
+        module = self._require()
+        assert isinstance(module, _ContentModule)
+        return module
 
     # --- cost, known before training -------------------------------------------------------------------
     @classmethod
-    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
-        cfg: ContentConfig = config  # type: ignore[assignment]
+    def parameter_count(cls, config: ContentConfig, n_users: int, n_items: int) -> int:
+        cfg = config
         words = min(300_000, 4 * n_items + 1000)  # vocabulary: bounded by the catalogue's texts
         encoder = (words + 2000) * cfg.word_dim + 3 * cfg.word_dim * cfg.filters + (cfg.filters + cfg.word_dim
                                                                                       + 1) * (cfg.dim + 1)
@@ -226,8 +236,8 @@ class ContentModel(TorchRecommender):
         return encoder + cfg.dim * (cfg.dim + 1) + ids
 
     @classmethod
-    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        cfg: ContentConfig = config  # type: ignore[assignment]
+    def batch_bytes(cls, config: ContentConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg = config
         b = cfg.batch_size
         # token and feature rows (int64; kept, checkpointed, serialised), histories, the item caches
         fixed = (3 * 8 * n_items * (cfg.max_tokens + 64) + 20 * n_interactions
@@ -237,12 +247,12 @@ class ContentModel(TorchRecommender):
         return fixed + encode + batch + cls._item_item_plan(config, n_items)
 
     @classmethod
-    def _item_item_plan(cls, config: ModelConfig, n_items: int) -> int:
+    def _item_item_plan(cls, config: ContentConfig, n_items: int) -> int:
         """Bytes of the item-item part when it will be fit on this catalogue, else 0."""
         return item_item_bytes(n_items) if cls._item_item_fits(config, n_items) else 0
 
     @classmethod
-    def _item_item_fits(cls, config: ModelConfig, n_items: int) -> bool:
+    def _item_item_fits(cls, config: ContentConfig, n_items: int) -> bool:
         if not cls.use_ids or getattr(config, "item_item_l2", 0.0) <= 0:
             return False
         cap = int(getattr(config, "item_item_max_items", 0))
@@ -251,17 +261,17 @@ class ContentModel(TorchRecommender):
         return n_items <= cap
 
     @classmethod
-    def samples_per_epoch(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        return n_interactions * (config.passes if config.objective == "ranking" else 1)  # type: ignore[attr-defined]
+    def samples_per_epoch(cls, config: ContentConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        return n_interactions * (config.passes if config.objective == "ranking" else 1)
 
     @classmethod
-    def size_advice(cls, config: ModelConfig) -> str:
-        return (f"a smaller 'dim' or 'max_tokens' (now {config.dim}, {config.max_tokens})"  # type: ignore[attr-defined]
+    def size_advice(cls, config: ContentConfig) -> str:
+        return (f"a smaller 'dim' or 'max_tokens' (now {config.dim}, {config.max_tokens})"
                 ", or a lighter family such as bpr or itemknn")
 
     # --- data -------------------------------------------------------------------------------------------
     def _prepare(self, train: Interactions, content: ItemContent | None) -> None:
-        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         if content is None:
             raise TrainingError(f"the '{self.family}' model needs item content (titles, texts or categories)")
         if content.items != train.items and content.items.ids != train.items.ids:
@@ -338,10 +348,10 @@ class ContentModel(TorchRecommender):
     def _n_samples(self, used: Interactions) -> int:
         if self.objective == "rating":
             return len(used)
-        return len(used) * self.config.passes  # type: ignore[attr-defined]
+        return len(used) * self.config.passes
 
     def _build_module(self) -> nn.Module:
-        return _ContentModule(self.meta, self.config, self.use_ids)  # type: ignore[arg-type]
+        return _ContentModule(self.meta, self.config, self.use_ids)
 
     # --- representations -----------------------------------------------------------------------------
     def _encode_all(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -493,7 +503,7 @@ class ContentModel(TorchRecommender):
         hcfg = self.config
         use_ii = self._item_item_fits(hcfg, self.meta["n_items"])
         if use_ii:
-            weight = float(hcfg.item_item_weight)  # type: ignore[attr-defined]
+            weight = float(self._hybrid_config.item_item_weight)
             if weight < 0:
                 weight = 4.0
                 if rel is not None:  # pick the blend on the validation part with weights fit without it
@@ -519,7 +529,7 @@ class ContentModel(TorchRecommender):
 
         x = data.to_csr(binary=True)
         x.data[:] = 1.0
-        b = ease_weights(x, float(self.config.item_item_l2))  # type: ignore[attr-defined]
+        b = ease_weights(x, float(self._hybrid_config.item_item_l2))
         warm = self.buffers["item_known"].cpu().float()
         # centred in place (a masked copy of a catalogue-squared matrix would double the peak)
         b.sub_((b @ warm / warm.sum().clamp(min=1.0))[:, None])
@@ -575,7 +585,7 @@ class ContentModel(TorchRecommender):
         """(item rows, position in ``users``, weight) of at most ``history_sample`` history items per user:
         the whole history when it is short, a uniform draw otherwise; ``exclude`` (each sample's target)
         and a ``history_dropout`` share get weight 0."""
-        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         assert self._gen is not None
         gen = self._gen
         indptr, indices = self.buffers["hist_indptr"], self.buffers["hist_indices"]
@@ -600,7 +610,7 @@ class ContentModel(TorchRecommender):
         if not self.use_ids:
             return None
         assert self._gen is not None
-        p = float(self.config.item_id_dropout)  # type: ignore[attr-defined]
+        p = float(self._hybrid_config.item_id_dropout)
         return (torch.rand(n, generator=self._gen, device=self._gen.device) >= p).float() / (1 - p)
 
     def _with_ids(self, rows: torch.Tensor, content: torch.Tensor, cbias: torch.Tensor
@@ -613,7 +623,7 @@ class ContentModel(TorchRecommender):
         return content + m.item_id(rows) * keep[:, None], cbias + m.item_bias(rows).squeeze(-1) * keep
 
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
-        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         assert self._gen is not None
         gen = self._gen
         m = self.m
@@ -646,7 +656,7 @@ class ContentModel(TorchRecommender):
         uvec = self._history_from(torch.arange(len(flat), device=u.device), seg, weight, len(u), hist_vec)
         ubias = torch.zeros(len(u), device=u.device)
         if self.use_ids:
-            p_u = float(self.config.user_id_dropout)  # type: ignore[attr-defined]
+            p_u = float(self._hybrid_config.user_id_dropout)
             user_keep = (torch.rand(len(u), generator=gen, device=gen.device) >= p_u).float() / (1 - p_u)
             uvec = uvec + m.user_id(u) * user_keep[:, None]
             ubias = m.user_bias(u).squeeze(-1) * user_keep
@@ -658,6 +668,7 @@ class ContentModel(TorchRecommender):
         neg_vec = neg_bias = None
         if neg is not None:
             neg_vec, neg_bias = vec[len(i):], bias[len(i):]
+        assert self._log_q is not None  # built by the training set-up before the first batch
         nll = sampled_softmax_loss(uvec, i, pos_vec, neg, neg_vec, self._log_q, pos_bias=pos_bias,
                                    neg_bias=neg_bias, temperature=cfg.temperature)
         return nll + reg
@@ -667,12 +678,12 @@ class ContentModel(TorchRecommender):
         return max(1, min(int(self.config.batch_size), max(64, n_samples // 16)))
 
     def _before_epoch(self, epoch: int) -> None:
-        if getattr(self, "_log_q", None) is None:
+        if self._log_q is None:
             self._training_setup()
 
     def _training_setup(self) -> None:
         """Per-fit sampling tables: the warm items negatives are drawn from and the log-Q correction."""
-        cfg: ContentConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         known = self.buffers["item_known"]
         self._warm_rows = torch.where(known)[0]
         counts = torch.bincount(self._i, minlength=self.meta["n_items"])

@@ -12,11 +12,18 @@ from torch import nn
 
 from workbench.core.interactions import Interactions
 from workbench.models.base import ModelConfig, param
-from workbench.models.torch_base import TorchRecommender, implicit_fold_in, ridge_fold_in, sample_items
+from workbench.models.torch_base import (
+    TorchConfig,
+    TorchRecommender,
+    TrainingOptimizer,
+    implicit_fold_in,
+    ridge_fold_in,
+    sample_items,
+)
 
 
 @dataclass(frozen=True)
-class MFConfig(ModelConfig):
+class MFConfig(TorchConfig):
     dim: int = param(128, "latent factors per user and item", min=1, max=1024,
                      search=(16, 256), step=16)
     epochs: int = param(60, "maximum training epochs", min=1)
@@ -49,10 +56,11 @@ class _MFModule(nn.Module):
             nn.init.normal_(emb.weight, std=0.05)
         nn.init.zeros_(self.user_bias.weight)
         nn.init.zeros_(self.item_bias.weight)
+        self.mu: torch.Tensor
         self.register_buffer("mu", torch.tensor(float(mu)))
 
 
-class BiasedMF(TorchRecommender):
+class BiasedMF(TorchRecommender[MFConfig]):
     """The classic biased MF (Koren): explicit ratings by default, BPR ranking as an option."""
 
     family: ClassVar[str] = "mf"
@@ -63,39 +71,41 @@ class BiasedMF(TorchRecommender):
     samples_per_s_cpu: ClassVar[float | None] = 25_000.0
 
     @classmethod
-    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
-        return (n_users + n_items) * (config.dim + 1)  # type: ignore[attr-defined]
+    def parameter_count(cls, config: MFConfig, n_users: int, n_items: int) -> int:
+        return (n_users + n_items) * (config.dim + 1)
 
     @classmethod
-    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        return 4 * config.batch_size * (config.dim + 1) * 12  # type: ignore[attr-defined]
+    def batch_bytes(cls, config: MFConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        return 4 * config.batch_size * (config.dim + 1) * 12
 
-    def _make_optimizer(self) -> torch.optim.Optimizer:
+    def _make_optimizer(self) -> TrainingOptimizer:
         optimizer = super()._make_optimizer()
         self._opt_ref = optimizer
         return optimizer
 
     def _before_epoch(self, epoch: int) -> None:
-        cfg: MFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         optimizer = getattr(self, "_opt_ref", None)
         if optimizer is not None and cfg.lr_decay < 1.0:
             for group in optimizer.param_groups:
                 group["lr"] = cfg.learning_rate * cfg.lr_decay ** (epoch - 1)
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
-        cfg: MFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         best = getattr(self, "_best_epoch", 0)
         if cfg.refit and self.objective == "rating" and valid is not None and len(valid) and best > 0:
             self._refit(used.concat(valid), best)
 
     def _build_module(self) -> nn.Module:
-        cfg: MFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         mu = self.meta["mu"] if self.objective == "rating" else 0.0
         return _MFModule(self.meta["n_users"], self.meta["n_items"], cfg.dim, mu)
 
     @property
     def m(self) -> _MFModule:
-        return self._require()  # type: ignore[return-value]
+        module = self._require()
+        assert isinstance(module, _MFModule)
+        return module
 
     def _pair(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         m = self.m
@@ -103,7 +113,7 @@ class BiasedMF(TorchRecommender):
                 + (m.user(users) * m.item(items)).sum(-1))
 
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
-        cfg: MFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         m = self.m
         u, i = self._u[idx], self._i[idx]
         pu, qi = m.user(u), m.item(i)
@@ -151,7 +161,7 @@ class BiasedMF(TorchRecommender):
     def _fold(self, item_rows: np.ndarray, values: np.ndarray | None) -> tuple[torch.Tensor, torch.Tensor,
                                                                                  torch.Tensor]:
         """(user vector, A^-1, ridge targets) of a new user, item factors fixed."""
-        cfg: MFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         m = self.m
         rows = np.asarray(item_rows, dtype=np.int64)
         bi = m.item_bias.weight.detach().cpu().double().squeeze(-1)[rows]

@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.models.base import ModelConfig, param
-from workbench.models.torch_base import TorchRecommender, sample_items
+from workbench.models.seeding import SeededDropout
+from workbench.models.torch_base import TorchConfig, TorchRecommender, sample_items
 
 #: user-item pairs scored through the MLP at once
 _PAIR_CHUNK = 1 << 18
@@ -21,7 +22,7 @@ _VALIDATION_PAIRS = 10_000_000
 
 
 @dataclass(frozen=True)
-class NeuMFConfig(ModelConfig):
+class NeuMFConfig(TorchConfig):
     dim: int = param(32, "GMF factors (the MLP tower's embeddings are twice this)", min=1, max=512,
                      search=(8, 128), step=8)
     hidden: tuple[int, ...] = param((64, 32), "MLP tower layer sizes, comma separated")
@@ -54,11 +55,12 @@ class _NeuMFModule(nn.Module):
         layers: list[nn.Module] = []
         width = 4 * dim
         for h in hidden:
-            layers += [nn.Linear(width, h), nn.ReLU(), nn.Dropout(dropout)]
+            layers += [nn.Linear(width, h), nn.ReLU(), SeededDropout(dropout)]
             width = h
         self.mlp = nn.Sequential(*layers)
         self.out_gmf = nn.Linear(dim, 1, bias=False)
         self.out_mlp = nn.Linear(width, 1)
+        self.mu: torch.Tensor
         self.register_buffer("mu", torch.tensor(float(mu)))
 
     def parts(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -72,7 +74,7 @@ class _NeuMFModule(nn.Module):
         return self.mu + gmf + mlp
 
 
-class NeuMFModel(TorchRecommender):
+class NeuMFModel(TorchRecommender[NeuMFConfig]):
     """NeuMF: the GMF dot product and an MLP over concatenated embeddings, trained jointly."""
 
     family: ClassVar[str] = "neumf"
@@ -82,15 +84,15 @@ class NeuMFModel(TorchRecommender):
     samples_per_s_cpu: ClassVar[float | None] = 20_000.0
 
     @classmethod
-    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
-        cfg: NeuMFConfig = config  # type: ignore[assignment]
+    def parameter_count(cls, config: NeuMFConfig, n_users: int, n_items: int) -> int:
+        cfg = config
         widths = (4 * cfg.dim, *cfg.hidden)
         mlp = sum((a + 1) * b for a, b in itertools.pairwise(widths))
         return (n_users + n_items) * 3 * cfg.dim + mlp + cfg.dim + widths[-1] + 1
 
     @classmethod
-    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        cfg: NeuMFConfig = config  # type: ignore[assignment]
+    def batch_bytes(cls, config: NeuMFConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+        cfg = config
         pairs = max(cfg.batch_size * (cfg.negatives + 1), _PAIR_CHUNK)
         return 4 * pairs * (6 * cfg.dim + 2 * sum(cfg.hidden))
 
@@ -100,10 +102,12 @@ class NeuMFModel(TorchRecommender):
 
     @property
     def m(self) -> _NeuMFModule:
-        return self._require()  # type: ignore[return-value]
+        module = self._require()
+        assert isinstance(module, _NeuMFModule)
+        return module
 
     def _build_module(self) -> nn.Module:
-        cfg: NeuMFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         mu = self.meta["mu"] if self.objective == "rating" else 0.0
         return _NeuMFModule(self.meta["n_users"], self.meta["n_items"], cfg.dim, tuple(cfg.hidden),
                             cfg.dropout, mu)
@@ -114,7 +118,7 @@ class NeuMFModel(TorchRecommender):
                 + (m.mlp_user(users) ** 2).sum(-1) + (m.mlp_item(items) ** 2).sum(-1)).mean()
 
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
-        cfg: NeuMFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         u, i = self._u[idx], self._i[idx]
         if self.objective == "rating":
             return F.mse_loss(self.m(u, i), self._r[idx]) + cfg.l2 * self._reg(u, i)
@@ -163,7 +167,7 @@ class NeuMFModel(TorchRecommender):
                      steps: int = 100) -> np.ndarray:
         """A new user's embeddings fitted by a few gradient steps with the network frozen."""
         m = self.m
-        cfg: NeuMFConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         rows = torch.as_tensor(np.asarray(item_rows, dtype=np.int64), device=self.device)
         all_items = torch.arange(self.meta["n_items"], device=self.device)
         gen = torch.Generator(device=torch.device(self.device)).manual_seed(cfg.seed)

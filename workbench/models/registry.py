@@ -7,7 +7,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.models.als import ALSModel
 from workbench.models.autorec import AutoRecModel
-from workbench.models.base import ModelArtifact, Recommender, config_from_dict
+from workbench.models.base import ModelArtifact, Recommender
 from workbench.models.baselines import EASEModel, ItemKNNModel, PopularityModel
 from workbench.models.bpr import BPRModel
 from workbench.models.content import ContentModel
@@ -42,7 +42,7 @@ def family_class(family: str) -> type[Recommender]:
 def create_model(family: str, settings: dict[str, Any] | None = None) -> Recommender:
     """A fresh, unfitted model of ``family`` configured from ``settings`` (strings are converted)."""
     cls = family_class(family)
-    return cls(config_from_dict(cls.Config, settings or {}))
+    return cls(cls.config_of(settings or {}))
 
 
 def model_from_artifact(artifact: ModelArtifact) -> Recommender:

@@ -31,7 +31,8 @@ from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, TrainingError, param
 from workbench.models.common import positives
 from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
-from workbench.models.torch_base import TorchRecommender
+from workbench.models.seeding import SeededDropout
+from workbench.models.torch_base import TorchConfig, TorchRecommender, TrainingOptimizer
 from workbench.text import Vocabulary, tokenize
 
 #: warning given (and stored in ``meta``) when a dataset has no timestamps
@@ -41,7 +42,7 @@ AUGMENTATIONS = ("none", "crop", "mask", "reorder")
 
 
 @dataclass(frozen=True)
-class SASRecConfig(ModelConfig):
+class SASRecConfig(TorchConfig):
     dim: int = param(64, "size of item vectors and of the attention layers", min=4, max=1024)
     layers: int = param(2, "self-attention blocks", min=1, max=8)
     heads: int = param(1, "attention heads per block (must divide dim)", min=1, max=16)
@@ -70,17 +71,31 @@ class _Block(nn.Module):
     def __init__(self, d: int, heads: int, dropout: float) -> None:
         super().__init__()
         self.norm1 = nn.LayerNorm(d)
-        self.attn = nn.MultiheadAttention(d, heads, dropout=dropout, batch_first=True)
+        # holds the projections; attention is computed below so that its dropout draws from the model's
+        # generator (torch's attention kernels draw from the global one)
+        self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
+        self.attn_drop = SeededDropout(dropout)
         self.norm2 = nn.LayerNorm(d)
-        self.ff = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Dropout(dropout), nn.Linear(2 * d, d))
-        self.drop = nn.Dropout(dropout)
+        self.ff = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), SeededDropout(dropout), nn.Linear(2 * d, d))
+        self.drop = SeededDropout(dropout)
+
+    def _attend(self, h: torch.Tensor, blocked: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Multi-head self-attention of ``h`` (B, L, d) with ``blocked`` (B * heads, L, L) positions
+        masked; returns the output and the attention weights per head (B, heads, L, L)."""
+        b, length, d = h.shape
+        heads = self.attn.num_heads
+        qkv = nn.functional.linear(h, self.attn.in_proj_weight, self.attn.in_proj_bias)
+        q, k, v = qkv.view(b, length, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
+        logits = (q @ k.transpose(-2, -1)) * (d // heads) ** -0.5
+        weights = logits.masked_fill(blocked.view(b, heads, length, length), -torch.inf).softmax(dim=-1)
+        out = (self.attn_drop(weights) @ v).transpose(1, 2).reshape(b, length, d)
+        return self.attn.out_proj(out), weights
 
     def forward(self, x: torch.Tensor, blocked: torch.Tensor, need_weights: bool = False
                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        h = self.norm1(x)
-        a, w = self.attn(h, h, h, attn_mask=blocked, need_weights=need_weights, average_attn_weights=True)
+        a, w = self._attend(self.norm1(x), blocked)
         x = x + self.drop(a)
-        return x + self.drop(self.ff(self.norm2(x))), w
+        return x + self.drop(self.ff(self.norm2(x))), w.mean(dim=1) if need_weights else None
 
 
 class _SASRecModule(nn.Module):
@@ -92,7 +107,7 @@ class _SASRecModule(nn.Module):
         self.positions = nn.Embedding(cfg.max_len, d)
         self.blocks = nn.ModuleList(_Block(d, cfg.heads, cfg.dropout) for _ in range(cfg.layers))
         self.norm = nn.LayerNorm(d)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = SeededDropout(cfg.dropout)
         self.heads = cfg.heads
         nn.init.normal_(self.items.weight, std=0.05)
         nn.init.normal_(self.positions.weight, std=0.05)
@@ -142,7 +157,7 @@ class _SASRecModule(nn.Module):
         return self.norm(x), weights
 
 
-class SASRecModel(TorchRecommender):
+class SASRecModel(TorchRecommender[SASRecConfig]):
     """Causal self-attention over each user's history, trained with a sampled softmax."""
 
     family: ClassVar[str] = "sasrec"
@@ -152,11 +167,13 @@ class SASRecModel(TorchRecommender):
 
     @property
     def m(self) -> _SASRecModule:
-        return self._require()  # type: ignore[return-value]
+        module = self._require()
+        assert isinstance(module, _SASRecModule)
+        return module
 
     @property
     def cfg(self) -> SASRecConfig:
-        return self.config  # type: ignore[return-value]
+        return self.config
 
     # --- data -----------------------------------------------------------------------------------------
     def _prepare(self, train: Interactions, content: ItemContent | None) -> None:
@@ -207,7 +224,7 @@ class SASRecModel(TorchRecommender):
     def _build_module(self) -> nn.Module:
         return _SASRecModule(self.meta, self.cfg)
 
-    def _make_optimizer(self) -> torch.optim.Optimizer:
+    def _make_optimizer(self) -> TrainingOptimizer:
         return torch.optim.Adam(self._require().parameters(), lr=self.cfg.learning_rate,
                                 weight_decay=self.cfg.l2)
 
@@ -362,8 +379,12 @@ class SASRecModel(TorchRecommender):
         all. Give a known ``user_row`` or a new user's ``history_rows`` (oldest first).
         """
         self._require()
-        rows = self.user_sequence(int(user_row)) if history_rows is None else \
-            np.asarray(history_rows, dtype=np.int64)[-self.cfg.max_len:]
+        if history_rows is not None:
+            rows = np.asarray(history_rows, dtype=np.int64)[-self.cfg.max_len:]
+        elif user_row is not None:
+            rows = self.user_sequence(int(user_row))
+        else:
+            raise WorkbenchError("give a user or a history to read the attention of")
         if len(rows) == 0:
             return rows, np.zeros(0)
         m = self.m

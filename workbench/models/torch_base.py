@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import numpy as np
 import torch
 from torch import nn
 
+from workbench.core.device import resolve_device
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import CancelToken
 from workbench.errors import WorkbenchError
+from workbench.evaluation.ranking import ranking_ndcg, rating_rmse
 from workbench.models.base import (
     BatchCallback,
     EpochReport,
@@ -19,7 +21,6 @@ from workbench.models.base import (
     ModelConfig,
     Recommender,
     TrainingError,
-    config_from_dict,
     data_bytes,
 )
 from workbench.models.common import (
@@ -30,15 +31,8 @@ from workbench.models.common import (
     positives,
     seen_matrix,
 )
-from workbench.training.device import resolve_device
-from workbench.training.loop import (
-    LoopPlan,
-    LoopState,
-    make_generator,
-    ranking_ndcg,
-    rating_rmse,
-    run_epochs,
-)
+from workbench.models.loop import LoopPlan, LoopState, make_generator, run_epochs
+from workbench.models.seeding import attach_generator, draws_from, init_generator
 
 # The same seed must give the same model on the CPU. With several threads, scatter-adds (history
 # aggregation, embedding gradients) otherwise sum in a thread-dependent order; the deterministic forms run
@@ -46,7 +40,35 @@ from workbench.training.loop import (
 torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-class TorchRecommender(Recommender):
+class TorchConfig(ModelConfig):
+    """The settings the shared epoch loop reads, which every iterative family's config declares (each
+    with its own default and help, in its own order: this class only names them for the type checker)."""
+
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    patience: int
+
+
+TC = TypeVar("TC", bound=TorchConfig)
+
+
+class TrainingOptimizer(Protocol):
+    """What training and checkpoints use of an optimiser (one of torch's, or ``MixedAdam``)."""
+
+    @property
+    def param_groups(self) -> list[dict[str, Any]]: ...
+
+    def zero_grad(self, set_to_none: bool = True) -> None: ...
+
+    def step(self) -> Any: ...
+
+    def state_dict(self) -> dict[str, Any]: ...
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None: ...
+
+
+class TorchRecommender(Recommender[TC]):
     """Base of the iterative families.
 
     Subclasses implement ``_prepare`` (dimensions and fixed data tensors from the training part),
@@ -64,14 +86,23 @@ class TorchRecommender(Recommender):
     #: is left to ``evaluate``
     validation_max_users: ClassVar[int] = 5000
 
-    def __init__(self, config: Any = None) -> None:
+    def __init__(self, config: TC | None = None) -> None:
         super().__init__(config)
         self.module: nn.Module | None = None
         self.meta: dict[str, Any] = {}
         self.buffers: dict[str, torch.Tensor] = {}  # fixed (non-trained) tensors: content, histories
         self.device = "cpu"
         self.epochs_done = 0
-        self._gen: torch.Generator | None = None
+        self._gen: torch.Generator | None = None  # the training generator: batches, negatives, dropout
+        # training samples on the device (``_loss`` indexes them), set by ``fit``
+        self._u = self._i = self._r = torch.empty(0)
+        self._batch = 0  # samples per batch of the current fit
+        self._valid_users: int | None = None  # users the validation metric ranks
+        self._best_epoch = 0
+        self._cancel: CancelToken | None = None  # the running fit's, honoured by a refit after it
+        # while fitting only: what checkpoints carry besides the weights
+        self._optimizer: TrainingOptimizer | None = None
+        self._loop_state: LoopState | None = None
 
     @property
     def predicts_ratings(self) -> bool:
@@ -99,35 +130,35 @@ class TorchRecommender(Recommender):
     PARAM_COPIES: ClassVar[int] = 13
 
     @classmethod
-    def parameter_count(cls, config: ModelConfig, n_users: int, n_items: int) -> int:
+    def parameter_count(cls, config: TC, n_users: int, n_items: int) -> int:
         """Trained parameters for data of this size (embedding tables dominate)."""
         return 0
 
     @classmethod
-    def batch_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def batch_bytes(cls, config: TC, n_users: int, n_items: int, n_interactions: int) -> int:
         """Activations of one training batch and fixed buffers (histories, content), besides the data."""
         return 0
 
     @classmethod
-    def samples_per_epoch(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def samples_per_epoch(cls, config: TC, n_users: int, n_items: int, n_interactions: int) -> int:
         """Training samples in one epoch (what ``samples/s`` counts)."""
         return n_interactions
 
     @classmethod
-    def estimate_peak_bytes(cls, config: ModelConfig, n_users: int, n_items: int, n_interactions: int) -> int:
+    def estimate_peak_bytes(cls, config: TC, n_users: int, n_items: int, n_interactions: int) -> int:
         params = cls.parameter_count(config, n_users, n_items)
         return (data_bytes(n_users, n_items, n_interactions) + 4 * cls.PARAM_COPIES * params
                 + cls.batch_bytes(config, n_users, n_items, n_interactions))
 
     @classmethod
-    def estimate_epoch_seconds(cls, config: ModelConfig, n_users: int, n_items: int,
+    def estimate_epoch_seconds(cls, config: TC, n_users: int, n_items: int,
                                n_interactions: int) -> float | None:
         if cls.samples_per_s_cpu is None:
             return None
         return cls.samples_per_epoch(config, n_users, n_items, n_interactions) / cls.samples_per_s_cpu
 
     @classmethod
-    def size_advice(cls, config: ModelConfig) -> str:
+    def size_advice(cls, config: TC) -> str:
         dim = getattr(config, "dim", None)
         smaller = f"a smaller 'dim' (now {dim})" if dim is not None and dim > 8 else "a smaller dataset"
         return f"{smaller}, or a lighter family such as itemknn or bpr"
@@ -155,7 +186,6 @@ class TorchRecommender(Recommender):
         cfg = self.config
         if len(train) == 0:
             raise TrainingError("the training part is empty")
-        torch.manual_seed(cfg.seed)
         self.device = resolve_device(device)
         self.users, self.items = train.users, train.items
         self.seen = seen_matrix(train)
@@ -170,7 +200,7 @@ class TorchRecommender(Recommender):
         self.buffers = {}
         self._prepare(used, content)
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
-        self.module = self._build_module().to(self.device)
+        self.module = self._new_module()
         self._u = torch.from_numpy(used.user_idx).to(self.device)
         self._i = torch.from_numpy(used.item_idx).to(self.device)
         self._r = torch.from_numpy(used.values).to(self.device)
@@ -183,6 +213,7 @@ class TorchRecommender(Recommender):
             state = self._restore_training_state(resume_from, optimizer)
         self.epochs_done = start_epoch
         self._gen = make_generator(cfg.seed + start_epoch, self.device)
+        attach_generator(self.module, self._gen)
         self._optimizer, self._loop_state = optimizer, state
 
         def step(idx: torch.Tensor) -> torch.Tensor:
@@ -192,7 +223,7 @@ class TorchRecommender(Recommender):
             optimizer.step()
             return loss.detach()
 
-        self._valid_users: int | None = None
+        self._valid_users = None
         validate, metric_name, higher = self._validator(valid, threshold, cancel)
         n_samples = self._n_samples(used)
         self._batch = self._batch_size(n_samples)
@@ -217,14 +248,14 @@ class TorchRecommender(Recommender):
         """Train afresh on ``data`` for ``epochs`` epochs, silently (e.g. training + validation with the
         epoch count early stopping found); same seed, no validation, cancellable."""
         cfg = self.config
-        torch.manual_seed(cfg.seed)
         self.meta["mu"] = float(data.values.mean())
-        self.module = self._build_module().to(self.device)
+        self.module = self._new_module()
         self._u = torch.from_numpy(data.user_idx).to(self.device)
         self._i = torch.from_numpy(data.item_idx).to(self.device)
         self._r = torch.from_numpy(data.values).to(self.device)
         optimizer = self._make_optimizer()
         self._gen = make_generator(cfg.seed, self.device)
+        attach_generator(self.module, self._gen)
 
         def step(idx: torch.Tensor) -> torch.Tensor:
             optimizer.zero_grad(set_to_none=True)
@@ -237,9 +268,16 @@ class TorchRecommender(Recommender):
         self._batch = self._batch_size(n_samples)
         plan = LoopPlan(epochs=epochs, batch_size=self._batch, n_samples=n_samples, patience=0)
         for _ in run_epochs(plan, module=self.module, step=step, validate=None, generator=self._gen,
-                            cancel=getattr(self, "_cancel", None), before_epoch=self._before_epoch):
+                            cancel=self._cancel, before_epoch=self._before_epoch):
             pass
         self.module.eval()
+
+    def _new_module(self) -> nn.Module:
+        """The family's module on ``self.device``, its weights initialised from a generator seeded by the
+        config: training on a worker thread never draws from (or reseeds) torch's global generator."""
+        with draws_from(init_generator(self.config.seed)):
+            module = self._build_module()
+        return module.to(self.device)
 
     def _n_samples(self, used: Interactions) -> int:
         """Samples per epoch (``_loss`` receives indices below this); one per training interaction."""
@@ -255,13 +293,13 @@ class TorchRecommender(Recommender):
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
         """Called once training ended normally (the best weights are in place)."""
 
-    def _make_optimizer(self) -> torch.optim.Optimizer:
-        return MixedAdam(self._require(), lr=self.config.learning_rate)  # type: ignore[return-value]
+    def _make_optimizer(self) -> TrainingOptimizer:
+        return MixedAdam(self._require(), lr=self.config.learning_rate)
 
     # --- checkpoint state (optimiser and early stopping) -------------------------------------------------
     def _training_state_tensors(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
         """Optimiser moments and early-stopping bookkeeping while fitting (empty afterwards)."""
-        opt, st = getattr(self, "_optimizer", None), getattr(self, "_loop_state", None)
+        opt, st = self._optimizer, self._loop_state
         if opt is None or st is None:
             return {}, {}
         tensors: dict[str, torch.Tensor] = {}
@@ -276,7 +314,7 @@ class TorchRecommender(Recommender):
         meta = {"best_metric": st.best_metric, "best_epoch": st.best_epoch, "bad_epochs": st.bad_epochs}
         return tensors, {"train_state": meta}
 
-    def _restore_training_state(self, artifact: ModelArtifact, optimizer: torch.optim.Optimizer) -> LoopState:
+    def _restore_training_state(self, artifact: ModelArtifact, optimizer: TrainingOptimizer) -> LoopState:
         info = artifact.meta.get("train_state") or {}
         state = LoopState(best_metric=info.get("best_metric"), best_epoch=int(info.get("best_epoch", 0)),
                           bad_epochs=int(info.get("bad_epochs", 0)))
@@ -363,13 +401,13 @@ class TorchRecommender(Recommender):
 
     @classmethod
     def from_artifact(cls, artifact: ModelArtifact) -> Recommender:
-        model = cls(config_from_dict(cls.Config, artifact.config))
+        model = cls(cls.config_of(artifact.config))
         model.users, model.items = id_maps(artifact.users, artifact.items)
         model.meta = dict(artifact.meta)
         model.epochs_done = int(artifact.meta.get("epoch", 0))
         model.seen = csr_from_tensors("seen", artifact.tensors, (len(model.users), len(model.items)))
         model.buffers = {k[4:]: v for k, v in artifact.tensors.items() if k.startswith("buf.")}
-        model.module = model._build_module()
+        model.module = model._new_module()
         model._load_weights(artifact.tensors)
         model.module.eval()
         return model

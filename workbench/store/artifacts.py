@@ -19,8 +19,8 @@ from safetensors import SafetensorError
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
+from workbench.core.training import ModelArtifact
 from workbench.errors import WorkbenchError
-from workbench.models.base import ModelArtifact
 
 # Keys of the safetensors header metadata used by self-contained checkpoints.
 _META_KEYS = ("family", "config", "users", "items", "meta")

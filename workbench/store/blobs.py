@@ -10,7 +10,7 @@ owner, so deleting a model, run or dataset deletes its parts. The bytes are safe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -40,11 +40,12 @@ def split_head(blob: bytes | bytearray | memoryview) -> tuple[bytes, Iterator[me
 
 
 def _owner_column(owner: Owner) -> ColumnElement[int | None]:
-    return getattr(BlobPartRow, owner)  # type: ignore[no-any-return]
+    column: ColumnElement[int | None] = getattr(BlobPartRow, owner)
+    return column
 
 
 def write_parts(session: Session | Connection, owner: Owner, owner_id: int,
-                parts: Iterator[memoryview] | list[bytes], *, first: int) -> None:
+                parts: Iterable[bytes | memoryview], *, first: int) -> None:
     """Replace the owner's parts with ``parts`` (numbered from ``first``), one insert per part."""
     session.execute(delete(BlobPartRow).where(_owner_column(owner) == owner_id))
     for number, part in enumerate(parts, start=first):

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Text, delete, func, select, type_coerce, upda
 from workbench.core.ids import IdMap
 from workbench.core.interactions import Dataset, Interactions, ItemContent
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.db import dbapi_cursor
 from workbench.store.schema import DatasetRow, InteractionRow, ItemRow, UserRow
 from workbench.store.snapshot import InteractionArrays, read_snapshot
 
@@ -211,7 +212,7 @@ def _interaction_rows(conn: Connection, dataset_id: int) -> list[Any]:
     """All interaction rows of a dataset, for datasets stored without an array snapshot."""
     # The raw DB-API cursor hands back plain tuples: several times faster than Row objects at 1M rows.
     # Index order (dataset_id, user_id, id): no sort step, and deterministic.
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = dbapi_cursor(conn)
     try:
         cursor.execute(
             _driver_sql(
@@ -221,7 +222,7 @@ def _interaction_rows(conn: Connection, dataset_id: int) -> list[Any]:
             ),
             (dataset_id,),
         )
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
@@ -470,7 +471,8 @@ def set_item_titles(db: Any, dataset_id: int, external_ids: list[str], title: st
 
 def dataset_counts(db: Any, dataset_id: int) -> dict[str, int]:
     """Actual row counts of a dataset's users, items and interactions (for checks and the GUI)."""
-    rows = {"users": UserRow, "items": ItemRow, "interactions": InteractionRow}
+    rows: dict[str, type[UserRow] | type[ItemRow] | type[InteractionRow]] = {
+        "users": UserRow, "items": ItemRow, "interactions": InteractionRow}
     with db.engine.connect() as conn:
         return {
             t: int(conn.execute(select(func.count()).where(rows[t].dataset_id == dataset_id)).scalar() or 0)

@@ -23,6 +23,7 @@ from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -244,3 +245,11 @@ def _backup(path: Path, engine: Engine) -> Path:
         n += 1
     shutil.copy2(path, target)
     return target
+
+
+def dbapi_cursor(conn: Connection) -> DBAPICursor:
+    """A raw DB-API cursor on ``conn``'s connection, for the bulk paths (plain tuples, PostgreSQL COPY)."""
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None:  # only once the connection has been invalidated
+        raise DatabaseError("the connection to the database was lost; try again")
+    return dbapi.cursor()

@@ -28,8 +28,8 @@ def item_text_vectors(db: Database, dataset_id: int, content: ItemContent, *, de
                                                     strict=True)]
     hashes = [text_hash(t) for t in texts]
     with db.session() as session:
-        pk = dict(session.execute(select(ItemRow.external_id, ItemRow.id)
-                                  .where(ItemRow.dataset_id == dataset_id)).all())
+        pk: dict[str, int] = {external_id: row_id for external_id, row_id in session.execute(
+            select(ItemRow.external_id, ItemRow.id).where(ItemRow.dataset_id == dataset_id))}
         cached = {row.item_id: row for row in session.execute(
             select(ItemEmbeddingRow.item_id, ItemEmbeddingRow.text_hash, ItemEmbeddingRow.vector)
             .where(ItemEmbeddingRow.dataset_id == dataset_id, ItemEmbeddingRow.encoder == ident.name,

@@ -319,14 +319,12 @@ def import_model_file(db: Database, path: str | os.PathLike[str], dataset: int |
     else:
         candidates = list_datasets(db)
         candidates.sort(key=lambda d: d.name != ds_part.get("name"))  # same name first
-        target = None
-        for info in candidates:
-            if info.n_interactions == ds_part.get("n_interactions") and \
-                    dataset_fingerprint(db, info.id) == fingerprint:
-                target = info
-                break
-        matched = target is not None
-        if target is None:
+        found = next((c for c in candidates if c.n_interactions == ds_part.get("n_interactions")
+                      and dataset_fingerprint(db, c.id) == fingerprint), None)
+        matched = found is not None
+        if found is not None:
+            target = found
+        else:
             created_dataset = _create_standalone_dataset(db, ds_part, decoded)
             target = get_dataset_info(db, created_dataset)
     try:
@@ -343,8 +341,8 @@ def import_model_file(db: Database, path: str | os.PathLike[str], dataset: int |
         raise
     from workbench.store.models import get_model_info
 
-    info = get_model_info(db, model_id)
-    return ModelFileImport(model_id=model_id, model_name=info.name, dataset_id=target.id,
+    model_info = get_model_info(db, model_id)
+    return ModelFileImport(model_id=model_id, model_name=model_info.name, dataset_id=target.id,
                            dataset_name=target.name, dataset_matched=matched,
                            unavailable=[] if created_dataset is None else list(DATASET_VIEWS),
                            warnings=warnings)

@@ -31,8 +31,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from workbench.core.progress import Cancelled, CancelToken
+from workbench.core.training import EpochReport
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.models.base import EpochReport
 from workbench.store import blobs
 from workbench.store.db import Database
 from workbench.store.schema import DatasetRow, EpochMetricRow, TrainingRunRow, utcnow

@@ -27,9 +27,10 @@ from sqlalchemy import select
 from workbench.core.files import atomic_output
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from workbench.errors import InputError, WorkbenchError
+from workbench.evaluation.ranking import top_n_of_scores
 from workbench.models.base import Recommender
-from workbench.models.ranking import top_n, top_n_of_scores, user_chunk
-from workbench.store.db import Database
+from workbench.models.ranking import top_n, user_chunk
+from workbench.store.db import Database, dbapi_cursor
 from workbench.store.schema import InteractionRow, ItemRow, UserRow
 
 CSV_COLUMNS = ("user", "item", "rank", "score")
@@ -244,7 +245,7 @@ def similar_items(basis: np.ndarray | sp.csr_matrix, item_rows: np.ndarray, n: i
         sims[sims <= 0] = -np.inf
     else:
         sims = np.asarray(basis[item_rows] @ basis.T, dtype=np.float32)
-        empty = ~basis.any(axis=1)
+        empty = ~np.asarray(basis.any(axis=1), dtype=bool)
         sims[:, empty] = -np.inf
         sims[empty[item_rows]] = -np.inf
     sims[np.arange(len(item_rows)), item_rows] = -np.inf  # an item is not its own neighbour
@@ -316,7 +317,7 @@ def dataset_interactions(db: Database, dataset_id: int, model: Recommender) -> s
         query = (select(InteractionRow.user_id, InteractionRow.item_id)
                  .where(InteractionRow.dataset_id == int(dataset_id)))
         sql = str(query.compile(conn.engine, compile_kwargs={"literal_binds": True}))
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = dbapi_cursor(conn)
         try:
             cursor.execute(sql)
             while batch := cursor.fetchmany(200_000):

@@ -86,7 +86,7 @@ def _split_spec(split: SplitSpec | dict[str, Any] | None) -> SplitSpec:
     return SplitSpec.from_dict(dict(split))
 
 
-def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
+def train(db: Database, dataset: Dataset | int | str | None, family: str | None = None,
           settings: dict[str, Any] | None = None, split: SplitSpec | dict[str, Any] | None = None, *,
           epochs: int | None = None, device: str = "auto", cancel: CancelToken | None = None,
           on_report: ReportCallback | None = None, on_batch: BatchCallback | None = None,
@@ -106,7 +106,7 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     ``on_run_started(run_id)`` is called once the run row exists (created, or claimed for a resume), before
     any training, so a caller can follow the run from its first batch.
     """
-    from workbench.training.device import describe_device, resolve_device
+    from workbench.core.device import describe_device, resolve_device
 
     resolved = resolve_device(device)
     device_label = describe_device(resolved)
@@ -117,8 +117,8 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     prior_reports: list[EpochReport] = []
     if resume_run is not None:
         run = run_store.get_run(db, resume_run)
-        same = isinstance(dataset, Dataset) and dataset.dataset_id == run.dataset_id
-        data = dataset if same else _load_dataset(db, run.dataset_id)
+        data = dataset if isinstance(dataset, Dataset) and dataset.dataset_id == run.dataset_id \
+            else _load_dataset(db, run.dataset_id)
         _require_memory(run.family, run.config, data)
         run = run_store.claim_run(db, resume_run, device_label)
         run_id = run.id
@@ -139,6 +139,8 @@ def train(db: Database, dataset: Dataset | int | str, family: str | None = None,
     else:
         if family is None:
             raise WorkbenchError("choose a model family to train")
+        if dataset is None:
+            raise WorkbenchError("choose a dataset to train on")
         data = _load_dataset(db, dataset)
         config = build_config(family, settings, epochs)
         if config.get("objective") == "auto":

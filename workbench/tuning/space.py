@@ -71,9 +71,11 @@ class SearchSpace:
             if p.kind == "categorical":
                 out[p.name] = trial.suggest_categorical(p.name, list(p.choices))
             elif p.kind == "int":
+                assert p.low is not None and p.high is not None  # numeric kinds always have a range
                 step = int(p.step) if p.step and not p.log else 1
                 out[p.name] = trial.suggest_int(p.name, int(p.low), int(p.high), step=step, log=p.log)
             else:
+                assert p.low is not None and p.high is not None
                 out[p.name] = trial.suggest_float(p.name, float(p.low), float(p.high), log=p.log,
                                                   step=None if p.log else p.step)
         return out

@@ -406,7 +406,7 @@ def resume_search(db: Database, search: str | int, *, n_trials: int | None = Non
     families = tuple(studies)
     meta = studies[families[0]].user_attrs[META_KEY]
     for study in studies.values():
-        changes = {}
+        changes: dict[str, float] = {}
         if n_trials is not None:
             changes["n_trials"] = n_trials
         if timeout_s is not None:

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -90,7 +91,9 @@ class ConfigForm(QWidget):
             for index, choice in enumerate(choices):
                 combo.addItem(str(choice) + (" (not installed)" if choice in blocked else ""), choice)
                 if choice in blocked:  # listed, so people learn it exists, but not selectable
-                    combo.model().item(index).setEnabled(False)  # type: ignore[attr-defined]
+                    model = combo.model()
+                    assert isinstance(model, QStandardItemModel)  # a combo box's own model
+                    model.item(index).setEnabled(False)
                     combo.setItemData(index, blocked[choice], Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, list(choices).index(default) if default in choices else 0))
             combo.currentIndexChanged.connect(self.changed)

@@ -9,12 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from workbench.core.device import describe_device, resolve_device
 from workbench.core.progress import CancelToken, Progress, ProgressCallback
 from workbench.data.demo import load_demo
 from workbench.errors import WorkbenchError
 from workbench.store.db import STORE_ERRORS, Database, open_database
 from workbench.store.runs import mark_interrupted_runs
-from workbench.training.device import describe_device, resolve_device
 from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job, JobManager
 

@@ -271,7 +271,8 @@ class ExplanationPanel(QWidget):
         if self._job is not None and self._job.is_active:
             self._job.cancel()
         db = self.ctx.db
-        key = (id(db), dataset if isinstance(dataset, int) else -1)
+        dataset_id = dataset if isinstance(dataset, int) else -1  # -1: loaded already, never looked up
+        key = (id(db), dataset_id)
         known = dataset if isinstance(dataset, Dataset) else self._datasets.get(key)
         self.header.setText(translate("ExplanationPanel", "Explaining item {item_id} for user {user_id}…").format(item_id=item_id, user_id=user_id))  # noqa: E501
 
@@ -281,7 +282,7 @@ class ExplanationPanel(QWidget):
             from workbench.explain import explain
             from workbench.store.datasets import load_dataset
 
-            data = known if known is not None else load_dataset(db, int(dataset))  # type: ignore[arg-type]
+            data = known if known is not None else load_dataset(db, dataset_id)
             cancel.raise_if_cancelled()
             exp = explain(model, data, str(user_id), str(item_id), top_k=HISTORY_BARS).to_json()
             exp.setdefault("text", item_text(data, str(item_id)))

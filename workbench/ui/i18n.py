@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from workbench.bundled import resources_dir
 
@@ -114,13 +114,15 @@ def apply_cjk_font(app: QCoreApplication) -> str | None:
 
     Returns None when one was found, else the advice to show the user.
     """
+    if not isinstance(app, QGuiApplication):  # a console application draws no text
+        return None
     family = cjk_font_family()
     if family is None:
         log.warning(CJK_FONT_ADVICE)
         return CJK_FONT_ADVICE
-    font = QFont(app.font())  # type: ignore[attr-defined]
+    font = QFont(app.font())
     font.setFamilies([font.family(), family])
-    app.setFont(font)  # type: ignore[attr-defined]
+    app.setFont(font)
     return None
 
 

@@ -6,6 +6,14 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the Qt modules are imported when rendering starts, after the platform is chosen
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from workbench.store.db import Database
+    from workbench.ui.context import AppContext
+    from workbench.ui.main_window import MainWindow
 
 from workbench.errors import WorkbenchError
 
@@ -110,7 +118,7 @@ def render_screenshots(out_dir: str | os.PathLike[str], db_target: str | None = 
     return written
 
 
-def _short_training(db: object, dataset_id: int) -> None:
+def _short_training(db: Database, dataset_id: int) -> None:
     """Three models of different objectives: the Models page compares them, the Train page overlays the
     rating run (MSE, RMSE) and the ranking run (ranking loss, NDCG) on their own axes."""
     from workbench.training.runner import train
@@ -128,39 +136,43 @@ def _short_training(db: object, dataset_id: int) -> None:
         log.warning("hybrid training for the screenshots failed: %s", exc)
 
 
-def _give_long_titles(db: object) -> None:
+def _give_long_titles(db: Database) -> None:
     """A long title for the newest history item and the top recommendation of the user the Recommend
     page shows (display only: the models were trained already)."""
     from workbench.store.datasets import set_item_titles
     from workbench.store.models import list_models, load_model
     from workbench.training.export import recommend_for_user, user_history
 
-    models = list_models(db)  # type: ignore[arg-type]
+    models = list_models(db)
     if not models:
         return
-    model, info = load_model(db, models[0].id)  # type: ignore[arg-type]
+    model, info = load_model(db, models[0].id)
+    assert model.users is not None  # a stored model is fitted
     user = model.users.ids[0]
-    history = user_history(db, info.dataset_id, user)  # type: ignore[arg-type]
+    history = user_history(db, info.dataset_id, user)
     items = [entry.item for entry in history[:1]]
     items += [item for item, _ in recommend_for_user(model, user, 1, [e.item for e in history])]
     set_item_titles(db, info.dataset_id, items, LONG_TITLE)
 
 
-def _prepare_recommend(page: object) -> None:
+def _prepare_recommend(page: QWidget) -> None:
     """Recommend for the model's first user and select the top row, so its explanation shows."""
-    model = getattr(page, "model", None)
+    from workbench.ui.pages.recommend import RecommendPage
+
+    if not isinstance(page, RecommendPage):
+        return
+    model = page.model
     if model is None or model.users is None or not len(model.users):
         return
-    page.show_recommendations(model.users.ids[0])  # type: ignore[attr-defined]
-    page.recommendations_shown.connect(  # type: ignore[attr-defined]
-        lambda _user: page.recs_table.selectRow(0))  # type: ignore[attr-defined]
+    page.show_recommendations(model.users.ids[0])
+    page.recommendations_shown.connect(lambda _user: page.recs_table.selectRow(0))
 
 
-def _settle(app: object, ctx: object, rounds: int = 6) -> None:
+def _settle(app: QApplication, ctx: AppContext, rounds: int = 6) -> None:
     """Let background jobs finish and their queued signals arrive, then let layouts and plots settle."""
     from PySide6.QtWidgets import QApplication
 
-    jobs = ctx.jobs  # type: ignore[attr-defined]
+    jobs = ctx.jobs
     for _ in range(600):
         QApplication.processEvents()
         if not jobs.active_jobs(include_quiet=True):
@@ -170,14 +182,15 @@ def _settle(app: object, ctx: object, rounds: int = 6) -> None:
         QApplication.processEvents()
 
 
-def _save(widget: object, path: Path) -> Path:
-    pixmap = widget.grab()  # type: ignore[attr-defined]
+def _save(widget: QWidget, path: Path) -> Path:
+    pixmap = widget.grab()
     if not pixmap.save(str(path)):
         raise OSError(f"could not write {path}")
     return path
 
 
-def _render_wizard(app: object, ctx: object, window: object, out: Path, tmp: Path) -> Path | None:
+def _render_wizard(app: QApplication, ctx: AppContext, window: MainWindow, out: Path,
+                   tmp: Path) -> Path | None:
     from workbench.ui.import_wizard import ImportWizard
 
     sample = tmp / "ratings.csv"
@@ -185,7 +198,7 @@ def _render_wizard(app: object, ctx: object, window: object, out: Path, tmp: Pat
     lines += [f"u{u},m{(u * 7 + k) % 40},{1 + (u + k) % 5},{1_700_000_000 + u * 3600 + k}"
               for u in range(60) for k in range(5)]
     sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    wizard = ImportWizard(ctx, window, path=str(sample))  # type: ignore[arg-type]
+    wizard = ImportWizard(ctx, window, path=str(sample))
     wizard.resize(980, 720)  # its size on a 1280x800 screen (the offscreen screen is smaller)
     wizard.show()
     _settle(app, ctx)

@@ -186,7 +186,8 @@ class PagedTableModel(QAbstractTableModel):
         if isinstance(result, Exception):
             self.load_failed.emit(str(result))
             return
-        total, columns, rows = result  # type: ignore[misc]
+        assert isinstance(result, tuple)  # (total, columns, rows) from _LoadTask
+        total, columns, rows = result
         self.beginResetModel()
         if columns:
             self._columns = list(columns)

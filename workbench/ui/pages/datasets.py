@@ -257,9 +257,9 @@ class DatasetView(QWidget):
         db, dataset_id, name = self.ctx.db, self.summary.id, self.summary.name
 
         def work(cancel: Any, progress: Any, emit: Any) -> tuple[int, int]:
+            from workbench.core.device import resolve_device
             from workbench.store.datasets import load_dataset
             from workbench.store.embeddings import item_text_vectors
-            from workbench.training.device import resolve_device
 
             data = load_dataset(db, dataset_id)
             if data.content is None:

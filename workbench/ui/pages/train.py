@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.device import resolve_device
 from workbench.core.progress import CancelToken, Progress
 from workbench.models.base import BatchEvent, EpochReport
 from workbench.models.registry import FAMILIES
 from workbench.store.datasets import list_datasets
 from workbench.store.runs import RunInfo, get_run, list_runs
-from workbench.training.device import resolve_device
 from workbench.ui.config_form import ConfigForm
 from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves

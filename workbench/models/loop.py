@@ -1,4 +1,4 @@
-"""The one epoch loop every torch model trains through, plus fast validation metrics.
+"""The one epoch loop every torch model trains through.
 
 A model supplies a ``step`` (one optimiser step over a batch of sample indices, returning the detached
 batch loss) and a ``validate`` callback; the loop owns shuffling, batching, progress, cancellation, NaN
@@ -12,13 +12,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import numpy as np
-import scipy.sparse as sp
 import torch
 from torch import nn
 
 from workbench.core.progress import CancelToken
-from workbench.models.base import BatchCallback, BatchEvent, EpochReport, TrainingError
+from workbench.core.training import BatchCallback, BatchEvent, EpochReport, TrainingError
 
 StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: returns (valid_loss, valid_metric); either may be None
@@ -134,54 +132,3 @@ def make_generator(seed: int, device: str) -> torch.Generator:
     gen = torch.Generator(device=torch.device(device))
     gen.manual_seed(int(seed))
     return gen
-
-
-def _discounts(k: int) -> np.ndarray:
-    return 1.0 / np.log2(np.arange(2, k + 2))
-
-
-def ranking_ndcg(score_fn: Callable[[np.ndarray], torch.Tensor], seen: sp.csr_matrix,
-                 relevant: sp.csr_matrix, k: int = 10, max_users: int = 5000, seed: int = 0,
-                 cancel: CancelToken | None = None) -> float | None:
-    """Mean NDCG@k over users with relevant items, ranking the full catalogue minus ``seen`` items.
-
-    ``score_fn(user_rows)`` returns a ``(len(user_rows), n_items)`` tensor (any device). At most
-    ``max_users`` users (seeded sample) are scored so validation stays cheap on big data.
-    """
-    users = np.flatnonzero(np.diff(relevant.indptr) > 0)
-    if len(users) == 0:
-        return None
-    if len(users) > max_users:
-        users = np.sort(np.random.default_rng(seed).choice(users, max_users, replace=False))
-    n_items = relevant.shape[1]
-    chunk = max(1, min(1024, (1 << 22) // max(1, n_items)))
-    disc = _discounts(k)
-    idcg_table = np.concatenate([[0.0], np.cumsum(disc)])
-    total = 0.0
-    for s in range(0, len(users), chunk):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        rows = users[s:s + chunk]
-        scores = score_fn(rows).detach().float()
-        mask = torch.from_numpy(seen[rows].toarray() > 0).to(scores.device)
-        scores = scores.masked_fill(mask, -torch.inf)
-        kk = min(k, n_items)
-        top = torch.topk(scores, kk, dim=1).indices.cpu().numpy()
-        rel = relevant[rows]
-        hits = np.take_along_axis(rel.toarray() > 0, top, axis=1)
-        dcg = (hits * disc[:kk]).sum(axis=1)
-        n_rel = np.minimum(np.diff(rel.indptr), kk)
-        total += float((dcg / idcg_table[n_rel]).sum())
-    return total / len(users)
-
-
-def rating_rmse(predict_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], users: torch.Tensor,
-                items: torch.Tensor, values: torch.Tensor, chunk: int = 1 << 16) -> float | None:
-    """Root mean squared error of ``predict_fn(users, items)`` against ``values`` (tensors on one device)."""
-    if len(values) == 0:
-        return None
-    sq = torch.zeros((), device=values.device, dtype=torch.float64)
-    for s in range(0, len(values), chunk):
-        pred = predict_fn(users[s:s + chunk], items[s:s + chunk])
-        sq += ((pred.double() - values[s:s + chunk].double()) ** 2).sum()
-    return float(torch.sqrt(sq / len(values)))

@@ -1,4 +1,4 @@
-"""Choosing and describing the torch device a model trains on."""
+"""Choosing and describing the torch device a model trains or scores on."""
 
 from __future__ import annotations
 
