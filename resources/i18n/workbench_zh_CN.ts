@@ -18,7 +18,7 @@
 <context>
     <name>AppContext</name>
     <message>
-        <location filename="../../workbench/ui/context.py" line="103"/>
+        <location filename="../../workbench/ui/context.py" line="109"/>
         <source>Load demo dataset &apos;{name}&apos;</source>
         <translation>加载示例数据集“{name}”</translation>
     </message>
@@ -426,139 +426,139 @@ This cannot be undone.</source>
 <context>
     <name>ExplanationPanel</name>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="57"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="58"/>
         <source>base</source>
         <extracomment>the score parts the model families report, as shown (an unknown part keeps its own name)</extracomment>
         <translation>基准</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="58"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="59"/>
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="59"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="60"/>
         <source>global mean</source>
         <translation>全局均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="60"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="61"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="61"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="62"/>
         <source>bias</source>
         <translation>偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="62"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="63"/>
         <source>user bias</source>
         <translation>用户偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="63"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="64"/>
         <source>item bias</source>
         <translation>物品偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="64"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="65"/>
         <source>interaction</source>
         <translation>交互项</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="65"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="66"/>
         <source>content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="66"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="67"/>
         <source>collaborative</source>
         <translation>协同</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="67"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="68"/>
         <source>popularity</source>
         <translation>热门度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="68"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="69"/>
         <source>factors</source>
         <translation>隐因子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="69"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="70"/>
         <source>similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="70"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="71"/>
         <source>clipping</source>
         <translation>截断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="71"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="72"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="205"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="206"/>
         <source>Select a recommendation to see why the model suggests it.</source>
         <translation>选择一条推荐，查看模型推荐它的原因。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="221"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="222"/>
         <source>Score parts</source>
         <translation>得分构成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="222"/>
-        <location filename="../../workbench/ui/explain_panel.py" line="375"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="223"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="367"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="223"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="224"/>
         <source>model units</source>
         <translation>模型单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="233"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="234"/>
         <source>History contributions</source>
         <translation>历史贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="234"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="235"/>
         <source>contribution</source>
         <translation>贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="235"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="236"/>
         <source>score units</source>
         <translation>得分单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="239"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="240"/>
         <source>Click a bar to select that item in the history</source>
         <translation>点击柱条以在历史中选中该物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="250"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="251"/>
         <source>Attention over the history (oldest at the top)</source>
         <translation>对历史的注意力（最早的在上）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="251"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="252"/>
         <source>attention weight</source>
         <translation>注意力权重</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="252"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="253"/>
         <source>share of 1</source>
         <translation>占 1 的份额</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="276"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="275"/>
         <source>Explaining item {item_id} for user {user_id}…</source>
         <translation>正在为用户 {user_id} 解释物品 {item_id}…</translation>
     </message>
@@ -568,77 +568,77 @@ This cannot be undone.</source>
         <translation>为 {user_id} 解释 {item_id}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="314"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="306"/>
         <source>Cannot explain this item: {message}</source>
         <translation>无法解释此物品：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="337"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="329"/>
         <source>a new user</source>
         <translation>一位新用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="339"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="331"/>
         <source>user {user}</source>
         <translation>用户 {user}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="342"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="334"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; for {who}: score &lt;b&gt;{value:.4f}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; 对 {who}：得分 &lt;b&gt;{value:.4f}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="386"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="378"/>
         <source>&lt;b&gt;score {score:.4f}&lt;/b&gt; = {value}</source>
         <translation>&lt;b&gt;得分 {score:.4f}&lt;/b&gt; = {value}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="392"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="384"/>
         <source> (parts sum to {total:.4f})</source>
         <translation>（各部分之和为 {total:.4f}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="411"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="403"/>
         <source>This model&apos;s score does not depend on the user&apos;s history.</source>
         <translation>此模型的得分不依赖用户的历史。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="437"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="429"/>
         <source>explains the {target}</source>
         <translation>解释的是{target}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="469"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="461"/>
         <source>; {older} older items hold {share}</source>
         <translation>；更早的 {older} 个物品占 {share}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="471"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="463"/>
         <source>Which of the {n} history items the model looked at to predict what comes next (weights sum to 1, the same for every recommended item){rest}.</source>
         <translation>模型在预测下一个物品时关注了 {n} 个历史物品中的哪些（权重之和为 1，对每个推荐物品都相同）{rest}。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="543"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="535"/>
         <source>Categories:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="546"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="538"/>
         <source>Strongest words:</source>
         <translation>作用最强的词：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="552"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="544"/>
         <source>{green} raised the content score, {orange} lowered it (integrated gradients).</source>
         <translation>{green}表示提高了内容得分，{orange}表示降低了得分（积分梯度）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="557"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="549"/>
         <source>green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="560"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="552"/>
         <source>orange</source>
         <translation>橙色</translation>
     </message>
@@ -1438,7 +1438,7 @@ Nothing was written to the database.</source>
     <name>JobsPanel</name>
     <message>
         <location filename="../../workbench/ui/jobs_panel.py" line="126"/>
-        <location filename="../../workbench/ui/jobs_panel.py" line="198"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="200"/>
         <source>No background jobs</source>
         <translation>没有后台任务</translation>
     </message>
@@ -1448,12 +1448,12 @@ Nothing was written to the database.</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="191"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="193"/>
         <source>{active} job{value} running</source>
         <translation>{active} 个任务运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="196"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="198"/>
         <source>No job running</source>
         <translation>没有运行中的任务</translation>
     </message>
@@ -2344,17 +2344,17 @@ Cancel and quit?</source>
 <context>
     <name>ModelPage</name>
     <message>
-        <location filename="../../workbench/ui/model_page.py" line="48"/>
+        <location filename="../../workbench/ui/model_page.py" line="49"/>
         <source>No model yet: train one on the Train page</source>
         <translation>还没有模型：请在训练页训练一个</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_page.py" line="58"/>
+        <location filename="../../workbench/ui/model_page.py" line="59"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_page.py" line="96"/>
+        <location filename="../../workbench/ui/model_page.py" line="90"/>
         <source>Cannot list models: {exc}</source>
         <translation>无法列出模型：{exc}</translation>
     </message>
@@ -2362,212 +2362,213 @@ Cancel and quit?</source>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="195"/>
+        <location filename="../../workbench/ui/pages/models.py" line="83"/>
         <source>No model yet</source>
+        <extracomment>metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors) metrics in rating points, lower is better: drawn on an axis of their own, apart from the 0–1 metrics</extracomment>
         <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="196"/>
+        <location filename="../../workbench/ui/pages/models.py" line="84"/>
         <source>Train one on the Train page; it will be listed here with its metrics.</source>
         <translation>在训练页训练一个；它会连同指标列在这里。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="205"/>
+        <location filename="../../workbench/ui/pages/models.py" line="93"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="208"/>
+        <location filename="../../workbench/ui/pages/models.py" line="96"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="211"/>
+        <location filename="../../workbench/ui/pages/models.py" line="99"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="213"/>
+        <location filename="../../workbench/ui/pages/models.py" line="101"/>
         <source>Select two or more models (Ctrl+click) to compare their metrics</source>
         <translation>选择两个或更多模型（Ctrl+单击）比较它们的指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="216"/>
+        <location filename="../../workbench/ui/pages/models.py" line="104"/>
         <source>Export top-N…</source>
         <translation>导出 Top-N…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="218"/>
+        <location filename="../../workbench/ui/pages/models.py" line="106"/>
         <source>Recommendations per user or similar items per item, to CSV or Parquet</source>
         <translation>每个用户的推荐或每个物品的相似物品，导出为 CSV 或 Parquet</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="221"/>
+        <location filename="../../workbench/ui/pages/models.py" line="109"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="223"/>
+        <location filename="../../workbench/ui/pages/models.py" line="111"/>
         <source>Write the model to one file another workstation can import</source>
         <translation>把模型写入一个文件，供另一台工作站导入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="226"/>
+        <location filename="../../workbench/ui/pages/models.py" line="114"/>
         <source>Import model…</source>
         <translation>导入模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="228"/>
+        <location filename="../../workbench/ui/pages/models.py" line="116"/>
         <source>Add a model from a file written by Export model</source>
         <translation>从“导出模型”写出的文件添加模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="244"/>
+        <location filename="../../workbench/ui/pages/models.py" line="132"/>
         <source>Evaluate the selected models on</source>
         <translation>评估所选模型，数据来自</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="246"/>
+        <location filename="../../workbench/ui/pages/models.py" line="134"/>
         <source>the model&apos;s stored split</source>
         <translation>模型保存的划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="247"/>
+        <location filename="../../workbench/ui/pages/models.py" line="135"/>
         <source>a holdout file…</source>
         <translation>留出文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="249"/>
+        <location filename="../../workbench/ui/pages/models.py" line="137"/>
         <source>Stored split: the test part the model was trained without. Holdout file: user, item[, rating] per line</source>
         <translation>保存的划分：模型训练时未使用的测试部分。留出文件：每行 用户, 物品[, 评分]</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="257"/>
+        <location filename="../../workbench/ui/pages/models.py" line="145"/>
         <source>K</source>
         <translation>K</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="262"/>
+        <location filename="../../workbench/ui/pages/models.py" line="150"/>
         <source>Cut-off of the ranking metrics (precision@K, NDCG@K, …)</source>
         <translation>排序指标的截断位置（precision@K、NDCG@K 等）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="265"/>
+        <location filename="../../workbench/ui/pages/models.py" line="153"/>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="297"/>
+        <location filename="../../workbench/ui/pages/models.py" line="185"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="306"/>
+        <location filename="../../workbench/ui/pages/models.py" line="194"/>
         <source>Ranking metrics</source>
         <translation>排序指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="307"/>
+        <location filename="../../workbench/ui/pages/models.py" line="195"/>
         <source>value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="308"/>
+        <location filename="../../workbench/ui/pages/models.py" line="196"/>
         <source>0–1, higher is better</source>
         <translation>0–1，越高越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="313"/>
+        <location filename="../../workbench/ui/pages/models.py" line="201"/>
         <source>Rating error</source>
         <translation>评分误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="314"/>
+        <location filename="../../workbench/ui/pages/models.py" line="202"/>
         <source>error</source>
         <translation>误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="315"/>
+        <location filename="../../workbench/ui/pages/models.py" line="203"/>
         <source>rating points, lower is better</source>
         <translation>评分点，越低越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="327"/>
+        <location filename="../../workbench/ui/pages/models.py" line="215"/>
         <source>Select two or more models above and press Compare selected.</source>
         <translation>在上方选择两个或更多模型，然后点击“比较所选”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="356"/>
+        <location filename="../../workbench/ui/pages/models.py" line="244"/>
         <source>Cannot list models: {exc}</source>
         <translation>无法列出模型：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="417"/>
+        <location filename="../../workbench/ui/pages/models.py" line="305"/>
         <source>Renamed model {model_id} to &apos;{value}&apos;.</source>
         <translation>已将模型 {model_id} 重命名为“{value}”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="435"/>
+        <location filename="../../workbench/ui/pages/models.py" line="323"/>
         <source>Delete models</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="436"/>
+        <location filename="../../workbench/ui/pages/models.py" line="324"/>
         <source>Delete {ids} model(s) and their evaluations? Training runs keep their curves.</source>
         <translation>删除 {ids} 个模型及其评估结果？训练记录会保留其曲线。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="453"/>
+        <location filename="../../workbench/ui/pages/models.py" line="341"/>
         <source>Deleted {deleted} model(s).</source>
         <translation>已删除 {deleted} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="484"/>
+        <location filename="../../workbench/ui/pages/models.py" line="365"/>
         <source>{title} cancelled.</source>
         <translation>{title} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="505"/>
+        <location filename="../../workbench/ui/pages/models.py" line="378"/>
         <source>Holdout file (user, item[, rating])</source>
         <translation>留出文件（用户, 物品[, 评分]）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="555"/>
+        <location filename="../../workbench/ui/pages/models.py" line="428"/>
         <source>Model {model_id}: </source>
         <translation>模型 {model_id}：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="556"/>
+        <location filename="../../workbench/ui/pages/models.py" line="429"/>
         <source>evaluated</source>
         <translation>已评估</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="577"/>
+        <location filename="../../workbench/ui/pages/models.py" line="450"/>
         <source>Select at least two models to compare.</source>
         <translation>请至少选择两个模型进行比较。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="621"/>
+        <location filename="../../workbench/ui/pages/models.py" line="494"/>
         <source>best of the compared models</source>
         <translation>所比较模型中的最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="709"/>
+        <location filename="../../workbench/ui/pages/models.py" line="582"/>
         <source>Select one model to export its recommendations.</source>
         <translation>请选择一个模型来导出其推荐。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="781"/>
+        <location filename="../../workbench/ui/pages/models.py" line="654"/>
         <source>Export model</source>
         <translation>导出模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="800"/>
+        <location filename="../../workbench/ui/pages/models.py" line="673"/>
         <source>Wrote model &apos;{model_name}&apos; to {path} ({size_bytes:,} bytes).</source>
         <translation>已将模型“{model_name}”写入 {path}（{size_bytes:,} 字节）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="816"/>
+        <location filename="../../workbench/ui/pages/models.py" line="689"/>
         <source>Import model</source>
         <translation>导入模型</translation>
     </message>
@@ -2575,38 +2576,38 @@ Cancel and quit?</source>
 <context>
     <name>ModelsTable</name>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="93"/>
+        <location filename="../../workbench/ui/models_table.py" line="49"/>
         <source>ID</source>
-        <extracomment>metrics shown as table columns (when any model has them), in this order metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors) metrics in rating points, lower is better: drawn on an axis of their own, apart from the 0–1 metrics config fields that say little about the model, left out of the &quot;key settings&quot; column</extracomment>
+        <extracomment>metrics shown as table columns (when any model has them), in this order config fields that say little about the model, left out of the &quot;key settings&quot; column</extracomment>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="93"/>
+        <location filename="../../workbench/ui/models_table.py" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="94"/>
+        <location filename="../../workbench/ui/models_table.py" line="50"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="94"/>
+        <location filename="../../workbench/ui/models_table.py" line="50"/>
         <source>Family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="95"/>
+        <location filename="../../workbench/ui/models_table.py" line="51"/>
         <source>Key settings</source>
         <translation>关键设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="129"/>
+        <location filename="../../workbench/ui/models_table.py" line="89"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="163"/>
+        <location filename="../../workbench/ui/models_table.py" line="123"/>
         <source>{metric} on the model&apos;s test split</source>
         <translation>{metric}（模型的测试划分上）</translation>
     </message>
@@ -2849,67 +2850,67 @@ Cancel and quit?</source>
 <context>
     <name>RemoteRunsPanel</name>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="68"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="69"/>
         <source>Runs elsewhere</source>
         <translation>其他位置的训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="69"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="70"/>
         <source>Runs in progress elsewhere (other processes or machines on this database)</source>
         <translation>其他地方正在进行的训练（此数据库上的其他进程或机器）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="83"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="84"/>
         <source>None: runs started with `python -m workbench train` on this database, here or on another machine, appear here and on the curves while they train.</source>
         <translation>无：在此数据库上用 `python -m workbench train` 启动的训练，无论在本机还是其他机器上，训练期间都会显示在这里和曲线上。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="92"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="93"/>
         <source>Cancel run</source>
         <translation>取消训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="94"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="95"/>
         <source>Ask the selected run to stop; its process honours the request at its next check (within seconds) and records the run as cancelled</source>
         <translation>请求所选训练停止；其进程会在下一次检查时（数秒内）响应请求，并将该训练记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="138"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="140"/>
         <source>Watch training runs</source>
         <translation>监视训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="174"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="168"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="175"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="169"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="176"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="170"/>
         <source>cancel requested</source>
         <translation>已请求取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="177"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="171"/>
         <source>on {host} (process {pid}, {device})</source>
         <translation>在 {host} 上（进程 {pid}，{device}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="178"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="172"/>
         <source>unknown host</source>
         <translation>未知主机</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="180"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="174"/>
         <source>run {id} · {family} on {dataset}</source>
         <translation>训练 {id} · {family}，数据集 {dataset}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="231"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="225"/>
         <source>Cannot cancel run {run_id}: {exc}</source>
         <translation>无法取消训练 {run_id}：{exc}</translation>
     </message>
@@ -2930,527 +2931,532 @@ Cancel and quit?</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="73"/>
+        <location filename="../../workbench/ui/pages/train.py" line="41"/>
         <source>Start training</source>
-        <extracomment>fields shown elsewhere on the page rather than in the generated form</extracomment>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="94"/>
+        <location filename="../../workbench/ui/train_job.py" line="58"/>
         <source>training loss (MSE, rating points²)</source>
         <translation>训练损失（MSE，评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="95"/>
+        <location filename="../../workbench/ui/train_job.py" line="59"/>
         <source>training loss (ranking, per sample)</source>
         <translation>训练损失（排序，每样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="156"/>
+        <location filename="../../workbench/ui/pages/train.py" line="73"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="157"/>
+        <location filename="../../workbench/ui/pages/train.py" line="74"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="194"/>
+        <location filename="../../workbench/ui/train_settings.py" line="57"/>
         <source>Data and model</source>
+        <extracomment>fields shown in the Training box rather than in the generated form</extracomment>
         <translation>数据与模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="197"/>
+        <location filename="../../workbench/ui/train_settings.py" line="60"/>
         <source>The dataset to train on</source>
         <translation>用于训练的数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="198"/>
+        <location filename="../../workbench/ui/train_settings.py" line="61"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="200"/>
+        <location filename="../../workbench/ui/train_settings.py" line="63"/>
         <source>The model family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="202"/>
+        <location filename="../../workbench/ui/train_settings.py" line="64"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="209"/>
+        <location filename="../../workbench/ui/train_settings.py" line="71"/>
         <source>Evaluation split</source>
         <translation>评估划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="215"/>
+        <location filename="../../workbench/ui/split_form.py" line="65"/>
         <source>How test interactions are held out; stored with the model</source>
         <translation>测试交互的留出方式；随模型一起保存</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="218"/>
+        <location filename="../../workbench/ui/split_form.py" line="67"/>
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="224"/>
+        <location filename="../../workbench/ui/split_form.py" line="27"/>
         <source>Share of interactions (of items or users for cold splits) held out for test</source>
         <translation>留作测试的交互比例（冷启动划分时为物品或用户的比例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="228"/>
+        <location filename="../../workbench/ui/split_form.py" line="26"/>
         <source>Test fraction</source>
         <translation>测试比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="231"/>
+        <location filename="../../workbench/ui/split_form.py" line="31"/>
         <source>Interactions held out per user (leave last k)</source>
         <translation>每个用户留出的交互数（留出最后 k 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="232"/>
+        <location filename="../../workbench/ui/split_form.py" line="30"/>
         <source>Last k</source>
         <translation>最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="237"/>
+        <location filename="../../workbench/ui/split_form.py" line="32"/>
+        <source>Validation fraction</source>
+        <translation>验证比例</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/split_form.py" line="33"/>
+        <source>Share of the training part held out to pick the best epoch and stop early (0: none)</source>
+        <translation>从训练部分留出的比例，用于挑选最佳轮次和提前停止（0：不留出）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/split_form.py" line="37"/>
         <source>Seed of the split: the same seed holds out the same rows</source>
         <translation>划分的随机种子：相同种子留出相同的行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="239"/>
+        <location filename="../../workbench/ui/split_form.py" line="36"/>
         <source>Split seed</source>
         <translation>划分种子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="242"/>
+        <location filename="../../workbench/ui/train_settings.py" line="77"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="246"/>
+        <location filename="../../workbench/ui/train_settings.py" line="81"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="250"/>
-        <location filename="../../workbench/ui/pages/train.py" line="499"/>
+        <location filename="../../workbench/ui/train_settings.py" line="179"/>
         <source>Maximum passes over the training data (early stopping may end sooner)</source>
         <translation>遍历训练数据的最大轮数（早停可能更早结束）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="252"/>
+        <location filename="../../workbench/ui/train_settings.py" line="84"/>
         <source>Epochs</source>
         <translation>训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="255"/>
+        <location filename="../../workbench/ui/train_settings.py" line="87"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="259"/>
+        <location filename="../../workbench/ui/train_settings.py" line="91"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="260"/>
+        <location filename="../../workbench/ui/train_settings.py" line="92"/>
         <source>Put every model setting back to its default</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="279"/>
+        <location filename="../../workbench/ui/pages/train.py" line="111"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="281"/>
+        <location filename="../../workbench/ui/pages/train.py" line="113"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="284"/>
+        <location filename="../../workbench/ui/pages/train.py" line="116"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="302"/>
+        <location filename="../../workbench/ui/train_status.py" line="27"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="304"/>
+        <location filename="../../workbench/ui/train_status.py" line="29"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="313"/>
+        <location filename="../../workbench/ui/run_list.py" line="95"/>
         <source>Runs: tick to overlay</source>
         <translation>训练记录：勾选以叠加显示</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="315"/>
+        <location filename="../../workbench/ui/run_list.py" line="96"/>
         <source>Finished, cancelled and interrupted runs keep their curves</source>
         <translation>已完成、已取消和被中断的训练会保留其曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="324"/>
+        <location filename="../../workbench/ui/run_list.py" line="106"/>
         <source>No training runs yet: choose a model and press Start training.</source>
         <translation>还没有训练记录：选择一个模型并点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="330"/>
+        <location filename="../../workbench/ui/run_list.py" line="112"/>
         <source>Select a cancelled or interrupted run to continue it from its last checkpoint.</source>
         <translation>选择一个已取消或被中断的训练，从其最后的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="337"/>
+        <location filename="../../workbench/ui/run_list.py" line="119"/>
         <source>Resume run</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="340"/>
+        <location filename="../../workbench/ui/run_list.py" line="122"/>
         <source>Continue the selected run from its checkpoint; its curves continue</source>
         <translation>从检查点继续所选训练；其曲线接着延伸</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="412"/>
+        <location filename="../../workbench/ui/train_settings.py" line="115"/>
         <source>{name} (not available)</source>
         <translation>{name}（不可用）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="417"/>
+        <location filename="../../workbench/ui/train_settings.py" line="120"/>
         <source>Compute device; this machine: {device_label}</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="446"/>
+        <location filename="../../workbench/ui/pages/train.py" line="175"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="451"/>
+        <location filename="../../workbench/ui/train_settings.py" line="209"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="480"/>
+        <location filename="../../workbench/ui/train_settings.py" line="158"/>
         <source>No model families are available.</source>
         <translation>没有可用的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="501"/>
+        <location filename="../../workbench/ui/train_settings.py" line="181"/>
         <source>This model is fitted in one closed-form step</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="565"/>
+        <location filename="../../workbench/ui/pages/train.py" line="221"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="592"/>
+        <location filename="../../workbench/ui/pages/train.py" line="234"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="601"/>
+        <location filename="../../workbench/ui/pages/train.py" line="238"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="604"/>
+        <location filename="../../workbench/ui/pages/train.py" line="240"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="618"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1020"/>
+        <location filename="../../workbench/ui/pages/train.py" line="254"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="71"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="624"/>
+        <location filename="../../workbench/ui/pages/train.py" line="260"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="643"/>
+        <location filename="../../workbench/ui/pages/train.py" line="274"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="665"/>
+        <location filename="../../workbench/ui/train_job.py" line="66"/>
         <source>epoch {epoch}/{epochs}</source>
         <translation>第 {epoch}/{epochs} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="666"/>
+        <location filename="../../workbench/ui/train_job.py" line="67"/>
         <source>preparing data</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="716"/>
+        <location filename="../../workbench/ui/pages/train.py" line="289"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="721"/>
+        <location filename="../../workbench/ui/train_status.py" line="37"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="730"/>
+        <location filename="../../workbench/ui/pages/train.py" line="300"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="769"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1031"/>
+        <location filename="../../workbench/ui/pages/train.py" line="328"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="85"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="801"/>
+        <location filename="../../workbench/ui/train_status.py" line="51"/>
         <source>epoch {epochs}/{epochs2} · %p%</source>
         <translation>第 {epochs}/{epochs2} 轮 · %p%</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="806"/>
+        <location filename="../../workbench/ui/train_status.py" line="53"/>
         <source>elapsed {elapsed} · ETA {eta}{speed}</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="828"/>
+        <location filename="../../workbench/ui/pages/train.py" line="348"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="832"/>
+        <location filename="../../workbench/ui/pages/train.py" line="354"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="62"/>
-        <location filename="../../workbench/ui/pages/train.py" line="847"/>
+        <location filename="../../workbench/ui/pages/train.py" line="365"/>
+        <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="851"/>
+        <location filename="../../workbench/ui/pages/train.py" line="369"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="854"/>
+        <location filename="../../workbench/ui/pages/train.py" line="372"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="62"/>
-        <location filename="../../workbench/ui/pages/train.py" line="870"/>
+        <location filename="../../workbench/ui/pages/train.py" line="381"/>
+        <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="49"/>
+        <location filename="../../workbench/ui/split_form.py" line="19"/>
         <source>Per-user ratio (random)</source>
         <translation>按用户比例（随机）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="50"/>
+        <location filename="../../workbench/ui/split_form.py" line="20"/>
         <source>Random rows</source>
         <translation>随机行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="51"/>
+        <location filename="../../workbench/ui/split_form.py" line="21"/>
         <source>Global time cut (latest)</source>
         <translation>全局时间切分（最新的）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="52"/>
+        <location filename="../../workbench/ui/split_form.py" line="22"/>
         <source>Leave last k per user</source>
         <translation>每个用户留出最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="53"/>
+        <location filename="../../workbench/ui/split_form.py" line="23"/>
         <source>Cold items (held out whole)</source>
         <translation>冷启动物品（整体留出）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="54"/>
+        <location filename="../../workbench/ui/split_form.py" line="24"/>
         <source>Cold users (held out whole)</source>
         <translation>冷启动用户（整体留出）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="55"/>
+        <location filename="../../workbench/ui/split_form.py" line="25"/>
         <source>None (train on everything)</source>
         <translation>不划分（用全部数据训练）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="921"/>
+        <location filename="../../workbench/ui/run_list.py" line="34"/>
+        <location filename="../../workbench/ui/run_list.py" line="58"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="61"/>
+        <location filename="../../workbench/ui/run_list.py" line="34"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="63"/>
+        <location filename="../../workbench/ui/run_list.py" line="36"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="871"/>
+        <location filename="../../workbench/ui/pages/train.py" line="383"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="873"/>
+        <location filename="../../workbench/ui/pages/train.py" line="385"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="888"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="46"/>
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="925"/>
-        <location filename="../../workbench/ui/pages/train.py" line="937"/>
+        <location filename="../../workbench/ui/run_list.py" line="62"/>
+        <location filename="../../workbench/ui/run_list.py" line="74"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="927"/>
+        <location filename="../../workbench/ui/run_list.py" line="64"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="931"/>
+        <location filename="../../workbench/ui/run_list.py" line="68"/>
         <source>running · {time} so far</source>
         <translation>运行中 · 已用 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="935"/>
+        <location filename="../../workbench/ui/run_list.py" line="72"/>
         <source> (resumable)</source>
         <translation>（可继续）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="942"/>
+        <location filename="../../workbench/ui/run_list.py" line="79"/>
         <source>run {id} · {family} on {dataset} · {state} · {when}</source>
         <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/pages/train.py" line="1019"/>
-        <source>Training run</source>
-        <translation>训练记录</translation>
     </message>
 </context>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="38"/>
+        <location filename="../../workbench/ui/curves.py" line="42"/>
         <source>validation metric</source>
         <extracomment>distinguishable colours (Okabe-Ito plus a few), one per run in order</extracomment>
         <translation>验证指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="41"/>
+        <location filename="../../workbench/ui/curves.py" line="45"/>
         <source>{metric} (rating points)</source>
         <translation>{metric}（评分点）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="42"/>
+        <location filename="../../workbench/ui/curves.py" line="46"/>
         <source>validation {metric} (rating points, lower is better)</source>
         <translation>验证 {metric}（评分点，越低越好）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="44"/>
+        <location filename="../../workbench/ui/curves.py" line="48"/>
         <source>{metric} (0–1)</source>
         <translation>{metric}（0–1）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="45"/>
+        <location filename="../../workbench/ui/curves.py" line="49"/>
         <source>validation {metric} (0–1, higher is better)</source>
         <translation>验证 {metric}（0–1，越高越好）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="52"/>
+        <location filename="../../workbench/ui/curves.py" line="56"/>
         <source>rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="53"/>
+        <location filename="../../workbench/ui/curves.py" line="57"/>
         <source>ranking</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="89"/>
+        <location filename="../../workbench/ui/curves.py" line="95"/>
         <source>solid with dots: training loss · dashed: validation loss · faint: per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</source>
+        <extracomment>the curves drawn per run, as ``curve_data`` names them</extracomment>
         <translation>带点实线：训练损失 · 虚线：验证损失 · 浅色：每批（平滑） · ★ 最佳轮次 · ↑ 越高越好，↓ 越低越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="133"/>
-        <location filename="../../workbench/ui/curves.py" line="207"/>
+        <location filename="../../workbench/ui/curves.py" line="134"/>
+        <location filename="../../workbench/ui/curves.py" line="208"/>
         <source>Loss (thin: per batch)</source>
         <translation>损失（细线：每批）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="133"/>
-        <location filename="../../workbench/ui/curves.py" line="219"/>
+        <location filename="../../workbench/ui/curves.py" line="134"/>
+        <location filename="../../workbench/ui/curves.py" line="220"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="136"/>
-        <location filename="../../workbench/ui/curves.py" line="214"/>
+        <location filename="../../workbench/ui/curves.py" line="137"/>
+        <location filename="../../workbench/ui/curves.py" line="215"/>
         <source>Validation (★ best epoch)</source>
         <translation>验证（★ 最佳轮次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="156"/>
+        <location filename="../../workbench/ui/curves.py" line="157"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="157"/>
+        <location filename="../../workbench/ui/curves.py" line="158"/>
         <source>passes over the data</source>
         <translation>遍历数据的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="205"/>
+        <location filename="../../workbench/ui/curves.py" line="206"/>
         <source>Loss · {objective}</source>
         <translation>损失 · {objective}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="210"/>
+        <location filename="../../workbench/ui/curves.py" line="211"/>
         <source>Validation · {objective} {better}</source>
         <translation>验证 · {objective} {better}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="222"/>
+        <location filename="../../workbench/ui/curves.py" line="223"/>
         <source>MSE (rating points²)</source>
         <translation>MSE（评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="224"/>
+        <location filename="../../workbench/ui/curves.py" line="225"/>
         <source>per-sample loss</source>
         <translation>每样本损失</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="232"/>
+        <location filename="../../workbench/ui/curves.py" line="233"/>
         <source>validation metric (see legend)</source>
         <translation>验证指标（见图例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="252"/>
+        <location filename="../../workbench/ui/curves.py" line="253"/>
         <source>{runs}&lt;br&gt;{value}</source>
         <translation>{runs}&lt;br&gt;{value}</translation>
     </message>
@@ -3499,7 +3505,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="195"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="330"/>
         <source>Trials</source>
         <translation>试验</translation>
     </message>
@@ -3544,7 +3550,7 @@ Cancel and quit?</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="54"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="55"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
@@ -3626,13 +3632,13 @@ Cancel and quit?</source>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="271"/>
         <location filename="../../workbench/ui/pages/tune.py" line="295"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="743"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="731"/>
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="279"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="813"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="801"/>
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
@@ -3657,235 +3663,235 @@ Cancel and quit?</source>
         <translation>切片图（颜色：试验顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="304"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="316"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
         <source>family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="305"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
         <source>trial</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="306"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="311"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="312"/>
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="313"/>
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="315"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
         <source>rank</source>
         <translation>名次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="317"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
         <source>study</source>
         <translation>研究</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
         <source>metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
         <source>trials</source>
         <translation>试验数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="712"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="325"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="700"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="326"/>
         <source>model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
         <source>best settings</source>
         <translation>最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="331"/>
         <source>Families ranked</source>
         <translation>模型族排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="332"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="335"/>
         <source>Train the best</source>
         <translation>训练最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="334"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="337"/>
         <source>Train each family&apos;s best settings as a normal model (scored once on the test part)</source>
         <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="340"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="343"/>
         <source>Open in Models</source>
         <translation>在模型页打开</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="357"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="360"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="362"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="365"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="388"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="386"/>
         <source>Cannot list searches: {exc}</source>
         <translation>无法列出搜索：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="396"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="394"/>
         <source>{n} trials</source>
         <translation>{n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="450"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="452"/>
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="453"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="455"/>
         <source>Check at least one family to tune.</source>
         <translation>请至少勾选一个要调参的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="482"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="484"/>
         <source>Searching {families}…</source>
         <translation>正在搜索 {families}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="498"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="500"/>
         <source>Resuming {name}…</source>
         <translation>正在继续 {name}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="510"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="512"/>
         <source>trial {n} of {total}</source>
         <translation>第 {n} 次试验，共 {total} 次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="511"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="513"/>
         <source>trial {n}</source>
         <translation>第 {n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="524"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="525"/>
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="540"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="536"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="548"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="542"/>
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="575"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="569"/>
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="577"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="571"/>
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="811"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="799"/>
         <source>Importance · {family}</source>
         <translation>重要性 · {family}</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="219"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="581"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="575"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="590"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="584"/>
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="598"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="592"/>
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="642"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="634"/>
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="705"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="693"/>
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="717"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="705"/>
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="741"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="729"/>
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="850"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="838"/>
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="879"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="866"/>
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="884"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="867"/>
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

@@ -42,6 +42,7 @@ from workbench.core.progress import CancelToken, Progress
 from workbench.errors import WorkbenchError
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
 from workbench.ui.models_table import ModelIdRole, ModelsTableModel, SortRole, finite_number
 from workbench.ui.plots import color, make_plot
 from workbench.ui.widgets import EmptyState, InlineMessage
@@ -71,7 +72,9 @@ class ModelsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._jobs: list[Any] = []
+        self.jobs = JobSlots(ctx.jobs, parent=self)
+        # the bar stays while any job of the page runs
+        self.jobs.active_changed.connect(lambda count: self.job_progress.setVisible(count > 0))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
@@ -346,8 +349,7 @@ class ModelsPage(QWidget):
 
     # --- background jobs -------------------------------------------------------------------------
     def _submit(self, title: str, fn: Callable[..., Any], kind: str, on_done: Callable[[Any], None]) -> Any:
-        job = self.ctx.jobs.submit(title, fn, kind=kind)
-        self._jobs.append(job)
+        """Run an evaluation, export or import beside any others; the bar shows the newest one's progress."""
         self.job_progress.setVisible(True)
         self.job_progress.setRange(0, 0)
         self.job_progress.setFormat(title)
@@ -358,28 +360,14 @@ class ModelsPage(QWidget):
                 self.job_progress.setValue(int(fraction * 1000))
             self.job_progress.setFormat(f"{title}: {message or '%p%'}")
 
-        def finished(result: Any) -> None:
-            on_done(result)
-
-        def failed(message: str) -> None:
-            self._fail(f"{title} failed: {message}")
-
         def cancelled() -> None:
             self.message.show_message(
                 translate("ModelsPage", "{title} cancelled.").format(title=title), "warning"
             )
 
-        def done() -> None:
-            if job in self._jobs:
-                self._jobs.remove(job)
-            self.job_progress.setVisible(bool(self._jobs))
-
-        job.progress.connect(progress)
-        job.finished.connect(finished)
-        job.failed.connect(failed)
-        job.cancelled.connect(cancelled)
-        job.done.connect(done)
-        return job
+        return self.jobs.submit(None, title, fn, on_done, kind=kind, on_progress=progress,
+                                on_failed=lambda message: self._fail(f"{title} failed: {message}"),
+                                on_cancelled=cancelled)
 
     @Slot()
     def _ask_evaluate(self) -> None:
