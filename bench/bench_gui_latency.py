@@ -79,9 +79,9 @@ def main() -> int:
     app.processEvents()
     page.refresh_datasets()
     page.set_family(args.family)
-    page.epochs_spin.setValue(args.epochs)
-    if "patience" in page.config_form.field_names():
-        page.config_form.editor("patience").setValue(0)  # train every epoch: a fixed, comparable load
+    page.settings.epochs_spin.setValue(args.epochs)
+    if "patience" in page.settings.config_form.field_names():
+        page.settings.config_form.editor("patience").setValue(0)  # every epoch: a fixed, comparable load
 
     gaps: list[float] = []
     clock = QElapsedTimer()

@@ -21,13 +21,13 @@ The app keeps running; please report this with the details.</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/app.py" line="99"/>
+        <location filename="../../workbench/ui/app.py" line="116"/>
         <source>Chinese font missing</source>
         <translation>缺少中文字体</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/app.py" line="103"/>
-        <location filename="../../workbench/ui/app.py" line="107"/>
+        <location filename="../../workbench/ui/app.py" line="120"/>
+        <location filename="../../workbench/ui/app.py" line="124"/>
         <source>Cannot open database</source>
         <translation>无法打开数据库</translation>
     </message>
@@ -35,7 +35,7 @@ The app keeps running; please report this with the details.</source>
 <context>
     <name>AppContext</name>
     <message>
-        <location filename="../../workbench/ui/context.py" line="103"/>
+        <location filename="../../workbench/ui/context.py" line="110"/>
         <source>Load demo dataset &apos;{name}&apos;</source>
         <translation>加载示例数据集“{name}”</translation>
     </message>
@@ -51,12 +51,12 @@ The app keeps running; please report this with the details.</source>
 <context>
     <name>ConfigForm</name>
     <message>
-        <location filename="../../workbench/ui/config_form.py" line="71"/>
+        <location filename="../../workbench/ui/config_form.py" line="72"/>
         <source>This model has no settings.</source>
         <translation>此模型没有可调设置。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/config_form.py" line="121"/>
+        <location filename="../../workbench/ui/config_form.py" line="124"/>
         <source>comma-separated values</source>
         <translation>逗号分隔值</translation>
     </message>
@@ -64,277 +64,277 @@ The app keeps running; please report this with the details.</source>
 <context>
     <name>DatasetView</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="257"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="150"/>
         <source>Train a model…</source>
         <translation>训练模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="258"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="151"/>
         <source>Open the Train page on this dataset</source>
         <translation>在此数据集上打开训练页</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="260"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="153"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="263"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="156"/>
         <source>Delete this dataset with its models and runs</source>
         <translation>删除此数据集及其模型和训练记录</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="265"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="389"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="158"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="282"/>
         <source>Embed texts</source>
         <translation>嵌入文本</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="277"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="170"/>
         <source>users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="278"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="171"/>
         <source>items</source>
         <translation>物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="279"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="172"/>
         <source>interactions</source>
         <translation>交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="280"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="173"/>
         <source>density</source>
         <translation>密度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="281"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="174"/>
         <source>rating scale</source>
         <translation>评分范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="282"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="175"/>
         <source>time span</source>
         <translation>时间跨度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="293"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="186"/>
         <source>Computing statistics…</source>
         <translation>正在计算统计信息…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="301"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="489"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="194"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="382"/>
         <source>Ratings</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="302"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="195"/>
         <source>Rating value</source>
         <translation>评分值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="303"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="310"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="325"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="342"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="196"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="203"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="218"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="235"/>
         <source>Interactions</source>
         <translation>交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="304"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="318"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="320"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="197"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="211"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="213"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="307"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="200"/>
         <source>Item popularity (long tail)</source>
         <translation>物品热度（长尾）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="308"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="201"/>
         <source>Item rank</source>
         <translation>物品排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="309"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="202"/>
         <source>most popular first</source>
         <translation>最热门的在前</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="311"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="204"/>
         <source>count, log</source>
         <translation>数量（对数）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="316"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="209"/>
         <source>User activity</source>
         <translation>用户活跃度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="317"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="210"/>
         <source>Interactions per user</source>
         <translation>每个用户的交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="319"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="340"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="212"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="233"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="323"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="511"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="216"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="404"/>
         <source>Interactions over time</source>
         <translation>交互随时间变化</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="324"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="217"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="326"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="507"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="219"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
         <source>per day</source>
         <translation>每天</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="334"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="227"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="335"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="228"/>
         <source>Filter users by id…</source>
         <translation>按 ID 筛选用户…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="336"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="229"/>
         <source>Filter items by id, title or category…</source>
         <translation>按 ID、标题或类别筛选物品…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="338"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="231"/>
         <source>Filter interactions by user or item id…</source>
         <translation>按用户或物品 ID 筛选交互…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="341"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="234"/>
         <source>Items</source>
         <translation>物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="354"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="247"/>
         <source>Embed the item texts with the pretrained sentence encoder for the &apos;pretrained&apos; text encoder of content and hybrid models (once per dataset; changed texts again)</source>
         <translation>用预训练句子编码器嵌入物品文本，供内容模型和混合模型的 pretrained 文本编码器使用（每个数据集一次；文本有改动时重新嵌入）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="357"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="250"/>
         <source>Needs the optional &apos;pretrained&apos; extra: {command}</source>
         <translation>需要可选组件 pretrained：{command}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="379"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="272"/>
         <source>Embed item texts of &apos;{name}&apos;</source>
         <translation>嵌入“{name}”的物品文本</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="384"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="277"/>
         <source>{total} item texts embedded for the pretrained text encoder ({new} now, {cached} from the cache)</source>
         <translation>已为预训练文本编码器嵌入 {total} 条物品文本（本次 {new} 条，缓存 {cached} 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="398"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="291"/>
         <source>explicit ratings</source>
         <translation>显式评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="293"/>
         <source>implicit feedback</source>
         <translation>隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="402"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="295"/>
         <source>{kind} · imported {date}</source>
         <translation>{kind} · 导入于 {date}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="404"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="297"/>
         <source>from {source}</source>
         <translation>来自 {source}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="413"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="306"/>
         <source>interactions / (users × items)</source>
         <translation>交互数 / (用户数 × 物品数)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="423"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="316"/>
         <source>Computing the statistics of &apos;{name}&apos;…</source>
         <translation>正在计算“{name}”的统计信息…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="424"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="317"/>
         <source>{n_interactions} interactions</source>
         <translation>{n_interactions} 条交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="446"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="339"/>
         <source>Dataset statistics</source>
         <translation>数据集统计</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="455"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="348"/>
         <source>statistics unavailable: {message}</source>
         <translation>统计信息不可用：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="457"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="350"/>
         <source>Statistics unavailable</source>
         <translation>统计信息不可用</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="486"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="379"/>
         <source>Values (implicit feedback)</source>
         <translation>数值（隐式反馈）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="501"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="394"/>
         <source>Interactions over time (no timestamps)</source>
         <translation>交互随时间变化（无时间戳）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="505"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="398"/>
         <source>no timestamps</source>
         <translation>无时间戳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="507"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
         <source>per week</source>
         <translation>每周</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="508"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="401"/>
         <source>per month</source>
         <translation>每月</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="514"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="407"/>
         <source>Interactions ({unit})</source>
         <translation>交互数（{unit}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="532"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="425"/>
         <source>{n} days</source>
         <translation>{n} 天</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="533"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="426"/>
         <source>{first} to {last}</source>
         <translation>{first} 至 {last}</translation>
     </message>
@@ -342,58 +342,58 @@ The app keeps running; please report this with the details.</source>
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="562"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="455"/>
         <source>Datasets</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="568"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="461"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="570"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="463"/>
         <source>Import a CSV file or a MovieLens folder (Ctrl+I)</source>
         <translation>导入 CSV 文件或 MovieLens 文件夹（Ctrl+I）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="573"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="466"/>
         <source>Load demo</source>
         <translation>加载示例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="575"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="468"/>
         <source>Generate the demo shop: 1,000 users, 500 items, 50,000 ratings</source>
         <translation>生成示例商店：1,000 个用户、500 个物品、50,000 条评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="586"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="479"/>
         <source>Import a CSV file or a MovieLens folder (you can also drop it on this window), or load the generated demo shop to try every model.</source>
         <translation>导入 CSV 文件或 MovieLens 文件夹（也可以直接拖放到此窗口），或加载生成的示例商店来试用每种模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="610"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="503"/>
         <source>{n} interactions</source>
         <translation>{n} 条交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="615"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="508"/>
         <source>{name}: {n_users} users, {n_items} items, {kind}</source>
         <translation>{name}：{n_users} 个用户，{n_items} 个物品，{kind}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="662"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="555"/>
         <source>Demo data</source>
         <translation>示例数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="673"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="698"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="566"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="591"/>
         <source>Delete dataset</source>
         <translation>删除数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="674"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="567"/>
         <source>Delete the dataset &apos;{name}&apos; ({n_interactions} interactions) together with its trained models and training runs?
 
 This cannot be undone.</source>
@@ -402,7 +402,7 @@ This cannot be undone.</source>
 此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="690"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="583"/>
         <source>Delete dataset &apos;{name}&apos;</source>
         <translation>删除数据集“{name}”</translation>
     </message>
@@ -443,134 +443,134 @@ This cannot be undone.</source>
 <context>
     <name>ExplanationPanel</name>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="57"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="58"/>
         <source>base</source>
         <extracomment>the score parts the model families report, as shown (an unknown part keeps its own name)</extracomment>
         <translation>基准</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="58"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="59"/>
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="59"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="60"/>
         <source>global mean</source>
         <translation>全局均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="60"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="61"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="61"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="62"/>
         <source>bias</source>
         <translation>偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="62"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="63"/>
         <source>user bias</source>
         <translation>用户偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="63"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="64"/>
         <source>item bias</source>
         <translation>物品偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="64"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="65"/>
         <source>interaction</source>
         <translation>交互项</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="65"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="66"/>
         <source>content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="66"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="67"/>
         <source>collaborative</source>
         <translation>协同</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="67"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="68"/>
         <source>popularity</source>
         <translation>热门度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="68"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="69"/>
         <source>factors</source>
         <translation>隐因子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="69"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="70"/>
         <source>similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="70"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="71"/>
         <source>clipping</source>
         <translation>截断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="71"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="72"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="205"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="206"/>
         <source>Select a recommendation to see why the model suggests it.</source>
         <translation>选择一条推荐，查看模型推荐它的原因。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="221"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="222"/>
         <source>Score parts</source>
         <translation>得分构成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="222"/>
-        <location filename="../../workbench/ui/explain_panel.py" line="375"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="223"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="368"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="223"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="224"/>
         <source>model units</source>
         <translation>模型单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="233"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="234"/>
         <source>History contributions</source>
         <translation>历史贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="234"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="235"/>
         <source>contribution</source>
         <translation>贡献</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="235"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="236"/>
         <source>score units</source>
         <translation>得分单位</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="239"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="240"/>
         <source>Click a bar to select that item in the history</source>
         <translation>点击柱条以在历史中选中该物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="250"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="251"/>
         <source>Attention over the history (oldest at the top)</source>
         <translation>对历史的注意力（最早的在上）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="251"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="252"/>
         <source>attention weight</source>
         <translation>注意力权重</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="252"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="253"/>
         <source>share of 1</source>
         <translation>占 1 的份额</translation>
     </message>
@@ -580,82 +580,82 @@ This cannot be undone.</source>
         <translation>正在为用户 {user_id} 解释物品 {item_id}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="291"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="292"/>
         <source>Explain {item_id} for {user_id}</source>
         <translation>为 {user_id} 解释 {item_id}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="314"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="307"/>
         <source>Cannot explain this item: {message}</source>
         <translation>无法解释此物品：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="337"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="330"/>
         <source>a new user</source>
         <translation>一位新用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="339"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="332"/>
         <source>user {user}</source>
         <translation>用户 {user}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="342"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="335"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; for {who}: score &lt;b&gt;{value:.4f}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; 对 {who}：得分 &lt;b&gt;{value:.4f}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="386"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="379"/>
         <source>&lt;b&gt;score {score:.4f}&lt;/b&gt; = {value}</source>
         <translation>&lt;b&gt;得分 {score:.4f}&lt;/b&gt; = {value}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="392"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="385"/>
         <source> (parts sum to {total:.4f})</source>
         <translation>（各部分之和为 {total:.4f}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="411"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="404"/>
         <source>This model&apos;s score does not depend on the user&apos;s history.</source>
         <translation>此模型的得分不依赖用户的历史。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="437"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="430"/>
         <source>explains the {target}</source>
         <translation>解释的是{target}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="469"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="462"/>
         <source>; {older} older items hold {share}</source>
         <translation>；更早的 {older} 个物品占 {share}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="471"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="464"/>
         <source>Which of the {n} history items the model looked at to predict what comes next (weights sum to 1, the same for every recommended item){rest}.</source>
         <translation>模型在预测下一个物品时关注了 {n} 个历史物品中的哪些（权重之和为 1，对每个推荐物品都相同）{rest}。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="543"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="536"/>
         <source>Categories:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="546"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="539"/>
         <source>Strongest words:</source>
         <translation>作用最强的词：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="552"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="545"/>
         <source>{green} raised the content score, {orange} lowered it (integrated gradients).</source>
         <translation>{green}表示提高了内容得分，{orange}表示降低了得分（积分梯度）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="557"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="550"/>
         <source>green</source>
         <translation>绿色</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/explain_panel.py" line="560"/>
+        <location filename="../../workbench/ui/explain_panel.py" line="553"/>
         <source>orange</source>
         <translation>橙色</translation>
     </message>
@@ -749,7 +749,7 @@ This cannot be undone.</source>
     <name>ImportWizard</name>
     <message>
         <location filename="../../workbench/ui/import_wizard.py" line="50"/>
-        <location filename="../../workbench/ui/import_wizard.py" line="229"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="171"/>
         <source>Detect</source>
         <translation>自动检测</translation>
     </message>
@@ -779,345 +779,345 @@ This cannot be undone.</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="122"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="64"/>
         <source>column {n}</source>
         <translation>第 {n} 列</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="140"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="82"/>
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="151"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="93"/>
         <source>1. Source</source>
         <translation>1. 来源</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="155"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="97"/>
         <source>A CSV/TSV file of interactions, or a MovieLens folder (you can also drop it on the main window)</source>
         <translation>交互的 CSV/TSV 文件，或 MovieLens 文件夹（也可以拖放到主窗口）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="162"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="104"/>
         <source>File…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="165"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="107"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="167"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="109"/>
         <source>A MovieLens folder (u.data or ratings.csv)</source>
         <translation>MovieLens 文件夹（u.data 或 ratings.csv）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="170"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="112"/>
         <source>dataset name</source>
         <translation>数据集名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="173"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="115"/>
         <source>File or folder</source>
         <translation>文件或文件夹</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="177"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="119"/>
         <source>Dataset name</source>
         <translation>数据集名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="186"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="128"/>
         <source>2. Preview (first rows)</source>
         <translation>2. 预览（前几行）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="192"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="134"/>
         <source>3. Columns and format</source>
         <translation>3. 列与格式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="198"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="140"/>
         <source>User id</source>
         <translation>用户 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="199"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="141"/>
         <source>the column holding user ids (kept as text)</source>
         <translation>存放用户 ID 的列（按文本保存）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="203"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="145"/>
         <source>Item id</source>
         <translation>物品 ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="204"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="146"/>
         <source>the column holding item ids (kept as text)</source>
         <translation>存放物品 ID 的列（按文本保存）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="208"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="150"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="209"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="151"/>
         <source>the rating or weight; (none) means implicit feedback</source>
         <translation>评分或权重；(none) 表示隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="213"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="155"/>
         <source>Timestamp</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="214"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="156"/>
         <source>unix seconds or ISO 8601 dates; needed for temporal splits</source>
         <translation>Unix 秒数或 ISO 8601 日期；按时间划分时需要</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="230"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="172"/>
         <source>First row is a header</source>
         <translation>第一行是表头</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="231"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="173"/>
         <source>No header</source>
         <translation>没有表头</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="238"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="180"/>
         <source>Delimiter / header</source>
         <translation>分隔符 / 表头</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="241"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="183"/>
         <source>explicit ratings</source>
         <translation>显式评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="241"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="183"/>
         <source>implicit feedback</source>
         <translation>隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="244"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="186"/>
         <source>implicit: every interaction counts as a positive (values become weights)</source>
         <translation>隐式：每条交互都算作正例（数值作为权重）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="248"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="190"/>
         <source>Feedback</source>
         <translation>反馈类型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="250"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="192"/>
         <source>refuse ratings outside</source>
         <translation>拒绝范围之外的评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="259"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="201"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="261"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="203"/>
         <source>Rating scale</source>
         <translation>评分范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="264"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="206"/>
         <source>4. Cleaning and item content</source>
         <translation>4. 清洗与物品内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="267"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="209"/>
         <source>keep the latest</source>
         <translation>保留最新的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="268"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="210"/>
         <source>average them</source>
         <translation>取平均值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="269"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="211"/>
         <source>keep the highest</source>
         <translation>保留最高的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="271"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="213"/>
         <source>what to do when a user rated the same item more than once</source>
         <translation>同一用户对同一物品多次评分时的处理方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="273"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="215"/>
         <source>Duplicate pairs</source>
         <translation>重复的用户-物品对</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="278"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="220"/>
         <source>no minimum</source>
         <translation>不设下限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="280"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="222"/>
         <source>drop {what} with fewer interactions (repeated until stable: k-core)</source>
         <translation>删除交互数少于此值的{what}（反复执行直到稳定：k-core）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="284"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="226"/>
         <source>Min. interactions per user</source>
         <translation>每个用户的最少交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="285"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="227"/>
         <source>Min. interactions per item</source>
         <translation>每个物品的最少交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="288"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="230"/>
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="290"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="232"/>
         <source>CSV or JSON lines with item id, title, text and categories</source>
         <translation>CSV 或 JSON Lines 文件，含物品 ID、标题、文本和类别</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="292"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="234"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="298"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="240"/>
         <source>Item content file (titles, texts, categories)</source>
         <translation>物品内容文件（标题、文本、类别）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="313"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="255"/>
         <source>Check file</source>
         <translation>检查文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="318"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="260"/>
         <source>Read the whole file and report problems without writing anything</source>
         <translation>读取整个文件并报告问题，不写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="321"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="263"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="324"/>
-        <location filename="../../workbench/ui/import_wizard.py" line="712"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="266"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="655"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="340"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="282"/>
         <source>Interactions file</source>
         <translation>交互文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="346"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="288"/>
         <source>MovieLens folder</source>
         <translation>MovieLens 文件夹</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="352"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="294"/>
         <source>Item content file</source>
         <translation>物品内容文件</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="370"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="312"/>
         <source>{path}: no such file or folder</source>
         <translation>{path}：文件或文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="383"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="325"/>
         <source>{target} is a folder but not a MovieLens release (no u.data or ratings.csv); choose a file instead.</source>
         <translation>{target} 是文件夹，但不是 MovieLens 发行版（没有 u.data 或 ratings.csv）；请改为选择文件。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="400"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="342"/>
         <source>MovieLens folder: </source>
         <translation>MovieLens 文件夹：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="416"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="358"/>
         <source>MovieLens recognised: ratings, titles, genres (and users where present) are imported together.</source>
         <translation>已识别 MovieLens：评分、标题、类型（以及存在时的用户信息）将一起导入。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="448"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="390"/>
         <source>delimiter: {sep_name} · header: {value} · encoding: {encoding}</source>
         <translation>分隔符：{sep_name} · 表头：{value} · 编码：{encoding}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="452"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="394"/>
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="454"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="396"/>
         <source>no</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="585"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="528"/>
         <source>Check {file}</source>
         <translation>检查 {file}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="594"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="537"/>
         <source>The file is valid: {rows} interactions, {users} users, {items} items</source>
         <translation>文件有效：{rows} 条交互，{users} 个用户，{items} 个物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="602"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="545"/>
         <source> ({n} rows dropped by cleaning).</source>
         <translation>（清洗删除了 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="614"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="557"/>
         <source>Choose a file or a MovieLens folder first.</source>
         <translation>请先选择文件或 MovieLens 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="618"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="561"/>
         <source>Give the dataset a name.</source>
         <translation>请为数据集命名。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="651"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="594"/>
         <source>Import {name}</source>
         <translation>导入 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="663"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="606"/>
         <source>Reading the file…</source>
         <translation>正在读取文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="672"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="615"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="690"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="633"/>
         <source>{message}
 Nothing was written to the database.</source>
         <translation>{message}
 未向数据库写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/import_wizard.py" line="712"/>
+        <location filename="../../workbench/ui/import_wizard.py" line="655"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1455,7 +1455,7 @@ Nothing was written to the database.</source>
     <name>JobsPanel</name>
     <message>
         <location filename="../../workbench/ui/jobs_panel.py" line="126"/>
-        <location filename="../../workbench/ui/jobs_panel.py" line="198"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="200"/>
         <source>No background jobs</source>
         <translation>没有后台任务</translation>
     </message>
@@ -1465,12 +1465,12 @@ Nothing was written to the database.</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="191"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="193"/>
         <source>{active} job{value} running</source>
         <translation>{active} 个任务运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="196"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="198"/>
         <source>No job running</source>
         <translation>没有运行中的任务</translation>
     </message>
@@ -1478,168 +1478,168 @@ Nothing was written to the database.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="94"/>
+        <location filename="../../workbench/ui/main_window.py" line="88"/>
         <source>Rec Workbench</source>
         <translation>Rec Workbench</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="107"/>
+        <location filename="../../workbench/ui/main_window.py" line="101"/>
         <source>{tooltip} (Ctrl+{value})</source>
         <translation>{tooltip}（Ctrl+{value}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="128"/>
+        <location filename="../../workbench/ui/main_window.py" line="122"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="153"/>
+        <location filename="../../workbench/ui/main_window.py" line="147"/>
         <source>Device: {device}</source>
         <translation>设备：{device}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="163"/>
+        <location filename="../../workbench/ui/main_window.py" line="157"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="165"/>
+        <location filename="../../workbench/ui/main_window.py" line="159"/>
         <source>&amp;New database…</source>
         <translation>新建数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="168"/>
+        <location filename="../../workbench/ui/main_window.py" line="162"/>
         <source>&amp;Open database…</source>
         <translation>打开数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="172"/>
+        <location filename="../../workbench/ui/main_window.py" line="166"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="175"/>
+        <location filename="../../workbench/ui/main_window.py" line="169"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="179"/>
+        <location filename="../../workbench/ui/main_window.py" line="173"/>
         <source>Load &amp;demo dataset</source>
         <translation>加载示例数据集(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="183"/>
+        <location filename="../../workbench/ui/main_window.py" line="177"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="187"/>
+        <location filename="../../workbench/ui/main_window.py" line="181"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="198"/>
+        <location filename="../../workbench/ui/main_window.py" line="192"/>
         <source>&amp;Jobs panel</source>
         <translation>任务面板(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="202"/>
+        <location filename="../../workbench/ui/main_window.py" line="196"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="207"/>
+        <location filename="../../workbench/ui/main_window.py" line="201"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="215"/>
+        <location filename="../../workbench/ui/main_window.py" line="209"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="216"/>
+        <location filename="../../workbench/ui/main_window.py" line="210"/>
         <source>&amp;About Rec Workbench</source>
         <translation>关于 Rec Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="269"/>
+        <location filename="../../workbench/ui/main_window.py" line="263"/>
         <source>New workbench database</source>
         <translation>新建工作台数据库</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="275"/>
+        <location filename="../../workbench/ui/main_window.py" line="269"/>
         <source>New database</source>
         <translation>新建数据库</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="276"/>
+        <location filename="../../workbench/ui/main_window.py" line="270"/>
         <source>{path} already exists; use Open to open it.</source>
         <translation>{path} 已存在；请用“打开”来打开它。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="283"/>
+        <location filename="../../workbench/ui/main_window.py" line="277"/>
         <source>Open workbench database</source>
         <translation>打开工作台数据库</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="293"/>
+        <location filename="../../workbench/ui/main_window.py" line="287"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="294"/>
+        <location filename="../../workbench/ui/main_window.py" line="288"/>
         <source>Background jobs are still running on the current database. Wait for them or cancel them first.</source>
         <translation>当前数据库上仍有后台任务在运行。请等待它们完成或先取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="304"/>
+        <location filename="../../workbench/ui/main_window.py" line="298"/>
         <source>Cannot open database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="309"/>
-        <location filename="../../workbench/ui/main_window.py" line="441"/>
+        <location filename="../../workbench/ui/main_window.py" line="303"/>
+        <location filename="../../workbench/ui/main_window.py" line="432"/>
         <source>Database: {db}</source>
         <translation>数据库：{db}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="314"/>
+        <location filename="../../workbench/ui/main_window.py" line="308"/>
         <source>Rec Workbench — {file}</source>
         <translation>Rec Workbench — {file}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="325"/>
+        <location filename="../../workbench/ui/main_window.py" line="319"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="326"/>
+        <location filename="../../workbench/ui/main_window.py" line="320"/>
         <source>The new language will be used the next time Rec Workbench starts.</source>
         <translation>新的语言将在下次启动 Rec Workbench 时生效。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="354"/>
+        <location filename="../../workbench/ui/main_window.py" line="348"/>
         <source>About Rec Workbench</source>
         <translation>关于 Rec Workbench</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="358"/>
+        <location filename="../../workbench/ui/main_window.py" line="352"/>
         <source>1 job running</source>
         <translation>1 个任务运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="360"/>
+        <location filename="../../workbench/ui/main_window.py" line="354"/>
         <source>{n} jobs running</source>
         <translation>{n} 个任务运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="399"/>
+        <location filename="../../workbench/ui/main_window.py" line="393"/>
         <source>Jobs are running</source>
         <translation>有任务正在运行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="400"/>
+        <location filename="../../workbench/ui/main_window.py" line="394"/>
         <source>{n} background job(s) still running:
 {titles}
 
@@ -1650,17 +1650,17 @@ Cancel and quit?</source>
 取消它们并退出？</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="410"/>
+        <location filename="../../workbench/ui/main_window.py" line="404"/>
         <source>Cancelling background jobs…</source>
         <translation>正在取消后台任务…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="433"/>
+        <location filename="../../workbench/ui/main_window.py" line="424"/>
         <source>Train, evaluate and explain recommendation models on one workstation.</source>
         <translation>在一台工作站上训练、评估并解释推荐模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="439"/>
+        <location filename="../../workbench/ui/main_window.py" line="430"/>
         <source>Compute device: {device}</source>
         <translation>计算设备：{device}</translation>
     </message>
@@ -2351,17 +2351,17 @@ Cancel and quit?</source>
 <context>
     <name>ModelPage</name>
     <message>
-        <location filename="../../workbench/ui/model_page.py" line="48"/>
+        <location filename="../../workbench/ui/model_page.py" line="50"/>
         <source>No model yet: train one on the Train page</source>
         <translation>还没有模型：请在训练页训练一个</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_page.py" line="58"/>
+        <location filename="../../workbench/ui/model_page.py" line="60"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_page.py" line="96"/>
+        <location filename="../../workbench/ui/model_page.py" line="91"/>
         <source>Cannot list models: {exc}</source>
         <translation>无法列出模型：{exc}</translation>
     </message>
@@ -2369,212 +2369,213 @@ Cancel and quit?</source>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="195"/>
+        <location filename="../../workbench/ui/pages/models.py" line="84"/>
         <source>No model yet</source>
+        <extracomment>metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors) metrics in rating points, lower is better: drawn on an axis of their own, apart from the 0–1 metrics</extracomment>
         <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="196"/>
+        <location filename="../../workbench/ui/pages/models.py" line="85"/>
         <source>Train one on the Train page; it will be listed here with its metrics.</source>
         <translation>在训练页训练一个；它会连同指标列在这里。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="205"/>
+        <location filename="../../workbench/ui/pages/models.py" line="94"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="208"/>
+        <location filename="../../workbench/ui/pages/models.py" line="97"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="211"/>
+        <location filename="../../workbench/ui/pages/models.py" line="100"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="213"/>
+        <location filename="../../workbench/ui/pages/models.py" line="102"/>
         <source>Select two or more models (Ctrl+click) to compare their metrics</source>
         <translation>选择两个或更多模型（Ctrl+单击）比较它们的指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="216"/>
+        <location filename="../../workbench/ui/pages/models.py" line="105"/>
         <source>Export top-N…</source>
         <translation>导出 Top-N…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="218"/>
+        <location filename="../../workbench/ui/pages/models.py" line="107"/>
         <source>Recommendations per user or similar items per item, to CSV or Parquet</source>
         <translation>每个用户的推荐或每个物品的相似物品，导出为 CSV 或 Parquet</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="221"/>
+        <location filename="../../workbench/ui/pages/models.py" line="110"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="223"/>
+        <location filename="../../workbench/ui/pages/models.py" line="112"/>
         <source>Write the model to one file another workstation can import</source>
         <translation>把模型写入一个文件，供另一台工作站导入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="226"/>
+        <location filename="../../workbench/ui/pages/models.py" line="115"/>
         <source>Import model…</source>
         <translation>导入模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="228"/>
+        <location filename="../../workbench/ui/pages/models.py" line="117"/>
         <source>Add a model from a file written by Export model</source>
         <translation>从“导出模型”写出的文件添加模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="244"/>
+        <location filename="../../workbench/ui/pages/models.py" line="133"/>
         <source>Evaluate the selected models on</source>
         <translation>评估所选模型，数据来自</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="246"/>
+        <location filename="../../workbench/ui/pages/models.py" line="135"/>
         <source>the model&apos;s stored split</source>
         <translation>模型保存的划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="247"/>
+        <location filename="../../workbench/ui/pages/models.py" line="136"/>
         <source>a holdout file…</source>
         <translation>留出文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="249"/>
+        <location filename="../../workbench/ui/pages/models.py" line="138"/>
         <source>Stored split: the test part the model was trained without. Holdout file: user, item[, rating] per line</source>
         <translation>保存的划分：模型训练时未使用的测试部分。留出文件：每行 用户, 物品[, 评分]</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="257"/>
+        <location filename="../../workbench/ui/pages/models.py" line="146"/>
         <source>K</source>
         <translation>K</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="262"/>
+        <location filename="../../workbench/ui/pages/models.py" line="151"/>
         <source>Cut-off of the ranking metrics (precision@K, NDCG@K, …)</source>
         <translation>排序指标的截断位置（precision@K、NDCG@K 等）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="265"/>
+        <location filename="../../workbench/ui/pages/models.py" line="154"/>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="297"/>
+        <location filename="../../workbench/ui/pages/models.py" line="186"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="306"/>
+        <location filename="../../workbench/ui/pages/models.py" line="195"/>
         <source>Ranking metrics</source>
         <translation>排序指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="307"/>
+        <location filename="../../workbench/ui/pages/models.py" line="196"/>
         <source>value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="308"/>
+        <location filename="../../workbench/ui/pages/models.py" line="197"/>
         <source>0–1, higher is better</source>
         <translation>0–1，越高越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="313"/>
+        <location filename="../../workbench/ui/pages/models.py" line="202"/>
         <source>Rating error</source>
         <translation>评分误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="314"/>
+        <location filename="../../workbench/ui/pages/models.py" line="203"/>
         <source>error</source>
         <translation>误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="315"/>
+        <location filename="../../workbench/ui/pages/models.py" line="204"/>
         <source>rating points, lower is better</source>
         <translation>评分点，越低越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="327"/>
+        <location filename="../../workbench/ui/pages/models.py" line="216"/>
         <source>Select two or more models above and press Compare selected.</source>
         <translation>在上方选择两个或更多模型，然后点击“比较所选”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="356"/>
+        <location filename="../../workbench/ui/pages/models.py" line="245"/>
         <source>Cannot list models: {exc}</source>
         <translation>无法列出模型：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="417"/>
+        <location filename="../../workbench/ui/pages/models.py" line="306"/>
         <source>Renamed model {model_id} to &apos;{value}&apos;.</source>
         <translation>已将模型 {model_id} 重命名为“{value}”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="435"/>
+        <location filename="../../workbench/ui/pages/models.py" line="324"/>
         <source>Delete models</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="436"/>
+        <location filename="../../workbench/ui/pages/models.py" line="325"/>
         <source>Delete {ids} model(s) and their evaluations? Training runs keep their curves.</source>
         <translation>删除 {ids} 个模型及其评估结果？训练记录会保留其曲线。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="453"/>
+        <location filename="../../workbench/ui/pages/models.py" line="342"/>
         <source>Deleted {deleted} model(s).</source>
         <translation>已删除 {deleted} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="484"/>
+        <location filename="../../workbench/ui/pages/models.py" line="366"/>
         <source>{title} cancelled.</source>
         <translation>{title} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="505"/>
+        <location filename="../../workbench/ui/pages/models.py" line="379"/>
         <source>Holdout file (user, item[, rating])</source>
         <translation>留出文件（用户, 物品[, 评分]）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="555"/>
+        <location filename="../../workbench/ui/pages/models.py" line="429"/>
         <source>Model {model_id}: </source>
         <translation>模型 {model_id}：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="556"/>
+        <location filename="../../workbench/ui/pages/models.py" line="430"/>
         <source>evaluated</source>
         <translation>已评估</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="577"/>
+        <location filename="../../workbench/ui/pages/models.py" line="451"/>
         <source>Select at least two models to compare.</source>
         <translation>请至少选择两个模型进行比较。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="621"/>
+        <location filename="../../workbench/ui/pages/models.py" line="495"/>
         <source>best of the compared models</source>
         <translation>所比较模型中的最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="709"/>
+        <location filename="../../workbench/ui/pages/models.py" line="583"/>
         <source>Select one model to export its recommendations.</source>
         <translation>请选择一个模型来导出其推荐。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="781"/>
+        <location filename="../../workbench/ui/pages/models.py" line="655"/>
         <source>Export model</source>
         <translation>导出模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="800"/>
+        <location filename="../../workbench/ui/pages/models.py" line="674"/>
         <source>Wrote model &apos;{model_name}&apos; to {path} ({size_bytes:,} bytes).</source>
         <translation>已将模型“{model_name}”写入 {path}（{size_bytes:,} 字节）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="816"/>
+        <location filename="../../workbench/ui/pages/models.py" line="690"/>
         <source>Import model</source>
         <translation>导入模型</translation>
     </message>
@@ -2582,38 +2583,38 @@ Cancel and quit?</source>
 <context>
     <name>ModelsTable</name>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="93"/>
+        <location filename="../../workbench/ui/models_table.py" line="49"/>
         <source>ID</source>
-        <extracomment>metrics shown as table columns (when any model has them), in this order metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors) metrics in rating points, lower is better: drawn on an axis of their own, apart from the 0–1 metrics config fields that say little about the model, left out of the &quot;key settings&quot; column</extracomment>
+        <extracomment>metrics shown as table columns (when any model has them), in this order config fields that say little about the model, left out of the &quot;key settings&quot; column</extracomment>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="93"/>
+        <location filename="../../workbench/ui/models_table.py" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="94"/>
+        <location filename="../../workbench/ui/models_table.py" line="50"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="94"/>
+        <location filename="../../workbench/ui/models_table.py" line="50"/>
         <source>Family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="95"/>
+        <location filename="../../workbench/ui/models_table.py" line="51"/>
         <source>Key settings</source>
         <translation>关键设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="129"/>
+        <location filename="../../workbench/ui/models_table.py" line="89"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="163"/>
+        <location filename="../../workbench/ui/models_table.py" line="123"/>
         <source>{metric} on the model&apos;s test split</source>
         <translation>{metric}（模型的测试划分上）</translation>
     </message>
@@ -2621,72 +2622,72 @@ Cancel and quit?</source>
 <context>
     <name>Pages</name>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="54"/>
+        <location filename="../../workbench/ui/main_window.py" line="53"/>
         <source>Datasets</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="55"/>
+        <location filename="../../workbench/ui/main_window.py" line="54"/>
         <source>Import and browse datasets</source>
         <translation>导入并浏览数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="56"/>
+        <location filename="../../workbench/ui/main_window.py" line="55"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="57"/>
+        <location filename="../../workbench/ui/main_window.py" line="56"/>
         <source>Train a model with live curves</source>
         <translation>训练模型并实时查看曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="58"/>
+        <location filename="../../workbench/ui/main_window.py" line="57"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="59"/>
+        <location filename="../../workbench/ui/main_window.py" line="58"/>
         <source>Compare, evaluate and export models</source>
         <translation>比较、评估并导出模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="60"/>
+        <location filename="../../workbench/ui/main_window.py" line="59"/>
         <source>Recommend</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="61"/>
+        <location filename="../../workbench/ui/main_window.py" line="60"/>
         <source>Top-N recommendations per user</source>
         <translation>每个用户的 Top-N 推荐</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="62"/>
+        <location filename="../../workbench/ui/main_window.py" line="61"/>
         <source>Inspect</source>
         <translation>检视</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="63"/>
+        <location filename="../../workbench/ui/main_window.py" line="62"/>
         <source>Embedding map, neighbours, biases</source>
         <translation>嵌入图、近邻、偏置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="64"/>
+        <location filename="../../workbench/ui/main_window.py" line="63"/>
         <source>What-if</source>
         <translation>假设分析</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="65"/>
+        <location filename="../../workbench/ui/main_window.py" line="64"/>
         <source>New users and new items, no retraining</source>
         <translation>新用户与新物品，无需重新训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="66"/>
+        <location filename="../../workbench/ui/main_window.py" line="65"/>
         <source>Tune</source>
         <translation>调参</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/main_window.py" line="67"/>
+        <location filename="../../workbench/ui/main_window.py" line="66"/>
         <source>Search hyper-parameters, watch the trials live</source>
         <translation>搜索超参数，实时观察各次试验</translation>
     </message>
@@ -2694,116 +2695,116 @@ Cancel and quit?</source>
 <context>
     <name>RecommendPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="93"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="95"/>
         <source>No model yet</source>
         <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="94"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="96"/>
         <source>Train one on the Train page, then pick a user here to see their recommendations.</source>
         <translation>在训练页训练一个模型，然后在这里选择用户查看其推荐。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="106"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="108"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="111"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="113"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="113"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="115"/>
         <location filename="../../workbench/ui/pages/recommend.py" line="305"/>
         <source>type a user id…</source>
         <translation>输入用户 ID…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="115"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="117"/>
         <source>User id; suggestions come from the model&apos;s users</source>
         <translation>用户 ID；建议来自模型中的用户</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="127"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="129"/>
         <source>N</source>
         <translation>N</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="131"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="133"/>
         <source>How many recommendations</source>
         <translation>推荐数量</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="133"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="135"/>
         <source>Recommend</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="143"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="145"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="147"/>
-        <location filename="../../workbench/ui/pages/recommend.py" line="168"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="149"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="170"/>
         <source>Item</source>
         <translation>物品</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="148"/>
-        <location filename="../../workbench/ui/pages/recommend.py" line="169"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="150"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="171"/>
         <location filename="../../workbench/ui/pages/recommend.py" line="224"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="149"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="151"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="150"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="152"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="155"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="157"/>
         <source>Pick a user to see what they interacted with.</source>
         <translation>选择一个用户，查看其交互过的物品。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="162"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="164"/>
         <source>Recommendations</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="170"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="172"/>
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="176"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="178"/>
         <source>Top-N scores</source>
         <translation>Top-N 得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="177"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="179"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="178"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="180"/>
         <source>higher is better</source>
         <translation>越高越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="189"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="191"/>
         <source>Why these items?</source>
         <translation>为什么是这些物品？</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="193"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="195"/>
         <source>Explanations of the selected recommendation will appear here.</source>
         <translation>所选推荐的解释会显示在这里。</translation>
     </message>
@@ -2856,67 +2857,67 @@ Cancel and quit?</source>
 <context>
     <name>RemoteRunsPanel</name>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="68"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="70"/>
         <source>Runs elsewhere</source>
         <translation>其他位置的训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="69"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="71"/>
         <source>Runs in progress elsewhere (other processes or machines on this database)</source>
         <translation>其他地方正在进行的训练（此数据库上的其他进程或机器）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="83"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="85"/>
         <source>None: runs started with `python -m workbench train` on this database, here or on another machine, appear here and on the curves while they train.</source>
         <translation>无：在此数据库上用 `python -m workbench train` 启动的训练，无论在本机还是其他机器上，训练期间都会显示在这里和曲线上。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="92"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="94"/>
         <source>Cancel run</source>
         <translation>取消训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="94"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="96"/>
         <source>Ask the selected run to stop; its process honours the request at its next check (within seconds) and records the run as cancelled</source>
         <translation>请求所选训练停止；其进程会在下一次检查时（数秒内）响应请求，并将该训练记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="138"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="141"/>
         <source>Watch training runs</source>
         <translation>监视训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="174"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="169"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="175"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="170"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="176"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="171"/>
         <source>cancel requested</source>
         <translation>已请求取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="177"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="172"/>
         <source>on {host} (process {pid}, {device})</source>
         <translation>在 {host} 上（进程 {pid}，{device}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="178"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="173"/>
         <source>unknown host</source>
         <translation>未知主机</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="180"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="175"/>
         <source>run {id} · {family} on {dataset}</source>
         <translation>训练 {id} · {family}，数据集 {dataset}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/remote_runs.py" line="231"/>
+        <location filename="../../workbench/ui/remote_runs.py" line="226"/>
         <source>Cannot cancel run {run_id}: {exc}</source>
         <translation>无法取消训练 {run_id}：{exc}</translation>
     </message>
@@ -2924,12 +2925,12 @@ Cancel and quit?</source>
 <context>
     <name>TableTab</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="191"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="84"/>
         <source>cannot browse {table}: {exc}</source>
         <translation>无法浏览 {table}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="220"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="113"/>
         <source>cannot browse {table}: {message}</source>
         <translation>无法浏览 {table}：{message}</translation>
     </message>
@@ -2937,527 +2938,532 @@ Cancel and quit?</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="73"/>
+        <location filename="../../workbench/ui/pages/train.py" line="41"/>
         <source>Start training</source>
-        <extracomment>fields shown elsewhere on the page rather than in the generated form</extracomment>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="94"/>
+        <location filename="../../workbench/ui/train_job.py" line="58"/>
         <source>training loss (MSE, rating points²)</source>
         <translation>训练损失（MSE，评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="95"/>
+        <location filename="../../workbench/ui/train_job.py" line="59"/>
         <source>training loss (ranking, per sample)</source>
         <translation>训练损失（排序，每样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="156"/>
+        <location filename="../../workbench/ui/pages/train.py" line="73"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="157"/>
+        <location filename="../../workbench/ui/pages/train.py" line="74"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="194"/>
+        <location filename="../../workbench/ui/train_settings.py" line="57"/>
         <source>Data and model</source>
+        <extracomment>fields shown in the Training box rather than in the generated form</extracomment>
         <translation>数据与模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="197"/>
+        <location filename="../../workbench/ui/train_settings.py" line="60"/>
         <source>The dataset to train on</source>
         <translation>用于训练的数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="198"/>
+        <location filename="../../workbench/ui/train_settings.py" line="61"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="200"/>
+        <location filename="../../workbench/ui/train_settings.py" line="63"/>
         <source>The model family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="202"/>
+        <location filename="../../workbench/ui/train_settings.py" line="64"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="209"/>
+        <location filename="../../workbench/ui/train_settings.py" line="71"/>
         <source>Evaluation split</source>
         <translation>评估划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="215"/>
+        <location filename="../../workbench/ui/split_form.py" line="65"/>
         <source>How test interactions are held out; stored with the model</source>
         <translation>测试交互的留出方式；随模型一起保存</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="218"/>
+        <location filename="../../workbench/ui/split_form.py" line="67"/>
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="224"/>
+        <location filename="../../workbench/ui/split_form.py" line="27"/>
         <source>Share of interactions (of items or users for cold splits) held out for test</source>
         <translation>留作测试的交互比例（冷启动划分时为物品或用户的比例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="228"/>
+        <location filename="../../workbench/ui/split_form.py" line="26"/>
         <source>Test fraction</source>
         <translation>测试比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="231"/>
+        <location filename="../../workbench/ui/split_form.py" line="31"/>
         <source>Interactions held out per user (leave last k)</source>
         <translation>每个用户留出的交互数（留出最后 k 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="232"/>
+        <location filename="../../workbench/ui/split_form.py" line="30"/>
         <source>Last k</source>
         <translation>最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="237"/>
+        <location filename="../../workbench/ui/split_form.py" line="32"/>
+        <source>Validation fraction</source>
+        <translation>验证比例</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/split_form.py" line="33"/>
+        <source>Share of the training part held out to pick the best epoch and stop early (0: none)</source>
+        <translation>从训练部分留出的比例，用于挑选最佳轮次和提前停止（0：不留出）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/split_form.py" line="37"/>
         <source>Seed of the split: the same seed holds out the same rows</source>
         <translation>划分的随机种子：相同种子留出相同的行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="239"/>
+        <location filename="../../workbench/ui/split_form.py" line="36"/>
         <source>Split seed</source>
         <translation>划分种子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="242"/>
+        <location filename="../../workbench/ui/train_settings.py" line="77"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="246"/>
+        <location filename="../../workbench/ui/train_settings.py" line="81"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="250"/>
-        <location filename="../../workbench/ui/pages/train.py" line="499"/>
+        <location filename="../../workbench/ui/train_settings.py" line="179"/>
         <source>Maximum passes over the training data (early stopping may end sooner)</source>
         <translation>遍历训练数据的最大轮数（早停可能更早结束）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="252"/>
+        <location filename="../../workbench/ui/train_settings.py" line="84"/>
         <source>Epochs</source>
         <translation>训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="255"/>
+        <location filename="../../workbench/ui/train_settings.py" line="87"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="259"/>
+        <location filename="../../workbench/ui/train_settings.py" line="91"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="260"/>
+        <location filename="../../workbench/ui/train_settings.py" line="92"/>
         <source>Put every model setting back to its default</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="279"/>
+        <location filename="../../workbench/ui/pages/train.py" line="111"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="281"/>
+        <location filename="../../workbench/ui/pages/train.py" line="113"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="284"/>
+        <location filename="../../workbench/ui/pages/train.py" line="116"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="302"/>
+        <location filename="../../workbench/ui/train_status.py" line="27"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="304"/>
+        <location filename="../../workbench/ui/train_status.py" line="29"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="313"/>
+        <location filename="../../workbench/ui/run_list.py" line="95"/>
         <source>Runs: tick to overlay</source>
         <translation>训练记录：勾选以叠加显示</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="315"/>
+        <location filename="../../workbench/ui/run_list.py" line="96"/>
         <source>Finished, cancelled and interrupted runs keep their curves</source>
         <translation>已完成、已取消和被中断的训练会保留其曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="324"/>
+        <location filename="../../workbench/ui/run_list.py" line="106"/>
         <source>No training runs yet: choose a model and press Start training.</source>
         <translation>还没有训练记录：选择一个模型并点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="330"/>
+        <location filename="../../workbench/ui/run_list.py" line="112"/>
         <source>Select a cancelled or interrupted run to continue it from its last checkpoint.</source>
         <translation>选择一个已取消或被中断的训练，从其最后的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="337"/>
+        <location filename="../../workbench/ui/run_list.py" line="119"/>
         <source>Resume run</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="340"/>
+        <location filename="../../workbench/ui/run_list.py" line="122"/>
         <source>Continue the selected run from its checkpoint; its curves continue</source>
         <translation>从检查点继续所选训练；其曲线接着延伸</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="412"/>
+        <location filename="../../workbench/ui/train_settings.py" line="115"/>
         <source>{name} (not available)</source>
         <translation>{name}（不可用）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="417"/>
+        <location filename="../../workbench/ui/train_settings.py" line="120"/>
         <source>Compute device; this machine: {device_label}</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="446"/>
+        <location filename="../../workbench/ui/pages/train.py" line="175"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="451"/>
+        <location filename="../../workbench/ui/train_settings.py" line="209"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="480"/>
+        <location filename="../../workbench/ui/train_settings.py" line="158"/>
         <source>No model families are available.</source>
         <translation>没有可用的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="501"/>
+        <location filename="../../workbench/ui/train_settings.py" line="181"/>
         <source>This model is fitted in one closed-form step</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="565"/>
+        <location filename="../../workbench/ui/pages/train.py" line="221"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="592"/>
+        <location filename="../../workbench/ui/pages/train.py" line="234"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="601"/>
+        <location filename="../../workbench/ui/pages/train.py" line="238"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="604"/>
+        <location filename="../../workbench/ui/pages/train.py" line="240"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="618"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1020"/>
+        <location filename="../../workbench/ui/pages/train.py" line="254"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="71"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="624"/>
+        <location filename="../../workbench/ui/pages/train.py" line="260"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="643"/>
+        <location filename="../../workbench/ui/pages/train.py" line="274"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="665"/>
+        <location filename="../../workbench/ui/train_job.py" line="66"/>
         <source>epoch {epoch}/{epochs}</source>
         <translation>第 {epoch}/{epochs} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="666"/>
+        <location filename="../../workbench/ui/train_job.py" line="67"/>
         <source>preparing data</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="716"/>
+        <location filename="../../workbench/ui/pages/train.py" line="289"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="721"/>
+        <location filename="../../workbench/ui/train_status.py" line="37"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="730"/>
+        <location filename="../../workbench/ui/pages/train.py" line="300"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="769"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1031"/>
+        <location filename="../../workbench/ui/pages/train.py" line="328"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="85"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="801"/>
+        <location filename="../../workbench/ui/train_status.py" line="51"/>
         <source>epoch {epochs}/{epochs2} · %p%</source>
         <translation>第 {epochs}/{epochs2} 轮 · %p%</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="806"/>
+        <location filename="../../workbench/ui/train_status.py" line="53"/>
         <source>elapsed {elapsed} · ETA {eta}{speed}</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="828"/>
+        <location filename="../../workbench/ui/pages/train.py" line="348"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="832"/>
+        <location filename="../../workbench/ui/pages/train.py" line="354"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="62"/>
-        <location filename="../../workbench/ui/pages/train.py" line="847"/>
+        <location filename="../../workbench/ui/pages/train.py" line="365"/>
+        <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="851"/>
+        <location filename="../../workbench/ui/pages/train.py" line="369"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="854"/>
+        <location filename="../../workbench/ui/pages/train.py" line="372"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="62"/>
-        <location filename="../../workbench/ui/pages/train.py" line="870"/>
+        <location filename="../../workbench/ui/pages/train.py" line="381"/>
+        <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="49"/>
+        <location filename="../../workbench/ui/split_form.py" line="19"/>
         <source>Per-user ratio (random)</source>
         <translation>按用户比例（随机）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="50"/>
+        <location filename="../../workbench/ui/split_form.py" line="20"/>
         <source>Random rows</source>
         <translation>随机行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="51"/>
+        <location filename="../../workbench/ui/split_form.py" line="21"/>
         <source>Global time cut (latest)</source>
         <translation>全局时间切分（最新的）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="52"/>
+        <location filename="../../workbench/ui/split_form.py" line="22"/>
         <source>Leave last k per user</source>
         <translation>每个用户留出最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="53"/>
+        <location filename="../../workbench/ui/split_form.py" line="23"/>
         <source>Cold items (held out whole)</source>
         <translation>冷启动物品（整体留出）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="54"/>
+        <location filename="../../workbench/ui/split_form.py" line="24"/>
         <source>Cold users (held out whole)</source>
         <translation>冷启动用户（整体留出）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="55"/>
+        <location filename="../../workbench/ui/split_form.py" line="25"/>
         <source>None (train on everything)</source>
         <translation>不划分（用全部数据训练）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="921"/>
+        <location filename="../../workbench/ui/run_list.py" line="34"/>
+        <location filename="../../workbench/ui/run_list.py" line="58"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="61"/>
+        <location filename="../../workbench/ui/run_list.py" line="34"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="63"/>
+        <location filename="../../workbench/ui/run_list.py" line="36"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="871"/>
+        <location filename="../../workbench/ui/pages/train.py" line="383"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="873"/>
+        <location filename="../../workbench/ui/pages/train.py" line="385"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="888"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="46"/>
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="925"/>
-        <location filename="../../workbench/ui/pages/train.py" line="937"/>
+        <location filename="../../workbench/ui/run_list.py" line="62"/>
+        <location filename="../../workbench/ui/run_list.py" line="74"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="927"/>
+        <location filename="../../workbench/ui/run_list.py" line="64"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="931"/>
+        <location filename="../../workbench/ui/run_list.py" line="68"/>
         <source>running · {time} so far</source>
         <translation>运行中 · 已用 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="935"/>
+        <location filename="../../workbench/ui/run_list.py" line="72"/>
         <source> (resumable)</source>
         <translation>（可继续）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="942"/>
+        <location filename="../../workbench/ui/run_list.py" line="79"/>
         <source>run {id} · {family} on {dataset} · {state} · {when}</source>
         <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/pages/train.py" line="1019"/>
-        <source>Training run</source>
-        <translation>训练记录</translation>
     </message>
 </context>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="38"/>
+        <location filename="../../workbench/ui/curves.py" line="42"/>
         <source>validation metric</source>
         <extracomment>distinguishable colours (Okabe-Ito plus a few), one per run in order</extracomment>
         <translation>验证指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="41"/>
+        <location filename="../../workbench/ui/curves.py" line="45"/>
         <source>{metric} (rating points)</source>
         <translation>{metric}（评分点）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="42"/>
+        <location filename="../../workbench/ui/curves.py" line="46"/>
         <source>validation {metric} (rating points, lower is better)</source>
         <translation>验证 {metric}（评分点，越低越好）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="44"/>
+        <location filename="../../workbench/ui/curves.py" line="48"/>
         <source>{metric} (0–1)</source>
         <translation>{metric}（0–1）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="45"/>
+        <location filename="../../workbench/ui/curves.py" line="49"/>
         <source>validation {metric} (0–1, higher is better)</source>
         <translation>验证 {metric}（0–1，越高越好）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="52"/>
+        <location filename="../../workbench/ui/curves.py" line="56"/>
         <source>rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="53"/>
+        <location filename="../../workbench/ui/curves.py" line="57"/>
         <source>ranking</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="89"/>
+        <location filename="../../workbench/ui/curves.py" line="95"/>
         <source>solid with dots: training loss · dashed: validation loss · faint: per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</source>
+        <extracomment>the curves drawn per run, as ``curve_data`` names them</extracomment>
         <translation>带点实线：训练损失 · 虚线：验证损失 · 浅色：每批（平滑） · ★ 最佳轮次 · ↑ 越高越好，↓ 越低越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="133"/>
-        <location filename="../../workbench/ui/curves.py" line="207"/>
+        <location filename="../../workbench/ui/curves.py" line="134"/>
+        <location filename="../../workbench/ui/curves.py" line="208"/>
         <source>Loss (thin: per batch)</source>
         <translation>损失（细线：每批）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="133"/>
-        <location filename="../../workbench/ui/curves.py" line="219"/>
+        <location filename="../../workbench/ui/curves.py" line="134"/>
+        <location filename="../../workbench/ui/curves.py" line="220"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="136"/>
-        <location filename="../../workbench/ui/curves.py" line="214"/>
+        <location filename="../../workbench/ui/curves.py" line="137"/>
+        <location filename="../../workbench/ui/curves.py" line="215"/>
         <source>Validation (★ best epoch)</source>
         <translation>验证（★ 最佳轮次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="156"/>
+        <location filename="../../workbench/ui/curves.py" line="157"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="157"/>
+        <location filename="../../workbench/ui/curves.py" line="158"/>
         <source>passes over the data</source>
         <translation>遍历数据的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="205"/>
+        <location filename="../../workbench/ui/curves.py" line="206"/>
         <source>Loss · {objective}</source>
         <translation>损失 · {objective}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="210"/>
+        <location filename="../../workbench/ui/curves.py" line="211"/>
         <source>Validation · {objective} {better}</source>
         <translation>验证 · {objective} {better}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="222"/>
+        <location filename="../../workbench/ui/curves.py" line="223"/>
         <source>MSE (rating points²)</source>
         <translation>MSE（评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="224"/>
+        <location filename="../../workbench/ui/curves.py" line="225"/>
         <source>per-sample loss</source>
         <translation>每样本损失</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="232"/>
+        <location filename="../../workbench/ui/curves.py" line="233"/>
         <source>validation metric (see legend)</source>
         <translation>验证指标（见图例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="252"/>
+        <location filename="../../workbench/ui/curves.py" line="253"/>
         <source>{runs}&lt;br&gt;{value}</source>
         <translation>{runs}&lt;br&gt;{value}</translation>
     </message>
@@ -3465,434 +3471,434 @@ Cancel and quit?</source>
 <context>
     <name>TunePage</name>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="125"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="126"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="126"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="127"/>
         <source>Import one on the Datasets page or load the demo, then tune models here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里调参。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="162"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="163"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="165"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="166"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="169"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="170"/>
         <source>Families to search (one study each); their default spaces come from their settings</source>
         <translation>要搜索的模型族（每个一次研究）；默认搜索空间来自其设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="184"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="185"/>
         <source>Families</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="190"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="191"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="194"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="195"/>
         <source> per family</source>
         <translation> 次/模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="195"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="196"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="331"/>
         <source>Trials</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="198"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="199"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="199"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="200"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="201"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="202"/>
         <source>Time for the whole search (shared by the families); 0: trials only</source>
         <translation>整个搜索的时间（各模型族共享）；0：只按试验次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="203"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="204"/>
         <source>Time limit</source>
         <translation>时间上限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="206"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="207"/>
         <source>TPE (Bayesian)</source>
         <translation>TPE（贝叶斯）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="207"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="208"/>
         <source>random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="208"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="209"/>
         <source>grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="211"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="212"/>
         <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="54"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="56"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="188"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="189"/>
         <source>Validation metric the search optimises (auto: ndcg@10; rmse for rating models)</source>
         <translation>搜索优化的验证指标（自动：ndcg@10；评分模型用 rmse）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="213"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="214"/>
         <source>median: stop a trial whose score falls below the median of earlier trials at the same epoch; successive halving: keep the best share at each rung</source>
         <translation>中位数：在同一轮中得分低于先前试验中位数的试验会被停止；逐次减半：每一级只保留最好的一部分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="217"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="218"/>
         <source>median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="218"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="219"/>
         <source>successive halving</source>
         <translation>逐次减半</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="222"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="223"/>
         <source>Pruner</source>
         <translation>剪枝器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="224"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="225"/>
         <source>dim=16:64 l2=1e-4:1e-1:log epochs=20</source>
         <translation>dim=16:64 l2=1e-4:1e-1:log epochs=20</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="226"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="227"/>
         <source>Change the default spaces: KEY=LOW:HIGH[:log] searches a range, KEY=A|B|C choices, KEY=VALUE fixes a setting</source>
         <translation>修改默认搜索空间：KEY=LOW:HIGH[:log] 搜索一个范围，KEY=A|B|C 在选项中搜索，KEY=VALUE 固定一个设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="232"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="233"/>
         <source>Ranges</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="236"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="237"/>
         <source>Start search</source>
         <translation>开始搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="239"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="240"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="250"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="251"/>
         <source>Stored searches</source>
         <translation>已保存的搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="255"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="256"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="257"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="258"/>
         <source>Continue the selected search until its trial budget is spent</source>
         <translation>继续所选搜索，直到用完其试验预算</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="269"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="270"/>
         <source>Optimisation history</source>
         <translation>优化历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="270"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="271"/>
         <source>trial (in finishing order)</source>
         <translation>试验（按完成顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="271"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="295"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="743"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="272"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="296"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="732"/>
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="279"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="813"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="280"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="802"/>
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="279"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="280"/>
         <source>share of variance</source>
         <translation>方差占比</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="288"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="289"/>
         <source>Family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="290"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="291"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="294"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="295"/>
         <source>Slice (colour: trial order)</source>
         <translation>切片图（颜色：试验顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="304"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="316"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
         <source>family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="305"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
         <source>trial</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="306"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="311"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="312"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="313"/>
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="314"/>
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="315"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
         <source>rank</source>
         <translation>名次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="317"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
         <source>study</source>
         <translation>研究</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
         <source>metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="325"/>
         <source>trials</source>
         <translation>试验数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="712"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="326"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="701"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
         <source>model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
         <source>best settings</source>
         <translation>最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="332"/>
         <source>Families ranked</source>
         <translation>模型族排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="332"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="336"/>
         <source>Train the best</source>
         <translation>训练最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="334"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="338"/>
         <source>Train each family&apos;s best settings as a normal model (scored once on the test part)</source>
         <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="340"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="344"/>
         <source>Open in Models</source>
         <translation>在模型页打开</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="357"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="361"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="362"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="366"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="388"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="387"/>
         <source>Cannot list searches: {exc}</source>
         <translation>无法列出搜索：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="396"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="395"/>
         <source>{n} trials</source>
         <translation>{n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="450"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="453"/>
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="453"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="456"/>
         <source>Check at least one family to tune.</source>
         <translation>请至少勾选一个要调参的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="482"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="485"/>
         <source>Searching {families}…</source>
         <translation>正在搜索 {families}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="498"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="501"/>
         <source>Resuming {name}…</source>
         <translation>正在继续 {name}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="510"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="513"/>
         <source>trial {n} of {total}</source>
         <translation>第 {n} 次试验，共 {total} 次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="511"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="514"/>
         <source>trial {n}</source>
         <translation>第 {n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="524"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="526"/>
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="540"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="537"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="548"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="543"/>
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="575"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="570"/>
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="577"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="572"/>
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="811"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="800"/>
         <source>Importance · {family}</source>
         <translation>重要性 · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="219"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="581"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="220"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="576"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="590"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="585"/>
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="598"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="593"/>
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="642"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="635"/>
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="705"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="694"/>
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="717"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="706"/>
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="741"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="730"/>
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="850"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="839"/>
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="879"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="867"/>
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="884"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="868"/>
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

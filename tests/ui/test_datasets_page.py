@@ -135,3 +135,11 @@ def test_embed_texts_is_disabled_without_the_extra(qtbot, tiny_context, monkeypa
     qtbot.addWidget(page)
     assert not page.view.embed_button.isEnabled()
     assert "pip install 'rec-workbench[pretrained]'" in page.view.embed_button.toolTip()
+
+
+def test_timestamps_that_are_not_unix_seconds_show_as_numbers() -> None:
+    """Millisecond timestamps used to raise inside the table's data() (a crash of the whole window)."""
+    from workbench.ui.table_models import default_format
+
+    assert default_format("timestamp", 1_600_000_000) == "2020-09-13 12:26"
+    assert default_format("timestamp", 1_600_000_000_123) == "1600000000123"

@@ -43,9 +43,8 @@ def test_page_shows_a_remote_run_growing_and_cancels_it(qtbot, shared_db_url: st
         with qtbot.waitSignal(page.epoch_plotted, timeout=30_000,
                               check_params_cb=lambda run, epoch: run == run_id and epoch >= 4):
             pass  # the curves keep growing, epoch by epoch
-        series = page.curves.series(run_id)
-        assert [int(e) for e in series.epochs[:4]] == [1, 2, 3, 4]
-        assert run_store.this_host() in series.label
+        assert page.curves.epochs(run_id)[:4] == [1, 2, 3, 4]
+        assert run_store.this_host() in page.curves.run_label(run_id)
         with qtbot.waitSignal(page.remote_runs.polled, timeout=10_000):
             pass
         assert page.remote_runs.run_ids() == [run_id]

@@ -19,7 +19,7 @@ def test_estimate_follows_family_and_settings_and_warns_when_too_large(qtbot, ap
     assert label.fits and "needs about" in label.text() and "free" in label.text()
     assert "per epoch" in label.text()
     small = label.text()
-    page.config_form.editor("dim").setValue(1024)  # a settings change updates the line
+    page.settings.config_form.editor("dim").setValue(1024)  # a settings change updates the line
     assert label.text() != small
     page.set_family("ease")
     assert "needs about" in label.text() and "per epoch" in label.text()

@@ -41,7 +41,7 @@ def _train_page(qtbot, ctx, family: str, epochs: int):
     page = TrainPage(ctx)
     qtbot.addWidget(page)
     page.set_family(family)
-    page.epochs_spin.setValue(epochs)
+    page.settings.epochs_spin.setValue(epochs)
     return page
 
 
@@ -50,8 +50,8 @@ def test_training_plots_points_live_and_saves_a_model(qtbot, tiny_ctx):
     from workbench.store.runs import get_run
 
     page = _train_page(qtbot, tiny_ctx, "mf", 3)
-    page.config_form.editor("dim").setValue(8)
-    page.config_form.editor("patience").setValue(0)
+    page.settings.config_form.editor("dim").setValue(8)
+    page.settings.config_form.editor("patience").setValue(0)
     finished: list[int] = []  # recorded from the start: tiny runs can finish inside the first wait
     page.training_finished.connect(finished.append)
     with qtbot.waitSignal(page.epoch_plotted, timeout=30_000) as first:
@@ -60,23 +60,24 @@ def test_training_plots_points_live_and_saves_a_model(qtbot, tiny_ctx):
     assert epoch == 1
     qtbot.waitUntil(lambda: bool(finished), timeout=60_000)
     model_id = finished[0]
-    series = page.curves.series(run_id)
-    x, y = series.items["train"].getData()
+    x, y = page.curves.curve_data(run_id, "train")
     assert list(x) == [1.0, 2.0, 3.0] and np.all(np.isfinite(y))
-    mx, _my = series.items["metric"].getData()
-    assert len(mx) == 3 and series.metric_name
-    assert len(series.batch_x) >= 1
+    mx, _my = page.curves.curve_data(run_id, "metric")
+    assert len(mx) == 3 and page.curves.metric_name(run_id)
+    assert len(page.curves.curve_data(run_id, "batch")[0]) >= 1
+    best = page.curves.best_epoch(run_id)
+    assert best in (1, 2, 3) and list(page.curves.curve_data(run_id, "best")[0]) == [best]
     assert get_run(tiny_ctx.db, run_id).status == "completed"
     assert model_id in [m.id for m in list_models(tiny_ctx.db)]
-    assert page.progress.value() == 1000
+    assert page.status.progress.value() == 1000
 
 
 def test_cancel_records_the_run_as_cancelled_and_keeps_its_curve(qtbot, tiny_ctx):
     from workbench.store.runs import get_run
 
     page = _train_page(qtbot, tiny_ctx, "mf", 500)
-    page.config_form.editor("patience").setValue(0)
-    page.config_form.editor("batch_size").setValue(16)  # many batches: the cancel lands mid-epoch
+    page.settings.config_form.editor("patience").setValue(0)
+    page.settings.config_form.editor("batch_size").setValue(16)  # many batches: the cancel lands mid-epoch
     with qtbot.waitSignal(page.epoch_plotted, timeout=30_000):
         page.start_training()
     with qtbot.waitSignal(page.training_cancelled, timeout=30_000) as cancelled:
@@ -86,8 +87,8 @@ def test_cancel_records_the_run_as_cancelled_and_keeps_its_curve(qtbot, tiny_ctx
     run = get_run(tiny_ctx.db, run_id)
     assert run.status == "cancelled"
     assert 1 <= len(run.epochs) < 500
-    assert len(page.curves.series(run_id).epochs) >= 1
-    assert "cancelled" in page.status_label.text()
+    assert len(page.curves.epochs(run_id)) >= 1
+    assert "cancelled" in page.status.text()
     assert page.start_button.isEnabled()
 
 
@@ -100,23 +101,23 @@ def test_stored_runs_reopen_after_restart(qtbot, tiny_ctx):
     result = train(tiny_ctx.db, tiny_ctx.tiny_dataset_id, "mf", {"dim": 4, "patience": 0}, None, epochs=2)
     page = TrainPage(tiny_ctx)  # a fresh page, as after a restart
     qtbot.addWidget(page)
-    assert page.runs_list.count() == 1
-    item = page.runs_list.item(0)
+    assert page.run_list.runs_list.count() == 1
+    item = page.run_list.runs_list.item(0)
     assert item.checkState() == Qt.CheckState.Checked  # the newest run is drawn on first show
-    x, _ = page.curves.series(result.run_id).items["train"].getData()
+    x, _ = page.curves.curve_data(result.run_id, "train")
     assert list(x) == [1.0, 2.0]
     item.setCheckState(Qt.CheckState.Unchecked)
-    assert not page.curves.series(result.run_id).items["train"].isVisible()
+    assert not page.curves.is_run_visible(result.run_id)
 
 
 def test_a_cancelled_run_resumes_from_the_list_and_its_curves_continue(qtbot, tiny_ctx):
     from workbench.store.runs import get_run
 
     page = _train_page(qtbot, tiny_ctx, "mf", 6)
-    page.config_form.editor("dim").setValue(4)
-    page.config_form.editor("patience").setValue(0)
-    page.config_form.editor("batch_size").setValue(16)
-    assert not page.resume_button.isEnabled()
+    page.settings.config_form.editor("dim").setValue(4)
+    page.settings.config_form.editor("patience").setValue(0)
+    page.settings.config_form.editor("batch_size").setValue(16)
+    assert not page.run_list.resume_button.isEnabled()
     with qtbot.waitSignal(page.epoch_plotted, timeout=30_000):
         page.start_training()
     with qtbot.waitSignal(page.training_cancelled, timeout=30_000) as cancelled:
@@ -127,15 +128,15 @@ def test_a_cancelled_run_resumes_from_the_list_and_its_curves_continue(qtbot, ti
     done_before = stopped.checkpoint_epoch
     assert 1 <= done_before < 6
     page.select_run(run_id)
-    assert page.resume_button.isEnabled()
+    assert page.run_list.resume_button.isEnabled()
     with qtbot.waitSignal(page.training_finished, timeout=60_000):
-        page.resume_button.click()
-        assert page.is_training and not page.resume_button.isEnabled()
+        page.run_list.resume_button.click()
+        assert page.is_training and not page.run_list.resume_button.isEnabled()
     run = get_run(tiny_ctx.db, run_id)
     assert run.status == "completed" and run.model_id is not None
     assert [e.epoch for e in run.epochs] == list(range(1, 7))  # continued after the checkpoint
-    x, y = page.curves.series(run_id).items["train"].getData()
+    x, y = page.curves.curve_data(run_id, "train")
     assert list(x) == [float(e) for e in range(1, 7)] and np.all(np.isfinite(y))  # one continuous curve
     assert page.curves.run_ids() == [run_id]
     page.select_run(run_id)
-    assert not page.resume_button.isEnabled()  # completed runs are not resumable
+    assert not page.run_list.resume_button.isEnabled()  # completed runs are not resumable

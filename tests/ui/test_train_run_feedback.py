@@ -21,8 +21,8 @@ def tiny_ctx(app_context):
 
 
 def _row_text(page, run_id: int) -> str:
-    for row in range(page.runs_list.count()):
-        item = page.runs_list.item(row)
+    for row in range(page.run_list.runs_list.count()):
+        item = page.run_list.runs_list.item(row)
         if item.data(Qt.ItemDataRole.UserRole) == run_id:
             return item.text()
     raise KeyError(run_id)
@@ -41,9 +41,9 @@ def test_a_running_run_shows_its_epoch_and_time_and_the_jobs_bar_its_percent(qtb
     page.resize(1100, 700)
     page.show()
     page.set_family("mf")
-    page.epochs_spin.setValue(400)
-    page.config_form.editor("patience").setValue(0)
-    page.config_form.editor("batch_size").setValue(16)
+    page.settings.epochs_spin.setValue(400)
+    page.settings.config_form.editor("patience").setValue(0)
+    page.settings.config_form.editor("batch_size").setValue(16)
     enabled_look = page.start_button.grab().toImage().pixelColor(6, page.start_button.height() // 2)
     plotted: list[int] = []
     page.epoch_plotted.connect(lambda _run, epoch: plotted.append(epoch))
@@ -120,31 +120,33 @@ def test_changing_the_model_keeps_the_epochs_a_user_chose(qtbot, tiny_ctx):
     page = TrainPage(tiny_ctx)
     qtbot.addWidget(page)
     page.set_family("mf")
-    assert page.epochs_spin.value() == 60  # untouched: the family's default
+    assert page.settings.epochs_spin.value() == 60  # untouched: the family's default
     page.set_family("neumf")
-    assert page.epochs_spin.value() == 30  # still untouched: follows the family
-    page.epochs_spin.setValue(15)
+    assert page.settings.epochs_spin.value() == 30  # still untouched: follows the family
+    page.settings.epochs_spin.setValue(15)
     page.set_family("mf")
-    assert page.epochs_spin.value() == 15
+    assert page.settings.epochs_spin.value() == 15
     page.set_family("ease")  # a closed-form family: epochs do not apply, the value waits
     page.set_family("bpr")
-    assert page.epochs_spin.value() == 15
-    page.reset_button.click()
-    assert page.epochs_spin.value() == 60  # Reset to defaults also resets epochs
+    assert page.settings.epochs_spin.value() == 15
+    page.settings.reset_button.click()
+    assert page.settings.epochs_spin.value() == 60  # Reset to defaults also resets epochs
 
 
 def test_runs_of_different_objectives_get_their_own_axes_and_the_legend_follows_the_ticks(qtbot):
     from workbench.ui.curves import TrainingCurves
-    from workbench.ui.pages.train import loss_axis_label
+    from workbench.ui.pages.train import loss_axis_label, run_objective
 
     curves = TrainingCurves()
     qtbot.addWidget(curves)
     curves.resize(900, 600)
     curves.show()
-    curves.add_run(1, "run 1 · mf", loss_label=loss_axis_label("mf", {"objective": "rating"}))
+    rating = run_objective("mf", {"objective": "rating"})
+    curves.add_run(1, "run 1 · mf", rating, loss_axis_label(rating))
     curves.set_history(1, [{"epoch": e, "train_loss": 2.0 / e, "valid_metric": 1.2 - 0.05 * e,
                             "metric_name": "rmse"} for e in range(1, 6)])
-    curves.add_run(2, "run 2 · hybrid", loss_label=loss_axis_label("hybrid"))
+    ranking = run_objective("hybrid", {})
+    curves.add_run(2, "run 2 · hybrid", ranking, loss_axis_label(ranking))
     curves.set_history(2, [{"epoch": e, "train_loss": 6.0 - 0.2 * e, "valid_metric": 0.1 + 0.02 * e,
                             "metric_name": "ndcg@10"} for e in range(1, 6)])
     assert curves.shown_objectives() == ["ranking", "rating"]

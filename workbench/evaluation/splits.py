@@ -26,7 +26,7 @@ validation part.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import Field, asdict, dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -39,15 +39,49 @@ SPLIT_KINDS: tuple[str, ...] = ("none", "random", "user_ratio", "temporal", "lea
                                 "cold_users")
 
 
+#: how each kind is named in forms and listings
+SPLIT_KIND_LABELS: dict[str, str] = {
+    "user_ratio": "Per-user ratio (random)",
+    "random": "Random rows",
+    "temporal": "Global time cut (latest)",
+    "leave_last": "Leave last k per user",
+    "cold_items": "Cold items (held out whole)",
+    "cold_users": "Cold users (held out whole)",
+    "none": "None (train on everything)",
+}
+_FRACTION_KINDS = ("random", "user_ratio", "temporal", "cold_items", "cold_users")
+_RANDOM_KINDS = ("none", "random", "user_ratio", "cold_items", "cold_users")  # temporal cuts draw nothing
+
+
+def _setting(default: Any, label: str, help: str, kinds: tuple[str, ...], *, min: float, max: float,
+             step: float | None = None) -> Any:
+    """A split field with what a form needs: its label, help, bounds and the kinds that read it."""
+    meta: dict[str, Any] = {"label": label, "help": help, "kinds": kinds, "min": min, "max": max}
+    if step is not None:
+        meta["step"] = step
+    return field(default=default, metadata=meta)
+
+
 @dataclass(frozen=True)
 class SplitSpec:
-    """How to split: kind, held-out fraction (or last ``k`` per user), validation fraction and seed."""
+    """How to split: kind, held-out fraction (or last ``k`` per user), validation fraction and seed.
+
+    Each field but ``kind`` carries form metadata (``label``, ``help``, ``min``/``max``, ``step`` and
+    ``kinds``, the split kinds that read it), so the GUI generates the split form from this class.
+    """
 
     kind: SplitKind = "user_ratio"
-    test_fraction: float = 0.2
-    k: int = 1
-    valid_fraction: float = 0.1
-    seed: int = 42
+    test_fraction: float = _setting(
+        0.2, "Test fraction", "Share of interactions (of items or users for cold splits) held out for test",
+        _FRACTION_KINDS, min=0.01, max=0.9, step=0.05)
+    k: int = _setting(1, "Last k", "Interactions held out per user (leave last k)", ("leave_last",),
+                      min=1, max=100)
+    valid_fraction: float = _setting(
+        0.1, "Validation fraction",
+        "Share of the training part held out to pick the best epoch and stop early (0: none)",
+        SPLIT_KINDS, min=0.0, max=0.5, step=0.05)
+    seed: int = _setting(42, "Split seed", "Seed of the split: the same seed holds out the same rows",
+                         _RANDOM_KINDS, min=0, max=2_000_000_000)
 
     def __post_init__(self) -> None:
         if self.kind not in SPLIT_KINDS:
@@ -82,6 +116,12 @@ class SplitSpec:
             except (TypeError, ValueError) as exc:
                 raise WorkbenchError(f"split setting '{key}': cannot read {raw!r}") from exc
         return cls(**kwargs)
+
+
+def split_settings(kind: str | None = None) -> list[Field[Any]]:
+    """The ``SplitSpec`` fields a form shows (every one but ``kind``); with ``kind`` only those it reads."""
+    shown = [f for f in fields(SplitSpec) if f.name != "kind"]
+    return [f for f in shown if kind is None or kind in f.metadata["kinds"]]
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -34,9 +35,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+#: ids, row counts and timestamps: 64-bit (PostgreSQL's INTEGER is 32-bit; on SQLite INTEGER is 64-bit
+#: already, and only an INTEGER primary key is the auto-numbered row id)
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON, int: BigInt}
 
 
 class DatasetRow(Base):
@@ -49,9 +55,9 @@ class DatasetRow(Base):
     rating_max: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    n_users: Mapped[int] = mapped_column(Integer, default=0)
-    n_items: Mapped[int] = mapped_column(Integer, default=0)
-    n_interactions: Mapped[int] = mapped_column(Integer, default=0)
+    n_users: Mapped[int] = mapped_column(BigInt, default=0)
+    n_items: Mapped[int] = mapped_column(BigInt, default=0)
+    n_interactions: Mapped[int] = mapped_column(BigInt, default=0)
     import_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     users: Mapped[list[UserRow]] = relationship(back_populates="dataset", cascade="all, delete-orphan",
@@ -105,7 +111,7 @@ class InteractionRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     value: Mapped[float] = mapped_column(Float)
-    timestamp: Mapped[int | None] = mapped_column(Integer)
+    timestamp: Mapped[int | None] = mapped_column(BigInt)
 
 
 class ItemEmbeddingRow(Base):

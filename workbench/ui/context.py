@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.db import STORE_ERRORS, Database, open_database
 from workbench.store.runs import mark_interrupted_runs
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
 from workbench.ui.jobs import Job, JobManager
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.db = db
         self.jobs = jobs or JobManager(self)
+        self.job_slots = JobSlots(self.jobs, kind="import", parent=self)  # the context's own jobs
         if device is None:
             self.device, self.device_label = detect_device()
         else:
@@ -100,17 +102,13 @@ class AppContext(QObject):
             progress(Progress(0, 1, "generating demo data"))
             return load_demo(db, name=name)
 
-        job = self.jobs.submit(
-            translate("AppContext", "Load demo dataset '{name}'").format(name=name), work, kind="import"
-        )
-
         def done(report: Any) -> None:
             self.datasets_changed.emit()
             if select:
                 self.select_dataset(int(report.dataset_id))
 
-        job.finished.connect(done)
-        return job
+        title = translate("AppContext", "Load demo dataset '{name}'").format(name=name)
+        return self.job_slots.submit(None, title, work, done)
 
     def open_database(self, target: str | os.PathLike[str]) -> Database:
         """Switch to another database (raises ``DatabaseError``; the old one stays open on failure).

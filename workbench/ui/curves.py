@@ -2,6 +2,10 @@
 
 Curves are created once per run and updated with ``setData`` (pyqtgraph's fast path); per-batch points
 are smoothed with an exponential moving average and downsampled by pyqtgraph when they grow long.
+
+Pages use the public methods only: ``add_run`` / ``rekey_run`` / ``remove_run`` / ``clear``,
+``add_epoch`` / ``add_batch`` / ``set_history`` for data, ``set_run_visible`` for overlays, and
+``epochs`` / ``best_epoch`` / ``curve_data`` / ``run_colour`` to read what is drawn.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def objective_name(objective: str) -> str:
 
 
 @dataclass
-class RunSeries:
+class _RunSeries:
     """The plotted data of one run and its curve items."""
 
     run_id: int
@@ -80,6 +84,8 @@ def _finite(values: list[float]) -> np.ndarray:
 
 
 OBJECTIVES = ("ranking", "rating")
+#: the curves drawn per run, as ``curve_data`` names them
+CURVES = ("train", "valid_loss", "metric", "batch", "best")
 
 
 def line_key() -> str:
@@ -93,11 +99,6 @@ def line_key() -> str:
         )
         + "</span>"
     )
-
-
-def objective_of(loss_label: str | None) -> str:
-    """ "rating" or "ranking": which loss (and validation metric) family a run's loss label belongs to."""
-    return "rating" if loss_label and "rating" in loss_label.lower() else "ranking"
 
 
 @dataclass
@@ -145,7 +146,7 @@ class TrainingCurves(QWidget):
         self.legend_label.setWordWrap(True)
         self.legend_label.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.legend_label)
-        self._runs: dict[int, RunSeries] = {}
+        self._runs: dict[int, _RunSeries] = {}
         self._objectives: dict[int, str] = {}
         self._refresh_layout()
 
@@ -257,13 +258,52 @@ class TrainingCurves(QWidget):
 
     # --- runs ------------------------------------------------------------------------------------
     def run_ids(self) -> list[int]:
+        """The runs drawn (shown or hidden), in the order they were added."""
         return list(self._runs)
-
-    def series(self, run_id: int) -> RunSeries:
-        return self._runs[run_id]
 
     def has_run(self, run_id: int) -> bool:
         return run_id in self._runs
+
+    def is_run_visible(self, run_id: int) -> bool:
+        """Whether a run is drawn and shown (False for an unknown run)."""
+        return run_id in self._runs and self._runs[run_id].visible
+
+    def run_colour(self, run_id: int) -> str:
+        """The colour of a run's curves ("#rrggbb")."""
+        return self._runs[run_id].colour
+
+    def run_label(self, run_id: int) -> str:
+        """The run's name in the legend."""
+        return self._runs[run_id].label
+
+    def metric_name(self, run_id: int) -> str | None:
+        """The validation metric a run reports ("rmse", "ndcg@10"), once its first epoch is drawn."""
+        return self._runs[run_id].metric_name
+
+    def run_objective(self, run_id: int) -> str:
+        """The objective row ("rating" or "ranking") a run is drawn in."""
+        return self._objectives[run_id]
+
+    def epochs(self, run_id: int) -> list[int]:
+        """The epochs drawn for a run, in order."""
+        return [int(e) for e in self._runs[run_id].epochs]
+
+    def last_epoch(self, run_id: int) -> int:
+        """The last epoch drawn for a run (0 when none is)."""
+        epochs = self._runs[run_id].epochs
+        return int(epochs[-1]) if epochs else 0
+
+    def best_epoch(self, run_id: int) -> int | None:
+        """The epoch the ★ marks (the best validation metric so far, or the stored best), if any."""
+        return self._runs[run_id].best_epoch
+
+    def curve_data(self, run_id: int, curve: str) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) drawn for one of a run's curves: "train", "valid_loss", "metric", "batch" or "best"."""
+        if curve not in CURVES:
+            raise ValueError(f"unknown curve {curve!r} (known: {', '.join(CURVES)})")
+        x, y = self._runs[run_id].items[curve].getData()
+        empty = np.zeros(0)
+        return (empty if x is None else np.asarray(x)), (empty if y is None else np.asarray(y))
 
     def next_colour(self) -> str:
         used = {s.colour for s in self._runs.values()}
@@ -273,18 +313,24 @@ class TrainingCurves(QWidget):
         return RUN_COLOURS[len(self._runs) % len(RUN_COLOURS)]
 
     def add_run(
-        self, run_id: int, label: str, colour: str | None = None, loss_label: str | None = None
-    ) -> RunSeries:
-        """Create the curves of a run (no-op returning the existing series if already there).
+        self,
+        run_id: int,
+        label: str,
+        objective: str = OBJECTIVES[0],
+        loss_label: str | None = None,
+        colour: str | None = None,
+    ) -> None:
+        """Create the curves of a run (no-op when it is there already).
 
-        ``loss_label`` is the loss axis text with units for this run; it also says the run's objective
-        (rating or ranking), which picks the row of plots the run is drawn in.
+        ``objective`` ("rating" or "ranking") picks the row of plots the run is drawn in; ``loss_label``
+        is the loss axis text with units for this run.
         """
         if run_id in self._runs:
-            return self._runs[run_id]
+            return
+        if objective not in self._rows:
+            raise ValueError(f"unknown objective {objective!r} (known: {', '.join(OBJECTIVES)})")
         colour = colour or self.next_colour()
-        series = RunSeries(run_id, label, colour, loss_label=loss_label)
-        objective = objective_of(loss_label)
+        series = _RunSeries(run_id, label, colour, loss_label=loss_label)
         loss_plot, metric_plot = self.plots(objective)
         qc = QColor(colour)
         faint = QColor(qc)
@@ -311,9 +357,23 @@ class TrainingCurves(QWidget):
         self._runs[run_id] = series
         self._objectives[run_id] = objective
         self._refresh_layout()
-        return series
+
+    def rekey_run(self, run_id: int, new_id: int, label: str) -> None:
+        """Give a run drawn under a provisional key (before its stored id was known) its real id and label;
+        its points and colour stay."""
+        if new_id == run_id:
+            return
+        if new_id in self._runs:
+            raise ValueError(f"run {new_id} is drawn already")
+        series = self._runs.pop(run_id)
+        self._objectives[new_id] = self._objectives.pop(run_id)
+        series.run_id = new_id
+        series.label = label
+        self._runs[new_id] = series
+        self._refresh_layout()
 
     def remove_run(self, run_id: int) -> None:
+        """Take a run's curves off the plots (no-op for an unknown run)."""
         series = self._runs.pop(run_id, None)
         objective = self._objectives.pop(run_id, OBJECTIVES[0])
         if series is None:
@@ -325,10 +385,12 @@ class TrainingCurves(QWidget):
         self._refresh_layout()
 
     def clear(self) -> None:
+        """Remove every run."""
         for run_id in list(self._runs):
             self.remove_run(run_id)
 
     def set_run_visible(self, run_id: int, visible: bool) -> None:
+        """Show or hide a run's curves (and its legend entry); its rows of plots follow."""
         series = self._runs.get(run_id)
         if series is None:
             return
@@ -364,7 +426,7 @@ class TrainingCurves(QWidget):
         self._refresh_epochs(series)
 
     @staticmethod
-    def _is_new_best(series: RunSeries) -> bool:
+    def _is_new_best(series: _RunSeries) -> bool:
         values = _finite(series.valid_metric)
         if not np.isfinite(values[-1]):
             return False
@@ -411,7 +473,7 @@ class TrainingCurves(QWidget):
             )
         self._refresh_epochs(series)
 
-    def _refresh_epochs(self, series: RunSeries) -> None:
+    def _refresh_epochs(self, series: _RunSeries) -> None:
         x = np.asarray(series.epochs)
         items = series.items
         for key, values in (

@@ -32,6 +32,7 @@ from workbench.core.interactions import Dataset
 from workbench.core.progress import CancelToken, Progress
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
 from workbench.ui.jobs import Job
 from workbench.ui.model_texts import model_text
 from workbench.ui.plots import color, make_plot, set_label_ticks
@@ -197,7 +198,7 @@ class ExplanationPanel(QWidget):
         self.words_html = ""
         self._history_ids: list[str] = []
         self._selected_bar = -1
-        self._job: Job | None = None
+        self.jobs = JobSlots(ctx.jobs, kind="explain", quiet=True, parent=self)
         self._datasets: dict[tuple[int, int], Dataset] = {}
 
         layout = QVBoxLayout(self)
@@ -268,8 +269,6 @@ class ExplanationPanel(QWidget):
     # --- requests ----------------------------------------------------------------------------------
     def request(self, model: Any, dataset: Dataset | int, user_id: str, item_id: str) -> Job:
         """Explain ``item_id`` for ``user_id`` in the background (``dataset``: loaded, or its id)."""
-        if self._job is not None and self._job.is_active:
-            self._job.cancel()
         db = self.ctx.db
         dataset_id = dataset if isinstance(dataset, int) else -1  # -1: loaded already, never looked up
         key = (id(db), dataset_id)
@@ -288,30 +287,23 @@ class ExplanationPanel(QWidget):
             exp.setdefault("text", item_text(data, str(item_id)))
             return data, exp
 
-        job = self.ctx.jobs.submit(
+        return self.jobs.submit(
+            "explain",
             translate("ExplanationPanel", "Explain {item_id} for {user_id}").format(
                 item_id=item_id, user_id=user_id
             ),
             work,
-            kind="explain",
-            quiet=True,
+            lambda result: self._on_result(key, result),
+            on_failed=self._on_failed,
         )
-        self._job = job
-        job.finished.connect(lambda result, j=job, k=key: self._on_result(j, k, result))
-        job.failed.connect(lambda message, j=job: self._on_failed(j, message))
-        return job
 
-    def _on_result(self, job: Job, key: tuple[int, int], result: tuple[Dataset, dict[str, Any]]) -> None:
-        if job is not self._job:
-            return  # an older request finished after a newer one started
+    def _on_result(self, key: tuple[int, int], result: tuple[Dataset, dict[str, Any]]) -> None:
         data, explanation = result
         if key[1] >= 0:
             self._datasets[key] = data
         self.show_explanation(explanation)
 
-    def _on_failed(self, job: Job, message: str) -> None:
-        if job is not self._job:
-            return
+    def _on_failed(self, message: str) -> None:
         self.clear(translate("ExplanationPanel", "Cannot explain this item: {message}").format(
             message=message))
         self.explanation_failed.emit(message)

@@ -13,6 +13,7 @@ from workbench.store.db import STORE_ERRORS
 from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import fill_model_combo
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
 from workbench.ui.jobs import Job
 from workbench.ui.widgets import EmptyState, InlineMessage
 
@@ -35,7 +36,7 @@ class ModelPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._jobs: dict[str, Job] = {}
+        self.jobs = JobSlots(ctx.jobs, kind=self.job_kind, quiet=True, on_failed=self._fail, parent=self)
         self._load_pending = False
 
     def _build_frame(self, empty_hint: str, combo_width: int) -> tuple[QVBoxLayout, QHBoxLayout]:
@@ -71,14 +72,7 @@ class ModelPage(QWidget):
     # --- jobs ------------------------------------------------------------------------------------
     def _submit(self, slot: str, title: str, fn: Callable[..., Any], on_done: Callable[[Any], None]) -> Job:
         """One job per slot (e.g. "model", "user"): a newer request cancels and supersedes the older."""
-        old = self._jobs.get(slot)
-        if old is not None and old.is_active:
-            old.cancel()
-        job = self.ctx.jobs.submit(title, fn, kind=self.job_kind, quiet=True)
-        self._jobs[slot] = job
-        job.finished.connect(lambda result, j=job: on_done(result) if self._jobs.get(slot) is j else None)
-        job.failed.connect(lambda message, j=job: self._fail(message) if self._jobs.get(slot) is j else None)
-        return job
+        return self.jobs.submit(slot, title, fn, on_done)
 
     def _fail(self, message: str) -> None:
         self.message.show_message(message, "error")

@@ -27,6 +27,7 @@ from workbench.store.db import STORE_ERRORS
 from workbench.store.runs import EpochInfo, RunProgress, active_runs, epochs_after, request_cancel, this_host
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
 
 POLL_INTERVAL_MS = 3000
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -73,7 +74,7 @@ class RemoteRunsPanel(QGroupBox):
         self._is_own_run = is_own_run or (lambda _run_id: False)
         self._known: dict[int, int] = {}  # run id -> last epoch drawn
         self._runs: dict[int, RunProgress] = {}
-        self._job: Any = None
+        self.jobs = JobSlots(ctx.jobs, kind="poll", quiet=True, parent=self)
         layout = QVBoxLayout(self)
         self.runs_list = QListWidget()
         self.runs_list.setMaximumHeight(80)
@@ -119,6 +120,7 @@ class RemoteRunsPanel(QGroupBox):
 
     def reset(self) -> None:
         """Forget every watched run (another database was opened)."""
+        self.jobs.forget("poll")  # a poll of the old database reports nothing
         self._known.clear()
         self._runs.clear()
         self._show_runs()
@@ -126,8 +128,9 @@ class RemoteRunsPanel(QGroupBox):
     @Slot()
     def poll_now(self) -> Any:
         """Start one poll on a quiet worker job unless one is still running; returns the job."""
-        if self._job is not None:
-            return self._job
+        running = self.jobs.job("poll")
+        if running is not None and running.is_active:
+            return running  # one poll at a time: the next tick asks again
         db = self.ctx.db
         known = dict(self._known)
         own = (this_host(), os.getpid())
@@ -135,17 +138,8 @@ class RemoteRunsPanel(QGroupBox):
         def work(_cancel: Any, _progress: Any, _emit: Any) -> PollResult:
             return poll_runs(db, known, own)
 
-        job = self.ctx.jobs.submit(
-            translate("RemoteRunsPanel", "Watch training runs"), work, kind="poll", quiet=True
-        )
-        self._job = job
-        job.finished.connect(self._apply)
-        job.done.connect(self._poll_done)
-        return job
-
-    @Slot()
-    def _poll_done(self) -> None:
-        self._job = None
+        title = translate("RemoteRunsPanel", "Watch training runs")
+        return self.jobs.submit("poll", title, work, self._apply)
 
     @Slot(object)
     def _apply(self, result: PollResult) -> None:

@@ -74,7 +74,10 @@ def default_format(column: str, value: Any) -> str:
     if value is None:
         return ""
     if column == "timestamp" and isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%d %H:%M")
+        try:
+            return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%d %H:%M")
+        except (OverflowError, OSError, ValueError):  # not unix seconds (milliseconds, a sequence number)
+            return _display(value)
     if column.startswith("mean") and isinstance(value, float):
         return f"{value:.2f}"
     return _display(value)

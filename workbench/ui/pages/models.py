@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -48,129 +43,16 @@ from workbench.errors import WorkbenchError
 from workbench.store.db import STORE_ERRORS
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
+from workbench.ui.models_table import ModelIdRole, ModelsTableModel, SortRole, finite_number
 from workbench.ui.plots import color, make_plot
 from workbench.ui.widgets import EmptyState, InlineMessage
 
-Index = QModelIndex | QPersistentModelIndex
-#: metrics shown as table columns (when any model has them), in this order
-TABLE_METRICS = ("rmse", "mae", "ndcg@10", "precision@10", "recall@10", "map@10", "hit_rate@10",
-                 "coverage@10")
 #: metrics drawn in the comparison chart (all on a 0–1-ish scale except the rating errors)
 CHART_METRICS = ("ndcg", "precision", "recall", "map", "mrr", "hit_rate", "coverage", "rmse", "mae")
 #: metrics in rating points, lower is better: drawn on an axis of their own, apart from the 0–1 metrics
 RATING_ERRORS = ("rmse", "mae")
 COMPARE_AXIS_WIDTH = 96  # px for metric names beside the horizontal bars
-#: config fields that say little about the model, left out of the "key settings" column
-HIDDEN_SETTINGS = ("seed", "patience", "batch_size", "positive_threshold")
-ModelIdRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
-
-
-def key_settings(config: dict[str, Any], limit: int = 4) -> str:
-    """A short "dim=64, epochs=40, l2=0.06" summary of a model's config."""
-    parts = []
-    for key, value in config.items():
-        if key in HIDDEN_SETTINGS:
-            continue
-        if isinstance(value, float):
-            value = f"{value:g}"
-        elif isinstance(value, list | tuple):
-            value = "×".join(str(v) for v in value)
-        parts.append(f"{key}={value}")
-    return ", ".join(parts[:limit]) + (", …" if len(parts) > limit else "")
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-class ModelsTableModel(QAbstractTableModel):
-    """Saved models (``ModelInfo``s) as rows: id, name, dataset, family, key settings, metrics, created."""
-
-    BASE_COLUMNS = (QT_TRANSLATE_NOOP("ModelsTable", "ID"), QT_TRANSLATE_NOOP("ModelsTable", "Name"),
-                    QT_TRANSLATE_NOOP("ModelsTable", "Dataset"), QT_TRANSLATE_NOOP("ModelsTable", "Family"),
-                    QT_TRANSLATE_NOOP("ModelsTable", "Key settings"))
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._models: list[Any] = []
-        self._metrics: list[str] = []
-
-    def set_models(self, models: Sequence[Any]) -> None:
-        """Replace the rows; metric columns are those any model has."""
-        self.beginResetModel()
-        self._models = list(models)
-        present = {k for m in self._models for k in (m.summary or {})}
-        self._metrics = [m for m in TABLE_METRICS if m in present]
-        self.endResetModel()
-
-    def model_info(self, row: int) -> Any:
-        return self._models[row]
-
-    def model_by_id(self, model_id: int) -> Any:
-        """The listed model with id ``model_id``."""
-        return next(m for m in self._models if m.id == model_id)
-
-    def metric_columns(self) -> list[str]:
-        return list(self._metrics)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._models)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.BASE_COLUMNS) + len(self._metrics) + 1
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        names = [*(translate("ModelsTable", c) for c in self.BASE_COLUMNS), *self._metrics,
-                 translate("ModelsTable", "Created")]
-        return names[section] if 0 <= section < len(names) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._models):
-            return None
-        info = self._models[index.row()]
-        column = index.column()
-        n_base = len(self.BASE_COLUMNS)
-        if role == ModelIdRole:
-            return info.id
-        if column >= self.columnCount():
-            return None
-        if column < n_base:
-            values: list[Any] = [info.id, info.name, info.dataset_name, info.family,
-                                 key_settings(info.config)]
-            value = values[column]
-            if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-                return value if role == SortRole or column != 0 else str(value)
-            if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-                return "\n".join(f"{k} = {v}" for k, v in info.config.items())
-            if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if column < n_base + len(self._metrics):
-            name = self._metrics[column - n_base]
-            number = _number((info.summary or {}).get(name))
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "–" if number is None else f"{number:.4f}"
-            if role == SortRole:
-                return -math.inf if number is None else number
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return translate("ModelsTable", "{metric} on the model's test split").format(metric=name)
-            return None
-        created = info.created_at
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-            return created.strftime("%Y-%m-%d %H:%M") if created else ""
-        return None
 
 
 class ModelsPage(QWidget):
@@ -191,7 +73,9 @@ class ModelsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._jobs: list[Any] = []
+        self.jobs = JobSlots(ctx.jobs, parent=self)
+        # the bar stays while any job of the page runs
+        self.jobs.active_changed.connect(lambda count: self.job_progress.setVisible(count > 0))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 12, 12, 12)
         self.stack = QStackedWidget()
@@ -466,8 +350,7 @@ class ModelsPage(QWidget):
 
     # --- background jobs -------------------------------------------------------------------------
     def _submit(self, title: str, fn: Callable[..., Any], kind: str, on_done: Callable[[Any], None]) -> Any:
-        job = self.ctx.jobs.submit(title, fn, kind=kind)
-        self._jobs.append(job)
+        """Run an evaluation, export or import beside any others; the bar shows the newest one's progress."""
         self.job_progress.setVisible(True)
         self.job_progress.setRange(0, 0)
         self.job_progress.setFormat(title)
@@ -478,28 +361,14 @@ class ModelsPage(QWidget):
                 self.job_progress.setValue(int(fraction * 1000))
             self.job_progress.setFormat(f"{title}: {message or '%p%'}")
 
-        def finished(result: Any) -> None:
-            on_done(result)
-
-        def failed(message: str) -> None:
-            self._fail(f"{title} failed: {message}")
-
         def cancelled() -> None:
             self.message.show_message(
                 translate("ModelsPage", "{title} cancelled.").format(title=title), "warning"
             )
 
-        def done() -> None:
-            if job in self._jobs:
-                self._jobs.remove(job)
-            self.job_progress.setVisible(bool(self._jobs))
-
-        job.progress.connect(progress)
-        job.finished.connect(finished)
-        job.failed.connect(failed)
-        job.cancelled.connect(cancelled)
-        job.done.connect(done)
-        return job
+        return self.jobs.submit(None, title, fn, on_done, kind=kind, on_progress=progress,
+                                on_failed=lambda message: self._fail(f"{title} failed: {message}"),
+                                on_cancelled=cancelled)
 
     @Slot()
     def _ask_evaluate(self) -> None:
@@ -599,7 +468,7 @@ class ModelsPage(QWidget):
             metrics = dict(info.summary or {})
             if evaluations:
                 metrics.update(evaluations[-1].metrics)
-            numbers = {k: v for k, v in ((k, _number(v)) for k, v in metrics.items()) if v is not None}
+            numbers = {k: v for k, v in ((k, finite_number(v)) for k, v in metrics.items()) if v is not None}
             columns.append((f"{info.name} (#{info.id})", numbers))
         names = self._comparison_metrics(columns)
         self.compare_table.clear()

@@ -49,6 +49,7 @@ from workbench.store.db import STORE_ERRORS
 from workbench.ui import plots
 from workbench.ui.context import AppContext
 from workbench.ui.i18n import translate
+from workbench.ui.job_slots import JobSlots
 from workbench.ui.widgets import EmptyState, InlineMessage, select_by_data
 
 METRICS = (
@@ -114,8 +115,7 @@ class TunePage(QWidget):
         self.events: list[Any] = []
         self.result: Any = None
         self._importances: dict[str, dict[str, float]] = {}
-        self._job: Any = None
-        self._view_job: Any = None
+        self.jobs = JobSlots(ctx.jobs, parent=self)  # "search" (a search or its final training), "view"
         self._view_again = False
 
         outer = QVBoxLayout(self)
@@ -424,7 +424,11 @@ class TunePage(QWidget):
     # --- running ---------------------------------------------------------------------------------
     @property
     def is_running(self) -> bool:
-        return self._job is not None and self._job.is_active
+        return self.jobs.is_active("search")
+
+    def _submit(self, title: str, work: Callable[..., Any], kind: str) -> None:
+        self.jobs.submit("search", title, work, self._on_finished, on_failed=self._on_failed,
+                         on_cancelled=self._on_cancelled, on_event=self._on_event, kind=kind)
 
     def _update_buttons(self) -> None:
         running = self.is_running
@@ -519,13 +523,7 @@ class TunePage(QWidget):
 
             return run(db, cancel, on_trial, lambda family, study_id: emit(StudyStarted(family, study_id)))
 
-        self._job = self.ctx.jobs.submit(
-            translate("TunePage", "Tune: {name}").format(name=name), work, kind="tuning"
-        )
-        self._job.event.connect(self._on_event)
-        self._job.finished.connect(self._on_finished)
-        self._job.cancelled.connect(self._on_cancelled)
-        self._job.failed.connect(self._on_failed)
+        self._submit(translate("TunePage", "Tune: {name}").format(name=name), work, "tuning")
         self.status_label.setText(status)
         self._update_buttons()
         self.search_started.emit(name)
@@ -534,14 +532,12 @@ class TunePage(QWidget):
     def cancel_search(self) -> None:
         """Ask the running search to stop (the interrupted trial is queued again for a resume)."""
         if self.is_running:
-            self._job.cancel()
+            self.jobs.cancel("search")
             self.cancel_button.setEnabled(False)
             self.status_label.setText(translate("TunePage", "Cancelling…"))
 
     @Slot(object)
     def _on_event(self, payload: object) -> None:
-        if self._job is None or self.sender() is not self._job:
-            return
         if isinstance(payload, StudyStarted):
             self.status_label.setText(
                 translate("TunePage", "Searching {family} (study {study_id})…").format(
@@ -601,7 +597,6 @@ class TunePage(QWidget):
         self.search_failed.emit(message)
 
     def _after_job(self) -> None:
-        self._job = None
         self.refresh_searches()
         self.ctx.models_changed.emit()
         self.ctx.runs_changed.emit()
@@ -624,7 +619,7 @@ class TunePage(QWidget):
         """Read the search's ranking and importances (and, for a stored search, its trials) in a quiet job."""
         if self.search is None:
             return
-        if self._view_job is not None and self._view_job.is_active:
+        if self.jobs.is_active("view"):
             self._view_again = True  # one more read once this one is done, never a queue of them
             return
         db, name = self.ctx.db, self.search
@@ -637,17 +632,12 @@ class TunePage(QWidget):
             importances = {r.family: param_importances(db, name, r.family) for r in result.families}
             return StoredView(name, events, result, importances)
 
-        self._view_job = self.ctx.jobs.submit(
-            translate("TunePage", "Read search {name}").format(name=name),
-            work,
-            kind="tuning-view",
-            quiet=True,
-        )
-        self._view_job.finished.connect(lambda view: self._show_view(view, replace_events))
-        self._view_job.done.connect(self._view_done)
+        job = self.jobs.submit("view", translate("TunePage", "Read search {name}").format(name=name), work,
+                               lambda view: self._show_view(view, replace_events), kind="tuning-view",
+                               quiet=True)
+        job.done.connect(self._view_done)
 
     def _view_done(self) -> None:
-        self._view_job = None
         if self._view_again:
             self._view_again = False
             self.load_view()
@@ -874,12 +864,7 @@ class TunePage(QWidget):
 
             return train_best(db, name, cancel=cancel)
 
-        self._job = self.ctx.jobs.submit(
-            translate("TunePage", "Train the best of {name}").format(name=name), work, kind="training"
-        )
-        self._job.finished.connect(self._on_finished)
-        self._job.cancelled.connect(self._on_cancelled)
-        self._job.failed.connect(self._on_failed)
+        self._submit(translate("TunePage", "Train the best of {name}").format(name=name), work, "training")
         self.status_label.setText(translate("TunePage", "Training the best settings…"))
         self._update_buttons()
 
