@@ -9,8 +9,8 @@ import pytest
 
 def test_split_form_shows_the_fields_each_kind_reads_and_returns_a_spec(qtbot, empty_db):
     from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
-
     from tests._training_data import load_tiny, make_dataset
+
     from workbench.evaluation.splits import SplitSpec, make_split
     from workbench.ui.split_form import SplitForm
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.device import resolve_device
 from workbench.errors import WorkbenchError
 from workbench.models.registry import FAMILIES
-from workbench.core.device import resolve_device
 from workbench.ui.config_form import ConfigForm
 from workbench.ui.i18n import translate
 from workbench.ui.model_texts import model_text
