@@ -9,8 +9,8 @@ import pytest
 
 def test_split_form_shows_the_fields_each_kind_reads_and_returns_a_spec(qtbot, empty_db):
     from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
-    from tests._training_data import load_tiny, make_dataset
 
+    from tests.planted import load_stored, make_dataset
     from workbench.evaluation.splits import SplitSpec, make_split
     from workbench.ui.split_form import SplitForm
 
@@ -37,7 +37,7 @@ def test_split_form_shows_the_fields_each_kind_reads_and_returns_a_spec(qtbot, e
     form.editor("valid_fraction").setValue(0.0)
     spec = form.spec()
     assert spec["kind"] == "leave_last" and spec["k"] == 2 and spec["valid_fraction"] == 0.0
-    data = load_tiny(empty_db, make_dataset(empty_db)).interactions
+    data = load_stored(empty_db, make_dataset(empty_db)).interactions
     split = make_split(data, SplitSpec.from_dict(spec))  # what training builds from the form's spec
     assert len(split.valid) == 0 and len(split.test) == 2 * data.n_users
     form.set_spec({"kind": "cold_users", "test_fraction": 0.3})
