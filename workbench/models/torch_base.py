@@ -22,6 +22,7 @@ from workbench.models.base import (
     config_from_dict,
     data_bytes,
 )
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.common import (
     config_dict,
     csr_from_tensors,
@@ -72,6 +73,17 @@ class TorchRecommender(Recommender):
         self.device = "cpu"
         self.epochs_done = 0
         self._gen: torch.Generator | None = None
+        # training state, set by ``fit``: the samples on the device, the optimizer and loop state (only
+        # while fitting, for checkpoints), the batch size, the best epoch and the run's cancel token
+        self._u = torch.zeros(0, dtype=torch.long)
+        self._i = torch.zeros(0, dtype=torch.long)
+        self._r = torch.zeros(0)
+        self._optimizer: torch.optim.Optimizer | None = None
+        self._loop_state: LoopState | None = None
+        self._valid_users: int | None = None
+        self._batch = 0
+        self._best_epoch = 0
+        self._cancel: CancelToken | None = None
 
     @property
     def predicts_ratings(self) -> bool:
@@ -192,7 +204,7 @@ class TorchRecommender(Recommender):
             optimizer.step()
             return loss.detach()
 
-        self._valid_users: int | None = None
+        self._valid_users = None
         validate, metric_name, higher = self._validator(valid, threshold, cancel)
         n_samples = self._n_samples(used)
         self._batch = self._batch_size(n_samples)
@@ -237,7 +249,7 @@ class TorchRecommender(Recommender):
         self._batch = self._batch_size(n_samples)
         plan = LoopPlan(epochs=epochs, batch_size=self._batch, n_samples=n_samples, patience=0)
         for _ in run_epochs(plan, module=self.module, step=step, validate=None, generator=self._gen,
-                            cancel=getattr(self, "_cancel", None), before_epoch=self._before_epoch):
+                            cancel=self._cancel, before_epoch=self._before_epoch):
             pass
         self.module.eval()
 
@@ -261,7 +273,7 @@ class TorchRecommender(Recommender):
     # --- checkpoint state (optimiser and early stopping) -------------------------------------------------
     def _training_state_tensors(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
         """Optimiser moments and early-stopping bookkeeping while fitting (empty afterwards)."""
-        opt, st = getattr(self, "_optimizer", None), getattr(self, "_loop_state", None)
+        opt, st = self._optimizer, self._loop_state
         if opt is None or st is None:
             return {}, {}
         tensors: dict[str, torch.Tensor] = {}
@@ -467,3 +479,21 @@ def ridge_fold_in(factors: torch.Tensor, item_rows: np.ndarray, targets: np.ndar
         rhs = (1.0 + implicit_alpha) * (qh.T @ y)
     a_inv = torch.linalg.inv(a)
     return a_inv @ rhs, a_inv
+
+
+def ridge_attribution(factors: torch.Tensor, item_rows: np.ndarray, targets: np.ndarray, l2: float,
+                      target_rows: np.ndarray, base: np.ndarray, method: str,
+                      implicit_alpha: float | None = None) -> HistoryAttribution:
+    """The exact split of a ridge fold-in over its history: the user vector ``p = A^-1 Q_H^T t`` is linear
+    in the targets, so history item h adds ``q_i^T A^-1 q_h t_h`` (times ``1 + alpha`` for the implicit
+    fold-in) to the score of item i; ``base`` is what the user vector does not touch (biases)."""
+    p, a_inv = ridge_fold_in(factors, item_rows, targets, l2, implicit_alpha)
+    q = factors.detach().double().cpu()
+    rows = torch.as_tensor(np.asarray(item_rows, dtype=np.int64))
+    cols = torch.as_tensor(np.asarray(target_rows, dtype=np.int64))
+    weight = torch.as_tensor(np.asarray(targets, dtype=np.float64))
+    if implicit_alpha is not None:
+        weight = weight * (1.0 + implicit_alpha)
+    terms = ((q[rows] @ a_inv @ q[cols].T) * weight[:, None]).numpy()
+    full = np.asarray(base, dtype=np.float64) + (q[cols] @ p).numpy()
+    return HistoryAttribution(terms, method, True, full, np.asarray(base, dtype=np.float64))
