@@ -12,7 +12,7 @@ reads, for three rankings of its items: the attention weights (its explanation),
 random. A faithful explanation removes the items whose loss drops the re-scored top item the most.
 
 Usage: python bench/bench_faithfulness.py [--pairs 200] [--k 3]
-       [--families itemknn,ease,mf,bpr,neumf,autorec,content,hybrid] [--sequence sasrec|none]
+       [--families itemknn,ease,als,mf,bpr,neumf,autorec,content,hybrid] [--sequence sasrec|none]
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 SETTINGS = {
     "itemknn": {},
     "ease": {},
+    "als": {},
     "mf": {"epochs": 20},
     "bpr": {"epochs": 20},
     "neumf": {"epochs": 5},
@@ -72,7 +73,7 @@ SETTINGS = {
 }
 #: NeuMF folds a user in by gradient steps: each re-scoring is costly, so fewer pairs
 PAIR_CAPS = {"neumf": 30}
-FAMILIES = "itemknn,ease,mf,bpr,neumf,autorec,content,hybrid"
+FAMILIES = "itemknn,ease,als,mf,bpr,neumf,autorec,content,hybrid"
 
 
 def main() -> int:

@@ -5,6 +5,8 @@ new family is its module plus one registry line, and the rest of the app asks th
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from workbench.models.registry import FAMILIES
@@ -52,3 +54,12 @@ def test_the_guards_catch_what_they_are_for() -> None:
         assert PRIVATE_READ.search(line), line
     for line in ("family=run.family", "rows = model.training_history(user)", "model.items.row(i)"):
         assert not FAMILY_COMPARISON.search(line) and not PRIVATE_READ.search(line), line
+
+
+def test_cli_family_choices_are_the_registry_and_parsing_stays_free_of_torch() -> None:
+    from workbench.commands.training import FAMILY_NAMES
+
+    assert list(FAMILY_NAMES) == list(FAMILIES) and "nope" not in FAMILY_NAMES
+    code = "import sys; from workbench import cli; cli.build_parser(); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
