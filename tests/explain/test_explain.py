@@ -9,6 +9,8 @@ from conftest import RATING_ONLY, data_for, fitted_model
 from workbench.errors import NotFoundError
 from workbench.explain import explain, explain_recommendations
 from workbench.explain.history import attribute_history, history_scores
+from workbench.models.base import Recommender
+from workbench.models.capabilities import ExplainsHistory, FoldsInUser
 
 ALL_FAMILIES = ["pop", "itemknn", "ease", "als", "mf", "bpr", "neumf", "content", "hybrid", "autorec"]
 
@@ -88,13 +90,14 @@ def test_mf_explicit_history_uses_ratings(planted_explicit) -> None:
 
 def test_autorec_history_is_the_models_own_split_and_reads_ratings(planted_explicit) -> None:
     model = fitted_model("autorec", planted_explicit)
-    # with the ratings the model assumes (the mean rating) the split is the model's own hook's
+    # unrated picks read as the rating the model assumes (the mean rating): the same split either way
     user, target = model.users.row("u3"), model.items.row("i44")
-    hook_rows, hook_contrib = model.history_contributions(user, target)
-    mean = np.full(len(hook_rows), model.meta["mu"], dtype=np.float32)
+    hook_rows = model.training_history(user)
+    mean = np.full(len(hook_rows), model.default_history_value(), dtype=np.float32)
     attribution = attribute_history(model, hook_rows, mean, np.array([target]))
-    assert attribution.method == "ridge" and attribution.exact
-    np.testing.assert_allclose(attribution.contributions[:, 0], hook_contrib, atol=1e-5)
+    assert "ridge" in attribution.method and attribution.exact
+    unrated = attribute_history(model, hook_rows, None, np.array([target]))
+    np.testing.assert_allclose(attribution.contributions, unrated.contributions, atol=1e-5)
     # the unclipped fold-in is the model's own (model clipping aside) and the base is the average user
     rows, ratings = np.array([31, 33, 36, 2, 5]), np.array([5, 5, 5, 1, 1], dtype=np.float32)
     targets = np.arange(len(model.items))
@@ -140,3 +143,58 @@ def test_unknown_user_and_item_are_clear_errors(planted) -> None:
         explain(model, planted, "nobody", "i1")
     with pytest.raises(NotFoundError, match="unknown item 'zzz'"):
         explain(model, planted, "u0", "zzz")
+
+
+@pytest.mark.parametrize("family", ALL_FAMILIES)
+def test_history_method_is_the_models_own_and_says_how_exact(planted, planted_explicit, family: str) -> None:
+    data = data_for(family, planted, planted_explicit)
+    model = fitted_model(family, data)
+    exp = explain(model, data, "u0", "i40", top_k=1000)
+    if not model.reads_history:
+        assert not exp.history and "does not depend on the user's history" in exp.notes[0]
+        return
+    assert isinstance(model, ExplainsHistory), f"{family} declares no history split"
+    assert exp.history_method == type(model).history_method
+    assert exp.history_method.startswith("exact" if exp.history_exact else "approximate")
+    assert sum(h.contribution for h in exp.history) == pytest.approx(exp.history_total, abs=1e-5)
+    if family == "als":  # implicit's own explain, not a leave-one-out fallback
+        assert exp.history_exact and "implicit" in exp.history_method
+
+
+def test_a_family_without_a_declared_split_gets_leave_one_out_marked_approximate(planted) -> None:
+    model = fitted_model("ease", planted)
+    folds_only = _FoldInOnly(model)
+    assert isinstance(folds_only, FoldsInUser) and not isinstance(folds_only, ExplainsHistory)
+    rows, targets = np.array([0, 1, 2, 40]), np.array([3, 45])
+    attribution = attribute_history(folds_only, rows, None, targets)
+    assert not attribution.exact and attribution.method.startswith("approximate (leave-one-out)")
+    full = model.fold_in_user(rows)[targets]
+    for j in range(len(rows)):
+        without = model.fold_in_user(np.delete(rows, j))[targets]
+        np.testing.assert_allclose(attribution.contributions[j], full - without, atol=1e-6)
+
+
+class _FoldInOnly(Recommender):
+    """A stand-in family that only folds users in (through a fitted model) and declares no split."""
+
+    family = "fold-in only"
+
+    def __init__(self, inner: Recommender) -> None:
+        super().__init__()
+        self.inner, self.users, self.items = inner, inner.users, inner.items
+
+    def fit(self, train, **kwargs):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def score(self, user_rows: np.ndarray, item_rows: np.ndarray | None = None) -> np.ndarray:
+        return self.inner.score(user_rows, item_rows)
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        return self.inner.fold_in_user(item_rows, values)  # type: ignore[attr-defined]
+
+    def to_artifact(self):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    @classmethod
+    def from_artifact(cls, artifact):  # type: ignore[no-untyped-def]
+        raise NotImplementedError

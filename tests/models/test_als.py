@@ -53,8 +53,9 @@ def test_history_contributions_are_implicits_explain_and_sum_to_the_folded_in_sc
     rows = train.user_idx == user
     hist, values = train.item_idx[rows], train.values[rows]
     target = next(i for i in range(N_ITEMS) if i % N_GROUPS == user % N_GROUPS and i not in hist)
-    items, contributions = model.history_contributions(user, target)
-    assert sorted(items.tolist()) == sorted(hist.tolist())
+    split = model.explain_history(hist, values, np.array([target]))
+    contributions, items = split.contributions[:, 0], hist
+    assert split.exact and "implicit" in split.method
     folded = model.fold_in_user(hist, values)
     np.testing.assert_allclose(contributions.sum(), folded[target], rtol=1e-3, atol=1e-4)
     # items of the user's own group explain a same-group target more than the others do
@@ -72,7 +73,8 @@ def test_a_run_records_each_iteration_and_resumes_from_its_checkpoint(db) -> Non
     assert [e.epoch for e in run.epochs] == [1, 2, 3] and run.checkpoint_epoch == 3
     assert all(e.metric_name == "ndcg@10" for e in run.epochs)
     model, info = model_store.load_model(db, first.model_id)
-    assert info.family == "als" and model.history_contributions(0, 1) is not None
+    assert info.family == "als"
+    assert model.explain_history(model.training_history(0), None, np.array([1])).exact
 
     # a resumed run starts from the checkpoint's factors and continues the iteration count
     runs.finish_run(db, first.run_id, "cancelled")

@@ -69,11 +69,14 @@ def test_fold_in_prefers_the_new_users_group_and_splits_exactly(fitted, data) ->
     dec = model.module.decoder
     raw = model.item_embeddings() @ dec.weight.detach().numpy().T + dec.bias.detach().numpy()
     np.testing.assert_allclose(empty, np.clip(raw.mean(1), 1.0, 5.0), rtol=1e-4)
-    # contributions of a known user's history add up to the code term of their folded-in score
+    # contributions of a known user's history add up to their folded-in score above the average user
     user = 2
-    rows, contrib = model.history_contributions(user, 6)
+    rows = model.training_history(user)
     np.testing.assert_array_equal(rows, model.seen[user].indices)
-    p, _, _ = model._fold(rows, None)
+    split = model.explain_history(rows, None, np.array([6]))
     codes = model.item_embeddings().astype(np.float64)
     assert codes.shape == (N_ITEMS, FAST["autorec"]["hidden"])
-    np.testing.assert_allclose(contrib.sum(), codes[6] @ p.numpy(), rtol=1e-4, atol=1e-5)
+    unclipped = model.history_score(rows, None, np.array([6]))
+    average = raw.mean(1)[6]
+    np.testing.assert_allclose(split.contributions[:, 0].sum(), unclipped[0] - average, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(split.base_scores + split.contributions.sum(0), split.full_scores, atol=1e-6)

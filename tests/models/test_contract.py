@@ -18,6 +18,7 @@ from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelArtifact, TrainingError
+from workbench.models.capabilities import capabilities
 from workbench.models.registry import FAMILIES, create_model, model_from_artifact
 
 N_USERS, N_ITEMS, N_GROUPS = 60, 40, 4
@@ -240,16 +241,67 @@ class TestModelContract:
         np.testing.assert_allclose(model.score(users, items), model.score(users)[:, items],
                                    rtol=1e-5, atol=1e-5)
 
-    def test_hooks(self, family: str, data) -> None:
+    def test_every_declared_capability_holds(self, family: str, data) -> None:
         model = fitted(family, data)
+        caps = capabilities(model)
+        assert "fold_in" in caps, "every family scores a new user from a few items"
         items = np.arange(N_ITEMS)
-        parts = model.score_parts(3, items)
-        total = sum(parts.values())
-        np.testing.assert_allclose(total, model.score(np.array([3]), items)[0], rtol=1e-4, atol=1e-4)
-        folded = model.fold_in_user(np.array([0, 4, 8]))
+        score = model.score(np.array([3]), items)[0]
+        if "score_parts" in caps:
+            parts = model.score_parts(3, items)
+            np.testing.assert_allclose(sum(parts.values()), score, rtol=1e-4, atol=1e-4)
+        history = model.training_history(3)
+        assert len(history) and history.min() >= 0 and history.max() < N_ITEMS
+        # a new user who liked four group-1 items: their fold-in ranks group-1 items on top
+        liked = np.array([1, 5, 9, 13])
+        values = np.full(len(liked), 5.0, dtype=np.float32)
+        folded = model.fold_in_user(liked, values)
         assert folded.shape == (N_ITEMS,) and np.isfinite(folded).all()
+        if model.reads_history:
+            ranked = folded.copy()
+            ranked[liked] = -np.inf
+            assert (np.argsort(-ranked, kind="stable")[:5] % N_GROUPS == 1).mean() >= 0.6
+        if "history_attribution" in caps:
+            targets = np.array([17, 2, 21])
+            split = model.explain_history(liked, values, targets)
+            assert split.contributions.shape == (len(liked), len(targets))
+            # the score split is the fold-in's own (rating models that clip: after clipping)
+            np.testing.assert_allclose(split.full_scores, folded[targets], rtol=1e-4, atol=1e-4)
+            if split.exact:
+                np.testing.assert_allclose(split.base_scores + split.contributions.sum(0), split.full_scores,
+                                           rtol=1e-4, atol=1e-4)
+                assert split.method.startswith("exact")
+                # same-group history items explain a same-group target more than the others do
+                mixed = np.array([1, 5, 2, 3])
+                contrib = model.explain_history(mixed, None, np.array([17])).contributions[:, 0]
+                assert contrib[:2].mean() > contrib[2:].mean()
+            else:
+                assert split.method.startswith("approximate")
         emb = model.item_embeddings()
         assert emb is None or emb.shape[0] == N_ITEMS
+        assert ("item_vectors" in caps) == (emb is not None)
+        if "item_biases" in caps:
+            biases = model.item_biases()
+            assert biases.shape == (N_ITEMS,) and np.isfinite(biases).all()
+        if "item_item_weights" in caps:
+            weights = model.item_item_weights()
+            assert weights.shape == (N_ITEMS, N_ITEMS)
+            np.testing.assert_allclose(np.ones(len(history)) @ weights[history], score, rtol=1e-4, atol=1e-4)
+        if "new_items" in caps:
+            new = model.score_new_item("beta film new", "a story about beta", ["g1"])
+            assert new.shape == (N_USERS,) and np.isfinite(new).all()
+            vec = model.encode_new_item("beta film new", "a story about beta", ["g1"])
+            assert vec.shape == (model.content_embeddings().shape[1],)
+        if "content_attribution" in caps:
+            attribution = model.attribute_content(17, user_row=3)
+            total = attribution.token_weights.sum() + sum(attribution.categories.values())
+            gap = attribution.score - attribution.baseline
+            assert abs(total - gap) <= 0.05 * max(1.0, abs(gap))
+            assert set(attribution.categories) == {"g1"}
+        if "attention" in caps:
+            rows, weights = model.attention(3)
+            np.testing.assert_array_equal(rows, model.user_sequence(3))
+            assert weights.sum() == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("family", [f for f in CASES if FAMILIES[base(f)].iterative])

@@ -107,7 +107,7 @@ def test_training_embeds_through_the_store_cache(sentence_model, db_path, capsys
 
 def test_without_the_extra_pretrained_is_listed_but_refused(monkeypatch) -> None:
     from workbench.models import sentence
-    from workbench.models.hybrid import TEXT_ENCODERS, unavailable_text_encoders
+    from workbench.models.content_base import TEXT_ENCODERS, unavailable_text_encoders
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",

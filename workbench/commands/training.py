@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
 
-FAMILY_NAMES = ("pop", "itemknn", "ease", "als", "mf", "bpr", "neumf", "content", "hybrid", "autorec",
-                "sasrec")
+
+class _RegisteredFamilies(Sequence[str]):
+    """The registry's family names for argparse ``choices``, read when first needed: building the parser
+    (every command) stays free of torch, and a new family needs no line here."""
+
+    def _names(self) -> tuple[str, ...]:
+        from workbench.models.registry import FAMILIES
+
+        return tuple(FAMILIES)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+
+FAMILY_NAMES: Sequence[str] = _RegisteredFamilies()
 SPLIT_NAMES = ("none", "random", "user_ratio", "temporal", "leave_last", "cold_items", "cold_users")
 
 
@@ -21,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser("train", parents=[JSON_PARENT], help="train a model on a dataset",
                               description="Train a model; prints one line per epoch, then the test metrics.")
     p.add_argument("--dataset", help="dataset name or id")
-    p.add_argument("--model", choices=FAMILY_NAMES, help="model family")
+    p.add_argument("--model", choices=FAMILY_NAMES, metavar="FAMILY",
+                   help="model family (an unknown name lists the known ones)")
     p.add_argument("--split", choices=SPLIT_NAMES, default="user_ratio", help="how to hold out the test part")
     p.add_argument("--test-fraction", type=float, default=0.2, help="held-out fraction (default 0.2)")
     p.add_argument("--valid-fraction", type=float, default=0.1, help="validation fraction of training")
@@ -55,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     m.add_argument("model", help="model id or name")
     m.set_defaults(handler=cmd_models_delete)
     m = msub.add_parser("settings", parents=[JSON_PARENT], help="a family's settings with defaults and help")
-    m.add_argument("family", choices=FAMILY_NAMES)
+    m.add_argument("family", choices=FAMILY_NAMES, metavar="FAMILY")
     m.set_defaults(handler=cmd_models_settings)
     from workbench.commands.model_files import register_model_file_actions
 

@@ -20,8 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "in the database), then train each family's best settings as a normal model scored "
                     "once on the test part. Prints one line per trial, then the families ranked.")
     p.add_argument("--dataset", help="dataset name or id")
-    p.add_argument("--model", dest="models", action="append", choices=FAMILY_NAMES, default=[],
-                   help="model family (repeatable)")
+    p.add_argument("--model", dest="models", action="append", choices=FAMILY_NAMES, metavar="FAMILY",
+                   default=[], help="model family (repeatable)")
     p.add_argument("--trials", type=int, help="trials per family (default 20 without --timeout)")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds for the whole search")
     p.add_argument("--metric", help="validation metric to optimise (default ndcg@10; rmse for rating "

@@ -11,10 +11,11 @@ import scipy.sparse as sp
 
 from workbench.core.interactions import Dataset, Interactions
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.explain.core import history_method_label, item_titles
+from workbench.explain.core import item_titles
 from workbench.explain.history import attribute_history, history_scores, require_fold_in
 from workbench.explain.types import Explanation, HistoryContribution
 from workbench.models.base import Recommender
+from workbench.models.capabilities import AttributesContent, EncodesNewItem
 
 
 def _item_rows(model: Recommender, items: Sequence[str]) -> np.ndarray:
@@ -27,12 +28,9 @@ def _item_rows(model: Recommender, items: Sequence[str]) -> np.ndarray:
 
 
 def _default_values(model: Recommender, n: int) -> np.ndarray:
-    """The values a fold-in assumes for unrated picks: the mean training rating for rating models (MF with
-    the rating objective, AutoRec), 1 (implicit weight) otherwise; explanations must use the same."""
-    meta = getattr(model, "meta", None) or {}
-    if meta.get("objective") == "rating" and meta.get("mu") is not None:
-        return np.full(n, float(meta["mu"]))
-    return np.ones(n)
+    """The values a fold-in assumes for unrated picks (the model's own default: the mean training rating
+    for rating models, 1 otherwise); explanations must use the same."""
+    return np.full(n, model.default_history_value())
 
 
 def coldstart_user(model: Recommender, dataset: Dataset, items: Sequence[str],
@@ -75,29 +73,29 @@ def explain_history_rows(model: Recommender, dataset: Dataset, rows: np.ndarray,
     """Explanations of ``targets`` for a new user with history ``rows`` (fold-in)."""
     assert model.items is not None
     titles = item_titles(model, dataset.content)
-    if model.family == "pop":
+    if not model.reads_history:
         full = history_scores(model, rows, None, targets)
         return [Explanation(user="(new user)", item=model.items.external(t), title=titles[t], score=float(s),
                             parts={"popularity": float(s)},
-                            notes=["the popularity model does not depend on the user's history"])
+                            notes=[f"the {model.family} model does not depend on the user's history"])
                 for t, s in zip(targets, full, strict=True)]
     attribution = attribute_history(model, rows, values, targets)
     out: list[Explanation] = []
     for j, t in enumerate(targets):
         contrib = attribution.contributions[:, j]
-        full = float(attribution.full_scores[j])
+        score = float(attribution.full_scores[j])
         history_part = float(contrib.sum())
         order = np.argsort(-contrib, kind="stable")[:top_k]
         out.append(Explanation(
-            user="(new user)", item=model.items.external(t), title=titles[t], score=full,
-            parts={"base": full - history_part, "history": history_part},
+            user="(new user)", item=model.items.external(t), title=titles[t], score=score,
+            parts={"base": score - history_part, "history": history_part},
             history=[HistoryContribution(item=model.items.external(rows[h]), title=titles[rows[h]],
                                          contribution=float(contrib[h]), value=float(values[h]))
                      for h in order],
-            history_method=history_method_label(attribution.method, model.family),
+            history_method=attribution.method,
             history_exact=attribution.exact, history_target="fold-in score of the picked items",
             history_total=history_part))
-    if model.uses_content:
+    if isinstance(model, AttributesContent):
         from workbench.explain.content import attach_content_attributions
 
         attach_content_attributions(model, dataset, None, targets, out, history_rows=rows)
@@ -112,21 +110,17 @@ def coldstart_item(model: Recommender, dataset: Dataset, title: str, text: str =
     ``WorkbenchError``. Returns ``{"users": [{user, score}], "similar_items": [{item, title, categories,
     similarity}]}``.
     """
-    score_new = getattr(model, "score_new_item", None)
-    encode_new = getattr(model, "encode_new_item", None)
-    if not model.uses_content or score_new is None or encode_new is None:
+    if not isinstance(model, EncodesNewItem):
         raise WorkbenchError(f"the {model.family} model cannot score an item without interactions; "
                              "use a content or hybrid model for new items")
     if not (title or text or categories):
         raise WorkbenchError("describe the new item: a title, a text or categories")
     assert model.users is not None and model.items is not None
-    user_scores = np.asarray(score_new(title, text, list(categories)), dtype=np.float64)
+    user_scores = np.asarray(model.score_new_item(title, text, list(categories)), dtype=np.float64)
     n_users = min(n, len(user_scores))
     top_users = np.argsort(-user_scores, kind="stable")[:n_users]
-    vec = np.asarray(encode_new(title, text, list(categories)), dtype=np.float64)
-    content_vectors = getattr(model, "content_embeddings", None)
-    vectors = np.asarray(content_vectors() if content_vectors is not None else model.item_embeddings(),
-                         dtype=np.float64)
+    vec = np.asarray(model.encode_new_item(title, text, list(categories)), dtype=np.float64)
+    vectors = np.asarray(model.content_embeddings(), dtype=np.float64)
     sims = vectors @ vec / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(vec), 1e-12)
     top_items = np.argsort(-sims, kind="stable")[:min(n, len(sims))]
     titles = item_titles(model, dataset.content)
@@ -189,13 +183,11 @@ def cold_items_ndcg(model: Recommender, dataset: Dataset, train: Interactions, t
     cold = np.setdiff1d(np.unique(test.item_idx), np.unique(train.item_idx))
     test_users = np.unique(test.user_idx)
     assert model.users is not None
-    new_items = model.uses_content and getattr(model, "score_new_item", None) is not None
-    if new_items and dataset.content is not None:
+    if isinstance(model, EncodesNewItem) and dataset.content is not None:
         content = dataset.content
         crow = content.items.rows([train.items.external(i) for i in cold])
-        cols = [np.asarray(model.score_new_item(content.titles[r], content.texts[r],  # type: ignore[attr-defined]
-                                                list(content.categories[r])), dtype=np.float64)
-                for r in crow]
+        cols = [np.asarray(model.score_new_item(content.titles[r], content.texts[r],
+                                                list(content.categories[r])), dtype=np.float64) for r in crow]
         scores = np.stack(cols, axis=1)[test_users]
     else:
         scores = np.asarray(model.score(test_users, cold), dtype=np.float64)
@@ -242,7 +234,7 @@ def cold_start_report(dataset: Dataset, families: Sequence[str] = ("pop", "ease"
                 if kind == "cold_users":
                     row[kind] = cold_users_ndcg(model, split.test, n_given=n_given, k=k, seed=seed)
                 else:
-                    if not model.uses_content and family != "pop":
+                    if not isinstance(model, EncodesNewItem) and model.reads_history:
                         row[kind] = None  # scores of items without interactions mean nothing here
                         continue
                     row[kind] = cold_items_ndcg(model, dataset, split.train, split.test, k=k)

@@ -10,16 +10,10 @@ import scipy.sparse as sp
 
 from workbench.core.interactions import Dataset, ItemContent
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.explain.history import (
-    HistoryAttribution,
-    attribute_history,
-    has_fold_in,
-    training_values,
-    user_history,
-)
+from workbench.explain.history import HistoryAttribution, attribute_history, training_values, user_history
 from workbench.explain.types import AttentionWeight, Explanation, HistoryContribution
 from workbench.models.base import Recommender
-from workbench.models.capabilities import ReadsSequence
+from workbench.models.capabilities import AttributesContent, FoldsInUser, ReadsSequence, SplitsScore
 
 #: parts must sum to the score within this tolerance (the residual goes into an "other" part)
 PARTS_TOL = 1e-4
@@ -57,11 +51,10 @@ def item_titles(model: Recommender, content: ItemContent | None) -> list[str]:
 def score_parts(model: Recommender, user_row: int, item_rows: np.ndarray, scores: np.ndarray
                 ) -> list[dict[str, float]]:
     """Per item, the model's named score parts, completed by an ``other`` part so they sum to the score."""
-    hook = getattr(model, "score_parts", None)
     raw: dict[str, np.ndarray]
-    if hook is not None:
+    if isinstance(model, SplitsScore):
         raw = {str(k): np.asarray(v, dtype=np.float64).reshape(-1)
-               for k, v in hook(user_row, item_rows).items()}
+               for k, v in model.score_parts(user_row, item_rows).items()}
     else:
         raw = {"content" if model.uses_content else "collaborative": np.asarray(scores, dtype=np.float64)}
     out: list[dict[str, float]] = []
@@ -84,36 +77,6 @@ def _history_items(model: Recommender, attribution: HistoryAttribution, rows: np
                                 contribution=float(contrib[j]), value=float(values[j])) for j in order]
 
 
-def _known_user_history(model: Recommender, dataset: Dataset, user_row: int, values_csr: sp.csr_matrix | None
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """The history a model reads for a known user: its positives matrix when it keeps one, else ``seen``."""
-    rows, values = user_history(model, dataset, user_row, values_csr)
-    positives = getattr(model, "x", None)
-    if isinstance(positives, sp.spmatrix | sp.sparray):
-        keep = np.asarray(positives[user_row].indices, dtype=np.int64)
-        mask = np.isin(rows, keep)
-        rows, values = rows[mask], values[mask]
-    return rows, values
-
-
-def history_method_label(method: str, family: str) -> str:
-    """A one-line description of a contribution method for people."""
-    labels = {
-        "model": {"itemknn": "exact: similarity(h, item) x weight of h (item-kNN)",
-                  "ease": "exact: B[h, item] x weight of h (EASE)"}.get(family, "exact (model split)"),
-        "additive": "exact: the score is a sum of one term per history item",
-        "weighted-mean": "exact: user = weighted mean of history items; term = weight x score of h alone",
-        "ridge": {"autorec": "exact for the fold-in: ridge solve of the user's decoder row on the item "
-                             "codes (AutoRec); term = q_i A^-1 q_h x (rating - average user's prediction), "
-                             "measured from the average user; clipping to the rating range is in that base"
-                  }.get(family, "exact for the fold-in: ridge fold-in is linear in the history"),
-        "leave-one-out": "leave-one-out: fold-in score minus fold-in score without h",
-        "embedding": "approximate: share by cosine similarity in the item embedding space",
-        "empty history": "no training history",
-    }
-    return labels.get(method, method)
-
-
 def explain_rows(model: Recommender, dataset: Dataset, user_row: int, item_rows: np.ndarray, *,
                  content: ItemContent | None = None, top_k: int = 10,
                  values_csr: sp.csr_matrix | None = None, with_content: bool = True) -> list[Explanation]:
@@ -129,37 +92,19 @@ def explain_rows(model: Recommender, dataset: Dataset, user_row: int, item_rows:
     attribution: HistoryAttribution | None = None
     hist_rows = np.zeros(0, dtype=np.int64)
     hist_values = np.zeros(0, dtype=np.float32)
-    method = ""
-    # a model's own exact split is used where it explains the score itself (item-kNN, EASE); factor
-    # models' hooks ignore the ratings, so those go through the fold-in of the rated history instead
-    use_hook = model.family in ("itemknn", "ease")
-    hooked = [model.history_contributions(user_row, int(item_row)) for item_row in item_rows] if use_hook \
-        else []
-    if hooked and all(h is not None for h in hooked):
-        cols = []
-        for found in hooked:
-            assert found is not None
-            hist_rows, c = found
-            cols.append(np.asarray(c, dtype=np.float64))
-        hist_rows = np.asarray(hist_rows, dtype=np.int64)
-        hist_values = np.ones(len(hist_rows), dtype=np.float32)
-        contributions = np.stack(cols, axis=1) if cols else np.zeros((len(hist_rows), 0))
-        attribution = HistoryAttribution(contributions, "model", True, contributions.sum(axis=0),
-                                         np.zeros(len(item_rows)))
-        method = "model"
-    elif isinstance(model, ReadsSequence):
-        # the sequence the model reads, in its order: the fold-in of that order is the score itself
-        hist_rows = model.user_sequence(user_row)
-        hist_values = np.ones(len(hist_rows), dtype=np.float32)
-        attribution = attribute_history(model, hist_rows, hist_values, item_rows)
-        method = attribution.method
-    elif has_fold_in(model) and model.family != "pop":
-        hist_rows, hist_values = _known_user_history(model, dataset, user_row, values_csr)
-        attribution = attribute_history(model, hist_rows, hist_values, item_rows)
-        method = attribution.method
-    else:
+    if not model.reads_history:
         notes.append(f"the {model.family} model does not depend on the user's history")
-    target = "score" if method in ("model",) else "fold-in score of the user's training history"
+    elif isinstance(model, FoldsInUser):
+        # the history the model reads for this user (positives, or a sequence in its order), with its values
+        hist_rows, hist_values = user_history(model, dataset, user_row, values_csr)
+        attribution = attribute_history(model, hist_rows, hist_values, item_rows)
+    else:
+        notes.append(f"the {model.family} model cannot score a history without retraining, so the "
+                     "history's contributions are not known")
+    # for item-kNN and EASE the fold-in of the history the model reads is the score itself
+    exact_score = attribution is not None and np.allclose(attribution.full_scores, scores, rtol=1e-5,
+                                                          atol=1e-5)
+    target = "score" if exact_score else "fold-in score of the user's training history"
     attention = attention_weights(model, user_row, titles) if isinstance(model, ReadsSequence) else None
     out: list[Explanation] = []
     for j, item_row in enumerate(item_rows):
@@ -167,24 +112,25 @@ def explain_rows(model: Recommender, dataset: Dataset, user_row: int, item_rows:
                           score=float(scores[j]), parts=parts[j], notes=list(notes))
         if attribution is not None:
             exp.history = _history_items(model, attribution, hist_rows, hist_values, j, titles, top_k)
-            exp.history_method = history_method_label(method, model.family)
+            exp.history_method = attribution.method
             exp.history_exact = bool(attribution.exact)
             exp.history_target = target
             exp.history_total = float(attribution.contributions[:, j].sum())
         if attention is not None:
             exp.attention = list(attention)
         out.append(exp)
-    if with_content and model.uses_content:
+    if with_content and isinstance(model, AttributesContent):
         from workbench.explain.content import attach_content_attributions
 
         attach_content_attributions(model, dataset, user_row, item_rows, out, content=content)
     return out
 
 
-def attention_weights(model: ReadsSequence, user_row: int, titles: Sequence[str]) -> list[AttentionWeight]:
+def attention_weights(model: Recommender, user_row: int, titles: Sequence[str]) -> list[AttentionWeight]:
     """The attention of a sequence model's prediction over the user's history, oldest item first."""
+    assert isinstance(model, ReadsSequence) and model.items is not None
     rows, weights = model.attention(user_row)
-    items = model.items  # type: ignore[attr-defined]
+    items = model.items
     return [AttentionWeight(item=items.external(int(r)), title=titles[int(r)], weight=float(w), position=p)
             for p, (r, w) in enumerate(zip(rows, weights, strict=True))]
 

@@ -17,8 +17,13 @@ import numpy as np
 from workbench.core.interactions import Dataset
 from workbench.core.progress import CancelToken
 from workbench.errors import WorkbenchError
-from workbench.explain.core import _known_user_history
-from workbench.explain.history import attribute_history, history_scores, require_fold_in, training_values
+from workbench.explain.history import (
+    attribute_history,
+    history_scores,
+    require_fold_in,
+    training_values,
+    user_history,
+)
 from workbench.models.base import Recommender
 
 
@@ -34,8 +39,9 @@ def faithfulness(model: Recommender, dataset: Dataset, n_pairs: int = 200, k: in
     ``elapsed_s``.
     """
     require_fold_in(model)
-    if model.family == "pop":
-        raise WorkbenchError("the popularity model ignores the user's history: there is nothing to attribute")
+    if not model.reads_history:
+        raise WorkbenchError(f"the {model.family} model ignores the user's history: there is nothing to "
+                             "attribute")
     if k < 1:
         raise WorkbenchError(f"k must be at least 1, got {k}")
     start = time.perf_counter()
@@ -53,7 +59,7 @@ def faithfulness(model: Recommender, dataset: Dataset, n_pairs: int = 200, k: in
     for user_row in users:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        rows, values = _known_user_history(model, dataset, int(user_row), values_csr)
+        rows, values = user_history(model, dataset, int(user_row), values_csr)
         if len(rows) <= k + 1:
             continue
         # unclipped for rating models that clip (AutoRec): a top item clipped at the rating maximum would
@@ -61,7 +67,8 @@ def faithfulness(model: Recommender, dataset: Dataset, n_pairs: int = 200, k: in
         scores = history_scores(model, rows, values, clip=False)
         scores[values_csr.indices[values_csr.indptr[user_row]:values_csr.indptr[user_row + 1]]] = -np.inf
         target = int(np.argmax(scores))
-        contrib, method = _contributions(model, int(user_row), rows, values, target)
+        attribution = attribute_history(model, rows, values, np.array([target]))
+        contrib, method = attribution.contributions[:, 0], attribution.method
         methods[method] = methods.get(method, 0) + 1
         top = np.argsort(-contrib, kind="stable")[:k]
         rand = rng.choice(len(rows), size=k, replace=False)
@@ -82,22 +89,6 @@ def faithfulness(model: Recommender, dataset: Dataset, n_pairs: int = 200, k: in
         "method": methods,
         "elapsed_s": round(time.perf_counter() - start, 3),
     }
-
-
-def _contributions(model: Recommender, user_row: int, rows: np.ndarray, values: np.ndarray, target: int
-                   ) -> tuple[np.ndarray, str]:
-    """Contribution of each of ``rows`` to ``target``: the model's exact split when it has one for its
-    own history (item-kNN, EASE: same numbers, no per-item fold-ins), else ``attribute_history``."""
-    if model.family in ("itemknn", "ease"):
-        found = model.history_contributions(user_row, target)
-        if found is not None:
-            hist, contrib = found
-            by_row = dict(zip(np.asarray(hist).tolist(), np.asarray(contrib, dtype=np.float64).tolist(),
-                              strict=True))
-            if all(r in by_row for r in rows.tolist()):
-                return np.array([by_row[r] for r in rows.tolist()]), "model"
-    attribution = attribute_history(model, rows, values, np.array([target]))
-    return attribution.contributions[:, 0], attribution.method
 
 
 def _score_without(model: Recommender, rows: np.ndarray, values: np.ndarray, remove: np.ndarray,

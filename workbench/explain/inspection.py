@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from workbench.core.interactions import Dataset
 from workbench.errors import WorkbenchError
 from workbench.explain.core import item_row_of, item_titles, user_row_of
 from workbench.models.base import Recommender
+from workbench.models.capabilities import HasItemBiases, HasItemItemWeights
 
 
 @dataclass
@@ -38,11 +38,9 @@ def item_vectors(model: Recommender) -> np.ndarray:
     emb = model.item_embeddings()
     if emb is not None:
         return np.asarray(emb, dtype=np.float64)
-    for name in ("b", "sim"):
-        matrix = getattr(model, name, None)
-        if matrix is not None:
-            dense = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
-            return (dense + dense.T).astype(np.float64) / 2.0  # symmetric profile: both directions count
+    if isinstance(model, HasItemItemWeights):
+        dense = np.asarray(model.item_item_weights(), dtype=np.float64)
+        return (dense + dense.T) / 2.0  # symmetric profile: both directions count
     raise WorkbenchError(f"the {model.family} model has no item embeddings to inspect")
 
 
@@ -103,21 +101,11 @@ def similar_items(model: Recommender, item_id: str, n: int = 10) -> list[tuple[s
 
 
 def item_biases(model: Recommender) -> np.ndarray | None:
-    """Learned item biases (score part named like "item bias"/"bias" with no user in it), or None."""
+    """Learned item biases of a model that declares them (``HasItemBiases``), or None."""
     assert model.items is not None, "model is not fitted"
-    rows = np.arange(len(model.items))
-    if model.family in ("pop", "itemknn", "ease"):
+    if not isinstance(model, HasItemBiases):
         return None
-    parts = model.score_parts(0, rows)
-    for name, values in parts.items():
-        if name == "item bias":
-            return np.asarray(values, dtype=np.float64)
-    if model.family in ("content", "hybrid"):
-        from workbench.explain.history import mean_history_state
-
-        state = mean_history_state(model)
-        return None if state is None else state.item_bias.copy()
-    return None
+    return np.asarray(model.item_biases(), dtype=np.float64)
 
 
 def bias_extremes(model: Recommender, n: int = 10) -> dict[str, list[tuple[str, float]]]:

@@ -36,6 +36,7 @@ from workbench.models.base import (
     TrainingError,
     param,
 )
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.common import (
     config_dict,
     csr_from_tensors,
@@ -103,6 +104,8 @@ class ALSModel(Recommender[ALSConfig]):
     """Implicit-feedback matrix factorisation by alternating least squares with confidence weights."""
 
     family: ClassVar[str] = "als"
+    history_method: ClassVar[str] = ("exact: implicit's explain, the share of each history item in the "
+                                     "re-solved user's score")
     Config: ClassVar[type[ModelConfig]] = ALSConfig
     iterative: ClassVar[bool] = True
     description: ClassVar[str] = ("ALS: implicit-feedback matrix factorisation (Hu et al. 2008); fast "
@@ -258,31 +261,52 @@ class ALSModel(Recommender[ALSConfig]):
         gram[np.diag_indices_from(gram)] += self.regularization
         return gram
 
-    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        """A new user's factors solved exactly against the fixed item factors (one half-step of ALS)."""
+    def _history_confidence(self, item_rows: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+        """Confidence of each history item, as training gives it: ``1 + alpha * r / mean(r)``."""
         cfg = self.config
         _, items = self._factors()
         item_rows = np.asarray(item_rows, dtype=np.int64)
         if (item_rows < 0).any() or (item_rows >= len(items)).any():
             raise WorkbenchError("fold-in history contains unknown item rows")
         r = np.ones(len(item_rows)) if values is None else np.abs(np.asarray(values, dtype=np.float64))
-        confidence = 1.0 + cfg.alpha * (r / self.value_mean if values is not None else r)
+        return 1.0 + cfg.alpha * (r / self.value_mean if values is not None else r)
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """A new user's factors solved exactly against the fixed item factors (one half-step of ALS)."""
+        _, items = self._factors()
+        confidence = self._history_confidence(item_rows, values)
+        item_rows = np.asarray(item_rows, dtype=np.int64)
         gram = self._user_system(item_rows, confidence)
         rhs = (items[item_rows].astype(np.float64) * confidence[:, None]).sum(axis=0)
         user = np.linalg.solve(gram, rhs) if len(item_rows) else np.zeros(items.shape[1])
         return (items @ user.astype(np.float32)).astype(np.float32)
 
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """implicit's ``explain``: each history item's share of the user's re-solved score for the item."""
-        assert self.confidence is not None, "model is not fitted"
-        row = self.confidence[user_row]
-        if row.nnz == 0:
-            return None
-        explainer = self._implicit_explainer()
-        _, top, _ = explainer.explain(0, row, int(item_row), N=row.nnz)
-        contributions = dict(top)
-        hist = row.indices.astype(np.int64)
-        return hist, np.array([contributions.get(int(i), 0.0) for i in hist], dtype=np.float32)
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """implicit's ``explain``: each history item's share of the re-solved user's score (exact: the
+        shares sum to the fold-in score)."""
+        _, items = self._factors()
+        rows = np.asarray(item_rows, dtype=np.int64)
+        cols = np.asarray(targets, dtype=np.int64)
+        full = self.history_score(rows, values, cols)
+        terms = np.zeros((len(rows), len(cols)))
+        if len(rows):
+            confidence = self._history_confidence(rows, values)
+            row = sp.csr_matrix((confidence.astype(np.float32), (np.zeros(len(rows), dtype=np.int64), rows)),
+                                shape=(1, len(items)))
+            # a history item given twice counts once in the row (its confidences add): share it
+            counts = np.bincount(rows, minlength=len(items))[rows]
+            explainer = self._implicit_explainer()
+            for j, target in enumerate(cols):
+                _, top, _ = explainer.explain(0, row, int(target), N=row.nnz)
+                shares = dict(top)
+                terms[:, j] = [shares.get(int(r), 0.0) / c for r, c in zip(rows, counts, strict=True)]
+        return HistoryAttribution(terms, self.history_method, True, full, np.zeros(len(cols)))
 
     def _implicit_explainer(self) -> Any:
         if self._explainer is None:

@@ -21,7 +21,8 @@ from torch import nn
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.errors import WorkbenchError
 from workbench.models.base import EpochReport, ModelConfig, TrainingError, param
-from workbench.models.torch_base import TorchConfig, TorchRecommender, ridge_fold_in
+from workbench.models.capabilities import HistoryAttribution
+from workbench.models.torch_base import TorchConfig, TorchRecommender
 
 #: largest dense items x users rating matrix AutoRec accepts (float32: 1.2 GB)
 _MAX_CELLS = 300_000_000
@@ -60,6 +61,10 @@ class AutoRecModel(TorchRecommender[AutoRecConfig]):
     """I-AutoRec for explicit ratings."""
 
     family: ClassVar[str] = "autorec"
+    history_method: ClassVar[str] = (
+        "exact for the fold-in: ridge solve of the user's decoder row on the item codes (AutoRec); term = "
+        "q_i A^-1 q_h x (rating - average user's prediction), measured from the average user; clipping to "
+        "the rating range is in that base")
     Config: ClassVar[type[ModelConfig]] = AutoRecConfig
     default_objective: ClassVar[str] = "rating"
     description: ClassVar[str] = "Item-based AutoRec: autoencoder of each item's ratings (ratings only)"
@@ -150,7 +155,7 @@ class AutoRecModel(TorchRecommender[AutoRecConfig]):
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
         cfg = self.config
-        best = getattr(self, "_best_epoch", 0)
+        best = self._best_epoch
         if cfg.refit and valid is not None and len(valid) and best > 0:
             both = used.concat(valid)
             self._set_ratings(both)
@@ -214,24 +219,14 @@ class AutoRecModel(TorchRecommender[AutoRecConfig]):
         dec = self.m.decoder
         return dec.weight.detach().cpu().double().mean(0), float(dec.bias.detach().double().mean())
 
-    def _fold(self, item_rows: np.ndarray, values: np.ndarray | None) -> tuple[torch.Tensor, torch.Tensor,
-                                                                                 torch.Tensor]:
-        """(decoder row offset from the average user, A^-1, ridge targets) of a new user: ridge on the
-        item codes of the residuals of the history against the average user's predictions."""
-        cfg = self.config
-        rows = np.asarray(item_rows, dtype=np.int64)
-        if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
-            raise WorkbenchError("fold-in history contains unknown item rows")
-        vals = np.full(len(rows), self.meta["mu"]) if values is None else np.asarray(values, np.float64)
-        codes = self._item_codes().detach().cpu().double()
-        v_mean, b_mean = self._prior()
-        prior = codes[torch.from_numpy(rows)] @ v_mean + b_mean
-        targets = torch.as_tensor(vals, dtype=torch.float64) - prior
-        # training penalises each decoder row by lambda/2 |v|^2 against that user's squared errors
-        p, a_inv = ridge_fold_in(codes, rows, targets.numpy(), l2=max(cfg.l2 / 2, 1e-3))
-        return p, a_inv, targets
+    def _fold_dual(self, item_rows: np.ndarray, values: np.ndarray | None
+                   ) -> tuple[np.ndarray, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(history rows, item codes, the average user's scores, residual targets ``t``, Gram matrix).
 
-    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        A new user's decoder row is the average row plus ``p``, the ridge solution on the codes of their
+        items for the residuals ``t = r - average``; in the dual, history-sized form
+        ``p = Q_H^T (Q_H Q_H^T + l I)^-1 t`` (training penalises each decoder row by lambda/2 |v|^2).
+        """
         cfg = self.config
         rows = np.asarray(item_rows, dtype=np.int64)
         if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
@@ -239,23 +234,41 @@ class AutoRecModel(TorchRecommender[AutoRecConfig]):
         codes = self._item_codes().detach().cpu().double()
         v_mean, b_mean = self._prior()
         average = codes @ v_mean + b_mean
-        if len(rows) == 0:
-            return self._clip(average).float().numpy()
         vals = np.full(len(rows), self.meta["mu"]) if values is None else np.asarray(values, np.float64)
         idx = torch.from_numpy(rows)
         targets = torch.as_tensor(vals, dtype=torch.float64) - average[idx]
-        # the same ridge solution as ``_fold`` in its dual form: a history-sized solve, cheap for the
-        # leave-one-out re-scoring of explanations
         qh = codes[idx]
         gram = qh @ qh.T + max(cfg.l2 / 2, 1e-3) * torch.eye(len(rows), dtype=torch.float64)
-        p = qh.T @ torch.linalg.solve(gram, targets)
-        return self._clip(average + codes @ p).float().numpy()
+        return rows, codes, average, targets, gram
 
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
-        """Exact split over the history of the folded-in user's (unclipped) score minus the average user's."""
-        assert self.seen is not None
-        rows = self.seen[user_row].indices
-        codes = self._item_codes().detach().cpu().double()
-        _, a_inv, targets = self._fold(rows, None)
-        contrib = (codes[rows] @ (a_inv @ codes[item_row])) * targets
-        return rows, contrib.float().numpy()
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        """The fold-in score before clipping to the rating range (what ``explain_history`` splits)."""
+        rows, codes, average, t, gram = self._fold_dual(item_rows, values)
+        raw = average
+        if len(rows):
+            raw = average + codes @ (codes[torch.from_numpy(rows)].T @ torch.linalg.solve(gram, t))
+        out = raw.numpy()
+        return out if targets is None else out[np.asarray(targets, dtype=np.int64)]
+
+    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        return self._clip(torch.from_numpy(self.history_score(item_rows, values))).float().numpy()
+
+    def default_history_value(self) -> float:
+        return float(self.meta["mu"])
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """Exact for the fold-in: history item h adds ``q_i . Q_H^T (Q_H Q_H^T + l I)^-1 e_h t_h``; the
+        base is the average user's score plus what clipping to the rating range took off."""
+        cols = np.asarray(targets, dtype=np.int64)
+        rows, codes, average, t, gram = self._fold_dual(item_rows, values)
+        raw = self.history_score(rows, values, cols)
+        clipped = self._clip(torch.from_numpy(raw)).numpy()
+        base = average.numpy()[cols] + (clipped - raw)
+        terms = np.zeros((0, len(cols)))
+        if len(rows):
+            history_codes = codes[torch.from_numpy(rows)]
+            weights = torch.linalg.solve(gram, history_codes @ codes[torch.from_numpy(cols)].T)
+            terms = (weights * t[:, None]).numpy()
+        return HistoryAttribution(terms, self.history_method, True, clipped, base)

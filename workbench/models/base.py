@@ -15,6 +15,9 @@ Contract (the GUI, the CLI, evaluation and explanation rely on it):
 - ``estimate_peak_bytes`` (and, where the family can tell, ``estimate_epoch_seconds``) say from the data's
   size and the config alone, before any work, what training will need, so too large a job is refused with
   advice instead of ending in an out-of-memory kill.
+- What else a family can do (fold in a new user, split a score over the history or into named parts,
+  encode new items, attribute content, attention ...) it declares by implementing the small protocols of
+  ``capabilities.py``; nothing outside ``workbench/models`` reads a model's private state.
 """
 
 from __future__ import annotations
@@ -172,6 +175,10 @@ class Recommender(ABC, Generic[C]):
     Config: ClassVar[type[ModelConfig]] = ModelConfig
     #: whether fit/score read item content (content-based and hybrid)
     uses_content: ClassVar[bool] = False
+    #: whether a user's scores depend on their history (popularity's do not)
+    reads_history: ClassVar[bool] = True
+    #: how the family's ``explain_history`` (if it declares one) splits a score, and how exactly, for people
+    history_method: ClassVar[str] = ""
     #: whether the model is trained iteratively (yields several epochs, can use a device)
     iterative: ClassVar[bool] = False
     description: ClassVar[str] = ""
@@ -243,22 +250,21 @@ class Recommender(ABC, Generic[C]):
         return [(self.items.external(int(i)), float(s)) for i, s in zip(items[0], scores[0], strict=True)
                 if i >= 0]
 
-    # --- inspection / cold start hooks (explanation, what-if); families override ------------------
+    # --- what every family can say about itself; optional capabilities live in ``capabilities.py`` ------
     def item_embeddings(self) -> np.ndarray | None:
         """One vector per item (rows of the item id map) for maps and neighbours, or None."""
         return None
 
-    def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
-        """Named parts of the scores of one user for ``item_rows``; the parts sum to ``score``."""
-        return {"score": self.score(np.array([user_row]), np.asarray(item_rows))[0]}
+    def training_history(self, user_row: int) -> np.ndarray:
+        """The item rows this model reads as a known user's history (its training items by default;
+        families that keep only positives or a time-ordered sequence say so)."""
+        if self.seen is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self.seen[user_row].indices, dtype=np.int64)
 
-    def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        """Scores over all items for a new user who interacted with ``item_rows`` (no retraining)."""
-        raise WorkbenchError(f"model family '{self.family}' cannot score new users")
-
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """(history item rows, contribution of each to the score of ``item_row``), or None if unknown."""
-        return None
+    def default_history_value(self) -> float:
+        """The value a fold-in assumes for an unrated history item (the mean rating for rating models)."""
+        return 1.0
 
     # --- persistence ----------------------------------------------------------------------------
     @abstractmethod

@@ -24,6 +24,7 @@ from workbench.models.base import (
     data_bytes,
     param,
 )
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.common import (
     config_dict,
     csr_from_tensors,
@@ -90,6 +91,7 @@ class PopularityModel(ClosedFormRecommender[PopularityConfig]):
     family: ClassVar[str] = "pop"
     Config: ClassVar[type[ModelConfig]] = PopularityConfig
     description: ClassVar[str] = "Popularity: the most interacted-with items, the same for every user"
+    reads_history: ClassVar[bool] = False
 
     def __init__(self, config: PopularityConfig | None = None) -> None:
         super().__init__(config)
@@ -142,6 +144,7 @@ class ItemKNNModel(ClosedFormRecommender[ItemKNNConfig]):
     """Item-based nearest neighbours: score(u, i) = sum of similarities of i to u's history items."""
 
     family: ClassVar[str] = "itemknn"
+    history_method: ClassVar[str] = "exact: similarity(h, item) x weight of h (item-kNN)"
     Config: ClassVar[type[ModelConfig]] = ItemKNNConfig
     description: ClassVar[str] = "Item-kNN: cosine similarity with shrinkage between items' user sets"
 
@@ -218,10 +221,27 @@ class ItemKNNModel(ClosedFormRecommender[ItemKNNConfig]):
         hist = user_history_vector(len(self.items), item_rows, None)
         return np.asarray(self.sim.T @ hist, dtype=np.float32).ravel()
 
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
-        assert self.x is not None and self.sim is not None, "model is not fitted"
-        hist = self.x[user_row].indices
-        return hist, np.asarray(self.sim[hist, item_row].todense(), dtype=np.float32).ravel()
+    def training_history(self, user_row: int) -> np.ndarray:
+        """The user's positives: the history that ``score`` reads."""
+        assert self.x is not None, "model is not fitted"
+        return np.asarray(self.x[user_row].indices, dtype=np.int64)
+
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """Exact: history item h adds its similarity to the target (the history's values are not read)."""
+        assert self.sim is not None, "model is not fitted"
+        rows, targets = np.asarray(item_rows, dtype=np.int64), np.asarray(targets, dtype=np.int64)
+        terms = np.asarray(self.sim[rows][:, targets].todense(), dtype=np.float64).reshape(len(rows), -1)
+        return _item_item_attribution(terms, self.history_method)
+
+    def item_item_weights(self) -> np.ndarray:
+        assert self.sim is not None, "model is not fitted"
+        return np.asarray(self.sim.todense(), dtype=np.float32)
 
     def item_embeddings(self) -> np.ndarray | None:
         return None
@@ -254,6 +274,7 @@ class EASEModel(ClosedFormRecommender[EASEConfig]):
     """EASE (Steck 2019): a dense item-item weight matrix with zero diagonal, solved in closed form."""
 
     family: ClassVar[str] = "ease"
+    history_method: ClassVar[str] = "exact: B[h, item] x weight of h (EASE)"
     Config: ClassVar[type[ModelConfig]] = EASEConfig
     description: ClassVar[str] = "EASE: closed-form linear item-item autoencoder, a very strong baseline"
     #: dense items x items float32 matrices alive at the peak: the Gram matrix, its LU factors and the
@@ -302,10 +323,26 @@ class EASEModel(ClosedFormRecommender[EASEConfig]):
         assert self.b is not None, "model is not fitted"
         return (user_history_vector(self.b.shape[0], item_rows, None) @ self.b).astype(np.float32)
 
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
-        assert self.x is not None and self.b is not None, "model is not fitted"
-        hist = self.x[user_row].indices
-        return hist, self.b[hist, item_row].astype(np.float32)
+    def training_history(self, user_row: int) -> np.ndarray:
+        """The user's positives: the history that ``score`` reads."""
+        assert self.x is not None, "model is not fitted"
+        return np.asarray(self.x[user_row].indices, dtype=np.int64)
+
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """Exact: history item h adds ``B[h, item]`` (the history's values are not read)."""
+        assert self.b is not None, "model is not fitted"
+        rows, targets = np.asarray(item_rows, dtype=np.int64), np.asarray(targets, dtype=np.int64)
+        return _item_item_attribution(self.b[np.ix_(rows, targets)].astype(np.float64), self.history_method)
+
+    def item_item_weights(self) -> np.ndarray:
+        assert self.b is not None, "model is not fitted"
+        return self.b
 
     def to_artifact(self) -> ModelArtifact:
         assert self.x is not None and self.b is not None, "model is not fitted"
@@ -320,3 +357,10 @@ class EASEModel(ClosedFormRecommender[EASEConfig]):
             np.float32)
         model.b = artifact.tensors["b"].numpy().astype(np.float32)
         return model
+
+
+def _item_item_attribution(terms: np.ndarray, method: str) -> HistoryAttribution:
+    """The split of an item-item model's score: one term per history item, nothing else."""
+    full = terms.sum(axis=0)
+    return HistoryAttribution(terms, method, True, full, np.zeros_like(full))
+

@@ -10,12 +10,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, param
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.torch_base import (
-    IMPLICIT_FOLD_ALPHA,
     TorchConfig,
     TorchRecommender,
-    implicit_fold_in,
+    ridge_attribution,
+    ridge_fold_in,
     sample_items,
 )
 
@@ -51,6 +53,7 @@ class BPRModel(TorchRecommender[BPRConfig]):
     """BPR-MF (Rendle et al.): maximise log sigmoid(score(u, pos) - score(u, neg))."""
 
     family: ClassVar[str] = "bpr"
+    history_method: ClassVar[str] = "exact for the fold-in: ridge fold-in is linear in the history"
     Config: ClassVar[type[ModelConfig]] = BPRConfig
     description: ClassVar[str] = "BPR matrix factorisation: pairwise ranking with sampled negatives"
 
@@ -109,17 +112,32 @@ class BPRModel(TorchRecommender[BPRConfig]):
                     "interaction": (m.user(u) * m.item(items)).sum(-1).float().cpu().numpy()}
 
     def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """An implicit ridge fold-in on the item factors (the history's values are not read)."""
         m = self.m
-        rows = np.asarray(item_rows, dtype=np.int64)
-        p, _ = implicit_fold_in(m.item.weight, rows)
+        rows = _history_rows(item_rows, self.meta["n_items"])
+        p, _ = ridge_fold_in(m.item.weight, rows, np.ones(len(rows)), l2=1.0, implicit_alpha=10.0)
         q = m.item.weight.detach().cpu().double()
         return (q @ p + m.item_bias.weight.detach().cpu().double().squeeze(-1)).float().numpy()
 
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
-        """Exact split of the interaction term of the user's implicit fold-in over their history."""
-        assert self.seen is not None
-        rows = self.seen[user_row].indices
-        q = self.m.item.weight.detach().cpu().double()
-        _, a_inv = implicit_fold_in(self.m.item.weight, rows)
-        contrib = (q[rows] @ (a_inv @ q[item_row])) * (1.0 + IMPLICIT_FOLD_ALPHA)
-        return rows, contrib.float().numpy()
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """Exact for the fold-in: the implicit ridge fold-in is linear in the history (item bias: base)."""
+        rows = _history_rows(item_rows, self.meta["n_items"])
+        cols = np.asarray(targets, dtype=np.int64)
+        return ridge_attribution(self.m.item.weight, rows, np.ones(len(rows)), 1.0, cols,
+                                 self.item_biases()[cols], self.history_method, implicit_alpha=10.0)
+
+    def item_biases(self) -> np.ndarray:
+        return self.m.item_bias.weight.detach().cpu().numpy().reshape(-1).astype(np.float64)
+
+
+def _history_rows(item_rows: np.ndarray, n_items: int) -> np.ndarray:
+    rows = np.asarray(item_rows, dtype=np.int64)
+    if len(rows) and (rows.min() < 0 or rows.max() >= n_items):
+        raise WorkbenchError("fold-in history contains unknown item rows")
+    return rows

@@ -1,5 +1,26 @@
-"""The content-based family (implemented with the hybrid in ``hybrid.py``, which shares its encoder)."""
+"""The content-based family: items from their text and categories alone (the encoder of
+``content_base.py``), users as the projected mean of their history items' vectors."""
 
-from workbench.models.hybrid import ContentConfig, ContentModel
+from __future__ import annotations
 
-__all__ = ["ContentConfig", "ContentModel"]
+from dataclasses import dataclass
+from typing import ClassVar
+
+from workbench.models.base import ModelConfig
+from workbench.models.content_base import ContentEncoderConfig, ContentRecommender
+
+
+@dataclass(frozen=True)
+class ContentConfig(ContentEncoderConfig):
+    """The content family reads the encoder's settings only."""
+
+
+class ContentModel(ContentRecommender[ContentConfig]):
+    """Content-based deep model: items from their text and categories, users from their history."""
+
+    family: ClassVar[str] = "content"
+    history_method: ClassVar[str] = ("exact: user = mean of the history items' vectors; term = projected "
+                                     "vector of h . item vector")
+    Config: ClassVar[type[ModelConfig]] = ContentConfig
+    description: ClassVar[str] = ("Content-based: text CNN or GRU over title/description + category "
+                                  "embeddings")

@@ -11,12 +11,14 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.core.interactions import Interactions
+from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, param
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.torch_base import (
     TorchConfig,
     TorchRecommender,
     TrainingOptimizer,
-    implicit_fold_in,
+    ridge_attribution,
     ridge_fold_in,
     sample_items,
 )
@@ -64,6 +66,7 @@ class BiasedMF(TorchRecommender[MFConfig]):
     """The classic biased MF (Koren): explicit ratings by default, BPR ranking as an option."""
 
     family: ClassVar[str] = "mf"
+    history_method: ClassVar[str] = "exact for the fold-in: ridge fold-in is linear in the history"
     Config: ClassVar[type[ModelConfig]] = MFConfig
     default_objective: ClassVar[str] = "rating"
     description: ClassVar[str] = "Biased matrix factorisation (global, user and item biases + factors)"
@@ -92,7 +95,7 @@ class BiasedMF(TorchRecommender[MFConfig]):
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
         cfg = self.config
-        best = getattr(self, "_best_epoch", 0)
+        best = self._best_epoch
         if cfg.refit and self.objective == "rating" and valid is not None and len(valid) and best > 0:
             self._refit(used.concat(valid), best)
 
@@ -158,34 +161,46 @@ class BiasedMF(TorchRecommender[MFConfig]):
             }
         return {k: v.float().cpu().numpy() for k, v in parts.items()}
 
-    def _fold(self, item_rows: np.ndarray, values: np.ndarray | None) -> tuple[torch.Tensor, torch.Tensor,
-                                                                                 torch.Tensor]:
-        """(user vector, A^-1, ridge targets) of a new user, item factors fixed."""
+    def _fold_problem(self, item_rows: np.ndarray, values: np.ndarray | None
+                      ) -> tuple[np.ndarray, np.ndarray, float, float | None]:
+        """(history rows, ridge targets, l2, implicit alpha) of a new user's fold-in, item factors fixed:
+        rating residuals against the biases (rating objective), or implicit ones (ranking)."""
         cfg = self.config
         m = self.m
         rows = np.asarray(item_rows, dtype=np.int64)
-        bi = m.item_bias.weight.detach().cpu().double().squeeze(-1)[rows]
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.meta["n_items"]):
+            raise WorkbenchError("fold-in history contains unknown item rows")
         if self.objective == "rating":
+            bi = m.item_bias.weight.detach().cpu().double().squeeze(-1).numpy()[rows]
             vals = np.full(len(rows), self.meta["mu"]) if values is None else np.asarray(values, np.float64)
-            targets = torch.as_tensor(vals) - float(m.mu) - bi
-            p, a_inv = ridge_fold_in(m.item.weight, rows, targets.numpy(), l2=cfg.l2 * 10 + 1e-3)
-        else:
-            targets = torch.ones(len(rows), dtype=torch.float64)
-            p, a_inv = implicit_fold_in(m.item.weight, rows)
-        return p, a_inv, targets
+            return rows, vals - float(m.mu) - bi, cfg.l2 * 10 + 1e-3, None
+        return rows, np.ones(len(rows)), 1.0, 10.0
+
+    def _bias_scores(self) -> np.ndarray:
+        m = self.m
+        return (float(m.mu) + m.item_bias.weight.detach().cpu().double().squeeze(-1)).numpy()
 
     def fold_in_user(self, item_rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        m = self.m
-        p, _, _ = self._fold(item_rows, values)
-        q = m.item.weight.detach().cpu().double()
-        scores = float(m.mu) + m.item_bias.weight.detach().cpu().double().squeeze(-1) + q @ p
-        return scores.float().numpy()
-
-    def history_contributions(self, user_row: int, item_row: int) -> tuple[np.ndarray, np.ndarray]:
-        """Exact split of the interaction term of the user's folded-in vector over their history."""
-        assert self.seen is not None
-        rows = self.seen[user_row].indices
+        rows, targets, l2, alpha = self._fold_problem(item_rows, values)
+        p, _ = ridge_fold_in(self.m.item.weight, rows, targets, l2=l2, implicit_alpha=alpha)
         q = self.m.item.weight.detach().cpu().double()
-        _, a_inv, targets = self._fold(rows, None)
-        contrib = (q[rows] @ (a_inv @ q[item_row])) * targets
-        return rows, contrib.float().numpy()
+        return (self._bias_scores() + (q @ p).numpy()).astype(np.float32)
+
+    def default_history_value(self) -> float:
+        return float(self.meta["mu"]) if self.objective == "rating" else 1.0
+
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """Exact for the fold-in: the ridge fold-in is linear in the history (biases are the base)."""
+        rows, ridge_targets, l2, alpha = self._fold_problem(item_rows, values)
+        cols = np.asarray(targets, dtype=np.int64)
+        return ridge_attribution(self.m.item.weight, rows, ridge_targets, l2, cols, self._bias_scores()[cols],
+                                 self.history_method, implicit_alpha=alpha)
+
+    def item_biases(self) -> np.ndarray:
+        return self.m.item_bias.weight.detach().cpu().numpy().reshape(-1).astype(np.float64)

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.models.base import ModelConfig, param
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.seeding import SeededDropout
 from workbench.models.torch_base import TorchConfig, TorchRecommender, sample_items
 
@@ -78,6 +79,7 @@ class NeuMFModel(TorchRecommender[NeuMFConfig]):
     """NeuMF: the GMF dot product and an MLP over concatenated embeddings, trained jointly."""
 
     family: ClassVar[str] = "neumf"
+    history_method: ClassVar[str] = "approximate: share by cosine similarity in the item embedding space"
     Config: ClassVar[type[ModelConfig]] = NeuMFConfig
     description: ClassVar[str] = "Neural CF: generalised MF + multi-layer perceptron towers"
 
@@ -200,3 +202,23 @@ class NeuMFModel(TorchRecommender[NeuMFConfig]):
             gmf = m.out_gmf(gu * m.gmf_item.weight).squeeze(-1)
             h = m.mlp(torch.cat([mu_.expand(len(all_items), -1), m.mlp_item.weight], dim=-1))
             return (m.mu + gmf + m.out_mlp(h).squeeze(-1)).float().cpu().numpy()
+
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+    def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
+                        ) -> HistoryAttribution:
+        """Approximate (the fold-in is gradient descent, too costly to repeat per history item): history
+        item h gets the share ``cos(e_h, e_i) / sum |cos|`` (item embeddings) of the score above the
+        user's mean catalogue score."""
+        rows, cols = np.asarray(item_rows, dtype=np.int64), np.asarray(targets, dtype=np.int64)
+        scores = self.history_score(rows, values)
+        full = scores[cols]
+        emb = self.item_embeddings().astype(np.float64)
+        emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        cos = emb[rows] @ emb[cols].T
+        share = cos / np.maximum(np.abs(cos).sum(axis=0, keepdims=True), 1e-12)
+        base = np.full(len(cols), float(np.mean(scores)))
+        return HistoryAttribution(share * (full - base)[None, :], self.history_method, False, full, base)

@@ -346,6 +346,10 @@ class SASRecModel(TorchRecommender[SASRecConfig]):
         items = self.buffers["seq_items"].cpu().numpy()
         return items[indptr[user_row]:indptr[user_row + 1]][-self.cfg.max_len:].astype(np.int64)
 
+    def training_history(self, user_row: int) -> np.ndarray:
+        """The sequence the model reads for a known user, oldest first."""
+        return self.user_sequence(user_row)
+
     def input_gradients(self, history_rows: np.ndarray, item_row: int) -> np.ndarray:
         """Gradient x input of the score of ``item_row`` for each history item (oldest first, at most
         ``max_len``): the usual gradient attribution, to compare attention with."""

@@ -23,6 +23,7 @@ from workbench.models.base import (
     TrainingError,
     data_bytes,
 )
+from workbench.models.capabilities import HistoryAttribution
 from workbench.models.common import (
     config_dict,
     csr_from_tensors,
@@ -521,3 +522,21 @@ def implicit_fold_in(factors: torch.Tensor, item_rows: np.ndarray) -> tuple[torc
     rows = np.asarray(item_rows, dtype=np.int64)
     return ridge_fold_in(factors, rows, np.ones(len(rows)), l2=IMPLICIT_FOLD_L2,
                          implicit_alpha=IMPLICIT_FOLD_ALPHA)
+
+
+def ridge_attribution(factors: torch.Tensor, item_rows: np.ndarray, targets: np.ndarray, l2: float,
+                      target_rows: np.ndarray, base: np.ndarray, method: str,
+                      implicit_alpha: float | None = None) -> HistoryAttribution:
+    """The exact split of a ridge fold-in over its history: the user vector ``p = A^-1 Q_H^T t`` is linear
+    in the targets, so history item h adds ``q_i^T A^-1 q_h t_h`` (times ``1 + alpha`` for the implicit
+    fold-in) to the score of item i; ``base`` is what the user vector does not touch (biases)."""
+    p, a_inv = ridge_fold_in(factors, item_rows, targets, l2, implicit_alpha)
+    q = factors.detach().double().cpu()
+    rows = torch.as_tensor(np.asarray(item_rows, dtype=np.int64))
+    cols = torch.as_tensor(np.asarray(target_rows, dtype=np.int64))
+    weight = torch.as_tensor(np.asarray(targets, dtype=np.float64))
+    if implicit_alpha is not None:
+        weight = weight * (1.0 + implicit_alpha)
+    terms = ((q[rows] @ a_inv @ q[cols].T) * weight[:, None]).numpy()
+    full = np.asarray(base, dtype=np.float64) + (q[cols] @ p).numpy()
+    return HistoryAttribution(terms, method, True, full, np.asarray(base, dtype=np.float64))

@@ -40,10 +40,10 @@ def current_texts() -> list[str]:
             for f in dataclasses.fields(config):
                 texts.append(f.name.replace("_", " ").capitalize())
                 texts.append(str(f.metadata.get("help", "")))
-    from workbench.explain.core import history_method_label
+    from workbench.explain.history import LEAVE_ONE_OUT, NO_HISTORY
 
-    methods = ("model", "additive", "weighted-mean", "ridge", "leave-one-out", "embedding", "empty history")
-    texts += [history_method_label(method, family) for method in methods for family in FAMILIES]
+    # how each family splits a score over the history (its own words), and the fallback's
+    texts += [cls.history_method for cls in FAMILIES.values()] + [LEAVE_ONE_OUT, NO_HISTORY]
     return sorted({t for t in texts if t})
 
 
@@ -119,6 +119,7 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'after early stopping, train again on training + validation data for the best epoch count (rating objective)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'alternating sweeps (each solves every user, then every item)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'an item without training interactions borrows its id vector, bias and item-item column from this many content-nearest warm items (0: content part only)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", 'approximate (leave-one-out): fold-in score minus fold-in score without h; this model declares no exact split of its scores'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'approximate: share by cosine similarity in the item embedding space'),
     QT_TRANSLATE_NOOP("ModelConfig", 'attention heads per block (must divide dim)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'augment training sequences (sparse data): crop, mask or reorder a share of half the sequences of each batch'),  # noqa: E501
@@ -131,20 +132,19 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'dropout between MLP layers'),
     QT_TRANSLATE_NOOP("ModelConfig", 'dropout on embeddings, attention and feed-forward layers'),
     QT_TRANSLATE_NOOP("ModelConfig", 'epochs without validation improvement before stopping (0: never)'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'exact (model split)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'exact for the fold-in: ridge fold-in is linear in the history'),
     QT_TRANSLATE_NOOP("ModelConfig", "exact for the fold-in: ridge solve of the user's decoder row on the item codes (AutoRec); term = q_i A^-1 q_h x (rating - average user's prediction), measured from the average user; clipping to the rating range is in that base"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: B[h, item] x weight of h (EASE)'),
+    QT_TRANSLATE_NOOP("ModelConfig", "exact: implicit's explain, the share of each history item in the re-solved user's score"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: similarity(h, item) x weight of h (item-kNN)'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'exact: the score is a sum of one term per history item'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'exact: user = weighted mean of history items; term = weight x score of h alone'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "exact: user = mean of the history items' vectors; term = projected vector of h . item vector"),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "exact: user = mean of the history items' vectors; term = projected vector of h . item vector + item-item weight of h"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", "history items a training sample's user representation reads (longer histories are sampled; scoring reads them all)"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", "how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install 'rec-workbench[pretrained]')"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'interactions per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'items per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'latent factors per user and item'),
     QT_TRANSLATE_NOOP("ModelConfig", 'learning rate multiplier per epoch'),
-    QT_TRANSLATE_NOOP("ModelConfig", 'leave-one-out: fold-in score minus fold-in score without h'),
     QT_TRANSLATE_NOOP("ModelConfig", 'maximum training epochs'),
     QT_TRANSLATE_NOOP("ModelConfig", 'maximum training epochs (one pass over all items each)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'most recent history items the model reads'),
@@ -182,7 +182,7 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'training interactions per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'uniformly drawn negatives shared by a batch (besides in-batch ones)'),
     QT_TRANSLATE_NOOP("ModelConfig", "visits of every user's sequence per epoch"),
-    QT_TRANSLATE_NOOP("ModelConfig", 'weight of the item-item part (-1: chosen on the validation part, 4 without one)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "weight of the item-item part once it is on the learned part's scale (1: both spread equally; raw EASE scores shrink on sparse data). -1: chosen on the validation part from 0 (learned part only) to 32 (item-item part dominates), 1 without one"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'word and category embedding size'),
     QT_TRANSLATE_NOOP("ModelConfig", 'words and features seen in fewer training items map to <unk> (a word unique to one item would act as its id, useless for cold items)'),  # noqa: E501
 ]

@@ -123,10 +123,9 @@ def _short_training(db: Database, dataset_id: int) -> None:
     rating run (MSE, RMSE) and the ranking run (ranking loss, NDCG) on their own axes."""
     from workbench.training.runner import train
 
-    for family, settings in (("ease", {}), ("mf", {"objective": "rating"})):
+    for family, settings, epochs in (("ease", {}, None), ("mf", {"objective": "rating"}, 3)):
         try:
-            train(db, dataset_id, family, settings, {"kind": "random"}, epochs=3 if family == "mf" else None,
-                  device="cpu")
+            train(db, dataset_id, family, settings, {"kind": "random"}, epochs=epochs, device="cpu")
         except WorkbenchError as exc:  # screenshots of the other pages are still worth having
             log.warning("%s training for the screenshots failed: %s", family, exc)
     # newest first in the model lists: a hybrid shows everything (history, words, biases, new items)

@@ -55,7 +55,7 @@ class RecommendResult:
     scores: list[float]
     titles: list[str]
     history: list[Any] = field(default_factory=list)  # HistoryEntry, newest first
-    explicit: bool = True
+    explicit: bool = True  # the model's scores are predicted ratings
 
 
 def _when(timestamp: int | None) -> str:
@@ -352,7 +352,7 @@ class RecommendPage(QWidget):
                 scores=[float(s) for _, s in recs],
                 titles=[titles.get(item, "") for item in items],
                 history=history,
-                explicit=info.family == "mf",
+                explicit=model.predicts_ratings,
             )
 
         self.message.clear_message()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.progress import CancelToken, Progress
+from workbench.models.capabilities import EncodesNewItem
 from workbench.ui.context import AppContext
 from workbench.ui.explain_panel import (
     ExplanationPanel,
@@ -48,7 +49,6 @@ from workbench.ui.widgets import InlineMessage
 
 N_RESULTS = 10
 LIST_LIMIT = 2000  # items shown in the searchable list at once (the filter narrows it)
-CONTENT_FAMILIES = ("content", "hybrid")
 
 
 class WhatIfPage(ModelPage):
@@ -274,7 +274,7 @@ class WhatIfPage(ModelPage):
         for item, rating in keep:
             self.add_item(item, rating, run=False)
         self._fill_categories(loaded)
-        reads_content = model.uses_content and model.family in CONTENT_FAMILIES
+        reads_content = isinstance(model, EncodesNewItem)
         self.item_button.setEnabled(reads_content)
         self.item_note.setText(
             ""
