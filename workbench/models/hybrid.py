@@ -104,8 +104,14 @@ class HybridConfig(ContentConfig):
                                    min=0.0, max=0.95)
     item_item_l2: float = param(300.0, "ranking: L2 of the closed-form (EASE) item-item part of the "
                                 "collaborative score, fit after training (0: no item-item part)", min=0.0)
-    item_item_weight: float = param(-1.0, "weight of the item-item part (-1: chosen on the validation "
-                                    "part, 4 without one)", min=-1.0)
+    item_item_weight: float = param(-1.0, "weight of the item-item part relative to the learned part, after "
+                                    "both are put on one scale (1: the item-item scores spread across the "
+                                    "catalogue as widely as the learned ones; the raw scale of EASE scores "
+                                    "shrinks by orders of magnitude on sparse data, so a fixed raw weight "
+                                    "would silence it there). -1: chosen on the validation part from "
+                                    "0 (learned part only) to 32 (item-item part dominates, as it should "
+                                    "when histories are too short for the learned part), 1 without one",
+                                    min=-1.0)
     item_item_max_items: int = param(-1, "catalogues larger than this skip the item-item part (a dense "
                                      "items x items matrix; -1: up to 12000 items when it fits in the "
                                      "free memory)", min=-1)
@@ -119,6 +125,25 @@ class HybridConfig(ContentConfig):
 ITEM_ITEM_AUTO_MAX = 12000
 #: items encoded at once when the whole catalogue is encoded (bounds the text encoder's activations)
 ENCODE_CHUNK = 4096
+
+
+#: relative item-item weights tried on the validation part (see ``HybridConfig.item_item_weight``)
+ITEM_ITEM_GRID = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 32.0)
+#: users whose scores measure the spread of each part (seeded sample; the ratio of means is stable)
+SPREAD_USERS = 256
+
+
+def spread_ratio(learned: torch.Tensor, item_item: torch.Tensor) -> float:
+    """Factor putting the item-item scores on the learned scores' scale: the ratio of their mean per-user
+    standard deviation across the catalogue (rows are users). The item-item (EASE) scores shrink with
+    the data (a short history sums few, heavily regularised weights) while the learned part's logits do
+    not, so a blend weight only means the same thing on every dataset once the parts are on one scale.
+    1 when either part is flat (nothing to compare)."""
+    a = float(learned.float().std(dim=1).mean()) if learned.shape[1] > 1 else 0.0
+    b = float(item_item.float().std(dim=1).mean()) if item_item.shape[1] > 1 else 0.0
+    if not (a > 1e-12 and b > 1e-12) or not np.isfinite(a / b):
+        return 1.0
+    return a / b
 
 
 def item_item_bytes(n_items: int) -> int:
@@ -492,14 +517,16 @@ class ContentModel(TorchRecommender):
                 rel = rel_part
         hcfg = self.config
         use_ii = self._item_item_fits(hcfg, self.meta["n_items"])
+        unit = None
         if use_ii:
+            self.buffers.pop("item_item", None)
+            unit = self._item_item(used)  # fit without the validation part, so the blend can be chosen on it
+            scale = self._item_item_scale(unit)
             weight = float(hcfg.item_item_weight)  # type: ignore[attr-defined]
             if weight < 0:
-                weight = 4.0
-                if rel is not None:  # pick the blend on the validation part with weights fit without it
-                    self.buffers["item_item"] = self._item_item(used)
-                    weight = self._choose_item_item_weight(rel)
-            self.meta["item_item_weight"] = weight
+                weight = self._choose_item_item_weight(unit, scale, rel) if rel is not None else 1.0
+            self.meta["item_item_relative_weight"] = weight
+            self.meta["item_item_weight"] = weight * scale
         if rel is not None:
             # validation interactions are known (never test) data: they join the histories used to score,
             # and the seen items, now that early stopping no longer needs them
@@ -507,8 +534,11 @@ class ContentModel(TorchRecommender):
             self._set_history(known)
             self.seen = seen_matrix(known).maximum(self.seen)
             self.seen.sort_indices()
-        if use_ii:
-            self.buffers["item_item"] = self._item_item(known) * self.meta["item_item_weight"]
+        if unit is not None:
+            if rel is not None:
+                del unit  # refit on the validation part too (frees the first fit before the second)
+                unit = self._item_item(known)
+            self.buffers["item_item"] = unit.mul_(self.meta["item_item_weight"])
         self.buffers.pop("item_item_unit", None)
 
     def _item_item(self, data: Interactions) -> torch.Tensor:
@@ -535,16 +565,38 @@ class ContentModel(TorchRecommender):
                 b[:, cold[s:s + step]] = (b[:, nbrs[s:s + step]] * w[None, s:s + step, :]).sum(2)
         return b
 
-    def _choose_item_item_weight(self, rel: Interactions) -> float:
+    def _item_item_scale(self, unit: torch.Tensor) -> float:
+        """``spread_ratio`` of the learned part and the item-item part ``unit`` (no item-item part may be
+        installed yet), measured on a seeded sample of users with a training history."""
+        indptr = self.buffers["hist_indptr"].cpu().numpy()
+        users = np.flatnonzero(np.diff(indptr) > 0)
+        if len(users) > SPREAD_USERS:
+            rng = np.random.default_rng(self.config.seed)
+            users = np.sort(rng.choice(users, SPREAD_USERS, replace=False))
+        if len(users) == 0:
+            return 1.0
+        rows = torch.from_numpy(users).to(self.device)
+        with torch.no_grad():
+            learned = self._scores(rows, None)
+            self.buffers["item_item"] = unit
+            try:
+                item_item = self._item_item_scores(rows, None)
+            finally:
+                self.buffers.pop("item_item", None)
+        assert item_item is not None
+        return spread_ratio(learned, item_item)
+
+    def _choose_item_item_weight(self, unit: torch.Tensor, scale: float, rel: Interactions) -> float:
+        """The relative weight of ``ITEM_ITEM_GRID`` with the best validation NDCG@10 (ties: the first)."""
         relevant = seen_matrix(rel)
         best_w, best_v = 0.0, -1.0
-        unit = self.buffers["item_item"]
-        for w in (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
-            self.buffers["item_item"] = unit * w
+        for w in ITEM_ITEM_GRID:
+            self.buffers["item_item"] = unit * (w * scale)
             value = ranking_ndcg(lambda rows: self._scores(torch.from_numpy(rows).to(self.device), None),
                                  self.seen, relevant, seed=self.config.seed) or 0.0
             if value > best_v:
                 best_w, best_v = w, value
+        self.buffers.pop("item_item", None)
         return best_w
 
     def _item_item_scores(self, users: torch.Tensor, items: torch.Tensor | None) -> torch.Tensor | None:
