@@ -2327,8 +2327,8 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="185"/>
-        <source>weight of the item-item part (-1: chosen on the validation part, 4 without one)</source>
-        <translation>物品-物品部分的权重（-1：在验证集上选择，没有验证集时为 4）</translation>
+        <source>weight of the item-item part once it is on the learned part&apos;s scale (1: both spread equally; raw EASE scores shrink on sparse data). -1: chosen on the validation part from 0 (learned part only) to 32 (item-item part dominates), 1 without one</source>
+        <translation>物品-物品部分换算到学习部分尺度后的权重（1：两部分分数的离散程度相同；稀疏数据上 EASE 原始分数会大幅缩小）。-1：在验证集上从 0（仅学习部分）到 32（物品-物品部分占主导）中选择，没有验证集时为 1</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/model_texts.py" line="186"/>

@@ -104,14 +104,10 @@ class HybridConfig(ContentConfig):
                                    min=0.0, max=0.95)
     item_item_l2: float = param(300.0, "ranking: L2 of the closed-form (EASE) item-item part of the "
                                 "collaborative score, fit after training (0: no item-item part)", min=0.0)
-    item_item_weight: float = param(-1.0, "weight of the item-item part relative to the learned part, after "
-                                    "both are put on one scale (1: the item-item scores spread across the "
-                                    "catalogue as widely as the learned ones; the raw scale of EASE scores "
-                                    "shrinks by orders of magnitude on sparse data, so a fixed raw weight "
-                                    "would silence it there). -1: chosen on the validation part from "
-                                    "0 (learned part only) to 32 (item-item part dominates, as it should "
-                                    "when histories are too short for the learned part), 1 without one",
-                                    min=-1.0)
+    item_item_weight: float = param(-1.0, "weight of the item-item part once it is on the learned part's "
+                                    "scale (1: both spread equally; raw EASE scores shrink on sparse data). "
+                                    "-1: chosen on the validation part from 0 (learned part only) to 32 "
+                                    "(item-item part dominates), 1 without one", min=-1.0)
     item_item_max_items: int = param(-1, "catalogues larger than this skip the item-item part (a dense "
                                      "items x items matrix; -1: up to 12000 items when it fits in the "
                                      "free memory)", min=-1)

@@ -182,7 +182,7 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'training interactions per batch'),
     QT_TRANSLATE_NOOP("ModelConfig", 'uniformly drawn negatives shared by a batch (besides in-batch ones)'),
     QT_TRANSLATE_NOOP("ModelConfig", "visits of every user's sequence per epoch"),
-    QT_TRANSLATE_NOOP("ModelConfig", 'weight of the item-item part (-1: chosen on the validation part, 4 without one)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", "weight of the item-item part once it is on the learned part's scale (1: both spread equally; raw EASE scores shrink on sparse data). -1: chosen on the validation part from 0 (learned part only) to 32 (item-item part dominates), 1 without one"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'word and category embedding size'),
     QT_TRANSLATE_NOOP("ModelConfig", 'words and features seen in fewer training items map to <unk> (a word unique to one item would act as its id, useless for cold items)'),  # noqa: E501
 ]
