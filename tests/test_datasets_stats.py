@@ -61,3 +61,27 @@ def test_stats_summary_and_datasets_show_print_the_same_figures(db_path: Path, t
     assert main(["--db", str(db_path), "datasets", "show", "small"]) == 0
     text = capsys.readouterr().out
     assert "time range   2020-09-13 .. 2020-09-16" in text and "ratings      1: 1, 4: 2, 5: 1" in text
+
+
+def test_millisecond_timestamps_are_read_as_milliseconds(db: Database, tmp_path: Path) -> None:
+    """A log in milliseconds since 1970 spans the same days as in seconds (not a date 50,000 years ahead),
+    from the snapshot and from SQL alike."""
+    rng = np.random.default_rng(6)
+    n = 2000
+    seconds = rng.integers(1_600_000_000, 1_600_000_000 + 200 * 86_400, n)
+    path = tmp_path / "ms.csv"
+    rows = zip(rng.integers(0, 100, n), rng.integers(0, 50, n), seconds * 1000 + 123, strict=True)
+    path.write_text("u,i,t\n" + "".join(f"{u},{i},{t}\n" for u, i, t in rows))
+    report = import_csv(db, path, CsvSpec("u", "i", timestamp="t"), name="ms")
+    fast = dataset_stats(db, report.dataset_id)
+    with db.session() as session:
+        session.execute(delete(BlobPartRow).where(BlobPartRow.dataset_id == report.dataset_id))
+    slow = dataset_stats(db, report.dataset_id)
+    for stats in (fast, slow):
+        assert stats.time_unit == 1000
+        assert stats.time_min == int(seconds.min()) and stats.time_max == int(seconds.max())
+        assert stats.time_bucket_s == 7 * 86_400  # a 200-day span, bucketed by week as in seconds
+        assert stats.time_counts.sum() == report.n_interactions
+        assert stats.time_starts.min() <= seconds.min() < stats.time_starts.max() + stats.time_bucket_s
+    np.testing.assert_array_equal(fast.time_starts, slow.time_starts)
+    np.testing.assert_array_equal(fast.time_counts, slow.time_counts)
