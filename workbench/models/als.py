@@ -36,7 +36,7 @@ from workbench.models.base import (
     TrainingError,
     param,
 )
-from workbench.models.capabilities import HistoryAttribution
+from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
 from workbench.models.common import (
     config_dict,
     csr_from_tensors,
@@ -100,7 +100,7 @@ def _as_numpy(matrix: Any) -> np.ndarray:
     return np.asarray(matrix.to_numpy() if hasattr(matrix, "to_numpy") else matrix, dtype=np.float32)
 
 
-class ALSModel(Recommender[ALSConfig]):
+class ALSModel(FoldInHistoryScore, Recommender[ALSConfig]):
     """Implicit-feedback matrix factorisation by alternating least squares with confidence weights."""
 
     family: ClassVar[str] = "als"
@@ -280,11 +280,6 @@ class ALSModel(Recommender[ALSConfig]):
         rhs = (items[item_rows].astype(np.float64) * confidence[:, None]).sum(axis=0)
         user = np.linalg.solve(gram, rhs) if len(item_rows) else np.zeros(items.shape[1])
         return (items @ user.astype(np.float32)).astype(np.float32)
-
-    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
-                      targets: np.ndarray | None = None) -> np.ndarray:
-        scores = self.fold_in_user(item_rows, values).astype(np.float64)
-        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
 
     def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
                         ) -> HistoryAttribution:

@@ -34,7 +34,7 @@ class AutoRecConfig(TorchConfig):
                         search=(100, 800), step=50)
     epochs: int = param(200, "maximum training epochs (one pass over all items each)", min=1)
     batch_size: int = param(256, "items per batch", min=1)
-    learning_rate: float = param(0.002, "Adam learning rate", min=0.0,
+    learning_rate: float = param(0.002, "Adam learning rate", min=1e-8,
                                   search=(5e-4, 1e-2), log=True)
     l2: float = param(100.0, "L2 penalty lambda/2 * |W|^2 on encoder and decoder weights, against the summed "
                       "squared error of all training ratings", min=0.0, search=(1.0, 1000.0), log=True)

@@ -24,7 +24,7 @@ from workbench.models.base import (
     data_bytes,
     param,
 )
-from workbench.models.capabilities import HistoryAttribution
+from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
 from workbench.models.common import (
     config_dict,
     csr_from_tensors,
@@ -140,7 +140,7 @@ class ItemKNNConfig(ModelConfig):
                                       min=0.0)
 
 
-class ItemKNNModel(ClosedFormRecommender[ItemKNNConfig]):
+class ItemKNNModel(FoldInHistoryScore, ClosedFormRecommender[ItemKNNConfig]):
     """Item-based nearest neighbours: score(u, i) = sum of similarities of i to u's history items."""
 
     family: ClassVar[str] = "itemknn"
@@ -226,11 +226,6 @@ class ItemKNNModel(ClosedFormRecommender[ItemKNNConfig]):
         assert self.x is not None, "model is not fitted"
         return np.asarray(self.x[user_row].indices, dtype=np.int64)
 
-    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
-                      targets: np.ndarray | None = None) -> np.ndarray:
-        scores = self.fold_in_user(item_rows, values).astype(np.float64)
-        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
-
     def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
                         ) -> HistoryAttribution:
         """Exact: history item h adds its similarity to the target (the history's values are not read)."""
@@ -270,7 +265,7 @@ class EASEConfig(ModelConfig):
                                       min=0.0)
 
 
-class EASEModel(ClosedFormRecommender[EASEConfig]):
+class EASEModel(FoldInHistoryScore, ClosedFormRecommender[EASEConfig]):
     """EASE (Steck 2019): a dense item-item weight matrix with zero diagonal, solved in closed form."""
 
     family: ClassVar[str] = "ease"
@@ -327,11 +322,6 @@ class EASEModel(ClosedFormRecommender[EASEConfig]):
         """The user's positives: the history that ``score`` reads."""
         assert self.x is not None, "model is not fitted"
         return np.asarray(self.x[user_row].indices, dtype=np.int64)
-
-    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
-                      targets: np.ndarray | None = None) -> np.ndarray:
-        scores = self.fold_in_user(item_rows, values).astype(np.float64)
-        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
 
     def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
                         ) -> HistoryAttribution:

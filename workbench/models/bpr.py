@@ -12,7 +12,7 @@ from torch import nn
 
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, param
-from workbench.models.capabilities import HistoryAttribution
+from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
 from workbench.models.torch_base import (
     TorchConfig,
     TorchRecommender,
@@ -28,7 +28,7 @@ class BPRConfig(TorchConfig):
                      search=(16, 256), step=16)
     epochs: int = param(60, "maximum training epochs", min=1)
     batch_size: int = param(1024, "positive interactions per batch", min=1)
-    learning_rate: float = param(0.005, "Adam learning rate", min=0.0,
+    learning_rate: float = param(0.005, "Adam learning rate", min=1e-8,
                                   search=(1e-3, 3e-2), log=True)
     l2: float = param(0.01, "L2 penalty on the factors used in a batch", min=0.0,
                        search=(1e-5, 0.1), log=True)
@@ -49,7 +49,7 @@ class _BPRModule(nn.Module):
         nn.init.zeros_(self.item_bias.weight)
 
 
-class BPRModel(TorchRecommender[BPRConfig]):
+class BPRModel(FoldInHistoryScore, TorchRecommender[BPRConfig]):
     """BPR-MF (Rendle et al.): maximise log sigmoid(score(u, pos) - score(u, neg))."""
 
     family: ClassVar[str] = "bpr"
@@ -118,11 +118,6 @@ class BPRModel(TorchRecommender[BPRConfig]):
         p, _ = ridge_fold_in(m.item.weight, rows, np.ones(len(rows)), l2=1.0, implicit_alpha=10.0)
         q = m.item.weight.detach().cpu().double()
         return (q @ p + m.item_bias.weight.detach().cpu().double().squeeze(-1)).float().numpy()
-
-    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
-                      targets: np.ndarray | None = None) -> np.ndarray:
-        scores = self.fold_in_user(item_rows, values).astype(np.float64)
-        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
 
     def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
                         ) -> HistoryAttribution:

@@ -73,6 +73,17 @@ class ExplainsHistory(Protocol):
         ...
 
 
+class FoldInHistoryScore:
+    """``history_score`` for a family whose explained score is its fold-in's (``FoldsInUser``)."""
+
+    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
+                      targets: np.ndarray | None = None) -> np.ndarray:
+        """The fold-in scores of the history (of ``targets`` only, when given)."""
+        assert isinstance(self, FoldsInUser), "the fold-in score needs fold_in_user"
+        scores = self.fold_in_user(item_rows, values).astype(np.float64)
+        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
+
+
 @runtime_checkable
 class SplitsScore(Protocol):
     """Names the parts of a score (biases, collaborative, content ...); the parts sum to ``score``."""

@@ -75,7 +75,7 @@ class ContentEncoderConfig(TorchConfig):
                            "batch's other items", min=0)
     history_sample: int = param(32, "history items a training sample's user representation reads (longer "
                                 "histories are sampled; scoring reads them all)", min=1)
-    learning_rate: float = param(0.005, "Adam learning rate", min=0.0,
+    learning_rate: float = param(0.005, "Adam learning rate", min=1e-8,
                                   search=(1e-3, 2e-2), log=True)
     l2: float = param(1e-5, "L2 penalty (weight decay) on batch embeddings", min=0.0,
                        search=(1e-7, 1e-3), log=True)

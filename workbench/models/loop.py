@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from workbench.core.progress import CancelToken
+from workbench.core.progress import CancelToken, Throttle
 from workbench.core.training import BatchCallback, BatchEvent, EpochReport, TrainingError
 
 StepFn = Callable[[torch.Tensor], torch.Tensor]
@@ -67,7 +67,7 @@ def run_epochs(plan: LoopPlan, *, module: nn.Module, step: StepFn, validate: Val
     start = time.perf_counter()
     n_batches = max(1, math.ceil(plan.n_samples / plan.batch_size))
     st = state if state is not None else LoopState()
-    last_emit = 0.0
+    batch_events = Throttle(on_batch, plan.batch_interval_s)
     for epoch in range(plan.start_epoch + 1, plan.epochs + 1):
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -89,10 +89,9 @@ def run_epochs(plan: LoopPlan, *, module: nn.Module, step: StepFn, validate: Val
                     raise TrainingError(
                         f"training diverged: loss became {value} in epoch {epoch}, batch {b + 1}; "
                         "lower the learning rate or raise the regularisation")
-                now = time.monotonic()
-                if on_batch is not None and (now - last_emit >= plan.batch_interval_s or b == n_batches - 1):
-                    last_emit = now
-                    on_batch(BatchEvent(epoch=epoch, batch=b + 1, n_batches=n_batches, loss=value))
+                if on_batch is not None:
+                    batch_events(BatchEvent(epoch=epoch, batch=b + 1, n_batches=n_batches, loss=value),
+                                 force=b == n_batches - 1)
         train_loss = float(total) / plan.n_samples
         if not math.isfinite(train_loss):
             raise TrainingError(f"training diverged: mean loss {train_loss} in epoch {epoch}")

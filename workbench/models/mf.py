@@ -13,7 +13,7 @@ from torch import nn
 from workbench.core.interactions import Interactions
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, param
-from workbench.models.capabilities import HistoryAttribution
+from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
 from workbench.models.torch_base import (
     TorchConfig,
     TorchRecommender,
@@ -30,7 +30,7 @@ class MFConfig(TorchConfig):
                      search=(16, 256), step=16)
     epochs: int = param(60, "maximum training epochs", min=1)
     batch_size: int = param(1024, "interactions per batch", min=1)
-    learning_rate: float = param(0.0015, "Adam learning rate", min=0.0,
+    learning_rate: float = param(0.0015, "Adam learning rate", min=1e-8,
                                   search=(3e-4, 1e-2), log=True)
     l2: float = param(0.15, "L2 penalty on the factors used in a batch", min=0.0,
                        search=(1e-3, 1.0), log=True)
@@ -62,7 +62,7 @@ class _MFModule(nn.Module):
         self.register_buffer("mu", torch.tensor(float(mu)))
 
 
-class BiasedMF(TorchRecommender[MFConfig]):
+class BiasedMF(FoldInHistoryScore, TorchRecommender[MFConfig]):
     """The classic biased MF (Koren): explicit ratings by default, BPR ranking as an option."""
 
     family: ClassVar[str] = "mf"
@@ -188,11 +188,6 @@ class BiasedMF(TorchRecommender[MFConfig]):
 
     def default_history_value(self) -> float:
         return float(self.meta["mu"]) if self.objective == "rating" else 1.0
-
-    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
-                      targets: np.ndarray | None = None) -> np.ndarray:
-        scores = self.fold_in_user(item_rows, values).astype(np.float64)
-        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
 
     def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
                         ) -> HistoryAttribution:

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from workbench.models.base import ModelConfig, param
-from workbench.models.capabilities import HistoryAttribution
+from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
 from workbench.models.seeding import SeededDropout
 from workbench.models.torch_base import TorchConfig, TorchRecommender, sample_items
 
@@ -31,7 +31,7 @@ class NeuMFConfig(TorchConfig):
                            search=(0.0, 0.5))
     epochs: int = param(30, "maximum training epochs", min=1)
     batch_size: int = param(1024, "positive interactions per batch", min=1)
-    learning_rate: float = param(0.002, "Adam learning rate", min=0.0,
+    learning_rate: float = param(0.002, "Adam learning rate", min=1e-8,
                                   search=(1e-4, 1e-2), log=True)
     l2: float = param(1e-4, "L2 penalty on the embeddings used in a batch", min=0.0,
                        search=(1e-6, 1e-2), log=True)
@@ -75,7 +75,7 @@ class _NeuMFModule(nn.Module):
         return self.mu + gmf + mlp
 
 
-class NeuMFModel(TorchRecommender[NeuMFConfig]):
+class NeuMFModel(FoldInHistoryScore, TorchRecommender[NeuMFConfig]):
     """NeuMF: the GMF dot product and an MLP over concatenated embeddings, trained jointly."""
 
     family: ClassVar[str] = "neumf"
@@ -202,11 +202,6 @@ class NeuMFModel(TorchRecommender[NeuMFConfig]):
             gmf = m.out_gmf(gu * m.gmf_item.weight).squeeze(-1)
             h = m.mlp(torch.cat([mu_.expand(len(all_items), -1), m.mlp_item.weight], dim=-1))
             return (m.mu + gmf + m.out_mlp(h).squeeze(-1)).float().cpu().numpy()
-
-    def history_score(self, item_rows: np.ndarray, values: np.ndarray | None,
-                      targets: np.ndarray | None = None) -> np.ndarray:
-        scores = self.fold_in_user(item_rows, values).astype(np.float64)
-        return scores if targets is None else scores[np.asarray(targets, dtype=np.int64)]
 
     def explain_history(self, item_rows: np.ndarray, values: np.ndarray | None, targets: np.ndarray
                         ) -> HistoryAttribution:

@@ -59,7 +59,7 @@ class SASRecConfig(TorchConfig):
     epochs: int = param(60, "maximum training epochs", min=1)
     passes: int = param(2, "visits of every user's sequence per epoch", min=1)
     batch_size: int = param(64, "sequences per batch", min=1)
-    learning_rate: float = param(0.002, "Adam learning rate", min=0.0)
+    learning_rate: float = param(0.002, "Adam learning rate", min=1e-8)
     l2: float = param(0.0, "Adam weight decay", min=0.0)
     patience: int = param(5, "epochs without validation improvement before stopping (0: never)", min=0)
     positive_threshold: float = param(0.0, "ratings >= this form the sequences (0: all)", min=0.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import numpy as np
@@ -217,12 +217,7 @@ class TorchRecommender(Recommender[TC]):
         attach_generator(self.module, self._gen)
         self._optimizer, self._loop_state = optimizer, state
 
-        def step(idx: torch.Tensor) -> torch.Tensor:
-            optimizer.zero_grad(set_to_none=True)
-            loss = self._loss(idx)
-            loss.backward()
-            optimizer.step()
-            return loss.detach()
+        step = self._step_with(optimizer)
 
         self._valid_users = None
         validate, metric_name, higher = self._validator(valid, threshold, cancel)
@@ -258,12 +253,7 @@ class TorchRecommender(Recommender[TC]):
         self._gen = make_generator(cfg.seed, self.device)
         attach_generator(self.module, self._gen)
 
-        def step(idx: torch.Tensor) -> torch.Tensor:
-            optimizer.zero_grad(set_to_none=True)
-            loss = self._loss(idx)
-            loss.backward()
-            optimizer.step()
-            return loss.detach()
+        step = self._step_with(optimizer)
 
         n_samples = self._n_samples(data)
         self._batch = self._batch_size(n_samples)
@@ -293,6 +283,18 @@ class TorchRecommender(Recommender[TC]):
 
     def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
         """Called once training ended normally (the best weights are in place)."""
+
+    def _step_with(self, optimizer: TrainingOptimizer) -> Callable[[torch.Tensor], torch.Tensor]:
+        """One optimisation step on a batch of sample indices, returning its loss (detached)."""
+
+        def step(idx: torch.Tensor) -> torch.Tensor:
+            optimizer.zero_grad(set_to_none=True)
+            loss = self._loss(idx)
+            loss.backward()
+            optimizer.step()
+            return loss.detach()
+
+        return step
 
     def _make_optimizer(self) -> TrainingOptimizer:
         return MixedAdam(self._require(), lr=self.config.learning_rate)
