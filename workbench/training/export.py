@@ -138,6 +138,19 @@ def read_user_file(path: str | os.PathLike[str]) -> list[str]:
     return list(dict.fromkeys(users))
 
 
+def _open_export(db: Database, model_id: int | str, path: str | os.PathLike[str], n: int,
+                 progress: ProgressCallback | None, cancel: CancelToken | None
+                 ) -> tuple[Throttle[Progress], CancelToken, Recommender, Any]:
+    """What both exports check and open first: N, the file format (from the name), the stored model."""
+    from workbench.store.models import load_model
+
+    if n < 1:
+        raise WorkbenchError(f"N must be at least 1, got {n}")
+    export_format(path)
+    model, info = load_model(db, model_id)
+    return Throttle(progress or no_progress, 0.2), cancel or CancelToken(), model, info
+
+
 def export_recommendations(db: Database, model_id: int | str, path: str | os.PathLike[str], n: int = 10,
                            users: Sequence[str] | None = None, include_titles: bool = True,
                            exclude_seen: bool = True, cancel: CancelToken | None = None,
@@ -151,14 +164,7 @@ def export_recommendations(db: Database, model_id: int | str, path: str | os.Pat
     written and ``WorkbenchError`` is raised. The file appears only when complete (written beside it,
     then renamed), so a cancelled export leaves nothing half-written.
     """
-    from workbench.store.models import load_model
-
-    if n < 1:
-        raise WorkbenchError(f"N must be at least 1, got {n}")
-    export_format(path)
-    report = Throttle(progress or no_progress, 0.2)
-    cancel = cancel or CancelToken()
-    model, info = load_model(db, model_id)
+    report, cancel, model, info = _open_export(db, model_id, path, n, progress, cancel)
     assert model.users is not None and model.items is not None
     if users is None:
         user_ids = np.asarray(model.users.ids, dtype=object)
@@ -260,14 +266,7 @@ def export_similar_items(db: Database, model_id: int | str, path: str | os.PathL
     Columns: ``item,similar_item,rank,score`` (cosine) plus ``title,similar_title`` when the items have
     titles. See ``similar_items`` for what similarity means for each model.
     """
-    from workbench.store.models import load_model
-
-    if n < 1:
-        raise WorkbenchError(f"N must be at least 1, got {n}")
-    export_format(path)
-    report = Throttle(progress or no_progress, 0.2)
-    cancel = cancel or CancelToken()
-    model, info = load_model(db, model_id)
+    report, cancel, model, info = _open_export(db, model_id, path, n, progress, cancel)
     assert model.items is not None
     item_ids = np.asarray(model.items.ids, dtype=object)
     basis = item_similarity_basis(model)

@@ -604,7 +604,7 @@ class ImportWizard(QDialog):
 
     def _start(self, title: str, work: Any, kind: str) -> Job:
         self.message.show_message(translate("ImportWizard", "Reading the file…"), "info")
-        job = self.ctx.jobs.submit(title, work, kind=kind)
+        job = self.ctx.job_slots.submit(None, title, work, kind=kind)
         self.job = job
         self.progress.setValue(0)
         self.progress.setVisible(True)

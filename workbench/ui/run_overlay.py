@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from workbench.store.db import STORE_ERRORS
 from workbench.store.runs import RunInfo, get_run, list_runs
 from workbench.ui.curves import TrainingCurves
 from workbench.ui.i18n import translate
@@ -42,7 +43,7 @@ class RunOverlay(QObject):
         runs: list[RunInfo] = []
         try:
             runs = list_runs(self._db())[:RUNS_SHOWN]
-        except Exception as exc:  # a broken database is reported on the page, not as a crash
+        except STORE_ERRORS as exc:  # a broken database is reported on the page, not as a crash
             self.failed.emit(translate("TrainPage", "Cannot list training runs: {exc}").format(exc=exc))
         first_fill = not self._run_list.run_ids() and not self._curves.run_ids()
         drawn = [run.id for run in runs if self._curves.has_run(run.id)]
@@ -66,7 +67,7 @@ class RunOverlay(QObject):
         """Draw a stored run's epochs (after a restart, or to compare with the live one)."""
         try:
             run = get_run(self._db(), run_id)
-        except Exception as exc:  # a vanished run or a broken database is said on the page
+        except STORE_ERRORS as exc:  # a vanished run or a broken database is said on the page
             self.failed.emit(
                 translate("TrainPage", "Cannot open run {run_id}: {exc}").format(run_id=run_id, exc=exc)
             )

@@ -116,7 +116,7 @@ class _LoadTask(QRunnable):
             columns, rows = (source.page(0, page_size, filter_text, order_by, descending) if total
                              else ([], []))
             result = (total, columns, rows)
-        except Exception as exc:  # handed to the GUI thread, which logs it
+        except Exception as exc:  # the thread boundary: any error goes to the GUI thread, which shows it
             result = exc
         with contextlib.suppress(RuntimeError):  # the model (and its receiving end) may be gone
             self.signals.done.emit(generation, result)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from workbench.core.progress import CancelToken, Progress
+from workbench.core.progress import CancelToken, Progress, Throttle
 from workbench.models.base import BatchEvent, EpochReport
 from workbench.models.registry import FAMILIES
 from workbench.ui.i18n import translate
@@ -72,16 +72,16 @@ def training_work(db: Any, kwargs: dict[str, Any], epochs: int | None = None) ->
         # imported here, on the worker: the first import of the engine takes a noticeable while
         from workbench.training.runner import train
 
-        last = [0.0]
+        def forward_batch(event: BatchEvent) -> None:
+            emit(event)
+            if epochs:
+                done = event.epoch - 1 + event.batch / max(1, event.n_batches)
+                progress(Progress(done, epochs, epoch_text.format(epoch=event.epoch, epochs=epochs)))
+
+        batch_events = Throttle(forward_batch, BATCH_EMIT_INTERVAL_S)
 
         def on_batch(event: BatchEvent) -> None:
-            now = time.monotonic()
-            if now - last[0] >= BATCH_EMIT_INTERVAL_S or event.batch == event.n_batches:
-                last[0] = now
-                emit(event)
-                if epochs:
-                    done = event.epoch - 1 + event.batch / max(1, event.n_batches)
-                    progress(Progress(done, epochs, epoch_text.format(epoch=event.epoch, epochs=epochs)))
+            batch_events(event, force=event.batch == event.n_batches)
 
         def on_report(report: EpochReport) -> None:
             emit(report)

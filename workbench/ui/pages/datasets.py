@@ -269,8 +269,10 @@ class DatasetView(QWidget):
                                                      cancel=cancel)
             return len(vectors), embedded
 
-        job = self.ctx.jobs.submit(translate("DatasetView", "Embed item texts of '{name}'").format(name=name),
-                                   work, kind="embed")
+        job = self.ctx.job_slots.submit(
+            None, translate("DatasetView", "Embed item texts of '{name}'").format(name=name), work,
+            kind="embed",
+        )
         self._embed_job = job
         self._update_embed_button()
         job.done.connect(self._update_embed_button)
@@ -335,8 +337,8 @@ class DatasetView(QWidget):
         def work(cancel: Any, progress: Any, emit: Any) -> DatasetStats:
             return dataset_stats(db, dataset_id)
 
-        job = self.ctx.jobs.submit(
-            translate("DatasetView", "Dataset statistics"), work, kind="stats", quiet=True
+        job = self.ctx.job_slots.submit(
+            "dataset-stats", translate("DatasetView", "Dataset statistics"), work, kind="stats", quiet=True
         )
         job.finished.connect(self.show_stats)
         job.failed.connect(lambda message: self._stats_failed(dataset_id, message))
@@ -579,8 +581,8 @@ class DatasetsPage(QWidget):
             delete_dataset(db, summary.id)
             return summary.id
 
-        job = self.ctx.jobs.submit(
-            translate("DatasetsPage", "Delete dataset '{name}'").format(name=summary.name),
+        job = self.ctx.job_slots.submit(
+            None, translate("DatasetsPage", "Delete dataset '{name}'").format(name=summary.name),
             work,
             kind="delete",
         )

@@ -284,8 +284,11 @@ class RecommendPage(QWidget):
 
             return load_model(db, model_id)
 
-        job = self.ctx.jobs.submit(
-            translate("RecommendPage", "Load model {model_id}").format(model_id=model_id), work, kind="load"
+        job = self.ctx.job_slots.submit(
+            "recommend-model",
+            translate("RecommendPage", "Load model {model_id}").format(model_id=model_id),
+            work,
+            kind="load",
         )
         job.finished.connect(lambda loaded, m=model_id: self._on_model_loaded(m, loaded))
         job.failed.connect(self._fail)
@@ -357,8 +360,9 @@ class RecommendPage(QWidget):
 
         self.message.clear_message()
         self.show_button.setEnabled(False)
-        job = self.ctx.jobs.submit(
-            translate("RecommendPage", "Recommend for user {user}").format(user=user), work, kind="recommend"
+        job = self.ctx.job_slots.submit(
+            "recommend", translate("RecommendPage", "Recommend for user {user}").format(user=user), work,
+            kind="recommend",
         )
         self._job = job
         job.finished.connect(self._on_result)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from workbench.errors import WorkbenchError
 from workbench.models.base import BatchEvent, EpochReport
 from workbench.store.datasets import get_dataset_info, list_datasets
+from workbench.store.db import STORE_ERRORS
 from workbench.store.runs import get_run
 from workbench.ui.context import AppContext
 from workbench.ui.curves import TrainingCurves
@@ -169,7 +170,7 @@ class TrainPage(QWidget):
         """Reload the dataset combo; shows the empty state when there is none."""
         try:
             choices = list_dataset_choices(self.ctx.db)
-        except Exception as exc:  # a broken database is reported on the page, not as a crash
+        except STORE_ERRORS as exc:  # a broken database is reported on the page, not as a crash
             choices = []
             self.message.show_message(
                 translate("TrainPage", "Cannot list datasets: {exc}").format(exc=exc), "error"
@@ -249,7 +250,7 @@ class TrainPage(QWidget):
             return
         try:
             run = get_run(self.ctx.db, run_id)
-        except Exception as exc:  # a vanished run or a broken database is said on the page
+        except STORE_ERRORS as exc:  # a vanished run or a broken database is said on the page
             self.message.show_message(
                 translate("TrainPage", "Cannot open run {run_id}: {exc}").format(run_id=run_id, exc=exc),
                 "error",
