@@ -39,8 +39,15 @@ def test_mf_records_every_epoch_and_beats_the_mean(db, tiny) -> None:
     result = train(db, tiny, "mf", {"dim": "8", "learning_rate": "0.02", "patience": "0", "batch_size": "32"},
                    SplitSpec("random", seed=1), epochs=5)
     run = run_store.get_run(db, result.run_id)
-    assert [e.epoch for e in run.epochs] == [1, 2, 3, 4, 5]
-    assert all(e.metric_name == "rmse" and e.valid_metric is not None for e in run.epochs)
+    early = [e for e in run.epochs if not e.extra.get("refit")]
+    refit = [e for e in run.epochs if e.extra.get("refit")]
+    assert [e.epoch for e in early] == [1, 2, 3, 4, 5]
+    assert all(e.metric_name == "rmse" and e.valid_metric is not None for e in early)
+    # then the refit on training + validation for the best epoch count, recorded like any epoch; the
+    # checkpoint stays the last early-stopped one (a resume restarts the refit)
+    best = max(e.epoch for e in early if e.extra.get("is_best"))
+    assert [e.epoch for e in refit] == [5 + k for k in range(1, best + 1)]
+    assert all(e.valid_metric is None and e.train_loss is not None for e in refit)
     assert run.checkpoint_epoch == 5 and run.status == "completed"
     values = tiny.interactions.values
     assert result.metrics["rmse"] < float(np.std(values))  # learned the planted genre preference
@@ -64,7 +71,7 @@ def test_cancel_marks_the_run_cancelled_and_keeps_its_checkpoint(db, tiny) -> No
     assert result.run_id == run.id
     resumed = run_store.get_run(db, run.id)
     assert resumed.status == "completed" and resumed.model_id == result.model_id
-    assert [e.epoch for e in resumed.epochs] == list(range(1, 21))
+    assert [e.epoch for e in resumed.epochs if not e.extra.get("refit")] == list(range(1, 21))
 
 
 def test_on_run_started_names_the_run_before_training_also_on_resume(db, tiny) -> None:
@@ -77,7 +84,8 @@ def test_on_run_started_names_the_run_before_training_also_on_resume(db, tiny) -
         events.append(("started", run_id))
 
     def report(r) -> None:
-        events.append(("epoch", r.epoch))
+        if not r.extra.get("refit"):  # MF's refit on training + validation follows the last epoch
+            events.append(("epoch", r.epoch))
         if r.epoch == 1:
             token.cancel()
 

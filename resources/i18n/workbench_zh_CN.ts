@@ -2948,14 +2948,19 @@ Cancel and quit?</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/train_job.py" line="58"/>
+        <location filename="../../workbench/ui/train_job.py" line="59"/>
         <source>training loss (MSE, rating points²)</source>
         <translation>训练损失（MSE，评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/train_job.py" line="59"/>
+        <location filename="../../workbench/ui/train_job.py" line="60"/>
         <source>training loss (ranking, per sample)</source>
         <translation>训练损失（排序，每样本）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/train_job.py" line="69"/>
+        <source>epoch {epoch}: training again on training + validation data</source>
+        <translation>第 {epoch} 轮：在训练 + 验证数据上重新训练</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/train.py" line="74"/>
@@ -3205,12 +3210,12 @@ Cancel and quit?</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/train_job.py" line="66"/>
+        <location filename="../../workbench/ui/train_job.py" line="67"/>
         <source>epoch {epoch}/{epochs}</source>
         <translation>第 {epoch}/{epochs} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/train_job.py" line="67"/>
+        <location filename="../../workbench/ui/train_job.py" line="68"/>
         <source>preparing data</source>
         <translation>正在准备数据</translation>
     </message>

@@ -58,3 +58,22 @@ def test_checkpoint_carries_optimiser_and_early_stopping_state() -> None:
     assert float(moments["step"]) == float(art.tensors["opt.0.step"])
     assert torch.equal(moments["exp_avg"], art.tensors["opt.0.exp_avg"])
     assert np.isfinite(resumed.score(np.arange(5))).all()
+
+
+@pytest.mark.parametrize("family", ["mf", "autorec"])
+def test_refit_epochs_are_reported_after_the_early_stopped_ones(family: str) -> None:
+    """The refit on training + validation reports its epochs like any other (numbered after them, marked
+    refit, no validation score), so a run's curves show all the training that made the model."""
+    from workbench.models.torch_base import REFIT
+
+    train, valid, _ = planted()
+    settings = dict(FAST[family], epochs=5, patience=0, refit=True)
+    reports = create_model(family, settings).fit_all(train, valid=valid)
+    early = [r for r in reports if not r.extra.get(REFIT)]
+    refit = [r for r in reports if r.extra.get(REFIT)]
+    assert [r.epoch for r in early] == [1, 2, 3, 4, 5]
+    best = max((r for r in early if r.is_best), key=lambda r: r.epoch).epoch
+    assert [r.epoch for r in refit] == [5 + k for k in range(1, best + 1)]
+    assert all(r.valid_metric is None and r.train_loss is not None for r in refit)
+    without = create_model(family, dict(settings, refit=False)).fit_all(train, valid=valid)
+    assert not any(r.extra.get(REFIT) for r in without)

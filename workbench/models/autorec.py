@@ -153,14 +153,17 @@ class AutoRecModel(TorchRecommender[AutoRecConfig]):
         reg = 0.5 * cfg.l2 * (m.encoder.weight.pow(2).sum() + m.decoder.weight.pow(2).sum())
         return (sse / share + reg) / n_ratings
 
-    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
-        cfg = self.config
+    def _refit_plan(self, used: Interactions, valid: Interactions | None) -> tuple[Interactions, int] | None:
         best = self._best_epoch
-        if cfg.refit and valid is not None and len(valid) and best > 0:
-            both = used.concat(valid)
-            self._set_ratings(both)
-            self._refit(both, best)
+        if not (self.config.refit and valid is not None and len(valid) and best > 0):
+            return None
+        both = used.concat(valid)
+        self._set_ratings(both)
         self._codes = None
+        return both, best
+
+    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
+        self._codes = None  # the item codes follow the final weights
 
     # --- scoring -----------------------------------------------------------------------------------------
     def _item_codes(self) -> torch.Tensor:

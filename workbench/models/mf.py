@@ -93,11 +93,11 @@ class BiasedMF(FoldInHistoryScore, TorchRecommender[MFConfig]):
             for group in optimizer.param_groups:
                 group["lr"] = cfg.learning_rate * cfg.lr_decay ** (epoch - 1)
 
-    def _after_fit(self, used: Interactions, valid: Interactions | None, threshold: float) -> None:
-        cfg = self.config
+    def _refit_plan(self, used: Interactions, valid: Interactions | None) -> tuple[Interactions, int] | None:
         best = self._best_epoch
-        if cfg.refit and self.objective == "rating" and valid is not None and len(valid) and best > 0:
-            self._refit(used.concat(valid), best)
+        if self.config.refit and self.objective == "rating" and valid is not None and len(valid) and best > 0:
+            return used.concat(valid), best
+        return None
 
     def _build_module(self) -> nn.Module:
         cfg = self.config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -39,6 +40,10 @@ from workbench.models.seeding import attach_generator, draws_from, init_generato
 # aggregation, embedding gradients) otherwise sum in a thread-dependent order; the deterministic forms run
 # them in one order. warn_only: an operation without such a form still runs (and says so) instead of failing.
 torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+#: ``EpochReport.extra`` key of the epochs a refit on training + validation adds after early stopping
+REFIT = "refit"
 
 
 class TorchConfig(ModelConfig):
@@ -238,11 +243,20 @@ class TorchRecommender(Recommender[TC]):
         self.module.eval()
         self._best_epoch = state.best_epoch
         self._cancel = cancel
+        refit = self._refit_plan(used, valid)
+        if refit is not None:
+            yield from self._refit(*refit)
         self._after_fit(used, valid, threshold)
 
-    def _refit(self, data: Interactions, epochs: int) -> None:
-        """Train afresh on ``data`` for ``epochs`` epochs, silently (e.g. training + validation with the
-        epoch count early stopping found); same seed, no validation, cancellable."""
+    def _refit_plan(self, used: Interactions, valid: Interactions | None) -> tuple[Interactions, int] | None:
+        """What to train afresh on once early stopping has chosen the epoch count, and for how many epochs
+        (e.g. training + validation for the best epoch count); None: keep the early-stopped weights."""
+        return None
+
+    def _refit(self, data: Interactions, epochs: int) -> Iterator[EpochReport]:
+        """Train afresh on ``data`` for ``epochs`` epochs: same seed, no validation, cancellable. Each epoch
+        is reported like the others, numbered after them and marked ``refit`` in ``extra`` (a run's curves
+        show the whole training; a refit epoch carries no checkpoint to resume from)."""
         cfg = self.config
         self.meta["mu"] = float(data.values.mean())
         self.module = self._new_module()
@@ -258,9 +272,11 @@ class TorchRecommender(Recommender[TC]):
         n_samples = self._n_samples(data)
         self._batch = self._batch_size(n_samples)
         plan = LoopPlan(epochs=epochs, batch_size=self._batch, n_samples=n_samples, patience=0)
-        for _ in run_epochs(plan, module=self.module, step=step, validate=None, generator=self._gen,
-                            cancel=self._cancel, before_epoch=self._before_epoch):
-            pass
+        first = self.epochs_done
+        for report in run_epochs(plan, module=self.module, step=step, validate=None, generator=self._gen,
+                                 cancel=self._cancel, before_epoch=self._before_epoch):
+            self.epochs_done = first + report.epoch
+            yield dataclasses.replace(report, epoch=self.epochs_done, extra={**report.extra, REFIT: 1.0})
         self.module.eval()
 
     def _new_module(self) -> nn.Module:

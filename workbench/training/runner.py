@@ -20,6 +20,7 @@ from workbench.evaluation.splits import Split, SplitSpec, make_split
 from workbench.models.base import BatchCallback, EpochReport, Recommender, config_from_dict
 from workbench.models.capabilities import ReadsTextVectors
 from workbench.models.registry import create_model, family_class
+from workbench.models.torch_base import REFIT
 from workbench.store import models as model_store
 from workbench.store import runs as run_store
 from workbench.store.artifacts import artifact_from_bytes, artifact_to_bytes
@@ -178,10 +179,12 @@ def train(db: Database, dataset: Dataset | int | str | None, family: str | None 
         if resume_from is not None:
             fit_kwargs["resume_from"] = resume_from
         for report in model.fit(parts.train, **fit_kwargs):
-            artifact = model.to_artifact()
-            artifact.meta["epoch"] = report.epoch
-            run_store.record_epoch(db, run_id, report, checkpoint=artifact_to_bytes(artifact),
-                                   elapsed_s=elapsed())
+            saved: bytes | None = None
+            if not report.extra.get(REFIT):  # a refit epoch is recorded; resuming restarts the refit
+                artifact = model.to_artifact()
+                artifact.meta["epoch"] = report.epoch
+                saved = artifact_to_bytes(artifact)
+            run_store.record_epoch(db, run_id, report, checkpoint=saved, elapsed_s=elapsed())
             reports.append(report)
             if on_report is not None:
                 on_report(report)

@@ -11,6 +11,7 @@ from typing import Any
 from workbench.core.progress import CancelToken, Progress, Throttle
 from workbench.models.base import BatchEvent, EpochReport
 from workbench.models.registry import FAMILIES
+from workbench.models.torch_base import REFIT
 from workbench.ui.i18n import translate
 from workbench.ui.jobs import Job
 
@@ -65,6 +66,7 @@ def training_work(db: Any, kwargs: dict[str, Any], epochs: int | None = None) ->
     panel's percent and ETA). Call on the GUI thread: the progress texts are translated here."""
     epoch_text = translate("TrainPage", "epoch {epoch}/{epochs}")
     preparing = translate("TrainPage", "preparing data")
+    refit_text = translate("TrainPage", "epoch {epoch}: training again on training + validation data")
 
     def work(
         cancel: CancelToken, progress: Callable[[Progress], None], emit: Callable[[object], None]
@@ -85,7 +87,9 @@ def training_work(db: Any, kwargs: dict[str, Any], epochs: int | None = None) ->
 
         def on_report(report: EpochReport) -> None:
             emit(report)
-            if epochs:
+            if report.extra.get(REFIT):  # after early stopping: training again on training + validation
+                progress(Progress(0, None, refit_text.format(epoch=report.epoch)))
+            elif epochs:
                 progress(Progress(report.epoch, epochs, epoch_text.format(epoch=report.epoch, epochs=epochs)))
 
         progress(Progress(0, None, preparing))
