@@ -213,3 +213,80 @@ def load_stored(db: Database, dataset_id: int) -> Dataset:
 
 
 __all__ = ["GROUP_NAMES", "GROUP_WORDS", "Planted", "load_stored", "make_dataset", "planted"]
+
+
+# --- presets that suites rely on (their tests read the exact shapes below) ----------------------------
+SPLIT_USERS, SPLIT_ITEMS, SPLIT_GROUPS = 60, 40, 4
+
+
+def grouped_split(seed: int = 0) -> tuple[Interactions, Interactions, ItemContent]:
+    """The model contract's preset: ``SPLIT_USERS`` users and ``SPLIT_ITEMS`` items in ``SPLIT_GROUPS``
+    interleaved groups (item i in group i % 4); each user rates 8 own-group items 5 and 2 others 1-2, in a
+    shuffled time order. Returns (training part, test part: 2 liked items per user, item content)."""
+    rng = np.random.default_rng(seed)
+    ug = np.arange(SPLIT_USERS) % SPLIT_GROUPS
+    ig = np.arange(SPLIT_ITEMS) % SPLIT_GROUPS
+    rows = []
+    for u in range(SPLIT_USERS):
+        own = np.flatnonzero(ig == ug[u])
+        other = np.flatnonzero(ig != ug[u])
+        for i in rng.choice(own, 8, replace=False):
+            rows.append((u, i, 5.0))
+        for i in rng.choice(other, 2, replace=False):
+            rows.append((u, i, 1.0 + rng.integers(0, 2)))
+    arr = np.array(rows)
+    users = IdMap.from_ids(f"u{i}" for i in range(SPLIT_USERS))
+    items = IdMap.from_ids(f"i{i}" for i in range(SPLIT_ITEMS))
+    # the rows are grouped (liked items, then disliked ones); timestamps give sequence models a real order
+    when = rng.permutation(len(arr))
+    data = Interactions(arr[:, 0], arr[:, 1], arr[:, 2], users, items, kind="explicit", rating_min=1,
+                        rating_max=5, timestamps=when)
+    test_mask = np.zeros(len(arr), dtype=bool)
+    for u in range(SPLIT_USERS):  # hold out 2 liked items per user
+        test_mask[np.flatnonzero((arr[:, 0] == u) & (arr[:, 2] == 5))[:2]] = True
+    words = ["alpha", "beta", "gamma", "delta"]
+    content = ItemContent(items, [f"{words[g]} film {i}" for i, g in enumerate(ig)],
+                          [f"a story about {words[g]}" for g in ig], [[f"g{g}"] for g in ig])
+    return data.subset(~test_mask), data.subset(test_mask), content
+
+
+TOPIC_WORDS = {"A": ["galaxy", "rocket", "alien", "starship", "planet"],
+               "B": ["romance", "wedding", "love", "kiss", "heart"]}
+FILLER = ["the", "story", "of", "a", "city", "night", "day", "friend", "life", "journey"]
+
+
+def topic_dataset(n_users: int = 80, n_items: int = 60, per_user: int = 12, seed: int = 0,
+                  explicit: bool = False) -> Dataset:
+    """The explanations' preset: items 0..n/2-1 are topic A ("scifi"), the rest topic B ("romance"); each
+    user takes all but one of their interactions from their own topic (users alternate A, B), lower item
+    numbers more popular; explicit values are 4-5. Titles and texts carry the topic's words."""
+    rng = np.random.default_rng(seed)
+    half = n_items // 2
+    topic_of_item = np.array(["A"] * half + ["B"] * (n_items - half))
+    users, items, values = [], [], []
+    for u in range(n_users):
+        own = np.arange(half) if u % 2 == 0 else np.arange(half, n_items)
+        other = np.arange(half, n_items) if u % 2 == 0 else np.arange(half)
+        # within a topic, lower item numbers are more popular, so there is a popularity signal too
+        p = 1.0 / (1.0 + np.arange(len(own)))
+        chosen = rng.choice(own, size=per_user - 1, replace=False, p=p / p.sum())
+        stray = rng.choice(other, size=1)
+        picked = np.concatenate([chosen, stray])
+        users.extend([u] * len(picked))
+        items.extend(picked.tolist())
+        values.extend((rng.integers(4, 6, size=len(picked)) if explicit else np.ones(len(picked))).tolist())
+    user_map = IdMap.from_ids([f"u{u}" for u in range(n_users)])
+    item_map = IdMap.from_ids([f"i{i}" for i in range(n_items)])
+    inter = Interactions(np.array(users), np.array(items), np.array(values, dtype=np.float32), user_map,
+                         item_map, kind="explicit" if explicit else "implicit",
+                         rating_min=1.0 if explicit else None, rating_max=5.0 if explicit else None)
+    titles, texts, cats = [], [], []
+    for i in range(n_items):
+        words = TOPIC_WORDS[topic_of_item[i]]
+        titles.append(f"{words[i % 5].title()} {FILLER[i % 10]}")
+        filler = rng.choice(FILLER, size=4).tolist()
+        texts.append(" ".join([filler[0], words[(i + 1) % 5], filler[1], filler[2], words[(i + 2) % 5],
+                               filler[3]]))
+        cats.append(["scifi"] if topic_of_item[i] == "A" else ["romance"])
+    content = ItemContent(item_map, titles, texts, cats)
+    return Dataset(name="planted", interactions=inter, content=content, dataset_id=None)

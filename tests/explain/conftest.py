@@ -2,51 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from workbench.core.ids import IdMap
-from workbench.core.interactions import Dataset, Interactions, ItemContent
+from tests.planted import topic_dataset
+from workbench.core.interactions import Dataset
 
-TOPIC_WORDS = {"A": ["galaxy", "rocket", "alien", "starship", "planet"],
-               "B": ["romance", "wedding", "love", "kiss", "heart"]}
-FILLER = ["the", "story", "of", "a", "city", "night", "day", "friend", "life", "journey"]
-
-
-def make_planted(n_users: int = 80, n_items: int = 60, per_user: int = 12, seed: int = 0,
-                 explicit: bool = False) -> Dataset:
-    """Items 0..n/2-1 are topic A ("scifi"), the rest topic B ("romance"); each user takes ~90% of their
-    interactions from their own topic (users alternate A, B)."""
-    rng = np.random.default_rng(seed)
-    half = n_items // 2
-    topic_of_item = np.array(["A"] * half + ["B"] * (n_items - half))
-    users, items, values = [], [], []
-    for u in range(n_users):
-        own = np.arange(half) if u % 2 == 0 else np.arange(half, n_items)
-        other = np.arange(half, n_items) if u % 2 == 0 else np.arange(half)
-        # within a topic, lower item numbers are more popular, so there is a popularity signal too
-        p = 1.0 / (1.0 + np.arange(len(own)))
-        chosen = rng.choice(own, size=per_user - 1, replace=False, p=p / p.sum())
-        stray = rng.choice(other, size=1)
-        picked = np.concatenate([chosen, stray])
-        users.extend([u] * len(picked))
-        items.extend(picked.tolist())
-        values.extend((rng.integers(4, 6, size=len(picked)) if explicit else np.ones(len(picked))).tolist())
-    user_map = IdMap.from_ids([f"u{u}" for u in range(n_users)])
-    item_map = IdMap.from_ids([f"i{i}" for i in range(n_items)])
-    inter = Interactions(np.array(users), np.array(items), np.array(values, dtype=np.float32), user_map,
-                         item_map, kind="explicit" if explicit else "implicit",
-                         rating_min=1.0 if explicit else None, rating_max=5.0 if explicit else None)
-    titles, texts, cats = [], [], []
-    for i in range(n_items):
-        words = TOPIC_WORDS[topic_of_item[i]]
-        titles.append(f"{words[i % 5].title()} {FILLER[i % 10]}")
-        filler = rng.choice(FILLER, size=4).tolist()
-        texts.append(" ".join([filler[0], words[(i + 1) % 5], filler[1], filler[2], words[(i + 2) % 5],
-                               filler[3]]))
-        cats.append(["scifi"] if topic_of_item[i] == "A" else ["romance"])
-    content = ItemContent(item_map, titles, texts, cats)
-    return Dataset(name="planted", interactions=inter, content=content, dataset_id=None)
+make_planted = topic_dataset  # the explanations' data
 
 
 @pytest.fixture(scope="session")

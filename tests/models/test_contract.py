@@ -13,7 +13,7 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
-from workbench.core.ids import IdMap
+from tests.planted import SPLIT_GROUPS, SPLIT_ITEMS, SPLIT_USERS, grouped_split
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.core.progress import Cancelled, CancelToken
 from workbench.errors import WorkbenchError
@@ -21,7 +21,8 @@ from workbench.models.base import ModelArtifact, TrainingError
 from workbench.models.capabilities import ReadsSequence, capabilities
 from workbench.models.registry import FAMILIES, create_model, model_from_artifact
 
-N_USERS, N_ITEMS, N_GROUPS = 60, 40, 4
+N_USERS, N_ITEMS, N_GROUPS = SPLIT_USERS, SPLIT_ITEMS, SPLIT_GROUPS
+planted = grouped_split  # the contract's data (other model tests import it from here)
 FAST = {
     "mf": {"epochs": 15, "dim": 8, "learning_rate": 0.02, "l2": 0.01, "batch_size": 64},
     "bpr": {"epochs": 15, "dim": 8, "learning_rate": 0.02, "batch_size": 64},
@@ -56,35 +57,6 @@ def settings_for(case: str) -> dict:
     return {**FAST.get(base(case), {}), **VARIANTS.get(case, {})}
 #: families that predict ratings (their held-out RMSE must beat the global mean)
 RATING_MODELS = ("mf", "autorec")
-
-
-def planted(seed: int = 0) -> tuple[Interactions, Interactions, ItemContent]:
-    """Users and items fall in groups; users like (rate 5) items of their own group, else rate 1-2."""
-    rng = np.random.default_rng(seed)
-    ug = np.arange(N_USERS) % N_GROUPS
-    ig = np.arange(N_ITEMS) % N_GROUPS
-    rows = []
-    for u in range(N_USERS):
-        own = np.flatnonzero(ig == ug[u])
-        other = np.flatnonzero(ig != ug[u])
-        for i in rng.choice(own, 8, replace=False):
-            rows.append((u, i, 5.0))
-        for i in rng.choice(other, 2, replace=False):
-            rows.append((u, i, 1.0 + rng.integers(0, 2)))
-    arr = np.array(rows)
-    users = IdMap.from_ids(f"u{i}" for i in range(N_USERS))
-    items = IdMap.from_ids(f"i{i}" for i in range(N_ITEMS))
-    # the rows are grouped (liked items, then disliked ones); timestamps give sequence models a real order
-    when = rng.permutation(len(arr))
-    data = Interactions(arr[:, 0], arr[:, 1], arr[:, 2], users, items, kind="explicit", rating_min=1,
-                        rating_max=5, timestamps=when)
-    test_mask = np.zeros(len(arr), dtype=bool)
-    for u in range(N_USERS):  # hold out 2 liked items per user
-        test_mask[np.flatnonzero((arr[:, 0] == u) & (arr[:, 2] == 5))[:2]] = True
-    words = ["alpha", "beta", "gamma", "delta"]
-    content = ItemContent(items, [f"{words[g]} film {i}" for i, g in enumerate(ig)],
-                          [f"a story about {words[g]}" for g in ig], [[f"g{g}"] for g in ig])
-    return data.subset(~test_mask), data.subset(test_mask), content
 
 
 def ndcg10(scores: np.ndarray, train: Interactions, test: Interactions) -> float:
