@@ -335,7 +335,7 @@ def import_model_file(db: Database, path: str | os.PathLike[str], dataset: int |
             if isinstance(evaluation, dict) and isinstance(evaluation.get("metrics"), dict):
                 record_evaluation(db, model_id, str(evaluation.get("protocol", "imported")),
                                   int(evaluation.get("k", 10)), evaluation["metrics"])
-    except BaseException:
+    except BaseException:  # a cancel too: the dataset this import made goes, then it goes on up
         if created_dataset is not None:
             delete_dataset(db, created_dataset)
         raise
