@@ -287,3 +287,27 @@ def test_trials_do_not_refit_on_the_validation_rows_that_score_them(db) -> None:
     honest, leaked = valid_rmse(False), valid_rmse(True)
     assert leaked < honest  # refitting on the validation rows flatters them
     assert result.families[0].best_value == pytest.approx(honest, rel=1e-6)
+
+
+def test_trial_models_keep_the_validation_rows_that_score_them_unseen(db) -> None:
+    """A hybrid folds the validation part into its histories after training (good for the final model);
+    a trial must not, or its validation score is inflated by the very rows it is scored on."""
+    dataset_id = make_dataset(db, implicit=True)
+    spec = SplitSpec(seed=4)
+    settings = {"dim": "8", "word_dim": "8", "filters": "8", "epochs": "2", "negatives": "8"}
+    result = run_search(db, SearchRequest(dataset=dataset_id, families=("hybrid",), n_trials=1, split=spec,
+                                          settings=settings, train_final=False))
+    parts = make_split(load_dataset(db, dataset_id).interactions, spec)
+    data = load_dataset(db, dataset_id)
+
+    def valid_ndcg(absorb: bool) -> tuple[float, int]:
+        model = create_model("hybrid", settings)
+        model.absorb_validation = absorb
+        model.fit_all(parts.train, content=data.content, valid=parts.valid)
+        score = evaluate(model, parts.train, parts.valid, 10, data.content, metrics={"ndcg"})["ndcg@10"]
+        return score, int(model.seen.nnz)
+
+    (honest, seen_honest), (leaked, seen_leaked) = valid_ndcg(False), valid_ndcg(True)
+    assert seen_honest < seen_leaked  # absorbing marks the validation rows seen
+    assert leaked > honest  # and flatters the rows that score it
+    assert result.families[0].best_value == pytest.approx(honest, rel=1e-6)

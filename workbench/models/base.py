@@ -189,6 +189,9 @@ class Recommender(ABC, Generic[C]):
         self.users: IdMap | None = None
         self.items: IdMap | None = None
         self.seen: Any = None  # scipy CSR users x items of training interactions, set by fit
+        # after training, the validation part joins what the model knows (histories, seen items, a refit);
+        # a search that scores its trials on that part turns this off so the part stays unseen
+        self.absorb_validation = True
 
     @classmethod
     def config_of(cls, values: dict[str, Any]) -> C:

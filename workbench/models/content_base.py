@@ -468,7 +468,7 @@ class ContentRecommender(TorchRecommender[CC]):
                 rel = rel_part
         planned = self._plan_item_item(used, rel)
         known = used
-        if rel is not None:
+        if rel is not None and self.absorb_validation:
             # validation interactions are known (never test) data: they join the histories used to score,
             # and the seen items, now that early stopping no longer needs them
             known = used.concat(rel)

@@ -287,7 +287,7 @@ class SASRecModel(TorchRecommender[SASRecConfig]):
             return
         rel = positives(valid, threshold) if threshold <= 0 or not valid.is_explicit or \
             (valid.values >= threshold).any() else None
-        if rel is not None and len(rel):
+        if rel is not None and len(rel) and self.absorb_validation:
             # validation interactions come after the training ones (leave_last, temporal): they extend the
             # sequences the model reads when scoring
             both = used.concat(rel)

@@ -243,7 +243,7 @@ class TorchRecommender(Recommender[TC]):
         self.module.eval()
         self._best_epoch = state.best_epoch
         self._cancel = cancel
-        refit = self._refit_plan(used, valid)
+        refit = self._refit_plan(used, valid) if self.absorb_validation else None
         if refit is not None:
             yield from self._refit(*refit)
         self._after_fit(used, valid, threshold)

@@ -284,6 +284,7 @@ class _Objective:
                 settings["refit"] = False
             config = build_config(self.family, settings)
             model = create_model(self.family, config)
+            model.absorb_validation = False  # the trial is scored on the validation part: it stays unseen
             if self.base in LOWER_IS_BETTER and not model.predicts_ratings:
                 raise WorkbenchError(f"{self.family} does not predict ratings here: {self.metric} does not "
                                      "apply (choose a ranking metric such as ndcg@10)")
