@@ -2943,7 +2943,7 @@ Cancel and quit?</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="42"/>
+        <location filename="../../workbench/ui/pages/train.py" line="43"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
@@ -2963,12 +2963,12 @@ Cancel and quit?</source>
         <translation>第 {epoch} 轮：在训练 + 验证数据上重新训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="74"/>
+        <location filename="../../workbench/ui/pages/train.py" line="75"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="75"/>
+        <location filename="../../workbench/ui/pages/train.py" line="76"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
@@ -3089,17 +3089,17 @@ Cancel and quit?</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="112"/>
+        <location filename="../../workbench/ui/pages/train.py" line="113"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="114"/>
+        <location filename="../../workbench/ui/pages/train.py" line="115"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="117"/>
+        <location filename="../../workbench/ui/pages/train.py" line="118"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
@@ -3114,32 +3114,32 @@ Cancel and quit?</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="95"/>
+        <location filename="../../workbench/ui/run_list.py" line="97"/>
         <source>Runs: tick to overlay</source>
         <translation>训练记录：勾选以叠加显示</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="96"/>
+        <location filename="../../workbench/ui/run_list.py" line="98"/>
         <source>Finished, cancelled and interrupted runs keep their curves</source>
         <translation>已完成、已取消和被中断的训练会保留其曲线</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="106"/>
+        <location filename="../../workbench/ui/run_list.py" line="108"/>
         <source>No training runs yet: choose a model and press Start training.</source>
         <translation>还没有训练记录：选择一个模型并点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="112"/>
+        <location filename="../../workbench/ui/run_list.py" line="114"/>
         <source>Select a cancelled or interrupted run to continue it from its last checkpoint.</source>
         <translation>选择一个已取消或被中断的训练，从其最后的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="119"/>
+        <location filename="../../workbench/ui/run_list.py" line="121"/>
         <source>Resume run</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="122"/>
+        <location filename="../../workbench/ui/run_list.py" line="124"/>
         <source>Continue the selected run from its checkpoint; its curves continue</source>
         <translation>从检查点继续所选训练；其曲线接着延伸</translation>
     </message>
@@ -3154,7 +3154,7 @@ Cancel and quit?</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="176"/>
+        <location filename="../../workbench/ui/pages/train.py" line="177"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
@@ -3174,38 +3174,38 @@ Cancel and quit?</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="222"/>
+        <location filename="../../workbench/ui/pages/train.py" line="223"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="235"/>
+        <location filename="../../workbench/ui/pages/train.py" line="236"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="239"/>
+        <location filename="../../workbench/ui/pages/train.py" line="240"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="241"/>
+        <location filename="../../workbench/ui/pages/train.py" line="242"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="255"/>
+        <location filename="../../workbench/ui/pages/train.py" line="256"/>
         <location filename="../../workbench/ui/run_overlay.py" line="72"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="261"/>
+        <location filename="../../workbench/ui/pages/train.py" line="262"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="275"/>
+        <location filename="../../workbench/ui/pages/train.py" line="276"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
@@ -3220,7 +3220,7 @@ Cancel and quit?</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="290"/>
+        <location filename="../../workbench/ui/pages/train.py" line="291"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
@@ -3230,12 +3230,12 @@ Cancel and quit?</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="301"/>
+        <location filename="../../workbench/ui/pages/train.py" line="302"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="329"/>
+        <location filename="../../workbench/ui/pages/train.py" line="331"/>
         <location filename="../../workbench/ui/run_overlay.py" line="86"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
@@ -3251,34 +3251,34 @@ Cancel and quit?</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="349"/>
+        <location filename="../../workbench/ui/pages/train.py" line="351"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="355"/>
+        <location filename="../../workbench/ui/pages/train.py" line="357"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="366"/>
-        <location filename="../../workbench/ui/run_list.py" line="35"/>
+        <location filename="../../workbench/ui/pages/train.py" line="368"/>
+        <location filename="../../workbench/ui/run_list.py" line="36"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="370"/>
+        <location filename="../../workbench/ui/pages/train.py" line="372"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="373"/>
+        <location filename="../../workbench/ui/pages/train.py" line="375"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="382"/>
-        <location filename="../../workbench/ui/run_list.py" line="35"/>
+        <location filename="../../workbench/ui/pages/train.py" line="384"/>
+        <location filename="../../workbench/ui/run_list.py" line="36"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
@@ -3318,28 +3318,28 @@ Cancel and quit?</source>
         <translation>不划分（用全部数据训练）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="34"/>
-        <location filename="../../workbench/ui/run_list.py" line="58"/>
+        <location filename="../../workbench/ui/run_list.py" line="35"/>
+        <location filename="../../workbench/ui/run_list.py" line="60"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="34"/>
+        <location filename="../../workbench/ui/run_list.py" line="35"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="36"/>
+        <location filename="../../workbench/ui/run_list.py" line="37"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="384"/>
+        <location filename="../../workbench/ui/pages/train.py" line="386"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="386"/>
+        <location filename="../../workbench/ui/pages/train.py" line="388"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>
@@ -3349,28 +3349,28 @@ Cancel and quit?</source>
         <translation>无法列出训练记录：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="62"/>
-        <location filename="../../workbench/ui/run_list.py" line="74"/>
+        <location filename="../../workbench/ui/run_list.py" line="64"/>
+        <location filename="../../workbench/ui/run_list.py" line="76"/>
         <source>epoch {n}</source>
         <translation>第 {n} 轮</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="64"/>
+        <location filename="../../workbench/ui/run_list.py" line="66"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="68"/>
+        <location filename="../../workbench/ui/run_list.py" line="70"/>
         <source>running · {time} so far</source>
         <translation>运行中 · 已用 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="72"/>
+        <location filename="../../workbench/ui/run_list.py" line="74"/>
         <source> (resumable)</source>
         <translation>（可继续）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/run_list.py" line="79"/>
+        <location filename="../../workbench/ui/run_list.py" line="81"/>
         <source>run {id} · {family} on {dataset} · {state} · {when}</source>
         <translation>训练 {id} · {family}，数据集 {dataset} · {state} · {when}</translation>
     </message>
@@ -3414,66 +3414,66 @@ Cancel and quit?</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="95"/>
-        <source>solid with dots: training loss · dashed: validation loss · faint: per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</source>
+        <location filename="../../workbench/ui/curves.py" line="96"/>
+        <source>solid with dots: training loss · dotted with open dots: training again on training + validation data · dashed: validation loss · faint: per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better</source>
         <extracomment>the curves drawn per run, as ``curve_data`` names them</extracomment>
-        <translation>带点实线：训练损失 · 虚线：验证损失 · 浅色：每批（平滑） · ★ 最佳轮次 · ↑ 越高越好，↓ 越低越好</translation>
+        <translation>带点实线：训练损失 · 空心点虚线：在训练 + 验证数据上重新训练 · 虚线：验证损失 · 浅色：每批（平滑） · ★ 最佳轮次 · ↑ 越高越好，↓ 越低越好</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="134"/>
-        <location filename="../../workbench/ui/curves.py" line="208"/>
+        <location filename="../../workbench/ui/curves.py" line="136"/>
+        <location filename="../../workbench/ui/curves.py" line="210"/>
         <source>Loss (thin: per batch)</source>
         <translation>损失（细线：每批）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="134"/>
-        <location filename="../../workbench/ui/curves.py" line="220"/>
+        <location filename="../../workbench/ui/curves.py" line="136"/>
+        <location filename="../../workbench/ui/curves.py" line="222"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="137"/>
-        <location filename="../../workbench/ui/curves.py" line="215"/>
+        <location filename="../../workbench/ui/curves.py" line="139"/>
+        <location filename="../../workbench/ui/curves.py" line="217"/>
         <source>Validation (★ best epoch)</source>
         <translation>验证（★ 最佳轮次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="157"/>
+        <location filename="../../workbench/ui/curves.py" line="159"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="158"/>
+        <location filename="../../workbench/ui/curves.py" line="160"/>
         <source>passes over the data</source>
         <translation>遍历数据的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="206"/>
+        <location filename="../../workbench/ui/curves.py" line="208"/>
         <source>Loss · {objective}</source>
         <translation>损失 · {objective}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="211"/>
+        <location filename="../../workbench/ui/curves.py" line="213"/>
         <source>Validation · {objective} {better}</source>
         <translation>验证 · {objective} {better}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="223"/>
+        <location filename="../../workbench/ui/curves.py" line="225"/>
         <source>MSE (rating points²)</source>
         <translation>MSE（评分点²）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="225"/>
+        <location filename="../../workbench/ui/curves.py" line="227"/>
         <source>per-sample loss</source>
         <translation>每样本损失</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="233"/>
+        <location filename="../../workbench/ui/curves.py" line="235"/>
         <source>validation metric (see legend)</source>
         <translation>验证指标（见图例）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/curves.py" line="253"/>
+        <location filename="../../workbench/ui/curves.py" line="255"/>
         <source>{runs}&lt;br&gt;{value}</source>
         <translation>{runs}&lt;br&gt;{value}</translation>
     </message>

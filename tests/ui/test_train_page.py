@@ -62,8 +62,11 @@ def test_training_plots_points_live_and_saves_a_model(qtbot, tiny_ctx):
     model_id = finished[0]
     x, y = page.curves.curve_data(run_id, "train")
     # three epochs, then MF's refit on training + validation for the best epoch count, drawn after them
-    epochs = [e.epoch for e in get_run(tiny_ctx.db, run_id).epochs]
-    assert list(x) == [float(e) for e in epochs] and list(x[:3]) == [1.0, 2.0, 3.0] and np.all(np.isfinite(y))
+    stored = get_run(tiny_ctx.db, run_id).epochs
+    assert list(x) == [1.0, 2.0, 3.0] and np.all(np.isfinite(y))
+    rx, ry = page.curves.curve_data(run_id, "refit")  # drawn apart, after them
+    assert list(rx) == [float(e.epoch) for e in stored if e.extra.get("refit")] and len(rx) >= 1
+    assert np.all(np.isfinite(ry)) and rx.min() > 3
     mx, _my = page.curves.curve_data(run_id, "metric")
     assert len(mx) == 3 and page.curves.metric_name(run_id)
     assert len(page.curves.curve_data(run_id, "batch")[0]) >= 1
@@ -107,7 +110,9 @@ def test_stored_runs_reopen_after_restart(qtbot, tiny_ctx):
     item = page.run_list.runs_list.item(0)
     assert item.checkState() == Qt.CheckState.Checked  # the newest run is drawn on first show
     x, _ = page.curves.curve_data(result.run_id, "train")
-    assert list(x) == [float(r.epoch) for r in result.reports] and list(x[:2]) == [1.0, 2.0]
+    assert list(x) == [1.0, 2.0]
+    rx, _ = page.curves.curve_data(result.run_id, "refit")  # the stored refit epochs, drawn apart
+    assert list(rx) == [float(r.epoch) for r in result.reports if r.extra.get("refit")]
     item.setCheckState(Qt.CheckState.Unchecked)
     assert not page.curves.is_run_visible(result.run_id)
 
@@ -139,7 +144,9 @@ def test_a_cancelled_run_resumes_from_the_list_and_its_curves_continue(qtbot, ti
     # continued after the checkpoint (then MF's refit on training + validation, reported after them)
     assert [e.epoch for e in run.epochs if not e.extra.get("refit")] == list(range(1, 7))
     x, y = page.curves.curve_data(run_id, "train")
-    assert list(x) == [float(e.epoch) for e in run.epochs] and np.all(np.isfinite(y))  # one continuous curve
+    assert list(x) == [float(e) for e in range(1, 7)] and np.all(np.isfinite(y))  # one continuous curve
+    rx, _ = page.curves.curve_data(run_id, "refit")
+    assert list(rx) == [float(e.epoch) for e in run.epochs if e.extra.get("refit")]
     assert page.curves.run_ids() == [run_id]
     page.select_run(run_id)
     assert not page.run_list.resume_button.isEnabled()  # completed runs are not resumable

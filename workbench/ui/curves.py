@@ -70,6 +70,7 @@ class _RunSeries:
     train_loss: list[float] = field(default_factory=list)
     valid_loss: list[float] = field(default_factory=list)
     valid_metric: list[float] = field(default_factory=list)
+    refit: list[bool] = field(default_factory=list)  # epochs of the refit on training + validation
     batch_x: list[float] = field(default_factory=list)
     batch_loss: list[float] = field(default_factory=list)
     metric_name: str | None = None
@@ -85,7 +86,7 @@ def _finite(values: list[float]) -> np.ndarray:
 
 OBJECTIVES = ("ranking", "rating")
 #: the curves drawn per run, as ``curve_data`` names them
-CURVES = ("train", "valid_loss", "metric", "batch", "best")
+CURVES = ("train", "refit", "valid_loss", "metric", "batch", "best")
 
 
 def line_key() -> str:
@@ -94,8 +95,9 @@ def line_key() -> str:
         "<span style='color:#666'>"
         + translate(
             "TrainingCurves",
-            "solid with dots: training loss · dashed: validation loss · faint: "
-            "per batch (smoothed) · ★ best epoch · ↑ higher is better, ↓ lower is better",
+            "solid with dots: training loss · dotted with open dots: training again on training + "
+            "validation data · dashed: validation loss · faint: per batch (smoothed) · ★ best epoch · "
+            "↑ higher is better, ↓ lower is better",
         )
         + "</span>"
     )
@@ -340,6 +342,10 @@ class TrainingCurves(QWidget):
         items["train"] = loss_plot.plot(
             [], [], pen=pg.mkPen(qc, width=2), symbol="o", symbolSize=5, symbolBrush=qc, symbolPen=None
         )
+        items["refit"] = loss_plot.plot(
+            [], [], pen=pg.mkPen(qc, width=2, style=Qt.PenStyle.DotLine), symbol="o", symbolSize=6,
+            symbolBrush=None, symbolPen=pg.mkPen(qc, width=1.5)
+        )
         dashed = pg.mkPen(qc, width=2, style=Qt.PenStyle.DashLine)
         items["valid_loss"] = loss_plot.plot([], [], pen=dashed)
         items["metric"] = metric_plot.plot(
@@ -409,10 +415,13 @@ class TrainingCurves(QWidget):
         valid_metric: float | None = None,
         metric_name: str | None = None,
         is_best: bool | None = None,
+        refit: bool = False,
     ) -> None:
-        """Append one epoch's point (epochs are numbered from 1); ``is_best`` None means work it out."""
+        """Append one epoch's point (epochs are numbered from 1); ``is_best`` None means work it out;
+        ``refit``: an epoch of training again on training + validation (drawn apart from the others)."""
         series = self._runs[run_id]
         series.epochs.append(float(epoch))
+        series.refit.append(bool(refit))
         series.train_loss.append(math.nan if train_loss is None else float(train_loss))
         series.valid_loss.append(math.nan if valid_loss is None else float(valid_loss))
         series.valid_metric.append(math.nan if valid_metric is None else float(valid_metric))
@@ -459,6 +468,7 @@ class TrainingCurves(QWidget):
         series.train_loss.clear()
         series.valid_loss.clear()
         series.valid_metric.clear()
+        series.refit.clear()
         series.best_epoch = None
         for row in epochs:
             flagged = row.get("is_best")
@@ -470,19 +480,22 @@ class TrainingCurves(QWidget):
                 row.get("valid_metric"),
                 row.get("metric_name"),
                 None if flagged is None else bool(flagged),
+                bool(row.get("refit")),
             )
         self._refresh_epochs(series)
 
     def _refresh_epochs(self, series: _RunSeries) -> None:
         x = np.asarray(series.epochs)
+        refit = np.asarray(series.refit, dtype=bool)
         items = series.items
-        for key, values in (
-            ("train", series.train_loss),
-            ("valid_loss", series.valid_loss),
-            ("metric", series.valid_metric),
+        for key, values, part in (
+            ("train", series.train_loss, ~refit),
+            ("refit", series.train_loss, refit),
+            ("valid_loss", series.valid_loss, ~refit),
+            ("metric", series.valid_metric, ~refit),
         ):
             y = _finite(values)
-            keep = np.isfinite(y)  # all-NaN data would make pyqtgraph warn; gaps are simply skipped
+            keep = np.isfinite(y) & part  # all-NaN data would make pyqtgraph warn; gaps are simply skipped
             items[key].setData(x[keep], y[keep])
         if series.best_epoch is not None and series.best_epoch in series.epochs:
             i = series.epochs.index(series.best_epoch)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from workbench.models.torch_base import REFIT
 from workbench.store.runs import RunInfo
 from workbench.ui.i18n import translate
 from workbench.ui.train_job import LiveRun
@@ -42,7 +43,8 @@ def epoch_rows(epochs: list[Any]) -> list[dict[str, Any]]:
     flagged = any(e.extra.get("is_best") for e in epochs)
     return [{"epoch": e.epoch, "train_loss": e.train_loss, "valid_loss": e.valid_loss,
              "valid_metric": e.valid_metric, "metric_name": e.metric_name,
-             "is_best": bool(e.extra.get("is_best")) if flagged else None} for e in epochs]
+             "is_best": bool(e.extra.get("is_best")) if flagged else None,
+             "refit": bool(e.extra.get(REFIT))} for e in epochs]
 
 
 def _elapsed_since(started: datetime | None) -> float | None:

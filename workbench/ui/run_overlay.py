@@ -97,5 +97,5 @@ class RunOverlay(QObject):
         last = self._curves.last_epoch(run.id)  # ticked in the run list before it was watched
         for row in epoch_rows([e for e in epochs if e.epoch > last]):
             self._curves.add_epoch(run.id, row["epoch"], row["train_loss"], row["valid_loss"],
-                                   row["valid_metric"], row["metric_name"], row["is_best"])
+                                   row["valid_metric"], row["metric_name"], row["is_best"], row["refit"])
             self.epoch_drawn.emit(run.id, row["epoch"])

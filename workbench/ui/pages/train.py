@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.models.base import BatchEvent, EpochReport
+from workbench.models.torch_base import REFIT
 from workbench.store.datasets import get_dataset_info, list_datasets
 from workbench.store.db import STORE_ERRORS
 from workbench.store.runs import get_run
@@ -312,7 +313,8 @@ class TrainPage(QWidget):
             live.last_epoch = payload.epoch
             live.samples_per_s = payload.samples_per_s or live.samples_per_s
             self.curves.add_epoch(live.key, payload.epoch, payload.train_loss, payload.valid_loss,
-                                  payload.valid_metric, payload.metric_name, payload.is_best)
+                                  payload.valid_metric, payload.metric_name, payload.is_best,
+                                  bool(payload.extra.get(REFIT)))
             self.status.advance(live, float(payload.epoch))
             run = self.run_list.run_info(live.key)
             if run is not None:
