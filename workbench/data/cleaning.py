@@ -51,6 +51,22 @@ def _codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), uniques
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """Cleaned interactions as integer codes into their distinct (stripped) ids, file order kept.
+
+    Every code is used: ids whose rows were all dropped are gone from ``user_ids``/``item_ids``.
+    """
+
+    user_codes: np.ndarray
+    user_ids: np.ndarray
+    item_codes: np.ndarray
+    item_ids: np.ndarray
+    values: np.ndarray
+    timestamps: np.ndarray | None
+    report: dict[str, Any]
+
+
 def clean(
     users: np.ndarray,
     items: np.ndarray,
@@ -63,6 +79,19 @@ def clean(
 
     The report counts rows read, rows dropped for each reason and rows kept.
     """
+    c = clean_codes(users, items, values, timestamps, options, report)
+    return c.user_ids[c.user_codes], c.item_ids[c.item_codes], c.values, c.timestamps, c.report
+
+
+def clean_codes(
+    users: np.ndarray,
+    items: np.ndarray,
+    values: np.ndarray,
+    timestamps: np.ndarray | None,
+    options: CleaningOptions,
+    report: dict[str, Any] | None = None,
+) -> Cleaned:
+    """``clean`` keeping the ids as codes, so the writer need not factorize millions of strings again."""
     report = dict(report or {})
     report.setdefault("rows_read", len(users))
     report["duplicate_rule"] = options.duplicates
@@ -90,7 +119,19 @@ def clean(
     report["dropped_k_core_users"] = dropped_u
     report["dropped_k_core_items"] = dropped_i
     report["rows_kept"] = len(ucode)
-    return user_ids[ucode], item_ids[icode], values, timestamps, report
+    ucode, user_ids = _compact(ucode, user_ids)
+    icode, item_ids = _compact(icode, item_ids)
+    return Cleaned(ucode, user_ids, icode, item_ids, values, timestamps, report)
+
+
+def _compact(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the distinct ids no code points at any more, renumbering the codes (order kept)."""
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes] = True
+    if used.all():
+        return codes, uniques
+    remap = np.cumsum(used) - 1
+    return remap[codes], uniques[used]
 
 
 def _resolve_duplicates(
@@ -104,43 +145,45 @@ def _resolve_duplicates(
     if n == 0:
         return ucode, icode, values, timestamps, 0
     key = ucode.astype(np.int64) * (int(icode.max()) + 1) + icode
-    order = np.arange(n)
-    # Sort by key, then by the rule's tie-breaker; the last row of each key group wins.
-    if rule == "last":
-        tie = timestamps if timestamps is not None else order
-        perm = np.lexsort((order, tie, key))
-    elif rule == "max":
-        perm = np.lexsort((order, values, key))
-    else:
-        perm = np.lexsort((order, key))
+    # One stable sort finds the duplicate groups (file order within each); the rule's tie-breaking
+    # sort then runs on the duplicated rows only, usually a small share of a big file.
+    perm = np.argsort(key, kind="stable")
     sorted_key = key[perm]
-    is_last = np.ones(n, dtype=bool)
-    is_last[:-1] = sorted_key[1:] != sorted_key[:-1]
-    n_dup = int(n - is_last.sum())
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = sorted_key[1:] != sorted_key[:-1]
+    n_dup = int(n - starts.sum())
     if n_dup == 0:
         return ucode, icode, values, timestamps, 0
-    chosen = perm[is_last]
+    group = np.cumsum(starts) - 1
+    duplicated = np.bincount(group)[group] > 1
+    single = perm[~duplicated]
+    rows = perm[duplicated]  # grouped by key, file order within a group
+    dup_group = group[duplicated]
+    # The last row of each group (after the tie-breaker) wins.
+    if rule == "last" and timestamps is not None:
+        rows = rows[np.lexsort((rows, timestamps[rows], dup_group))]
+    elif rule == "max":
+        rows = rows[np.lexsort((rows, values[rows], dup_group))]
+    is_last = np.ones(len(rows), dtype=bool)
+    is_last[:-1] = dup_group[1:] != dup_group[:-1]
+    chosen = rows[is_last]
     new_values = values[chosen]
     new_ts = None if timestamps is None else timestamps[chosen]
     if rule == "mean":
-        group = np.cumsum(np.r_[True, is_last[:-1]]) - 1  # group number of each sorted row
-        sums = np.bincount(group, weights=values[perm])
-        counts = np.bincount(group)
-        new_values = sums / counts
+        local = np.cumsum(np.r_[True, is_last[:-1]]) - 1  # group number among the duplicated groups
+        new_values = np.bincount(local, weights=values[rows]) / np.bincount(local)
         if timestamps is not None:
-            latest = np.full(len(counts), np.iinfo(np.int64).min, dtype=np.int64)
-            np.maximum.at(latest, group, timestamps[perm])
+            latest = np.full(len(chosen), np.iinfo(np.int64).min, dtype=np.int64)
+            np.maximum.at(latest, local, timestamps[rows])
             new_ts = latest
-    # Restore file order of the surviving rows.
-    back = np.argsort(chosen, kind="stable")
-    chosen = chosen[back]
-    return (
-        ucode[chosen],
-        icode[chosen],
-        np.asarray(new_values)[back],
-        None if new_ts is None else new_ts[back],
-        n_dup,
-    )
+    # Surviving rows back in file order.
+    kept = np.concatenate([single, chosen])
+    back = np.argsort(kept, kind="stable")
+    kept_values = np.concatenate([values[single], np.asarray(new_values, dtype=values.dtype)])[back]
+    kept_ts = None if timestamps is None or new_ts is None else \
+        np.concatenate([timestamps[single], new_ts.astype(timestamps.dtype)])[back]
+    kept = kept[back]
+    return ucode[kept], icode[kept], kept_values, kept_ts, n_dup
 
 
 def _k_core(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from workbench.core.delimited import detect_header, detect_sep, normalise_sep, split_rows
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle
-from workbench.data.cleaning import CleaningOptions, clean
+from workbench.data.cleaning import CleaningOptions, clean_codes
 from workbench.data.parsed import ImportReport, ParsedDataset
 from workbench.errors import InputError
 
@@ -434,24 +434,23 @@ def parse_csv(
         "blank_lines": stats["blank_lines"],
         "dropped_missing_ids": stats["dropped_missing_ids"],
     }
-    users, items, values, timestamps, report = clean(
-        users, items, values, arrays["timestamp"], cleaning or CleaningOptions(), report
-    )
-    if len(users) == 0:
+    cleaned = clean_codes(users, items, values, arrays["timestamp"], cleaning or CleaningOptions(), report)
+    if len(cleaned.user_codes) == 0:
         raise InputError("no interactions left after cleaning (all rows were dropped)", file=str(path))
     rmin, rmax = spec.rating_scale if spec.rating_scale is not None else (None, None)
     if kind == "implicit" and spec.rating_scale is None:
         rmin = rmax = None
     return ParsedDataset(
-        users=users,
-        items=items,
-        values=values,
-        timestamps=timestamps,
+        users=cleaned.user_ids[cleaned.user_codes],
+        items=cleaned.item_ids[cleaned.item_codes],
+        values=cleaned.values,
+        timestamps=cleaned.timestamps,
         kind=kind,
         rating_min=rmin,
         rating_max=rmax,
         source=str(path.resolve()),
-        report=report,
+        report=cleaned.report,
+        codes=(cleaned.user_codes, cleaned.user_ids, cleaned.item_codes, cleaned.item_ids),
     )
 
 

@@ -29,6 +29,9 @@ class ParsedDataset:
     report: dict[str, Any] = field(default_factory=dict)
     item_info: pd.DataFrame | None = None
     user_info: pd.DataFrame | None = None
+    #: (user codes, distinct user ids, item codes, distinct item ids) when the importer already has them:
+    #: the writer then need not factorize millions of id strings a second time
+    codes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.users)
