@@ -8,7 +8,7 @@ formula itself lives once, in ``metrics.ndcg_at_k``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import scipy.sparse as sp
@@ -88,6 +88,15 @@ def ranking_ndcg(score_fn: Callable[[np.ndarray], torch.Tensor], seen: sp.csr_ma
     ``score_fn(user_rows)`` returns a ``(len(user_rows), n_items)`` tensor (any device). At most
     ``max_users`` users (seeded sample) are scored so validation stays cheap on big data.
     """
+    values = ranking_ndcgs(lambda rows: [score_fn(rows)], 1, seen, relevant, k, max_users, seed, cancel)
+    return None if values is None else values[0]
+
+
+def ranking_ndcgs(score_fn: Callable[[np.ndarray], Iterable[torch.Tensor]], n_scorings: int,
+                  seen: sp.csr_matrix, relevant: sp.csr_matrix, k: int = 10, max_users: int = 5000,
+                  seed: int = 0, cancel: CancelToken | None = None) -> list[float] | None:
+    """``ranking_ndcg`` of ``n_scorings`` scorings of the same users in one pass: ``score_fn(user_rows)``
+    yields one score tensor per scoring, so work the scorings share is done once per block of users."""
     users = np.flatnonzero(np.diff(relevant.indptr) > 0)
     if len(users) == 0:
         return None
@@ -95,15 +104,21 @@ def ranking_ndcg(score_fn: Callable[[np.ndarray], torch.Tensor], seen: sp.csr_ma
         users = np.sort(np.random.default_rng(seed).choice(users, max_users, replace=False))
     n_items = relevant.shape[1]
     chunk = max(1, min(1024, (1 << 22) // max(1, n_items)))
-    total = 0.0
+    totals = np.zeros(n_scorings)
     for s in range(0, len(users), chunk):
         if cancel is not None:
             cancel.raise_if_cancelled()
         rows = users[s:s + chunk]
-        top = top_k_unseen(score_fn(rows), seen[rows], k)
         rel = relevant[rows]
-        total += float(m.ndcg_at_k(m.hit_matrix(top, rel), np.diff(rel.indptr)).sum())
-    return total / len(users)
+        n_rel = np.diff(rel.indptr)
+        scorings = 0
+        for j, scores in enumerate(score_fn(rows)):
+            top = top_k_unseen(scores, seen[rows], k)
+            totals[j] += float(m.ndcg_at_k(m.hit_matrix(top, rel), n_rel).sum())
+            scorings += 1
+        if scorings != n_scorings:
+            raise ValueError(f"score_fn gave {scorings} scorings, {n_scorings} expected")
+    return (totals / len(users)).tolist()
 
 
 def rating_rmse(predict_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], users: torch.Tensor,

@@ -275,8 +275,9 @@ class EASEModel(FoldInHistoryScore, ClosedFormRecommender[EASEConfig]):
     history_method: ClassVar[str] = "exact: B[h, item] x weight of h (EASE)"
     Config: ClassVar[type[ModelConfig]] = EASEConfig
     description: ClassVar[str] = "EASE: closed-form linear item-item autoencoder, a very strong baseline"
-    #: dense items x items float32 matrices alive at the peak: the Gram matrix, its LU factors and the
-    #: inverse (which becomes the weights), then the serialised weights
+    #: dense items x items float32 matrices alive at the peak: two while solving (the Gram matrix and its
+    #: factor, then the factor and the inverse, which becomes the weights), three when the weights are
+    #: serialised for the store
     DENSE_COPIES: ClassVar[int] = 3
 
     @classmethod

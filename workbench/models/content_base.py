@@ -140,6 +140,12 @@ class _ContentModule(nn.Module):
 
     def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(content vectors (n, d), content biases (n,)) of items given token and feature rows."""
+        if self.text_encoder != "pretrained" and tokens.shape[1] > 1:
+            # Token rows are padded to ``max_tokens``; most texts are far shorter. The columns past the
+            # longest text here are padding only, and dropping them changes no output (padding embeds
+            # to zero, and the convolution pads with zeros anyway) while the encoder's cost falls with them.
+            used = torch.nonzero((tokens != 0).any(0))
+            tokens = tokens[:, :int(used[-1]) + 1] if len(used) else tokens[:, :1]
         return self.encode_embedded(tokens, feats, *self.embed(tokens, feats))
 
     def embed(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

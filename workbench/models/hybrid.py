@@ -15,6 +15,7 @@ as "collaborative", so the parts still sum to the score.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -25,7 +26,7 @@ from torch import nn
 
 from workbench.core.interactions import Interactions
 from workbench.core.memory import fits_in_free_memory
-from workbench.evaluation.ranking import ranking_ndcg
+from workbench.evaluation.ranking import ranking_ndcgs
 from workbench.models.base import ModelConfig, param
 from workbench.models.common import seen_matrix
 from workbench.models.content_base import ContentEncoderConfig, ContentRecommender, _ContentModule
@@ -77,7 +78,8 @@ def spread_ratio(learned: torch.Tensor, item_item: torch.Tensor) -> float:
 
 
 def item_item_bytes(n_items: int) -> int:
-    """Peak memory of the hybrid's closed-form item-item part (as EASE: three dense float32 squares)."""
+    """Peak memory of the hybrid's closed-form item-item part (as EASE: three dense float32 squares, the
+    third when the weights are saved)."""
     return 3 * 4 * n_items ** 2
 
 
@@ -268,17 +270,29 @@ class HybridModel(ContentRecommender[HybridConfig]):
         return spread_ratio(learned, item_item)
 
     def _choose_item_item_weight(self, unit: torch.Tensor, scale: float, rel: Interactions) -> float:
-        """The relative weight of ``ITEM_ITEM_GRID`` with the best validation NDCG@10 (ties: the first)."""
+        """The relative weight of ``ITEM_ITEM_GRID`` with the best validation NDCG@10 (ties: the first).
+
+        Each block of validation users is scored once per part (learned, item-item) and every weight of
+        the grid ranks the blend of those two blocks."""
         relevant = seen_matrix(rel)
-        best_w, best_v = 0.0, -1.0
-        for w in ITEM_ITEM_GRID:
-            self.buffers["item_item"] = unit * (w * scale)
-            value = ranking_ndcg(lambda rows: self._scores(torch.from_numpy(rows).to(self.device), None),
-                                 self.seen, relevant, seed=self.config.seed) or 0.0
-            if value > best_v:
-                best_w, best_v = w, value
-        self.buffers.pop("item_item", None)
-        return best_w
+
+        def blends(rows: np.ndarray) -> Iterator[torch.Tensor]:
+            users = torch.from_numpy(rows).to(self.device)
+            learned = self._scores(users, None)  # no item-item part installed yet
+            self.buffers["item_item"] = unit
+            try:
+                item_item = self._item_item_scores(users, None)
+            finally:
+                self.buffers.pop("item_item", None)
+            assert item_item is not None
+            for w in ITEM_ITEM_GRID:
+                yield learned + item_item * (w * scale)
+
+        with torch.no_grad():
+            values = ranking_ndcgs(blends, len(ITEM_ITEM_GRID), self.seen, relevant, seed=self.config.seed)
+        if values is None:
+            return 0.0
+        return ITEM_ITEM_GRID[int(np.argmax(values))]  # argmax: the first of tied weights
 
     # --- explanation -------------------------------------------------------------------------------------
     def score_parts(self, user_row: int, item_rows: np.ndarray) -> dict[str, np.ndarray]:
