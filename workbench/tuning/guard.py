@@ -99,9 +99,10 @@ class Selection:
                 return (f"trial {self.best_trial} beats the defaults (trial {self.defaults_trial}) by "
                         f"{figures}: trial {self.best_trial} trained")
             return f"defaults kept: trial {self.best_trial} beats them by {figures}, within noise"
-        why = {"no_defaults": "no completed defaults trial to compare it with",
-               "no_scores": "no per-user validation scores stored for it or the defaults (a search from an "
-                            "older version, or a metric without per-user values)",
+        why = {"no_defaults": "no completed trial of the default settings to compare it with (a grid, a "
+                              "search not started from the defaults, or one recorded by an older version)",
+               "no_scores": "it or the defaults trial has no per-user validation scores (recorded by an "
+                            "older version, or a metric without them such as coverage)",
                "different_users": "its per-user validation scores and the defaults' cover different users"}
         return f"best trial {self.best_trial} trained unchecked: {why.get(self.reason or '', self.reason)}"
 
