@@ -245,8 +245,11 @@ def test_cli_tune_prints_study_best_settings_and_a_usable_model(db_path: Path, c
     assert payload["study_id"] in {r["study_id"] for r in payload["ranking"]}
     assert [r["family"] for r in payload["ranking"]] == sorted(
         [r["family"] for r in payload["ranking"]],
-        key=lambda f: -next(r["valid_score"] for r in payload["ranking"] if r["family"] == f))
+        key=lambda f: -next(r["chosen_valid_score"] for r in payload["ranking"] if r["family"] == f))
     assert payload["best_params"] and payload["valid_score"] is not None
+    # the settings trained (the best, or the defaults when the best beats them only by noise) and why
+    assert payload["chosen_params"] and payload["chosen_valid_score"] is not None
+    assert payload["chosen_trial"] in (0, payload["best_trial"]) and payload["note"]
     model_id = payload["model_id"]
     assert main(["--db", str(db_path), "recommend", str(model_id), "--user", "u1", "--json"]) == 0
     recs = json.loads(capsys.readouterr().out)["recommendations"]

@@ -3481,434 +3481,479 @@ Cancel and quit?</source>
 <context>
     <name>TunePage</name>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="126"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="128"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="127"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="129"/>
         <source>Import one on the Datasets page or load the demo, then tune models here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里调参。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="163"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="165"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="166"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="168"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="170"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="172"/>
         <source>Families to search (one study each); their default spaces come from their settings</source>
         <translation>要搜索的模型族（每个一次研究）；默认搜索空间来自其设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="185"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="187"/>
         <source>Families</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="191"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="193"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="195"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="197"/>
         <source> per family</source>
         <translation> 次/模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="196"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="331"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="198"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="334"/>
         <source>Trials</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="199"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="201"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="200"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="202"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="202"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="204"/>
         <source>Time for the whole search (shared by the families); 0: trials only</source>
         <translation>整个搜索的时间（各模型族共享）；0：只按试验次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="204"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="206"/>
         <source>Time limit</source>
         <translation>时间上限</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="207"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="209"/>
         <source>TPE (Bayesian)</source>
         <translation>TPE（贝叶斯）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="208"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="210"/>
         <source>random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="209"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="211"/>
         <source>grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="212"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="214"/>
         <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="56"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="58"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="189"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="191"/>
         <source>Validation metric the search optimises (auto: ndcg@10; rmse for rating models)</source>
         <translation>搜索优化的验证指标（自动：ndcg@10；评分模型用 rmse）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="214"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="216"/>
         <source>median: stop a trial whose score falls below the median of earlier trials at the same epoch; successive halving: keep the best share at each rung</source>
         <translation>中位数：在同一轮中得分低于先前试验中位数的试验会被停止；逐次减半：每一级只保留最好的一部分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="218"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="220"/>
         <source>median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="219"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="221"/>
         <source>successive halving</source>
         <translation>逐次减半</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="223"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="225"/>
         <source>Pruner</source>
         <translation>剪枝器</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="225"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="227"/>
         <source>dim=16:64 l2=1e-4:1e-1:log epochs=20</source>
         <translation>dim=16:64 l2=1e-4:1e-1:log epochs=20</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="227"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="229"/>
         <source>Change the default spaces: KEY=LOW:HIGH[:log] searches a range, KEY=A|B|C choices, KEY=VALUE fixes a setting</source>
         <translation>修改默认搜索空间：KEY=LOW:HIGH[:log] 搜索一个范围，KEY=A|B|C 在选项中搜索，KEY=VALUE 固定一个设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="233"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="235"/>
         <source>Ranges</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="237"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="239"/>
         <source>Start search</source>
         <translation>开始搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="240"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="242"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="251"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="253"/>
         <source>Stored searches</source>
         <translation>已保存的搜索</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="256"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="258"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="258"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="260"/>
         <source>Continue the selected search until its trial budget is spent</source>
         <translation>继续所选搜索，直到用完其试验预算</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="270"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="272"/>
         <source>Optimisation history</source>
         <translation>优化历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="271"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="273"/>
         <source>trial (in finishing order)</source>
         <translation>试验（按完成顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="272"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="296"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="732"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="274"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="298"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="740"/>
         <source>validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="280"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="802"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="282"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="821"/>
         <source>Parameter importance</source>
         <translation>参数重要性</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="280"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="282"/>
         <source>share of variance</source>
         <translation>方差占比</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="289"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="291"/>
         <source>Family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="291"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="293"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="295"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="297"/>
         <source>Slice (colour: trial order)</source>
         <translation>切片图（颜色：试验顺序）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="308"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="320"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
         <source>family</source>
         <translation>模型族</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="309"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="311"/>
         <source>trial</source>
         <translation>试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="310"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="312"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="311"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="313"/>
         <source>score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="312"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="314"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="313"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="315"/>
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="314"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="316"/>
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="319"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
         <source>rank</source>
         <translation>名次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="321"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
         <source>study</source>
         <translation>研究</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="322"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
         <source>metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="323"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="325"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="324"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="326"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="325"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
         <source>trials</source>
         <translation>试验数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="326"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="701"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="709"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="327"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="329"/>
         <source>model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="328"/>
-        <source>best settings</source>
-        <translation>最佳设置</translation>
+        <location filename="../../workbench/ui/pages/tune.py" line="926"/>
+        <source>the defaults (trial {trial}) are the best trial: trained</source>
+        <translation>默认设置（试验 {trial}）就是最佳试验：已训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="332"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="933"/>
+        <source>trial {best} beats the defaults (trial {defaults}) by {gain} {metric} on validation, {z} paired standard errors (needed {needed}): trial {best} trained</source>
+        <translation>试验 {best} 在验证部分上比默认设置（试验 {defaults}）高 {gain} {metric}，为 {z} 个配对标准误（需要 {needed}）：已训练试验 {best}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="938"/>
+        <source>defaults kept: trial {best} beats them by {gain} {metric} on validation, {z} paired standard errors (needed {needed}), within noise</source>
+        <translation>保留默认设置：试验 {best} 在验证部分上比它们高 {gain} {metric}，为 {z} 个配对标准误（需要 {needed}），在噪声范围内</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="944"/>
+        <source>no completed trial of the default settings to compare it with</source>
+        <translation>没有已完成的默认设置试验可与之比较</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="947"/>
+        <source>it or the defaults trial has no per-user validation scores (an older search)</source>
+        <translation>它或默认设置试验没有逐用户的验证分数（较早的搜索）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="950"/>
+        <source>its per-user validation scores and the defaults&apos; cover different users</source>
+        <translation>它与默认设置的逐用户验证分数覆盖的用户不同</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="954"/>
+        <source>best trial {trial} trained unchecked: {why}</source>
+        <translation>最佳试验 {trial} 未经检验即训练：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="335"/>
         <source>Families ranked</source>
         <translation>模型族排名</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="336"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="342"/>
         <source>Train the best</source>
         <translation>训练最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="338"/>
-        <source>Train each family&apos;s best settings as a normal model (scored once on the test part)</source>
-        <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）</translation>
-    </message>
-    <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="344"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="351"/>
         <source>Open in Models</source>
         <translation>在模型页打开</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="361"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="368"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="366"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="373"/>
         <source>{name}  ({n:,} interactions)</source>
         <translation>{name}  （{n:,} 条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="387"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="394"/>
         <source>Cannot list searches: {exc}</source>
         <translation>无法列出搜索：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="395"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="402"/>
         <source>{n} trials</source>
         <translation>{n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="453"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="460"/>
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="456"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="463"/>
         <source>Check at least one family to tune.</source>
         <translation>请至少勾选一个要调参的模型族。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="485"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="492"/>
         <source>Searching {families}…</source>
         <translation>正在搜索 {families}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="501"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="508"/>
         <source>Resuming {name}…</source>
         <translation>正在继续 {name}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="513"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="520"/>
         <source>trial {n} of {total}</source>
         <translation>第 {n} 次试验，共 {total} 次</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="514"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="521"/>
         <source>trial {n}</source>
         <translation>第 {n} 次试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="526"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="533"/>
         <source>Tune: {name}</source>
         <translation>调参：{name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="537"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="544"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="543"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="550"/>
         <source>Searching {family} (study {study_id})…</source>
         <translation>正在搜索 {family}（研究 {study_id}）…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="570"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="577"/>
         <source>Done: {events} trials. Best: </source>
         <translation>完成：{events} 次试验。最佳：</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="572"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="579"/>
         <source>{family} {best_value:.4f} (validation)</source>
         <translation>{family} {best_value:.4f}（验证）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="800"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="783"/>
+        <source>{trial} (defaults kept)</source>
+        <translation>{trial}（保留默认设置）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="819"/>
         <source>Importance · {family}</source>
         <translation>重要性 · {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="220"/>
-        <location filename="../../workbench/ui/pages/tune.py" line="576"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="222"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="583"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="585"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="330"/>
+        <source>trial trained</source>
+        <translation>训练的试验</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="331"/>
+        <source>settings trained</source>
+        <translation>训练的设置</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="344"/>
+        <source>Train each family&apos;s best settings as a normal model (scored once on the test part); the defaults instead when the best beats them on the validation users only by noise</source>
+        <translation>把每个模型族的最佳设置训练为普通模型（在测试部分上评分一次）；若最佳设置在验证用户上只是因噪声而胜过默认设置，则改为训练默认设置</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="592"/>
         <source>Cancelled; resume the search to continue where it stopped.</source>
         <translation>已取消；继续搜索可从停止处接着进行。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="593"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="600"/>
         <source>The search failed: {message}</source>
         <translation>搜索失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="635"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="642"/>
         <source>Read search {name}</source>
         <translation>读取搜索 {name}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="694"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="702"/>
         <source>{family} trial</source>
         <translation>{family} 试验</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="706"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="714"/>
         <source>{family} best so far</source>
         <translation>{family} 当前最佳</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="730"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="738"/>
         <source>validation {metric}</source>
         <translation>验证 {metric}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="839"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="858"/>
         <source>log10 {param}</source>
         <translation>log10 {param}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="867"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="886"/>
         <source>Train the best of {name}</source>
         <translation>训练 {name} 的最佳设置</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/tune.py" line="868"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="887"/>
         <source>Training the best settings…</source>
         <translation>正在训练最佳设置…</translation>
     </message>

@@ -18,6 +18,7 @@ from workbench.evaluation import (
     cold_item_rows,
     evaluate,
     evaluate_holdout,
+    evaluate_per_user,
     evaluate_split,
     make_split,
 )
@@ -104,6 +105,26 @@ def test_cold_and_active_breakdown() -> None:
     # with a higher threshold both are cold and the active group is left out, not NaN
     both_cold = evaluate(FixedScores(scores), TRAIN, TEST, k=2, cold_user_max=5)
     assert both_cold["cold_users/n_users_evaluated"] == 2 and "active_users/ndcg@2" not in both_cold
+
+
+def test_per_user_values_are_each_users_own_and_average_to_the_reported_figures() -> None:
+    scores = SCORES.copy()
+    scores[1] = [0, 0, 0, 1, 2]  # user 1 ranks its item 4 first
+    out, per_user = evaluate_per_user(FixedScores(scores), TRAIN, TEST, k=2, metrics={"ndcg", "coverage"})
+    assert out == evaluate(FixedScores(scores), TRAIN, TEST, k=2, metrics={"ndcg", "coverage"})
+    assert per_user["ndcg@2"].users.tolist() == [0, 1]
+    assert per_user["ndcg@2"].values == pytest.approx([1 / LOG3, 1.0])
+    assert per_user["ndcg@2"].values.mean() == pytest.approx(out["ndcg@2"])
+    assert set(per_user) == {"ndcg@2"}  # filtered like the figures; coverage is a list metric: no per-user
+    # ratings: each user's sum of squared errors (lower is better); their total over the ratings is the MSE
+    train = interactions([(0, 0), (1, 0)], 2, 3, values=[4.0, 2.0])
+    test = interactions([(0, 1), (0, 2), (1, 2)], 2, 3, values=[5.0, 3.0, 1.0])
+    ratings = np.array([[3.0, 7.0, 4.0], [3.0, 3.0, 2.0]])  # 7 is clipped to 5 first
+    out, per_user = evaluate_per_user(FixedScores(ratings, predicts_ratings=True), train, test, k=2,
+                                      metrics={"rmse"})
+    assert per_user["rmse"].users.tolist() == [0, 1]
+    assert per_user["rmse"].values == pytest.approx([1.0, 1.0])  # user 0: 0 + 1; user 1: 1
+    assert np.sqrt(per_user["rmse"].values.sum() / 3) == pytest.approx(out["rmse"])
 
 
 def test_several_cutoffs_and_metric_filter() -> None:

@@ -85,6 +85,11 @@ def test_stored_search_shows_ranking_importances_and_opens_its_model(qtbot, tiny
     assert page.ranking_table.rowCount() == 2
     assert page.ranking_table.item(0, 1).text() == result.families[0].family
     assert page.ranking_table.item(0, 8).text() == str(result.families[0].final_model_id)
+    # which trial was trained, and why, for each family
+    top = result.families[0]
+    assert page.ranking_table.item(0, 9).text().startswith(str(top.chosen_trial))
+    assert top.note and page.ranking_table.item(0, 9).toolTip() == top.note
+    assert f"{top.family}: {top.note}" in page.selection_label.text()
     assert page.open_models_button.isEnabled() and page.train_best_button.isEnabled()
     page.view_family_combo.setCurrentText("itemknn")
     assert {page.param_combo.itemText(i) for i in range(page.param_combo.count())} == {"neighbours",

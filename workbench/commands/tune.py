@@ -18,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "tune", parents=[JSON_PARENT], help="search hyper-parameters (Optuna), train the best",
         description="Search each family's settings on the validation part (one study per family, stored "
                     "in the database), then train each family's best settings as a normal model scored "
-                    "once on the test part. Prints one line per trial, then the families ranked.")
+                    "once on the test part; the defaults are trained instead when the best trial beats "
+                    "them on the validation users only by noise (the note says which). Prints one line "
+                    "per trial, then the families ranked.")
     p.add_argument("--dataset", help="dataset name or id")
     p.add_argument("--model", dest="models", action="append", choices=FAMILY_NAMES, metavar="FAMILY",
                    default=[], help="model family (repeatable)")
@@ -104,15 +106,18 @@ def _result_text(payload: dict[str, Any]) -> str:
     lines = [f"search '{payload['search']}' ({payload['elapsed_s']:.1f}s); families ranked by validation "
              "score:"]
     lines.append(f"  {'family':<8} {'study':>5} {'metric':<10} {'valid':>8} {'test':>8} {'done':>6} "
-                 f"{'pruned':>6} {'model':>5}  best settings")
+                 f"{'pruned':>6} {'trial':>5} {'model':>5}  settings trained")
     for r in payload["ranking"]:
-        valid = "-" if r["valid_score"] is None else f"{r['valid_score']:.4f}"
+        valid = "-" if r["chosen_valid_score"] is None else f"{r['chosen_valid_score']:.4f}"
         test = "-" if r["test_score"] is None else f"{r['test_score']:.4f}"
         model = "-" if r["model_id"] is None else str(r["model_id"])
-        settings = ", ".join(f"{k}={_short(v)}" for k, v in r["best_params"].items())
+        trial = "-" if r["chosen_trial"] is None else str(r["chosen_trial"])
+        settings = ", ".join(f"{k}={_short(v)}" for k, v in r["chosen_params"].items())
         lines.append(f"  {r['family']:<8} {r['study_id']:>5} {r['metric']:<10} {valid:>8} {test:>8} "
-                     f"{r['complete']:>6} {r['pruned']:>6} {model:>5}  {settings}"
+                     f"{r['complete']:>6} {r['pruned']:>6} {trial:>5} {model:>5}  {settings}"
                      + (f"no trial completed: {r['error']}" if r.get("error") else ""))
+        if r.get("note"):
+            lines.append(f"           {r['note']}")
     if payload["model_id"] is not None:
         lines.append(f"best: {payload['family']} (study {payload['study_id']}), saved as model "
                      f"{payload['model_id']}")

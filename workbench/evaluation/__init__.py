@@ -2,10 +2,12 @@
 
 from workbench.evaluation.protocol import (
     AlignedHoldout,
+    PerUserScores,
     align_holdout,
     cold_item_rows,
     evaluate,
     evaluate_holdout,
+    evaluate_per_user,
     evaluate_split,
     metric_names,
 )
@@ -14,12 +16,14 @@ from workbench.evaluation.splits import SPLIT_KINDS, Split, SplitSpec, make_spli
 __all__ = [
     "SPLIT_KINDS",
     "AlignedHoldout",
+    "PerUserScores",
     "Split",
     "SplitSpec",
     "align_holdout",
     "cold_item_rows",
     "evaluate",
     "evaluate_holdout",
+    "evaluate_per_user",
     "evaluate_split",
     "make_split",
     "metric_names",

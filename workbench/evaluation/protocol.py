@@ -11,7 +11,8 @@ Keys of the result: ``rmse``, ``mae`` (only for models with a rating objective, 
 ``<metric>@<k>`` for precision, recall, ndcg, map, mrr, hit_rate, coverage, novelty and diversity (the last
 only with item categories), ``n_users_evaluated``, ``n_ratings_evaluated``, and each of them again under
 ``cold_users/`` (users with at most ``cold_user_max`` training items) and ``active_users/`` (the rest).
-Groups with no user are left out rather than reported as NaN.
+Groups with no user are left out rather than reported as NaN. ``evaluate_per_user`` also returns each
+user's own value, so two models scored on the same users can be compared pair by pair.
 """
 
 from __future__ import annotations
@@ -58,18 +59,38 @@ def evaluate(model: Any, train: Interactions, test: Interactions, k: int | Seque
     ratings are clipped to the training rating range when it is known. ``item_chunk`` scores the
     catalogue that many items at a time (default: whole rows unless one row exceeds the score block).
     """
-    if train.n_items != test.n_items or train.n_users != test.n_users:
-        raise WorkbenchError("train and test must share the same user and item id maps")
-    rating_range = None
-    if train.rating_min is not None and train.rating_max is not None:
-        rating_range = (float(train.rating_min), float(train.rating_max))
     return _evaluate_rows(
-        model, train.to_csr(binary=True), test.user_idx, test.item_idx,
-        test.values if test.is_explicit else None, ks=k, content=_aligned_content(content, train.items),
+        model, *_held_out_rows(train, test), ks=k, content=_aligned_content(content, train.items),
         batch_size=batch_size, relevance_threshold=relevance_threshold, metrics=metrics,
         cold_user_max=cold_user_max, sampled_negatives=sampled_negatives, rating_metrics=rating_metrics,
-        rating_range=rating_range, candidate_items=candidate_items, seed=seed, cancel=cancel,
+        rating_range=_rating_range(train), candidate_items=candidate_items, seed=seed, cancel=cancel,
         progress=progress, item_chunk=item_chunk)
+
+
+@dataclass(frozen=True)
+class PerUserScores:
+    """One metric's value per evaluated user: ``users`` (user rows, ascending) and ``values`` (one each).
+
+    For ranking metrics a value is the user's own metric (its mean over users is the reported figure);
+    for ``rmse`` it is the user's sum of squared errors and for ``mae`` their sum of absolute errors (the
+    sum over users, divided by the ratings, is the reported mean error), lower being better for both."""
+
+    users: np.ndarray
+    values: np.ndarray
+
+
+def evaluate_per_user(model: Any, train: Interactions, test: Interactions, k: int | Sequence[int] = 10,
+                      content: ItemContent | None = None, **kwargs: Any,
+                      ) -> tuple[dict[str, float], dict[str, PerUserScores]]:
+    """``evaluate`` (same arguments), plus each metric's per-user values under the same keys (``ndcg@10``,
+    ``rmse`` ...; the whole population only, no cold/active groups; list metrics such as coverage have none).
+    """
+    per_user: dict[str, PerUserScores] = {}
+    out = _evaluate_rows(model, *_held_out_rows(train, test), ks=k,
+                         content=_aligned_content(content, train.items), rating_range=_rating_range(train),
+                         per_user_out=per_user, **kwargs)
+    wanted = {key.split("@")[0] for key in out}
+    return out, {key: v for key, v in per_user.items() if key.split("@")[0] in wanted}
 
 
 def cold_item_rows(split: Split) -> np.ndarray:
@@ -141,6 +162,21 @@ def evaluate_holdout(model: Any, train_seen_csr: sp.spmatrix, user_rows: np.ndar
 
 
 # --- the shared core ------------------------------------------------------------------------------------
+def _held_out_rows(train: Interactions, test: Interactions,
+                   ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray | None]:
+    """(known history matrix, test user rows, test item rows, test ratings or None) for ``_evaluate_rows``."""
+    if train.n_items != test.n_items or train.n_users != test.n_users:
+        raise WorkbenchError("train and test must share the same user and item id maps")
+    return (train.to_csr(binary=True), test.user_idx, test.item_idx,
+            test.values if test.is_explicit else None)
+
+
+def _rating_range(train: Interactions) -> tuple[float, float] | None:
+    if train.rating_min is None or train.rating_max is None:
+        return None
+    return float(train.rating_min), float(train.rating_max)
+
+
 def _aligned_content(content: ItemContent | None, items: IdMap) -> ItemContent | None:
     """Content reordered to ``items`` when its id map differs (missing items get no categories)."""
     if content is None or content.items == items:
@@ -158,7 +194,8 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
                    rating_metrics: bool | None = None, rating_range: tuple[float, float] | None = None,
                    candidate_items: np.ndarray | None = None, seed: int = 0,
                    cancel: CancelToken | None = None, progress: ProgressCallback | None = None,
-                   item_chunk: int | None = None) -> dict[str, float]:
+                   item_chunk: int | None = None,
+                   per_user_out: dict[str, PerUserScores] | None = None) -> dict[str, float]:
     cutoffs = sorted({int(x) for x in ([ks] if isinstance(ks, int | np.integer) else ks)})
     if not cutoffs or cutoffs[0] < 1:
         raise WorkbenchError("k must be at least 1")
@@ -242,6 +279,9 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
         }
         if categories is not None:
             per_user["diversity"] = _batched_diversity(top, categories, batch_size)
+        if per_user_out is not None:
+            per_user_out.update({f"{name}@{k}": PerUserScores(rank_users, values)
+                                 for name, values in per_user.items()})
         for prefix, mask in groups.items():
             if not mask.any():
                 continue
@@ -259,6 +299,11 @@ def _evaluate_rows(model: Any, seen: sp.csr_matrix, test_users: np.ndarray, test
         if rating_range is not None:
             np.clip(predictions, rating_range[0], rating_range[1], out=predictions)
         actual = test_values[pair_order]
+        if per_user_out is not None:
+            users, owner = np.unique(pair_users, return_inverse=True)
+            error = predictions - actual
+            per_user_out["rmse"] = PerUserScores(users, np.bincount(owner, weights=error * error))
+            per_user_out["mae"] = PerUserScores(users, np.bincount(owner, weights=np.abs(error)))
         pair_cold = cold[pair_users]
         for prefix, mask in {"": np.ones(len(actual), dtype=bool), "cold_users/": pair_cold,
                              "active_users/": ~pair_cold}.items():
@@ -379,5 +424,5 @@ def metric_names(k: int = 10, with_diversity: bool = True) -> list[str]:
     return names + [f"{g}/{n}" for g in GROUPS for n in names]
 
 
-__all__ = ["AlignedHoldout", "align_holdout", "cold_item_rows", "evaluate", "evaluate_holdout",
-           "evaluate_split", "metric_names"]
+__all__ = ["AlignedHoldout", "PerUserScores", "align_holdout", "cold_item_rows", "evaluate",
+           "evaluate_holdout", "evaluate_per_user", "evaluate_split", "metric_names"]

@@ -3,13 +3,14 @@
 One Optuna study per family (``<search>/<family>``), all in the workbench database. A trial trains the
 family with settings drawn from its search space on the training part, reports each epoch's validation
 metric to the pruner, and is scored on the validation part. The test part is never seen by a trial
-(``TrialSplit``): after the search, the best settings of each family are trained once more by the ordinary
-training runner (a recorded run and a saved model that ``evaluate``/``recommend`` use at once), which
-scores the test part a single time. Iterative families keep the validation part for early stopping, so
-with the same seed on CPU the final model is the best trial's model (``mf``/``autorec`` then refit on
-training + validation as they always do); closed-form families, with nothing to stop early, learn from
-training + validation. The test part is the same either way, and the study records the best trial's
-validation score and the final model's test figures side by side.
+(``TrialSplit``): after the search, each family's chosen settings (the best trial's, or the defaults' when
+the best beats them on the validation users only by noise: ``tuning/guard.py``) are trained once more by
+the ordinary training runner (a recorded run and a saved model that ``evaluate``/``recommend`` use at
+once), which scores the test part a single time. Iterative families keep the validation part for early
+stopping, so with the same seed on CPU the final model is the chosen trial's model (``mf``/``autorec``
+then refit on training + validation as they always do); closed-form families, with nothing to stop
+early, learn from training + validation. The test part is the same either way, and the study records the
+best and the chosen trial's validation scores and the final model's test figures side by side.
 
 ``run_search`` is a plain function for the CLI, a GUI worker thread and the tests: ``on_trial`` is called
 after every finished trial (on the calling thread) and a ``CancelToken`` stops it between epochs.
@@ -36,6 +37,7 @@ from workbench.evaluation.splits import SplitSpec, make_split
 from workbench.models.registry import create_model, family_class
 from workbench.store.db import Database
 from workbench.tuning.data import TrialSplit
+from workbench.tuning.guard import DEFAULTS_KEY, PER_USER_KEY, Selection, encode_per_user, select_trial
 from workbench.tuning.space import SearchSpace, build_space
 from workbench.tuning.storage import OWNER_KEY, RETRY, fail_abandoned_trials, open_storage, owner_tag
 
@@ -114,6 +116,18 @@ class FamilyResult:
     n_stopped: int = 0
     #: why trials failed, when none completed (e.g. a content model on a dataset without item text)
     error: str | None = None
+    #: the trial trained: the best, or the defaults when the best beats them only by noise
+    selection: Selection | None = None
+    chosen_params: dict[str, Any] = field(default_factory=dict)
+    chosen_value: float | None = None
+
+    @property
+    def chosen_trial(self) -> int | None:
+        return None if self.selection is None else self.selection.chosen_trial
+
+    @property
+    def note(self) -> str | None:
+        return None if self.selection is None or self.selection.outcome == "none" else self.selection.note
 
     @property
     def test_value(self) -> float | None:
@@ -125,13 +139,17 @@ class FamilyResult:
                 "pruned": self.n_pruned, "stopped_for_time": self.n_stopped, "failed": self.n_failed,
                 "best_trial": self.best_trial,
                 "best_params": self.best_params, "valid_score": self.best_value,
+                "chosen_trial": self.chosen_trial, "chosen_params": self.chosen_params,
+                "chosen_valid_score": self.chosen_value, "note": self.note,
+                "selection": None if self.selection is None else self.selection.to_dict(),
                 "test_score": self.test_value, "model_id": self.final_model_id, "run_id": self.final_run_id,
                 "test_metrics": self.test_metrics, "error": self.error}
 
 
 @dataclass
 class SearchResult:
-    """Every family's result, ranked by validation score (the test part plays no part in the ranking)."""
+    """Every family's result, ranked by the validation score of the settings trained (the test part plays
+    no part in the ranking)."""
 
     search: str
     dataset_id: int
@@ -146,8 +164,13 @@ class SearchResult:
         best = self.best
         return {"search": self.search, "dataset_id": self.dataset_id,
                 "study_id": best.study_id if best else None, "family": best.family if best else None,
+                "best_trial": best.best_trial if best else None,
                 "best_params": best.best_params if best else {},
                 "valid_score": best.best_value if best else None,
+                "chosen_trial": best.chosen_trial if best else None,
+                "chosen_params": best.chosen_params if best else {},
+                "chosen_valid_score": best.chosen_value if best else None,
+                "note": best.note if best else None,
                 "test_score": best.test_value if best else None,
                 "model_id": best.final_model_id if best else None, "elapsed_s": round(self.elapsed_s, 3),
                 "ranking": [f.to_dict() for f in self.families]}
@@ -202,9 +225,12 @@ def _family_settings(families: tuple[str, ...], settings: dict[str, str]) -> dic
     return out
 
 
-def _first_trials(space: SearchSpace, request: SearchRequest) -> list[dict[str, Any]]:
+def _first_trials(space: SearchSpace, request: SearchRequest) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(settings, user attributes) of the trials queued first: the defaults (marked as such), then
+    ``request.enqueue``."""
     names = {p.name for p in space.params}
-    out = [{k: v for k, v in settings.items() if k in names} for settings in request.enqueue]
+    out: list[tuple[dict[str, Any], dict[str, Any]]] = [
+        ({k: v for k, v in settings.items() if k in names}, {}) for settings in request.enqueue]
     # a grid visits its own points only: the defaults may lie between them
     if request.start_from_defaults and space.params and request.sampler != "grid":
         defaults = family_class(space.family).Config()
@@ -216,8 +242,8 @@ def _first_trials(space: SearchSpace, request: SearchRequest) -> list[dict[str, 
                     point[p.name] = value
             elif p.low is not None and p.high is not None:
                 point[p.name] = type(value)(min(max(value, p.low), p.high))
-        out.insert(0, point)
-    return [point for point in out if point]
+        out.insert(0, (point, {DEFAULTS_KEY: True}))
+    return [(point, attrs) for point, attrs in out if point]
 
 
 def _make_sampler(name: str, space: SearchSpace, seed: int) -> optuna.samplers.BaseSampler:
@@ -267,11 +293,12 @@ class _Objective:
         self.device, self.cancel, self.deadline = device, cancel, deadline
 
     def __call__(self, trial: optuna.Trial) -> float:
-        from workbench.evaluation.protocol import evaluate
+        from workbench.evaluation.protocol import evaluate_per_user
         from workbench.training.runner import build_config
 
         trial.set_user_attr(OWNER_KEY, owner_tag())
-        for key in ("cancelled", "abandoned", "error", "stopped"):  # copied from a retried trial
+        # copied from a retried trial
+        for key in ("cancelled", "abandoned", "error", "stopped", PER_USER_KEY):
             if trial.user_attrs.get(key) is not None:
                 trial.set_user_attr(key, None)
         values = self.space.suggest(trial)
@@ -306,9 +333,9 @@ class _Objective:
                     trial.set_user_attr("stopped", "time budget spent")
                     raise optuna.TrialPruned("time budget spent")
             trial.set_user_attr("epochs", epochs)
-            metrics = evaluate(model, view.train, view.test, self.k, self.data.content,
-                               metrics={self.base}, rating_metrics=self.base in LOWER_IS_BETTER,
-                               cancel=self.cancel)
+            metrics, per_user = evaluate_per_user(
+                model, view.train, view.test, self.k, self.data.content, metrics={self.base},
+                rating_metrics=self.base in LOWER_IS_BETTER, cancel=self.cancel)
         except Cancelled:
             trial.set_user_attr("cancelled", True)
             raise
@@ -319,7 +346,18 @@ class _Objective:
         if key not in metrics or metrics[key] is None or not math.isfinite(metrics[key]):
             trial.set_user_attr("error", f"no {self.metric} on the validation part")
             raise WorkbenchError(f"{self.family}: the validation part gives no {self.metric}")
-        return float(metrics[key])
+        value = float(metrics[key])
+        if key in per_user and (trial.user_attrs.get(DEFAULTS_KEY) or self._best_so_far(trial, value)):
+            # what the selection compares the best trial with the defaults on (see tuning/guard.py)
+            trial.set_user_attr(PER_USER_KEY, encode_per_user(key, per_user[key]))
+        return value
+
+    def _best_so_far(self, trial: optuna.Trial, value: float) -> bool:
+        try:
+            best = trial.study.best_value
+        except ValueError:  # no trial completed yet
+            return True
+        return value <= best if self.direction == "minimize" else value >= best
 
 
 def _event(search: str, family: str, study: optuna.Study, study_id: int,
@@ -378,8 +416,8 @@ def run_search(db: Database, request: SearchRequest, *, cancel: CancelToken | No
                                  "choose another name")
         study = optuna.create_study(storage=storage, study_name=name,
                                     direction=metric_direction(metrics[family]))
-        for settings in _first_trials(spaces[family], request):
-            study.enqueue_trial(settings)
+        for settings, attrs in _first_trials(spaces[family], request):
+            study.enqueue_trial(settings, user_attrs=attrs)
         study.set_user_attr(META_KEY, {
             "search": search, "dataset_id": data.dataset_id, "dataset": data.name, "family": family,
             "metric": metrics[family], "split": request.split.to_dict(), "space": spaces[family].to_dict(),
@@ -513,12 +551,12 @@ def _family_result(study: optuna.Study, study_id: int, family: str) -> FamilyRes
     meta = study.user_attrs[META_KEY]
     trials = study.get_trials(deepcopy=False)
     complete = [t for t in trials if t.state == TrialState.COMPLETE]
-    best = None
-    if complete:
-        best = study.best_trial
+    best = study.best_trial if complete else None
+    selection = select_trial(study, meta["metric"])
+    chosen = next((t for t in complete if t.number == selection.chosen_trial), None)
     final = study.user_attrs.get(FINAL_KEY, {})
-    if best is None or final.get("trial") != best.number:
-        final = {}  # trained for an earlier best: a resumed search found better settings since
+    if chosen is None or final.get("trial") != chosen.number:
+        final = {}  # trained for another trial: a resumed search found better settings since
     return FamilyResult(
         family=family, study_id=study_id, study_name=study.study_name, metric=meta["metric"],
         direction=study.direction.name.lower(), n_complete=len(complete),
@@ -530,18 +568,20 @@ def _family_result(study: optuna.Study, study_id: int, family: str) -> FamilyRes
         error=None if complete else next((str(t.user_attrs["error"]) for t in reversed(trials)
                                           if t.user_attrs.get("error")), None),
         final_model_id=final.get("model_id"),
-        final_run_id=final.get("run_id"), test_metrics=dict(final.get("test_metrics", {})))
+        final_run_id=final.get("run_id"), test_metrics=dict(final.get("test_metrics", {})),
+        selection=selection, chosen_params=dict(chosen.params) if chosen else {},
+        chosen_value=chosen.value if chosen else None)
 
 
 def _train_final(db: Database, study: optuna.Study, result: FamilyResult, data: Any, spec: SplitSpec,
                  meta: dict[str, Any], cancel: CancelToken | None) -> None:
-    """Train the best settings through the training runner (recorded, saved, test part scored once)."""
-    if result.best_trial is None or result.final_model_id is not None:
+    """Train the chosen settings through the training runner (recorded, saved, test part scored once)."""
+    if result.chosen_trial is None or result.final_model_id is not None:
         return
     from workbench.training.runner import train
 
     space = SearchSpace.from_dict(meta["space"])
-    settings = {**space.fixed, **result.best_params}
+    settings = {**space.fixed, **result.chosen_params}
     if not family_class(result.family).iterative:
         # nothing to stop early: a closed-form model learns from training + validation (same test part)
         spec = dataclasses.replace(spec, valid_fraction=0.0)
@@ -549,8 +589,9 @@ def _train_final(db: Database, study: optuna.Study, result: FamilyResult, data: 
                     name=f"{result.family}-tuned-{meta['search']}")
     base, _ = _parse_metric(result.metric)
     wanted = {k: v for k, v in outcome.metrics.items() if "/" not in k}
-    final = {"trial": result.best_trial, "model_id": outcome.model_id, "run_id": outcome.run_id,
-             "valid_score": result.best_value, "test_metrics": wanted}
+    final = {"trial": result.chosen_trial, "best_trial": result.best_trial, "model_id": outcome.model_id,
+             "run_id": outcome.run_id, "valid_score": result.chosen_value,
+             "best_valid_score": result.best_value, "note": result.note, "test_metrics": wanted}
     study.set_user_attr(FINAL_KEY, final)
     result.final_model_id, result.final_run_id, result.test_metrics = outcome.model_id, outcome.run_id, wanted
     if result.metric not in wanted and base in wanted:
@@ -559,16 +600,17 @@ def _train_final(db: Database, study: optuna.Study, result: FamilyResult, data: 
 
 def _rank(results: list[FamilyResult]) -> list[FamilyResult]:
     def key(r: FamilyResult) -> tuple[int, str, float]:
-        if r.best_value is None:
+        if r.chosen_value is None:
             return (1, r.metric, 0.0)
-        return (0, r.metric, r.best_value if r.direction == "minimize" else -r.best_value)
+        return (0, r.metric, r.chosen_value if r.direction == "minimize" else -r.chosen_value)
 
     return sorted(results, key=key)
 
 
 def train_best(db: Database, search: str | int, family: str | None = None,
                cancel: CancelToken | None = None) -> SearchResult:
-    """Train (again if needed) the best settings of a search's families; returns the updated result."""
+    """Train (again if needed) the chosen settings of a search's families (the best trial's, or the defaults
+    when the best beats them only by noise: ``FamilyResult.note``); returns the updated result."""
     from workbench.store.datasets import load_dataset
 
     storage = open_storage(db)

@@ -5,7 +5,9 @@ Pick a dataset, families, metric and budget; every finished trial lands on the o
 a line per family) and in the trials table. After each complete trial the parameter importances and the
 slice plot (score against one parameter) are refreshed from the study. Cancel stops at the next epoch;
 resume continues a stored search. "Train the best" trains the best settings of each family as normal
-models; "Open in Models" shows the best one there. Everything runs on worker threads.
+models (the defaults instead when the best beats them on the validation users only by noise; the ranking
+table and the line beside the button say which trial was trained and why); "Open in Models" shows the
+best one there. Everything runs on worker threads.
 """
 
 from __future__ import annotations
@@ -325,19 +327,24 @@ class TunePage(QWidget):
                 translate("TunePage", "trials"),
                 translate("TunePage", "pruned"),
                 translate("TunePage", "model"),
-                translate("TunePage", "best settings"),
+                translate("TunePage", "trial trained"),
+                translate("TunePage", "settings trained"),
             ]
         )
         self.tabs.addTab(self.trials_table, translate("TunePage", "Trials"))
         self.tabs.addTab(self.ranking_table, translate("TunePage", "Families ranked"))
         layout.addWidget(self.tabs, 2)
         row = QHBoxLayout()
-        row.addStretch(1)
+        # which trial each family trained and why (the defaults when the best beats them only by noise)
+        self.selection_label = QLabel("")
+        self.selection_label.setWordWrap(True)
+        row.addWidget(self.selection_label, 1)
         self.train_best_button = QPushButton(translate("TunePage", "Train the best"))
         self.train_best_button.setToolTip(
             translate(
                 "TunePage",
-                "Train each family's best settings as a normal model (scored once on the test part)",
+                "Train each family's best settings as a normal model (scored once on the test part); the "
+                "defaults instead when the best beats them on the validation users only by noise",
             )
         )
         self.train_best_button.clicked.connect(self.train_best)
@@ -674,6 +681,7 @@ class TunePage(QWidget):
         plots.clear(self.slice_plot)
         self.trials_table.setRowCount(0)
         self.ranking_table.setRowCount(0)
+        self.selection_label.setText("")
         self.view_family_combo.blockSignals(True)
         self.view_family_combo.clear()
         self.view_family_combo.blockSignals(False)
@@ -766,23 +774,34 @@ class TunePage(QWidget):
 
     def _fill_ranking(self, result: Any) -> None:
         self.ranking_table.setRowCount(0)
+        notes = []
         for rank, r in enumerate(result.families, 1):
             row = self.ranking_table.rowCount()
             self.ranking_table.insertRow(row)
+            trained = "-" if r.chosen_trial is None else str(r.chosen_trial)
+            if r.selection is not None and r.selection.outcome == "defaults_kept":
+                trained = translate("TunePage", "{trial} (defaults kept)").format(trial=r.chosen_trial)
             values = [
                 str(rank),
                 r.family,
                 str(r.study_id),
                 r.metric,
-                "-" if r.best_value is None else f"{r.best_value:.4f}",
+                "-" if r.chosen_value is None else f"{r.chosen_value:.4f}",
                 "-" if r.test_value is None else f"{r.test_value:.4f}",
                 str(r.n_complete),
                 str(r.n_pruned),
                 "-" if r.final_model_id is None else str(r.final_model_id),
-                ", ".join(f"{k}={_short(v)}" for k, v in r.best_params.items()),
+                trained,
+                ", ".join(f"{k}={_short(v)}" for k, v in r.chosen_params.items()),
             ]
+            note = selection_text(r.selection)
             for col, text in enumerate(values):
-                self.ranking_table.setItem(row, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(note)
+                self.ranking_table.setItem(row, col, item)
+            if note:
+                notes.append(f"{r.family}: {note}")
+        self.selection_label.setText("\n".join(notes))
 
     def _draw_study_views(self) -> None:
         self._draw_importance()
@@ -897,6 +916,43 @@ class TunePage(QWidget):
 
 def _short(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def selection_text(selection: Any) -> str:
+    """Which trial a family trained and why, in the interface language (``tuning.guard.Selection``)."""
+    if selection is None or selection.outcome == "none":
+        return ""
+    if selection.outcome == "best_is_defaults":
+        return translate("TunePage", "the defaults (trial {trial}) are the best trial: trained").format(
+            trial=selection.defaults_trial)
+    if selection.outcome in ("best", "defaults_kept"):
+        figures = {"best": selection.best_trial, "defaults": selection.defaults_trial,
+                   "gain": f"{abs(selection.gain or 0.0):.4f}", "metric": selection.metric,
+                   "z": f"{selection.z:.1f}", "needed": f"{selection.needed:.1f}"}
+        if selection.outcome == "best":
+            return translate(
+                "TunePage",
+                "trial {best} beats the defaults (trial {defaults}) by {gain} {metric} on validation, {z} "
+                "paired standard errors (needed {needed}): trial {best} trained",
+            ).format(**figures)
+        return translate(
+            "TunePage",
+            "defaults kept: trial {best} beats them by {gain} {metric} on validation, {z} paired standard "
+            "errors (needed {needed}), within noise",
+        ).format(**figures)
+    why = {
+        "no_defaults": translate(
+            "TunePage", "no completed trial of the default settings to compare it with"
+        ),
+        "no_scores": translate(
+            "TunePage", "it or the defaults trial has no per-user validation scores (an older search)"
+        ),
+        "different_users": translate(
+            "TunePage", "its per-user validation scores and the defaults' cover different users"
+        ),
+    }.get(selection.reason or "", selection.reason or "")
+    return translate("TunePage", "best trial {trial} trained unchecked: {why}").format(
+        trial=selection.best_trial, why=why)
 
 
 def _table(headers: list[str]) -> QTableWidget:
