@@ -264,7 +264,10 @@ class ContentRecommender(TorchRecommender[CC]):
         # token and feature rows (int64; kept, checkpointed, serialised), histories, the item caches
         fixed = (3 * 8 * n_items * (cfg.max_tokens + 64) + 20 * n_interactions
                  + 4 * 4 * n_items * (cfg.dim + 1))
-        encode = 4 * max(b, ENCODE_CHUNK) * cfg.max_tokens * (cfg.word_dim + cfg.filters) * 4
+        # activations of a chunk of items encoded at once: token rows are trimmed to the chunk's longest
+        # text, so the estimate takes half of ``max_tokens`` (shop titles and blurbs are short; a catalogue
+        # of full-length texts needs about 1.2x this estimate)
+        encode = 2 * max(b, ENCODE_CHUNK) * cfg.max_tokens * (cfg.word_dim + cfg.filters) * 4
         batch = 4 * b * (cfg.history_sample * (cfg.dim + 2) + b + cfg.negatives) * 4
         return fixed + encode + batch + cls._item_item_plan(config, n_items)
 
