@@ -34,6 +34,7 @@ from workbench.models.base import (
     ModelConfig,
     Recommender,
     TrainingError,
+    data_bytes,
     param,
 )
 from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
@@ -123,15 +124,15 @@ class ALSModel(FoldInHistoryScore, Recommender[ALSConfig]):
     # --- memory ---------------------------------------------------------------------------------
     @classmethod
     def estimate_peak_bytes(cls, config: ALSConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        """Peak memory of ``fit``: factors (current + best copy + solver's), the confidence matrix and
-        its transpose, and one validation chunk of scores."""
+        """Peak memory of ``fit`` and the evaluation after it: what every job holds for the data (the
+        split, seen items, relevance; ``data_bytes``), factors (current + best copy + solver's), the
+        confidence matrix and its transpose, and one validation chunk of scores."""
         factors = int(getattr(config, "factors", 64))
         factor_bytes = (n_users + n_items) * factors * 4
         sparse_bytes = n_interactions * (4 + 4) + (n_users + n_items + 2) * 8
-        # the interactions' own arrays (user, item, value, positives mask) and the CSR built from them
-        data_bytes = n_interactions * (8 + 8 + 4 + 1)
-        validation_bytes = 2 * (1 << 22) * 4  # a (1<<22)-cell chunk of float scores and its mask
-        return int(3 * factor_bytes + 3 * sparse_bytes + data_bytes + validation_bytes + (64 << 20))
+        validation_bytes = (1 << 22) * (4 + 1)  # a (1<<22)-cell chunk of float scores and its bool mask
+        return int(data_bytes(n_users, n_items, n_interactions) + 3 * factor_bytes + 3 * sparse_bytes
+                   + validation_bytes)
 
     # --- training -------------------------------------------------------------------------------
     def _confidence(self, train: Interactions) -> sp.csr_matrix:
