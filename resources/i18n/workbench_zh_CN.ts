@@ -3748,6 +3748,7 @@ Cancel and quit?</source>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="328"/>
         <location filename="../../workbench/ui/pages/tune.py" line="709"/>
+        <location filename="../../workbench/ui/pages/tune.py" line="971"/>
         <source>pruned</source>
         <translation>已剪枝</translation>
     </message>
@@ -3790,6 +3791,26 @@ Cancel and quit?</source>
         <location filename="../../workbench/ui/pages/tune.py" line="954"/>
         <source>best trial {trial} trained unchecked: {why}</source>
         <translation>最佳试验 {trial} 未经检验即训练：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="971"/>
+        <source>complete</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="972"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="972"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/tune.py" line="973"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
     </message>
     <message>
         <location filename="../../workbench/ui/pages/tune.py" line="335"/>

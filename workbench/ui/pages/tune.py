@@ -759,7 +759,7 @@ class TunePage(QWidget):
         values = [
             e.family,
             str(e.number),
-            e.state.lower() + (f": {e.error}" if e.error else ""),
+            _state_text(e.state) + (f": {e.error}" if e.error else ""),
             score,
             str(e.epochs),
             f"{e.duration_s:.1f}",
@@ -964,3 +964,11 @@ def _table(headers: list[str]) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def _state_text(state: str) -> str:
+    """A trial's state (Optuna's name) in the interface language."""
+    names = {"COMPLETE": translate("TunePage", "complete"), "PRUNED": translate("TunePage", "pruned"),
+             "FAIL": translate("TunePage", "failed"), "RUNNING": translate("TunePage", "running"),
+             "WAITING": translate("TunePage", "waiting")}
+    return names.get(state, state.lower())
