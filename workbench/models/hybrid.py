@@ -258,16 +258,21 @@ class HybridModel(ContentRecommender[HybridConfig]):
             users = np.sort(rng.choice(users, SPREAD_USERS, replace=False))
         if len(users) == 0:
             return 1.0
-        rows = torch.from_numpy(users).to(self.device)
         with torch.no_grad():
-            learned = self._scores(rows, None)
-            self.buffers["item_item"] = unit
-            try:
-                item_item = self._item_item_scores(rows, None)
-            finally:
-                self.buffers.pop("item_item", None)
-        assert item_item is not None
+            learned, item_item = self._two_parts(torch.from_numpy(users).to(self.device), unit)
         return spread_ratio(learned, item_item)
+
+    def _two_parts(self, users: torch.Tensor, unit: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(learned scores, item-item scores with weights ``unit``) of ``users`` over the catalogue, before
+        any item-item part is installed."""
+        learned = self._scores(users, None)
+        self.buffers["item_item"] = unit
+        try:
+            item_item = self._item_item_scores(users, None)
+        finally:
+            self.buffers.pop("item_item", None)
+        assert item_item is not None
+        return learned, item_item
 
     def _choose_item_item_weight(self, unit: torch.Tensor, scale: float, rel: Interactions) -> float:
         """The relative weight of ``ITEM_ITEM_GRID`` with the best validation NDCG@10 (ties: the first).
@@ -277,14 +282,7 @@ class HybridModel(ContentRecommender[HybridConfig]):
         relevant = seen_matrix(rel)
 
         def blends(rows: np.ndarray) -> Iterator[torch.Tensor]:
-            users = torch.from_numpy(rows).to(self.device)
-            learned = self._scores(users, None)  # no item-item part installed yet
-            self.buffers["item_item"] = unit
-            try:
-                item_item = self._item_item_scores(users, None)
-            finally:
-                self.buffers.pop("item_item", None)
-            assert item_item is not None
+            learned, item_item = self._two_parts(torch.from_numpy(rows).to(self.device), unit)
             for w in ITEM_ITEM_GRID:
                 yield learned + item_item * (w * scale)
 
