@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from workbench.core.delimited import detect_header, detect_sep, normalise_sep, split_rows
 from workbench.core.progress import CancelToken, Progress, ProgressCallback, Throttle
@@ -25,6 +28,7 @@ from workbench.errors import InputError
 CHUNK_ROWS = 250_000
 SNIFF_BYTES = 64 * 1024
 _SENTINEL = "__extra_field__"
+_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 
 Column = str | int
 
@@ -184,6 +188,31 @@ def _resolve(column: Column, names: list[str], has_header: bool, path: Path, rol
     return index
 
 
+def _arrow_timestamps(column: pa.ChunkedArray) -> np.ndarray | None:
+    """Unix seconds (whole or fractional, floored) or ISO 8601 text as int64 seconds; None when some
+    value is neither or missing (the careful reader then names it)."""
+    if column.null_count:
+        return None
+    try:
+        return column.cast(pa.int64()).to_numpy()
+    except pa.ArrowException:
+        pass
+    try:
+        numbers = column.cast(pa.float64()).to_numpy()
+    except pa.ArrowException:
+        text = column.combine_chunks()
+        if pc.any(pc.match_substring_regex(text, _NUMBER)).as_py():
+            return None  # numbers mixed with text: the careful reader reads each row as what it is
+        text = pd.Series(pd.arrays.ArrowStringArray(text))
+        parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        if parsed.isna().any():
+            return None
+        return parsed.to_numpy(dtype="datetime64[s]").astype(np.int64)
+    if not np.isfinite(numbers).all():
+        return None
+    return np.floor(numbers).astype(np.int64)
+
+
 def _first_bad(mask: np.ndarray) -> int:
     return int(np.argmax(mask))
 
@@ -242,6 +271,11 @@ class _Reader:
         # The sentinel column catches lines with too many fields, the last column lines with too few.
         dtypes = {f"c{pos['user']}": str, f"c{pos['item']}": str}
         self.ncols, self.sep, self.encoding = ncols, sep, encoding
+        if encoding == "utf-8" and len(sep) == 1 and sep != " ":
+            line_bytes = max(1.0, len("\n".join(lines).encode()) / max(1, len(lines)))
+            fast = self._read_arrow(pos, size, line_bytes)
+            if fast is not None:
+                return fast
 
         chunks: dict[str, list[np.ndarray]] = {"user": [], "item": [], "rating": [], "timestamp": []}
         stats = {"blank_lines": 0, "dropped_missing_ids": 0}
@@ -288,6 +322,75 @@ class _Reader:
         arrays = {k: (np.concatenate(v) if v else None) for k, v in chunks.items()}
         stats["rows_read"] = rows_read - stats["blank_lines"]
         return arrays, stats
+
+    def _read_arrow(
+        self, pos: dict[str, int], size: int, line_bytes: float
+    ) -> tuple[dict[str, Any], dict[str, int]] | None:
+        """The fast path for a plain UTF-8 file: pyarrow's parser on both cores, ids kept as Arrow strings
+        (no Python object per row), which makes a 10M-row import several times quicker to read.
+
+        Returns None whenever the file needs the careful reader: a parse or conversion problem, a blank
+        line, a missing or out-of-scale value. That reader then says which line and column, exactly as
+        before; a clean file gives the same arrays either way.
+        """
+        names = [f"c{i}" for i in range(self.ncols)]
+        wanted = {role: f"c{p}" for role, p in pos.items()}
+        types = {wanted["user"]: pa.string(), wanted["item"]: pa.string()}
+        if "rating" in wanted:
+            types[wanted["rating"]] = pa.float64()
+        if "timestamp" in wanted:
+            types[wanted["timestamp"]] = pa.string()
+        options = {
+            "read_options": pcsv.ReadOptions(column_names=names, skip_rows=1 if self.has_header else 0,
+                                             block_size=8 << 20),
+            "parse_options": pcsv.ParseOptions(delimiter=self.sep, quote_char='"', double_quote=True,
+                                               ignore_empty_lines=False),
+            # Only an empty field is missing ("NA", "null" are ids like any other, as in the careful reader).
+            "convert_options": pcsv.ConvertOptions(column_types=types, null_values=[""],
+                                                   strings_can_be_null=True,
+                                                   include_columns=list(dict.fromkeys(wanted.values()))),
+        }
+        batches = []
+        rows = 0
+        try:
+            with pcsv.open_csv(self.path, **options) as reader:
+                for batch in reader:
+                    if self.cancel is not None:
+                        self.cancel.raise_if_cancelled()
+                    batches.append(batch)
+                    rows += batch.num_rows
+                    self.emit(Progress(min(int(rows * line_bytes), size), size, f"{rows:,} rows read"))
+        except pa.ArrowException:
+            return None
+        if rows == 0:
+            return None
+        table = pa.Table.from_batches(batches)
+        users = table.column(wanted["user"]).combine_chunks()
+        items = table.column(wanted["item"]).combine_chunks()
+        if pc.any(pc.and_(pc.is_null(users), pc.is_null(items))).as_py():
+            return None  # a blank line, or one without ids: the careful reader tells them apart
+        has_ids = pc.and_(pc.is_valid(users), pc.is_valid(items)).to_numpy(zero_copy_only=False)
+        dropped = int((~has_ids).sum())
+        arrays: dict[str, Any] = {"rating": None, "timestamp": None}
+        if dropped:
+            mask = pa.array(has_ids)
+            users, items, table = users.filter(mask), items.filter(mask), table.filter(mask)
+        arrays["user"], arrays["item"] = users, items
+        if "rating" in wanted:
+            values = table.column(wanted["rating"]).to_numpy()
+            if not np.isfinite(values).all():  # missing, nan or inf: the careful reader names the row
+                return None
+            scale = self.spec.rating_scale
+            if scale is not None and ((values < scale[0]) | (values > scale[1])).any():
+                return None
+            arrays["rating"] = values.astype(np.float64, copy=False)
+        if "timestamp" in wanted:
+            stamps = _arrow_timestamps(table.column(wanted["timestamp"]))
+            if stamps is None:
+                return None
+            arrays["timestamp"] = stamps
+        self.emit(Progress(size, size, f"{rows:,} rows read"), force=True)
+        return arrays, {"blank_lines": 0, "dropped_missing_ids": dropped, "rows_read": rows}
 
     def _parser_error(self, exc: Exception) -> InputError:
         text = str(exc)
