@@ -17,7 +17,9 @@ from workbench.core.interactions import Interactions, ItemContent
 from workbench.data.demo import ADJECTIVES, FILLER, TOPICS
 
 SIZES = {"small": (10_000, 10_000, 500_000), "middle": (50_000, 50_000, 2_000_000),
-         "big": (100_000, 100_000, 10_000_000)}
+         "big": (100_000, 100_000, 10_000_000),
+         # the big catalogue with a tenth of its purchases: per-sample speed at 100K items, in minutes
+         "wide": (100_000, 100_000, 1_000_000)}
 
 
 def _pool_sampler(groups: np.ndarray, weight: np.ndarray, n_groups: int):

@@ -96,3 +96,16 @@ def test_cold_neighbours_zero_leaves_cold_items_content_only() -> None:
     assert "cold_rows" not in model.buffers  # type: ignore[attr-defined]
     parts = model.score_parts(0, COLD)
     np.testing.assert_allclose(parts["collaborative"], 0.0, atol=1e-6)
+
+
+def test_cold_neighbours_found_in_chunks_equal_the_whole_search(monkeypatch) -> None:
+    import workbench.models.hybrid as hybrid
+
+    model, *_ = _fitted("hybrid")
+    assert isinstance(model, hybrid.HybridModel)
+    whole_rows, whole_w = (model.buffers["cold_nbrs"].clone(), model.buffers["cold_w"].clone())
+    monkeypatch.setattr(hybrid, "NEIGHBOUR_CHUNK", 1)  # one cold item at a time
+    model._set_cold_estimates()
+    assert len(whole_rows) == len(COLD)
+    assert np.array_equal(model.buffers["cold_nbrs"].numpy(), whole_rows.numpy())
+    np.testing.assert_allclose(model.buffers["cold_w"].numpy(), whole_w.numpy(), rtol=1e-6)

@@ -62,6 +62,7 @@ ITEM_ITEM_AUTO_MAX = 12000
 ITEM_ITEM_GRID = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 32.0)
 #: users whose scores measure the spread of each part (seeded sample; the ratio of means is stable)
 SPREAD_USERS = 256
+NEIGHBOUR_CHUNK = 1 << 24  # similarities held at once while cold items look for content neighbours (64 MB)
 
 
 def spread_ratio(learned: torch.Tensor, item_item: torch.Tensor) -> float:
@@ -169,8 +170,14 @@ class HybridModel(ContentRecommender[HybridConfig]):
         warm = torch.where(self.buffers["item_known"])[0]
         k = min(int(self.cfg.cold_neighbours), len(warm))
         ref = F.normalize(content[warm], dim=1)
-        sims = F.normalize(vecs, dim=1) @ ref.T
-        top, idx = torch.topk(sims, k, dim=1)
+        unit = F.normalize(vecs, dim=1)
+        # in row chunks: tens of thousands of cold items against a big warm catalogue would otherwise
+        # hold a cold x warm similarity matrix of several GB at once
+        step = max(1, NEIGHBOUR_CHUNK // max(1, len(warm)))
+        parts = [torch.topk(unit[s:s + step] @ ref.T, k, dim=1) for s in range(0, len(unit), step)]
+        top = torch.cat([t for t, _ in parts]) if parts else unit.new_zeros(0, k)
+        idx = torch.cat([i for _, i in parts]) if parts else torch.zeros(0, k, dtype=torch.long,
+                                                                          device=unit.device)
         w = top.clamp(min=0.0)
         total = w.sum(1, keepdim=True)
         w = torch.where(total > 0, w / total.clamp(min=1e-12), torch.full_like(w, 1.0 / max(k, 1)))
