@@ -70,3 +70,30 @@ def test_jobs_without_a_slot_run_side_by_side_and_a_forgotten_slot_stays_silent(
             with qtbot.waitSignal(job.done, timeout=10_000):
                 pass
     assert sorted(results) == ["a", "b"] and slots.active() == []
+
+
+def test_a_job_ending_after_its_page_was_closed_reaches_nothing(qtbot, app_context):
+    import shiboken6
+    from PySide6.QtWidgets import QTableWidget, QWidget
+
+    from workbench.ui.job_slots import JobSlots
+
+    page = QWidget()
+    table = QTableWidget(page)
+    slots = JobSlots(app_context.jobs, kind="view", parent=page)
+    shown: list[object] = []
+
+    def show(result: object) -> None:  # what a page does with a result: touch its widgets
+        table.setRowCount(0)
+        shown.append(result)
+
+    release = threading.Event()
+    job = slots.submit("view", "load", _waiting(release, "late"), show)
+    with qtbot.waitSignal(job.event, timeout=10_000):
+        pass
+    shiboken6.delete(page)  # the page (and its slots, and its table) is gone while the job runs
+    assert not shiboken6.isValid(slots)
+    release.set()
+    with qtbot.waitSignal(job.done, timeout=10_000):  # no "C++ object already deleted" in the event loop
+        pass
+    assert shown == [] and job.state == "finished"

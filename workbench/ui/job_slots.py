@@ -6,11 +6,12 @@ superseded job (a user clicked another model before the first one loaded) is dro
 answer never overwrites a newer one. Results, failures, cancellations, events and progress go to the
 callbacks given with the job, or to the slots object's default failure handler::
 
-    self.jobs = JobSlots(ctx.jobs, kind="model", quiet=True, on_failed=self._fail)
+    self.jobs = JobSlots(ctx.jobs, kind="model", quiet=True, on_failed=self._fail, parent=self)
     self.jobs.submit("user", "Inspect user u1", work, on_done=self._show_user)
 
 ``slot=None`` keeps a job apart from every other (two exports run side by side, each reports).
-Every callback runs on the GUI thread.
+Every callback runs on the GUI thread. With the page as ``parent``, a job that ends after the page was
+closed calls nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from workbench.ui.jobs import Job, JobFunction, JobManager
@@ -70,7 +72,8 @@ class JobSlots(QObject):
         self._slots[key] = job
 
         def current() -> bool:
-            return self._slots.get(key) is job
+            # a page closed while its job ran is gone with these slots (its child): nothing to update
+            return shiboken6.isValid(self) and self._slots.get(key) is job
 
         failed = on_failed or self._on_failed
         if on_done is not None:
@@ -88,6 +91,8 @@ class JobSlots(QObject):
         return job
 
     def _finish(self, key: str, job: Job) -> None:
+        if not shiboken6.isValid(self):
+            return
         if key.startswith("\0") and self._slots.get(key) is job:
             del self._slots[key]  # nobody can ask for an anonymous slot: forget it once done
         self.active_changed.emit(len(self.active()))
