@@ -8,7 +8,7 @@ ours is better).
 Goals: MF <= 0.915, best <= 0.905. By default biased MF and AutoRec (the best rating model) run.
 
     .venv/bin/python bench/bench_rating.py [--folds 1,2,3,4,5] [--families mf,autorec,neumf,hybrid]
-        [--epochs E]
+        [--epochs E] [--mf-solver adam|gibbs]
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def main() -> None:
     parser.add_argument("--families", default=",".join(DEFAULT_FAMILIES),
                         help=f"comma separated, from {','.join(RATING_FAMILIES)}")
     parser.add_argument("--epochs", type=int, default=None, help="cap on epochs (default: each model's own)")
+    parser.add_argument("--mf-solver", choices=("adam", "gibbs"), default="adam",
+                        help="biased MF's solver (gibbs: Bayesian MF, draws averaged)")
     args = parser.parse_args()
     folder = require_ml100k()
     from workbench.evaluation.splits import SplitSpec
@@ -49,7 +51,10 @@ def main() -> None:
             print(f"fold u{fold}: imported u{fold}.base in {t_import.seconds:.1f}s")
             for family in families:
                 with Timer() as t_train:
-                    result = train(db, dataset_id, family, dict(RATING_FAMILIES[family]),
+                    settings = dict(RATING_FAMILIES[family])
+                if family == "mf":
+                    settings["solver"] = args.mf_solver
+                result = train(db, dataset_id, family, settings,
                                    SplitSpec("none", seed=fold), epochs=args.epochs)
                 scored = cli_json(db_path, "evaluate", str(result.model_id), "--test",
                                   str(folder / f"u{fold}.test"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,11 +14,18 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from workbench.core.interactions import Interactions
+from workbench.core.device import resolve_device
+from workbench.core.interactions import Interactions, ItemContent
+from workbench.core.progress import CancelToken
+from workbench.core.training import BatchCallback, EpochReport, TrainingError
 from workbench.errors import WorkbenchError
-from workbench.models.base import ModelConfig, param
+from workbench.models.base import ModelArtifact, ModelConfig, param
 from workbench.models.capabilities import FoldInHistoryScore, HistoryAttribution
+from workbench.models.common import seen_matrix
+from workbench.models.gibbs import BLOCK_ELEMENTS, GibbsChain, averaged_factors, kept_sweeps, noise_precision
 from workbench.models.torch_base import (
+    NO_CHECKPOINT,
+    REFIT,
     TorchConfig,
     TorchRecommender,
     TrainingOptimizer,
@@ -45,6 +56,30 @@ class MFConfig(TorchConfig):
                            choices=("auto", "rating", "ranking"))
     positive_threshold: float = param(0.0, "ranking objective: ratings >= this are positives (0: all)",
                                       min=0.0)
+    solver: str = param("adam", "rating objective: adam (gradient steps, early stopping on validation) or "
+                        "gibbs (Bayesian MF: factors drawn from their posterior and the draws averaged; no "
+                        "learning rate or L2 to choose, often more accurate, slower)",
+                        choices=("adam", "gibbs"), search=True)
+    gibbs_dim: int = param(30, "gibbs: factors per posterior draw (cost grows with its square and cube)",
+                           min=1, max=200)
+    gibbs_sweeps: int = param(200, "gibbs: sweeps over items and users; the first fifth is burn-in",
+                              min=5, max=100_000)
+    gibbs_kept: int = param(32, "gibbs: draws the model keeps and averages (it holds gibbs_kept x gibbs_dim "
+                            "factors per user and item)", min=1, max=512)
+
+
+#: rating pairs whose factor rows are gathered at once (bounded memory on millions of ratings)
+PAIR_CHUNK = 1 << 18
+
+
+def _pairs_sq_error(users: torch.Tensor, items: torch.Tensor, u: torch.Tensor, i: torch.Tensor,
+                    targets: torch.Tensor) -> float:
+    """Sum of squared errors of ``users[u] . items[i]`` against ``targets``, in chunks."""
+    total = 0.0
+    for s in range(0, len(u), PAIR_CHUNK):
+        part = slice(s, s + PAIR_CHUNK)
+        total += float((((users[u[part]] * items[i[part]]).sum(1) - targets[part]) ** 2).sum())
+    return total
 
 
 class _MFModule(nn.Module):
@@ -75,11 +110,18 @@ class BiasedMF(FoldInHistoryScore, TorchRecommender[MFConfig]):
 
     @classmethod
     def parameter_count(cls, config: MFConfig, n_users: int, n_items: int) -> int:
-        return (n_users + n_items) * (config.dim + 1)
+        dim = config.gibbs_kept * config.gibbs_dim if config.solver == "gibbs" else config.dim
+        return (n_users + n_items) * (dim + 1)
 
     @classmethod
     def batch_bytes(cls, config: MFConfig, n_users: int, n_items: int, n_interactions: int) -> int:
-        return 4 * config.batch_size * (config.dim + 1) * 12
+        if config.solver != "gibbs":
+            return 4 * config.batch_size * (config.dim + 1) * 12
+        d, rows = config.gibbs_dim, n_users + n_items
+        # the ratings by user and by item, the float64 chain (draws, conditional means, the blocks'
+        # outer products and solves), the kept draws and their concatenation, a chunk of gathered pairs
+        return (48 * n_interactions + 8 * 4 * rows * d + 8 * 3 * BLOCK_ELEMENTS
+                + 2 * 4 * rows * d * config.gibbs_kept + 8 * 3 * PAIR_CHUNK * d)
 
     def _make_optimizer(self) -> TrainingOptimizer:
         optimizer = super()._make_optimizer()
@@ -102,7 +144,103 @@ class BiasedMF(FoldInHistoryScore, TorchRecommender[MFConfig]):
     def _build_module(self) -> nn.Module:
         cfg = self.config
         mu = self.meta["mu"] if self.objective == "rating" else 0.0
-        return _MFModule(self.meta["n_users"], self.meta["n_items"], cfg.dim, mu)
+        # a Gibbs fit holds its kept draws side by side: more factors than ``dim``
+        dim = int(self.meta.get("module_dim", cfg.dim))
+        return _MFModule(self.meta["n_users"], self.meta["n_items"], dim, mu)
+
+    # --- the Gibbs solver ------------------------------------------------------------------------------
+    def fit(self, train: Interactions, *, content: ItemContent | None = None,
+            valid: Interactions | None = None, device: str = "cpu", cancel: CancelToken | None = None,
+            on_batch: BatchCallback | None = None, resume_from: ModelArtifact | None = None
+            ) -> Iterator[EpochReport]:
+        if self.config.solver != "gibbs":
+            yield from super().fit(train, content=content, valid=valid, device=device, cancel=cancel,
+                                   on_batch=on_batch, resume_from=resume_from)
+            return
+        if len(train) == 0:
+            raise TrainingError("the training part is empty")
+        if self._resolve_objective(train) != "rating" or not train.is_explicit:
+            raise TrainingError("the gibbs solver fits explicit ratings; for implicit data or the ranking "
+                                "objective use solver=adam")
+        if resume_from is not None:
+            raise TrainingError("a gibbs run cannot resume from a checkpoint: start it again")
+        self.device = resolve_device(device)
+        self.users, self.items = train.users, train.items
+        self.seen = seen_matrix(train)
+        self.meta = {"n_users": train.n_users, "n_items": train.n_items, "mu": float(train.values.mean()),
+                     "objective": "rating", "solver": "gibbs"}
+        self.buffers = {}
+        yield from self._gibbs_chain(train, valid, cancel, first_epoch=0)
+        self._best_epoch = self.epochs_done
+        if self.config.refit and self.absorb_validation and valid is not None and len(valid):
+            # the draws are averaged, not early-stopped: the validation ratings simply join the data
+            both = train.concat(valid)
+            self.meta["mu"] = float(both.values.mean())
+            for report in self._gibbs_chain(both, None, cancel, first_epoch=self.epochs_done):
+                yield dataclasses.replace(report, extra={**report.extra, REFIT: 1.0})
+        self._require().eval()
+
+    def _gibbs_chain(self, data: Interactions, valid: Interactions | None, cancel: CancelToken | None,
+                     first_epoch: int) -> Iterator[EpochReport]:
+        """One chain on ``data``: a report per sweep (validation RMSE of the running average once draws are
+        kept; none during burn-in, so a search's pruner never compares burn-in with trained models)."""
+        cfg = self.config
+        mu = float(self.meta["mu"])
+        chain = GibbsChain(data.user_idx, data.item_idx, data.values.astype(np.float64) - mu,
+                           data.n_users, data.n_items, cfg.gibbs_dim, noise_precision(data.values), cfg.seed)
+        keep = set(kept_sweeps(cfg.gibbs_sweeps, cfg.gibbs_kept))
+        kept: list[tuple[torch.Tensor, torch.Tensor]] = []
+        started = time.perf_counter()
+        tu = torch.from_numpy(data.user_idx)
+        ti = torch.from_numpy(data.item_idx)
+        tr = torch.from_numpy(data.values.astype(np.float64))
+        vu = vi = vr = None
+        if valid is not None and len(valid):
+            vu, vi = torch.from_numpy(valid.user_idx), torch.from_numpy(valid.item_idx)
+            vr = torch.from_numpy(valid.values.astype(np.float64))
+        valid_sum = None if vr is None else torch.zeros_like(vr)
+        best = math.inf
+        for sweep in range(1, cfg.gibbs_sweeps + 1):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            t0 = time.perf_counter()
+            chain.sweep()
+            train_mse = _pairs_sq_error(chain.user, chain.item, tu, ti, tr - mu) / len(data)
+            spent = time.perf_counter() - t0
+            rmse = None
+            extra: dict[str, float] = {NO_CHECKPOINT: 1.0, "kept_draws": float(len(kept))}
+            if sweep in keep:
+                u_mean, v = chain.kept_sample()
+                kept.append((u_mean, v))
+                extra["kept_draws"] = float(len(kept))
+                if valid_sum is not None and vu is not None and vi is not None and vr is not None:
+                    for s in range(0, len(vu), PAIR_CHUNK):
+                        part = slice(s, s + PAIR_CHUNK)
+                        valid_sum[part] += (u_mean[vu[part]].double() * v[vi[part]].double()).sum(1) + mu
+                    rmse = float(torch.sqrt(((valid_sum / len(kept) - vr) ** 2).mean()))
+                self._set_gibbs_module(kept)
+            elif not kept:
+                self._set_gibbs_module([chain.kept_sample()])  # a model exists from the first sweep on
+            is_best = rmse is not None and rmse < best
+            best = min(best, rmse) if rmse is not None else best
+            self.epochs_done = first_epoch + sweep
+            yield EpochReport(epoch=self.epochs_done, train_loss=train_mse, valid_loss=None,
+                              valid_metric=rmse, metric_name="rmse" if rmse is not None else None,
+                              elapsed_s=time.perf_counter() - started,
+                              samples_per_s=len(data) / spent if spent > 0 else None, is_best=is_best,
+                              extra=extra)
+
+    def _set_gibbs_module(self, kept: list[tuple[torch.Tensor, torch.Tensor]]) -> None:
+        users, items = averaged_factors(kept)
+        self.meta["module_dim"] = int(users.shape[1])
+        module = _MFModule(self.meta["n_users"], self.meta["n_items"], int(users.shape[1]),
+                           float(self.meta["mu"]))
+        with torch.no_grad():
+            module.user.weight.copy_(users)
+            module.item.weight.copy_(items)
+            module.user_bias.weight.zero_()
+            module.item_bias.weight.zero_()
+        self.module = module.to(self.device)
 
     @property
     def m(self) -> _MFModule:

@@ -44,6 +44,8 @@ torch.use_deterministic_algorithms(True, warn_only=True)
 
 #: ``EpochReport.extra`` key of the epochs a refit on training + validation adds after early stopping
 REFIT = "refit"
+#: an epoch after which the fit cannot resume (e.g. a Gibbs sweep): the runner stores no checkpoint
+NO_CHECKPOINT = "no_checkpoint"
 
 
 class TorchConfig(ModelConfig):

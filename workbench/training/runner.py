@@ -20,7 +20,7 @@ from workbench.evaluation.splits import Split, SplitSpec, make_split
 from workbench.models.base import BatchCallback, EpochReport, Recommender, config_from_dict
 from workbench.models.capabilities import ReadsTextVectors
 from workbench.models.registry import create_model, family_class
-from workbench.models.torch_base import REFIT
+from workbench.models.torch_base import NO_CHECKPOINT, REFIT
 from workbench.store import models as model_store
 from workbench.store import runs as run_store
 from workbench.store.artifacts import artifact_from_bytes, artifact_to_bytes
@@ -180,7 +180,8 @@ def train(db: Database, dataset: Dataset | int | str | None, family: str | None 
             fit_kwargs["resume_from"] = resume_from
         for report in model.fit(parts.train, **fit_kwargs):
             saved: bytes | None = None
-            if not report.extra.get(REFIT):  # a refit epoch is recorded; resuming restarts the refit
+            # a refit epoch is recorded (resuming restarts the refit); a Gibbs sweep cannot resume at all
+            if not report.extra.get(REFIT) and not report.extra.get(NO_CHECKPOINT):
                 artifact = model.to_artifact()
                 artifact.meta["epoch"] = report.epoch
                 saved = artifact_to_bytes(artifact)

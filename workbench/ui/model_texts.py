@@ -69,6 +69,9 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'Factors'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Filters'),
     QT_TRANSLATE_NOOP("ModelConfig", "GMF factors (the MLP tower's embeddings are twice this)"),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Gibbs dim'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Gibbs kept'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Gibbs sweeps'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Heads'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Hidden'),
     QT_TRANSLATE_NOOP("ModelConfig", 'History dropout'),
@@ -109,6 +112,7 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", "SASRec: self-attention over each user's time-ordered history; explained by its attention"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'Seed'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Shrinkage'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'Solver'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Temperature'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Text encoder'),
     QT_TRANSLATE_NOOP("ModelConfig", 'Use content'),
@@ -140,6 +144,9 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: similarity(h, item) x weight of h (item-kNN)'),
     QT_TRANSLATE_NOOP("ModelConfig", "exact: user = mean of the history items' vectors; term = projected vector of h . item vector"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", "exact: user = mean of the history items' vectors; term = projected vector of h . item vector + item-item weight of h"),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", 'gibbs: draws the model keeps and averages (it holds gibbs_kept x gibbs_dim factors per user and item)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", 'gibbs: factors per posterior draw (cost grows with its square and cube)'),  # noqa: E501
+    QT_TRANSLATE_NOOP("ModelConfig", 'gibbs: sweeps over items and users; the first fifth is burn-in'),
     QT_TRANSLATE_NOOP("ModelConfig", "history items a training sample's user representation reads (longer histories are sampled; scoring reads them all)"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", "how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install 'rec-workbench[pretrained]')"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'interactions per batch'),
@@ -162,6 +169,7 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: softmax over the catalogue; rating: squared error'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: softmax temperature (lower sharpens)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'ranking: visits of every training interaction per epoch'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'rating objective: adam (gradient steps, early stopping on validation) or gibbs (Bayesian MF: factors drawn from their posterior and the draws averaged; no learning rate or L2 to choose, often more accurate, slower)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'rating: squared error on observed ratings (the only objective)'),
     QT_TRANSLATE_NOOP("ModelConfig", 'rating: squared error on ratings; ranking: BPR on positives; auto: rating on explicit ratings, ranking on implicit data'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'ratings >= this are positives (0: every interaction)'),
