@@ -50,12 +50,12 @@ def main() -> None:
                 dataset_id = import_ratings(db, folder / f"u{fold}.base", f"u{fold}.base", folder)
             print(f"fold u{fold}: imported u{fold}.base in {t_import.seconds:.1f}s")
             for family in families:
-                with Timer() as t_train:
-                    settings = dict(RATING_FAMILIES[family])
+                settings = dict(RATING_FAMILIES[family])
                 if family == "mf":
                     settings["solver"] = args.mf_solver
-                result = train(db, dataset_id, family, settings,
-                                   SplitSpec("none", seed=fold), epochs=args.epochs)
+                with Timer() as t_train:
+                    result = train(db, dataset_id, family, settings, SplitSpec("none", seed=fold),
+                                   epochs=args.epochs)
                 scored = cli_json(db_path, "evaluate", str(result.model_id), "--test",
                                   str(folder / f"u{fold}.test"))
                 rmse, mae = scored.get("rmse"), scored.get("mae")
