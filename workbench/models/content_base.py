@@ -4,12 +4,14 @@ sampled-softmax training, scoring, the fold-in of new users and the content capa
 
 Training cost per sample does not grow with the catalogue: a sample is one training interaction, ranked
 by a sampled softmax (the batch's other items plus ``negatives`` uniformly drawn warm items, log-Q
-corrected, see ``sampled.py``); only the batch's positive items are encoded with gradients, while history
-items and uniform negatives use content encodings cached for a few batches (refreshed every
-``2 x catalogue / batch`` batches, so the refresh costs the same per sample at any size; id parts, where
-a family has them, train normally); the user's history is a bounded sample of ``history_sample`` items,
-aggregated sparsely. Scoring encodes the catalogue once (cached until the weights change) and never
-builds users x items history matrices.
+corrected, see ``sampled.py``); only the batch's candidates (positives and drawn negatives) are encoded
+with gradients, while the other history items use content encodings cached for a few batches (refreshed
+every ``2 x catalogue / batch`` batches, so the refresh costs the same per sample at any size; id parts,
+where a family has them, train normally); the user's history is a bounded sample of ``history_sample``
+items, aggregated sparsely. A step works on one table of its distinct items (candidates and history
+alike), so popular items that recur across a batch are encoded, looked up and updated once. Scoring
+encodes the catalogue once (cached until the weights change) and never builds users x items history
+matrices.
 
 An item is ``content(i)``; a user is ``W . mean(history item vectors) + b``. The target item is left out
 of its own user's history while training, so the history representation cannot leak it. Items without
@@ -97,6 +99,13 @@ ENCODE_CHUNK = 4096
 CC = TypeVar("CC", bound=ContentEncoderConfig)
 
 
+def _trim_padding(rows: torch.Tensor) -> torch.Tensor:
+    """``rows`` (n, width) of ids padded with 0 on the right, without the columns that are padding in every
+    row (at least one column is kept)."""
+    used = torch.nonzero((rows != 0).any(0))
+    return rows[:, :int(used[-1]) + 1] if len(used) else rows[:, :1]
+
+
 class _ContentModule(nn.Module):
     def __init__(self, meta: dict[str, Any], cfg: ContentEncoderConfig, use_ids: bool) -> None:
         super().__init__()
@@ -104,7 +113,9 @@ class _ContentModule(nn.Module):
         self.use_ids = use_ids
         self.text_encoder = str(meta.get("text_encoder", "cnn"))
         if self.text_encoder != "pretrained":
-            self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0)
+            # sparse: a step updates the words of its batch's items, not the whole vocabulary (which grows
+            # with the catalogue's texts)
+            self.words = nn.Embedding(meta["n_words"], cfg.word_dim, padding_idx=0, sparse=True)
         if self.text_encoder == "pretrained":
             # the text input is the item's frozen sentence vector; ``proj`` below is the learned projection
             text_dim = int(meta["sentence_dim"])
@@ -115,7 +126,7 @@ class _ContentModule(nn.Module):
         else:
             self.conv = nn.Conv1d(cfg.word_dim, cfg.filters, kernel_size=3, padding=1)
             text_dim = cfg.filters
-        self.feats = nn.Embedding(meta["n_feats"], cfg.word_dim, padding_idx=0)
+        self.feats = nn.Embedding(meta["n_feats"], cfg.word_dim, padding_idx=0, sparse=True)
         self.proj = nn.Linear(text_dim + cfg.word_dim, d)
         self.content_bias = nn.Linear(text_dim + cfg.word_dim, 1)
         self.hist = nn.Linear(d, d)
@@ -144,8 +155,9 @@ class _ContentModule(nn.Module):
             # Token rows are padded to ``max_tokens``; most texts are far shorter. The columns past the
             # longest text here are padding only, and dropping them changes no output (padding embeds
             # to zero, and the convolution pads with zeros anyway) while the encoder's cost falls with them.
-            used = torch.nonzero((tokens != 0).any(0))
-            tokens = tokens[:, :int(used[-1]) + 1] if len(used) else tokens[:, :1]
+            tokens = _trim_padding(tokens)
+        # feature rows likewise: 64 slots, most items use one to three
+        feats = _trim_padding(feats)
         return self.encode_embedded(tokens, feats, *self.embed(tokens, feats))
 
     def embed(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -168,9 +180,14 @@ class _ContentModule(nn.Module):
         return self.proj(z), self.content_bias(z).squeeze(-1)
 
     def _encode_cnn(self, tokens: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
-        h = self.conv(words.transpose(1, 2))  # n x filters x L
-        h = F.relu(h).masked_fill((tokens == 0)[:, None, :], 0.0)
-        return h.max(dim=2).values  # relu >= 0, so padding (0) never wins over a real position
+        # the width-3 convolution (zero-padded) as one matrix product over each position's window: the same
+        # weights and outputs as ``self.conv``, several times faster on short shop texts on a CPU
+        _, length, c = words.shape
+        padded = F.pad(words, (0, 0, 1, 1))
+        windows = torch.cat([padded[:, k:k + length] for k in range(3)], dim=2)  # n x L x 3c
+        weight = self.conv.weight.permute(0, 2, 1).reshape(len(self.conv.weight), 3 * c)
+        h = F.relu(F.linear(windows, weight, self.conv.bias)) * (tokens != 0)[..., None]
+        return h.amax(dim=1)  # relu >= 0, so padding (0) never wins over a real position
 
     def _encode_gru(self, tokens: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
         real = tokens != 0
@@ -236,6 +253,7 @@ class ContentRecommender(TorchRecommender[CC]):
         self._given_vectors: tuple[str, str, np.ndarray] | None = None  # sentence vectors from the store
         self._log_q: torch.Tensor | None = None  # sampling tables of one fit (``_training_setup``)
         self._warm_rows = torch.zeros(0, dtype=torch.long)
+        self._mark: torch.Tensor | None = None  # scratch table of ``_distinct``
 
     @property
     def m(self) -> _ContentModule:
@@ -552,14 +570,29 @@ class ContentRecommender(TorchRecommender[CC]):
         """Inverted dropout of user id parts for a batch of ``n`` samples (None: no id parts)."""
         return None
 
-    def _with_ids(self, rows: torch.Tensor, content: torch.Tensor, cbias: torch.Tensor
-                  ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Item vectors and biases of ``rows`` from their content parts plus (dropped-out) id parts."""
+    def _distinct(self, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(distinct item rows, position of each of ``rows`` among them), as ``torch.unique`` gives, by
+        marking a catalogue-long scratch table: scanning it costs less than sorting a step's ~35,000 item
+        occurrences even at a million items."""
+        mark = self._mark
+        if mark is None or len(mark) != self.meta["n_items"] or mark.device != rows.device:
+            mark = self._mark = torch.zeros(self.meta["n_items"], dtype=torch.long, device=rows.device)
+        mark[rows] = 1
+        distinct = torch.nonzero(mark).squeeze(1)
+        mark[distinct] = torch.arange(len(distinct), device=rows.device)
+        inverse = mark[rows]
+        mark[distinct] = 0  # clean for the next step
+        return distinct, inverse
+
+    def _train_item_ids(self, rows: torch.Tensor, cand: torch.Tensor
+                        ) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """(id vectors of the step's distinct items ``rows``, id biases of ``rows[cand]``), dropped out per
+        item for the whole step (``_id_keep``); None without id parts. Only these rows get id gradients."""
         keep = self._id_keep(len(rows))
         if keep is None:
-            return content, cbias
+            return None
         m = self.m
-        return content + m.item_id(rows) * keep[:, None], cbias + m.item_bias(rows).squeeze(-1) * keep
+        return m.item_id(rows) * keep[:, None], m.item_bias(rows[cand]).squeeze(-1) * keep[cand]
 
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
         cfg = self.config
@@ -567,7 +600,7 @@ class ContentRecommender(TorchRecommender[CC]):
         gen = self._gen
         m = self.m
         self._forget_items()
-        cached, cached_bias = self._training_content()
+        cached, _ = self._training_content()
         idx = idx % len(self._u)  # ``passes`` visits of each interaction per epoch
         u, i = self._u[idx], self._i[idx]
         # ranking: the positive against the batch's other positives and uniformly drawn warm items (the
@@ -577,22 +610,34 @@ class ContentRecommender(TorchRecommender[CC]):
         warm = self._warm_rows
         if self.objective == "ranking" and cfg.negatives > 0 and len(warm):
             neg = warm[torch.randint(0, len(warm), (cfg.negatives,), generator=gen, device=gen.device)]
-        # every candidate item is encoded once, with gradients (only the batch's items: cost per sample
-        # does not depend on the catalogue)
         cand = i if neg is None else torch.cat([i, neg])
-        rows, inverse = torch.unique(cand, return_inverse=True)
-        content, cbias = m.encode(self.buffers["tokens"][rows], self.buffers["feats"][rows])
-        vec, bias = self._with_ids(cand, content[inverse], cbias[inverse])
-        # the user: a bounded sample of the history (target hidden); history items that are also candidates
-        # use their fresh encodings (the encoder learns from the user side too, at no extra encoding), the
-        # others the cached ones; id parts are trained
+        # the user: a bounded sample of the history (target hidden)
         flat, seg, weight = self._sample_history(u, i)
-        at = torch.searchsorted(rows, flat).clamp(max=len(rows) - 1)
-        fresh = rows[at] == flat
-        h_content = torch.where(fresh[:, None], content[at], cached[flat])
-        h_bias = torch.where(fresh, cbias[at], cached_bias[flat])
-        hist_vec, _ = self._with_ids(flat, h_content, h_bias)
-        uvec = self._history_from(torch.arange(len(flat), device=u.device), seg, weight, len(u), hist_vec)
+        # one table of the step's distinct items, candidates and history alike: each is encoded, looked up
+        # and updated once however often it occurs (popular items recur across a batch's histories)
+        rows, inverse = self._distinct(torch.cat([cand, flat]))
+        c_at, h_at = inverse[:len(cand)], inverse[len(cand):]
+        is_cand = torch.zeros(len(rows), dtype=torch.bool, device=rows.device)
+        is_cand[c_at] = True
+        fresh = torch.where(is_cand)[0]
+        slot = torch.zeros(len(rows), dtype=torch.long, device=rows.device)
+        slot[fresh] = torch.arange(len(fresh), device=rows.device)
+        # candidates are encoded with gradients (only the batch's items: cost per sample does not depend on
+        # the catalogue); history items that are not candidates use the cached encodings
+        content, cbias = m.encode(self.buffers["tokens"][rows[fresh]], self.buffers["feats"][rows[fresh]])
+        table = cached[rows].index_copy(0, fresh, content)
+        ids = self._train_item_ids(rows, fresh)
+        if ids is not None:
+            table = table + ids[0]
+            cbias = cbias + ids[1]
+        vec, bias = table[c_at], cbias[slot[c_at]]
+        # weighted history mean as a sparse (samples x distinct items) product: no per-entry vector copies
+        n, h = len(u), cfg.history_sample
+        w = weight.view(n, h)
+        w = w / w.sum(1, keepdim=True).clamp(min=1.0)
+        mix = torch.sparse_coo_tensor(torch.stack([seg, h_at]), w.reshape(-1), (n, len(rows)),
+                                      check_invariants=False)  # in range by construction
+        uvec = m.hist(torch.sparse.mm(mix, table))
         uvec, ubias = self._add_user_ids(u, uvec, self._user_id_keep(len(u)))
         pos_vec, pos_bias = vec[:len(i)], bias[:len(i)]
         reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (pos_vec ** 2).sum(-1).mean())

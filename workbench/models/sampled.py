@@ -42,17 +42,20 @@ def sampled_softmax_loss(query: torch.Tensor, pos_rows: torch.Tensor, pos_vecs: 
     """
     rows = pos_rows if neg_rows is None else torch.cat([pos_rows, neg_rows])
     vecs = pos_vecs if neg_vecs is None else torch.cat([pos_vecs, neg_vecs])
-    logits = query @ vecs.T / temperature
+    # per-candidate terms (bias, log-Q correction) enter the product itself: one pass over the
+    # batch x candidates logits instead of one per term
+    column = -log_q[rows]
     if pos_bias is not None:
         bias = pos_bias if neg_bias is None or neg_rows is None else torch.cat([pos_bias, neg_bias])
-        logits = logits + bias[None, :]
-    logits = logits - log_q[rows][None, :]
+        column = column + bias
+    scaled = query if temperature == 1.0 else query / temperature
+    logits = torch.addmm(column[None, :], scaled, vecs.T)
     batch = len(pos_rows)
     target = torch.arange(batch, device=query.device)
     # the example's own item elsewhere among the candidates is not a negative
     hit = rows[None, :] == pos_rows[:, None]
     hit[target, target] = False
-    logits = logits.masked_fill(hit, float("-inf"))
+    logits = logits.masked_fill_(hit, float("-inf"))  # in place: the product's backward does not read it
     losses = F.cross_entropy(logits, target, reduction="none")
     if weight is None:
         return losses.mean()

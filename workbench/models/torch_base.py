@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -40,6 +41,9 @@ from workbench.models.seeding import attach_generator, draws_from, init_generato
 # aggregation, embedding gradients) otherwise sum in a thread-dependent order; the deterministic forms run
 # them in one order. warn_only: an operation without such a form still runs (and says so) instead of failing.
 torch.use_deterministic_algorithms(True, warn_only=True)
+# ... but not the NaN fill of every new tensor that comes with it (a debugging aid for reads of
+# uninitialised memory, which no kernel we use does): on a CPU it cost a tenth of each training step
+torch.utils.deterministic.fill_uninitialized_memory = False  # type: ignore[attr-defined]
 
 
 #: ``EpochReport.extra`` key of the epochs a refit on training + validation adds after early stopping
@@ -440,6 +444,38 @@ class TorchRecommender(Recommender[TC]):
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
 
 
+class LazyAdam(torch.optim.Optimizer):
+    """Adam for sparse gradients: only the rows a batch used are read and updated, with the same
+    arithmetic and state (``step``, ``exp_avg``, ``exp_avg_sq``) as ``torch.optim.SparseAdam``, in about
+    half its time (one gather and one scatter per state instead of sparse-tensor algebra)."""
+
+    def __init__(self, params: list[nn.Parameter], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps})
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], float] | None = None) -> None:  # type: ignore[override]
+        """One update of the rows present in each parameter's sparse gradient."""
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = p.grad.coalesce()
+                rows, values = grad.indices()[0], grad.values()
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                state["step"] = int(state["step"]) + 1
+                avg = state["exp_avg"].index_select(0, rows).lerp_(values, 1 - beta1)
+                sq = state["exp_avg_sq"].index_select(0, rows).mul_(beta2).addcmul_(values, values,
+                                                                                    value=1 - beta2)
+                state["exp_avg"].index_copy_(0, rows, avg)
+                state["exp_avg_sq"].index_copy_(0, rows, sq)
+                step_size = group["lr"] * math.sqrt(1 - beta2 ** state["step"]) / (1 - beta1 ** state["step"])
+                p.index_add_(0, rows, avg.div_(sq.sqrt_().add_(group["eps"])), alpha=-step_size)
+
+
 class MixedAdam:
     """Adam whose cost per step does not grow with the catalogue: embedding tables built with
     ``sparse=True`` get sparse gradients and a lazy Adam (only the rows a batch used are updated), every
@@ -457,7 +493,7 @@ class MixedAdam:
         if dense:
             self.parts.append(torch.optim.Adam(dense, lr=lr))
         if sparse:
-            self.parts.append(torch.optim.SparseAdam(sparse, lr=lr))
+            self.parts.append(LazyAdam(sparse, lr=lr))
 
     @property
     def param_groups(self) -> list[dict[str, Any]]:
@@ -494,7 +530,7 @@ class MixedAdam:
             count = sum(len(g["params"]) for g in sd["param_groups"])
             state = {int(k) - offset: v for k, v in state_dict["state"].items()
                      if offset <= int(k) < offset + count}
-            if isinstance(part, torch.optim.SparseAdam):  # counts its steps in a plain int
+            if isinstance(part, LazyAdam):  # counts its steps in a plain int
                 state = {k: {n: int(v) if n == "step" else v for n, v in st.items()}
                          for k, st in state.items()}
             part.load_state_dict({"state": state, "param_groups": sd["param_groups"]})

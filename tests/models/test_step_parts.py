@@ -1,0 +1,117 @@
+"""The faster forms inside a training step compute what the plain forms compute: the text CNN as one
+matrix product over windows, the lazy Adam of sparse embeddings, the distinct-item table of a step, and the
+sampled softmax with its per-candidate terms folded into the product."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from workbench.models.content_base import ContentEncoderConfig, _ContentModule
+from workbench.models.registry import create_model
+from workbench.models.sampled import sampled_softmax_loss
+from workbench.models.torch_base import LazyAdam
+
+
+def _module() -> _ContentModule:
+    meta = {"n_words": 50, "n_feats": 7, "n_items": 30, "n_users": 20, "mu": 0.0, "objective": "ranking"}
+    torch.manual_seed(0)
+    return _ContentModule(meta, ContentEncoderConfig(dim=8, word_dim=6, filters=5), use_ids=False)
+
+
+def test_window_cnn_equals_the_convolution_it_replaces() -> None:
+    m = _module()
+    gen = torch.Generator().manual_seed(1)
+    tokens = torch.randint(1, 50, (9, 7), generator=gen)
+    tokens[0, 3:] = 0  # short text
+    tokens[1, :] = 0  # no words at all
+    tokens[2, 6:] = 0
+    words = m.words(tokens)
+    reference = F.relu(m.conv(words.transpose(1, 2))).masked_fill((tokens == 0)[:, None, :], 0.0)
+    expected = reference.max(dim=2).values
+    got = m._encode_cnn(tokens, words)
+    assert torch.allclose(got, expected, atol=1e-6)
+    assert torch.equal(got[1], torch.zeros(5))  # an empty text encodes to nothing
+    # gradients reach the convolution's own weights (checkpoints keep their layout)
+    got.sum().backward()
+    assert m.conv.weight.grad is not None and float(m.conv.weight.grad.abs().sum()) > 0
+
+
+def test_trimmed_padding_changes_no_encoding() -> None:
+    m = _module()
+    gen = torch.Generator().manual_seed(2)
+    tokens = torch.zeros(6, 20, dtype=torch.long)
+    tokens[:, :4] = torch.randint(1, 50, (6, 4), generator=gen)
+    feats = torch.zeros(6, 64, dtype=torch.long)
+    feats[:, :2] = torch.randint(1, 7, (6, 2), generator=gen)
+    feats[3, 1] = 0
+    with torch.no_grad():
+        full = m.encode_embedded(tokens, feats, *m.embed(tokens, feats))
+        trimmed = m.encode(tokens, feats)
+    assert torch.allclose(full[0], trimmed[0], atol=1e-6) and torch.allclose(full[1], trimmed[1], atol=1e-6)
+
+
+def _train(opt_cls: type[torch.optim.Optimizer]) -> tuple[nn.Embedding, nn.Embedding, torch.optim.Optimizer]:
+    torch.manual_seed(3)
+    table, bias = nn.Embedding(40, 4, sparse=True), nn.Embedding(40, 1, sparse=True)
+    opt = opt_cls([table.weight, bias.weight], lr=0.05)
+    gen = torch.Generator().manual_seed(4)
+    for _ in range(12):
+        rows = torch.randint(0, 30, (25,), generator=gen)  # repeated rows: gradients must be summed
+        loss = ((table(rows) - 1.0) ** 2).sum() + bias(rows).pow(2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return table, bias, opt
+
+
+def test_lazy_adam_matches_torch_sparse_adam() -> None:
+    ref_table, ref_bias, ref_opt = _train(torch.optim.SparseAdam)
+    table, bias, opt = _train(LazyAdam)
+    assert torch.allclose(table.weight, ref_table.weight, atol=1e-6)
+    assert torch.allclose(bias.weight, ref_bias.weight, atol=1e-6)
+    ref_state, state = ref_opt.state_dict()["state"], opt.state_dict()["state"]
+    assert int(state[0]["step"]) == int(ref_state[0]["step"]) == 12
+    assert torch.allclose(state[0]["exp_avg_sq"], ref_state[0]["exp_avg_sq"], atol=1e-7)
+    # rows no batch used (30-39) keep their initial values and zero moments
+    assert float(state[0]["exp_avg"][30:].abs().sum()) == 0.0
+    torch.manual_seed(3)
+    assert torch.equal(table.weight[30:], nn.Embedding(40, 4).weight[30:])
+
+
+def test_lazy_adam_state_round_trips() -> None:
+    table, _, opt = _train(LazyAdam)
+    again = LazyAdam([table.weight, nn.Embedding(40, 1, sparse=True).weight], lr=0.05)
+    again.load_state_dict(opt.state_dict())
+    assert torch.equal(again.state[table.weight]["exp_avg"], opt.state[table.weight]["exp_avg"])
+
+
+@pytest.mark.parametrize("n_items", [5, 1000])
+def test_distinct_rows_match_torch_unique(n_items: int) -> None:
+    model = create_model("content", {})
+    model.meta = {"n_items": n_items}
+    gen = torch.Generator().manual_seed(5)
+    for _ in range(3):  # the scratch table is clean between steps
+        rows = torch.randint(0, n_items, (300,), generator=gen)
+        distinct, inverse = model._distinct(rows)
+        expected, expected_inverse = torch.unique(rows, return_inverse=True)
+        assert torch.equal(distinct, expected) and torch.equal(inverse, expected_inverse)
+
+
+def test_sampled_softmax_folds_bias_and_log_q_into_the_logits() -> None:
+    gen = torch.Generator().manual_seed(6)
+    q, pos_vecs, neg_vecs = torch.randn(5, 3, generator=gen), torch.randn(5, 3, generator=gen), \
+        torch.randn(4, 3, generator=gen)
+    pos, neg = torch.tensor([0, 1, 1, 2, 3]), torch.tensor([1, 4, 5, 6])
+    pos_bias, neg_bias = torch.randn(5, generator=gen), torch.randn(4, generator=gen)
+    log_q = torch.randn(7, generator=gen)
+    got = sampled_softmax_loss(q, pos, pos_vecs, neg, neg_vecs, log_q, pos_bias=pos_bias, neg_bias=neg_bias,
+                               temperature=0.5)
+    rows = torch.cat([pos, neg])
+    logits = q @ torch.cat([pos_vecs, neg_vecs]).T / 0.5 + torch.cat([pos_bias, neg_bias]) - log_q[rows]
+    hit = rows[None, :] == pos[:, None]
+    hit[torch.arange(5), torch.arange(5)] = False
+    expected = F.cross_entropy(logits.masked_fill(hit, float("-inf")), torch.arange(5))
+    assert torch.allclose(got, expected, atol=1e-6)
