@@ -113,7 +113,7 @@ def worker(source: str, family: str, epochs: int) -> dict[str, object]:
     # the epoch cap applies to families trained in epochs (ALS counts iterations and is fast: its defaults)
     has_epochs = "epochs" in {f.name for f in dataclasses.fields(cls.Config)}
     settings = {"epochs": epochs} if cls.iterative and has_epochs else {}
-    est = estimate(cls, settings, data.n_users, data.n_items, len(data))
+    est = estimate(cls, settings, data.n_users, data.n_items, len(data), content)
     out["estimate_bytes"] = est.peak_bytes
     if not est.fits:
         out["refused"] = (f"needs about {est.peak_bytes / 2**30:.1f} GB, {est.free_bytes / 2**30:.1f} GB "

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from tests.planted import load_stored, make_dataset
@@ -96,3 +98,58 @@ def test_mf_picks_the_ranking_objective_on_implicit_data(db) -> None:
     explicit = train(db, load_stored(db, make_dataset(db, "explicit")), "mf", {"dim": "8"},
                      SplitSpec("user_ratio", seed=1), epochs=1)
     assert "rmse" in explicit.metrics  # ratings where there are ratings
+
+
+def _shop(n_items: int, words_per_text: int) -> tuple[Any, Any]:
+    """Implicit data and item content with ``words_per_text`` Zipf-distributed words per text."""
+    from workbench.core.ids import IdMap
+    from workbench.core.interactions import Interactions, ItemContent
+
+    rng = np.random.default_rng(0)
+    items = IdMap(tuple(f"i{k}" for k in range(n_items)))
+    texts = [" ".join(f"w{int(x)}" for x in rng.zipf(1.3, words_per_text) % 5000) for _ in range(n_items)]
+    categories = [[f"c{k % 7}"] + ([f"d{k % 3}"] if k % 2 else []) for k in range(n_items)]
+    content = ItemContent(items=items, titles=[f"item {k % 50}" for k in range(n_items)], texts=texts,
+                          categories=categories)
+    users = rng.integers(0, 50, 8 * n_items)
+    data = Interactions(users, np.arange(8 * n_items) % n_items, np.ones(8 * n_items, dtype=np.float32),
+                        IdMap(tuple(f"u{k}" for k in range(50))), items, kind="implicit")
+    return data, content
+
+
+@pytest.mark.parametrize("family", ["content", "hybrid"])
+def test_content_estimate_measures_the_texts_the_encoder_will_hold(family: str) -> None:
+    cls = FAMILIES[family]
+    data, content = _shop(120, words_per_text=6)
+    config = cls.Config(epochs=1, dim=8, word_dim=8, filters=8)
+    shape = cls.text_shape(config, content)
+    assert shape is not None
+    model = cls(config)
+    model.fit_all(data, content=content)
+    # exactly the token and feature columns training builds, and no fewer words than it keeps
+    assert shape.tokens == model.buffers["tokens"].shape[1]
+    assert shape.features == model.buffers["feats"].shape[1] == 2
+    assert model.meta["n_words"] <= shape.words <= model.meta["n_words"] + 2
+    # short texts need less than the bounds that must hold for any text; long ones more than short ones
+    n = (data.n_users, data.n_items, len(data))
+    short = cls.estimate_peak_bytes_with_content(config, *n, content)
+    assert short < cls.estimate_peak_bytes(config, *n)
+    _, long_content = _shop(120, words_per_text=60)
+    assert cls.estimate_peak_bytes_with_content(config, *n, long_content) > short
+    assert estimate(cls, config, *n, content).peak_bytes == short
+
+
+def test_content_estimate_extrapolates_a_sampled_catalogue(monkeypatch) -> None:
+    import workbench.models.content_base as content_base
+
+    cls = FAMILIES["content"]
+    config = cls.Config(max_tokens=16)
+    _, content = _shop(400, words_per_text=12)
+    whole = cls.text_shape(config, content)
+    monkeypatch.setattr(content_base, "SHAPE_SAMPLE", 100)
+    sampled = cls.text_shape(config, content)
+    assert whole is not None and sampled is not None
+    assert sampled.words >= 0.8 * whole.words  # the vocabulary beyond the sample is extrapolated upward
+    # a sample whose longest text is already half of ``max_tokens`` assumes the rest may fill it
+    assert whole.tokens == 14 and sampled.tokens == 16
+    assert cls.text_shape(cls.Config(text_encoder="pretrained"), content) is None

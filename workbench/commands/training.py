@@ -190,7 +190,7 @@ def _run_training(args: argparse.Namespace, db: Any, on_report: Any, on_run_star
 
 def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
     from workbench.models.registry import family_class
-    from workbench.store.datasets import get_dataset_info
+    from workbench.store.datasets import get_dataset_info, load_dataset
     from workbench.training.resources import estimate
     from workbench.training.runner import build_config
 
@@ -198,8 +198,10 @@ def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
         raise WorkbenchError("train --estimate needs --dataset and --model")
     info = get_dataset_info(ctx.db(), args.dataset)
     config = build_config(args.model, parse_settings(args.settings), args.epochs)
-    est = estimate(family_class(args.model), config, int(info.n_users), int(info.n_items),
-                   int(info.n_interactions))
+    cls = family_class(args.model)
+    # families that read item content measure its texts, as the run's own check does
+    content = load_dataset(ctx.db(), info.id).content if getattr(cls, "uses_content", False) else None
+    est = estimate(cls, config, int(info.n_users), int(info.n_items), int(info.n_interactions), content)
     payload = {"family": args.model, "dataset": info.name, "peak_bytes": est.peak_bytes,
                "free_bytes": est.free_bytes, "epoch_seconds": est.epoch_seconds, "fits": est.fits}
     ctx.emit(payload, lambda: f"{args.model} on {info.name}: {est.summary()}"

@@ -211,6 +211,13 @@ class Recommender(ABC, Generic[C]):
         return data_bytes(n_users, n_items, n_interactions)
 
     @classmethod
+    def estimate_peak_bytes_with_content(cls, config: C, n_users: int, n_items: int, n_interactions: int,
+                                         content: ItemContent) -> int:
+        """``estimate_peak_bytes`` where the item content is at hand: families that read it measure what
+        its texts need instead of assuming bounds that hold for any text."""
+        return cls.estimate_peak_bytes(config, n_users, n_items, n_interactions)
+
+    @classmethod
     def estimate_epoch_seconds(cls, config: C, n_users: int, n_items: int,
                                n_interactions: int) -> float | None:
         """Rough seconds per epoch on a 2-core CPU (None when the family cannot tell)."""

@@ -33,7 +33,7 @@ from torch import nn
 
 from workbench.core.interactions import Interactions, ItemContent
 from workbench.errors import WorkbenchError
-from workbench.models.base import TrainingError, param
+from workbench.models.base import TrainingError, data_bytes, param
 from workbench.models.capabilities import ContentAttribution, HistoryAttribution
 from workbench.models.common import positives, seen_matrix, user_history_vector
 from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
@@ -97,6 +97,21 @@ ENCODE_CHUNK = 4096
 
 
 CC = TypeVar("CC", bound=ContentEncoderConfig)
+
+#: largest word table an estimate assumes
+MAX_VOCABULARY = 300_000
+#: items whose texts are read to estimate a big catalogue's vocabulary and text length
+SHAPE_SAMPLE = 20_000
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """What a catalogue's texts make the content encoder hold, for its memory estimate."""
+
+    words: int  # rows of the word table
+    tokens: int  # token columns per item (the longest text, up to ``max_tokens``)
+    features: int  # feature columns per item (categories and attributes)
+    feature_words: int  # rows of the feature table
 
 
 def _trim_padding(rows: torch.Tensor) -> torch.Tensor:
@@ -263,11 +278,45 @@ class ContentRecommender(TorchRecommender[CC]):
 
     # --- cost, known before training -------------------------------------------------------------------
     @classmethod
-    def parameter_count(cls, config: CC, n_users: int, n_items: int) -> int:
+    def text_shape(cls, config: CC, content: ItemContent) -> TextShape | None:
+        """What this catalogue's texts make the encoder hold (None for the pretrained encoder, whose
+        input is a fixed-size sentence vector). Reads a seeded sample of ``SHAPE_SAMPLE`` items on big
+        catalogues: tokenising every text twice (here and in training) would cost seconds of Chinese
+        word segmentation."""
+        if config.text_encoder == "pretrained":
+            return None
+        n = len(content.titles)
+        rows = np.arange(n)
+        if n > SHAPE_SAMPLE:
+            rows = np.sort(np.random.default_rng(0).choice(n, SHAPE_SAMPLE, replace=False))
+        docs = [tokenize(f"{content.titles[r]} {content.texts[r]}") for r in rows]
+        feats = cls._feature_lists(content)
+        longest = max((len(d) for d in docs), default=1)
+        width = max(1, min(64, max((len(f) for f in feats), default=1)))  # as ``_prepare`` encodes them
+        words = len(Vocabulary.build(docs, min_count=config.min_word_count))
+        if len(rows) < n:
+            # the rest of the catalogue adds words (Heaps' law: a vocabulary grows about as a power of
+            # the text; 0.7 is above what word counts show, so the estimate errs on the safe side) and
+            # may hold a longer text than the sample's longest
+            words = int(words * (n / len(rows)) ** 0.7)
+            longest = longest if 2 * longest < config.max_tokens else config.max_tokens
+        return TextShape(words=min(MAX_VOCABULARY, words + 2), tokens=max(1, min(config.max_tokens, longest)),
+                         features=width, feature_words=len(Vocabulary.build(
+                             (feats[r] for r in rows), min_count=config.min_word_count)))
+
+    @classmethod
+    def _bound_shape(cls, config: CC, n_items: int) -> TextShape:
+        """The shape assumed when the texts are not at hand: a vocabulary bounded by the catalogue,
+        every text at ``max_tokens`` and many features."""
+        return TextShape(words=min(MAX_VOCABULARY, 4 * n_items + 1000), tokens=config.max_tokens,
+                         features=64, feature_words=2000)
+
+    @classmethod
+    def parameter_count(cls, config: CC, n_users: int, n_items: int, shape: TextShape | None = None) -> int:
         cfg = config
-        words = min(300_000, 4 * n_items + 1000)  # vocabulary: bounded by the catalogue's texts
-        encoder = (words + 2000) * cfg.word_dim + 3 * cfg.word_dim * cfg.filters + (cfg.filters + cfg.word_dim
-                                                                                      + 1) * (cfg.dim + 1)
+        shape = shape or cls._bound_shape(config, n_items)
+        encoder = ((shape.words + shape.feature_words) * cfg.word_dim + 3 * cfg.word_dim * cfg.filters
+                   + (cfg.filters + cfg.word_dim + 1) * (cfg.dim + 1))
         return encoder + cfg.dim * (cfg.dim + 1) + cls._id_parameter_count(config, n_users, n_items)
 
     @classmethod
@@ -276,18 +325,34 @@ class ContentRecommender(TorchRecommender[CC]):
         return 0
 
     @classmethod
-    def batch_bytes(cls, config: CC, n_users: int, n_items: int, n_interactions: int) -> int:
+    def batch_bytes(cls, config: CC, n_users: int, n_items: int, n_interactions: int,
+                    shape: TextShape | None = None) -> int:
         cfg = config
         b = cfg.batch_size
+        measured = shape is not None
+        shape = shape or cls._bound_shape(config, n_items)
         # token and feature rows (int64; kept, checkpointed, serialised), histories, the item caches
-        fixed = (3 * 8 * n_items * (cfg.max_tokens + 64) + 20 * n_interactions
+        fixed = (3 * 8 * n_items * (shape.tokens + shape.features) + 20 * n_interactions
                  + 4 * 4 * n_items * (cfg.dim + 1))
         # activations of a chunk of items encoded at once: token rows are trimmed to the chunk's longest
-        # text, so the estimate takes half of ``max_tokens`` (shop titles and blurbs are short; a catalogue
-        # of full-length texts needs about 1.2x this estimate)
-        encode = 2 * max(b, ENCODE_CHUNK) * cfg.max_tokens * (cfg.word_dim + cfg.filters) * 4
+        # text; without the texts the estimate takes half of ``max_tokens`` (shop titles and blurbs are
+        # short; a catalogue of full-length texts needs about 1.2x that estimate)
+        tokens = shape.tokens if measured else cfg.max_tokens
+        encode = 2 * max(b, ENCODE_CHUNK) * tokens * (cfg.word_dim + cfg.filters) * 4
         batch = 4 * b * (cfg.history_sample * (cfg.dim + 2) + b + cfg.negatives) * 4
         return fixed + encode + batch + cls._item_item_plan(config, n_items)
+
+    @classmethod
+    def estimate_peak_bytes_with_content(cls, config: CC, n_users: int, n_items: int, n_interactions: int,
+                                         content: ItemContent) -> int:
+        """``estimate_peak_bytes`` from the catalogue's texts as well (vocabulary, text lengths, features),
+        not from bounds that must hold for any text."""
+        shape = cls.text_shape(config, content)
+        if shape is None:
+            return cls.estimate_peak_bytes(config, n_users, n_items, n_interactions)
+        return (data_bytes(n_users, n_items, n_interactions)
+                + 4 * cls.PARAM_COPIES * cls.parameter_count(config, n_users, n_items, shape)
+                + cls.batch_bytes(config, n_users, n_items, n_interactions, shape))
 
     @classmethod
     def _item_item_plan(cls, config: CC, n_items: int) -> int:

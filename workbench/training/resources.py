@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.core import memory
+from workbench.core.interactions import ItemContent
 from workbench.core.memory import USABLE_SHARE
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, Recommender, config_from_dict
@@ -50,20 +51,23 @@ def format_seconds(s: float) -> str:
 
 
 def estimate(cls: type[Recommender], config: ModelConfig | dict[str, Any], n_users: int, n_items: int,
-             n_interactions: int) -> ResourceEstimate:
-    """The family's memory and time estimate for data of this size, against the memory free now."""
+             n_interactions: int, content: ItemContent | None = None) -> ResourceEstimate:
+    """The family's memory and time estimate for data of this size, against the memory free now; with
+    the item ``content``, families that read it measure what its texts need."""
     cfg = config if isinstance(config, ModelConfig) else config_from_dict(cls.Config, dict(config))
+    peak = (cls.estimate_peak_bytes(cfg, n_users, n_items, n_interactions) if content is None else
+            cls.estimate_peak_bytes_with_content(cfg, n_users, n_items, n_interactions, content))
     return ResourceEstimate(
         family=cls.family,
-        peak_bytes=int(cls.estimate_peak_bytes(cfg, n_users, n_items, n_interactions)),
+        peak_bytes=int(peak),
         epoch_seconds=cls.estimate_epoch_seconds(cfg, n_users, n_items, n_interactions),
         free_bytes=memory.free_memory_bytes())
 
 
 def require_fits(cls: type[Recommender], config: ModelConfig | dict[str, Any], n_users: int, n_items: int,
-                 n_interactions: int) -> ResourceEstimate:
+                 n_interactions: int, content: ItemContent | None = None) -> ResourceEstimate:
     """The estimate, or a ``WorkbenchError`` saying the need, what is free and what to do instead."""
-    est = estimate(cls, config, n_users, n_items, n_interactions)
+    est = estimate(cls, config, n_users, n_items, n_interactions, content)
     if not est.fits:
         cfg = config if isinstance(config, ModelConfig) else config_from_dict(cls.Config, dict(config))
         raise WorkbenchError(

@@ -219,7 +219,7 @@ def _require_memory(family: str, config: dict[str, Any], data: Dataset) -> None:
     from workbench.training.resources import require_fits
 
     inter = data.interactions
-    require_fits(family_class(family), config, inter.n_users, inter.n_items, len(inter))
+    require_fits(family_class(family), config, inter.n_users, inter.n_items, len(inter), data.content)
 
 
 def _train_summary(reports: list[EpochReport], elapsed_s: float, notes: list[str] | None = None
