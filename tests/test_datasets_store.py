@@ -12,7 +12,7 @@ from workbench.cli import main
 from workbench.data.content import import_item_content
 from workbench.data.csv_import import CsvSpec, import_csv
 from workbench.errors import InputError, NotFoundError
-from workbench.store.datasets import count_rows, get_dataset_info, load_dataset, page_rows
+from workbench.store.datasets import count_rows, get_dataset_info, load_dataset, load_item_content, page_rows
 from workbench.store.db import Database
 
 DATA = Path(__file__).parent / "data"
@@ -71,6 +71,11 @@ def test_item_content_csv_and_jsonl(db: Database, tmp_path: Path) -> None:
     report = import_item_content(db, DATA / "items.jsonl", "d")
     assert (report.matched, report.unmatched_ids) == (2, ["nope"])
     assert load_dataset(db, "d").content.categories[2] == ["Home"]
+    # the content alone (what a memory estimate reads) is the loaded dataset's, without its interactions
+    whole, alone = load_dataset(db, "d").content, load_item_content(db, "d")
+    assert alone.items.ids == whole.items.ids
+    assert (alone.titles, alone.texts, alone.categories, alone.attributes) == \
+        (whole.titles, whole.texts, whole.categories, whole.attributes)
 
 
 def test_item_content_errors_leave_items_unchanged(db: Database, tmp_path: Path, capsys) -> None:

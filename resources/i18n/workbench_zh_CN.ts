@@ -410,32 +410,32 @@ This cannot be undone.</source>
 <context>
     <name>EstimateLabel</name>
     <message>
-        <location filename="../../workbench/ui/estimate_label.py" line="27"/>
+        <location filename="../../workbench/ui/estimate_label.py" line="28"/>
         <source>No estimate: {reason}</source>
         <translation>无法估算：{reason}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/estimate_label.py" line="28"/>
+        <location filename="../../workbench/ui/estimate_label.py" line="29"/>
         <source>needs about {need} of memory ({free} free)</source>
         <translation>约需 {need} 内存（可用 {free}）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/estimate_label.py" line="31"/>
+        <location filename="../../workbench/ui/estimate_label.py" line="32"/>
         <source>, about {time} per epoch on a 2-core CPU</source>
         <translation>，在双核 CPU 上每轮约 {time}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/estimate_label.py" line="34"/>
+        <location filename="../../workbench/ui/estimate_label.py" line="35"/>
         <source>This run {need}.</source>
         <translation>本次训练{need}。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/estimate_label.py" line="38"/>
+        <location filename="../../workbench/ui/estimate_label.py" line="39"/>
         <source>Too large: this run {need}. Training will be refused; try {advice}.</source>
         <translation>规模过大：本次训练{need}。训练将被拒绝；请尝试 {advice}。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/estimate_label.py" line="49"/>
+        <location filename="../../workbench/ui/estimate_label.py" line="51"/>
         <source>Predicted from the dataset&apos;s size and the settings before any work starts; a run that does not fit in the free memory is refused</source>
         <translation>在开始任何工作之前，根据数据集规模和设置预估；可用内存放不下的训练会被拒绝</translation>
     </message>
@@ -3003,12 +3003,12 @@ Cancel and quit?</source>
         <translation>第 {epoch} 轮：在训练 + 验证数据上重新训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="75"/>
+        <location filename="../../workbench/ui/pages/train.py" line="77"/>
         <source>No dataset yet</source>
         <translation>还没有数据集</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="76"/>
+        <location filename="../../workbench/ui/pages/train.py" line="78"/>
         <source>Import one on the Datasets page or load the demo, then train a model here.</source>
         <translation>在数据集页导入一个或加载示例，然后在这里训练模型。</translation>
     </message>
@@ -3129,17 +3129,17 @@ Cancel and quit?</source>
         <translation>把每个模型设置恢复为默认值</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="113"/>
+        <location filename="../../workbench/ui/pages/train.py" line="115"/>
         <source>Train with these settings (Ctrl+Enter)</source>
         <translation>用这些设置训练（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="115"/>
+        <location filename="../../workbench/ui/pages/train.py" line="117"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="118"/>
+        <location filename="../../workbench/ui/pages/train.py" line="120"/>
         <source>Stop the running training; it is recorded as cancelled</source>
         <translation>停止正在进行的训练；它会被记录为已取消</translation>
     </message>
@@ -3194,7 +3194,7 @@ Cancel and quit?</source>
         <translation>计算设备；本机：{device_label}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="177"/>
+        <location filename="../../workbench/ui/pages/train.py" line="179"/>
         <source>Cannot list datasets: {exc}</source>
         <translation>无法列出数据集：{exc}</translation>
     </message>
@@ -3214,38 +3214,43 @@ Cancel and quit?</source>
         <translation>此模型通过一步闭式求解拟合</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="223"/>
+        <location filename="../../workbench/ui/pages/train.py" line="250"/>
+        <source>Measuring item texts</source>
+        <translation>正在测量物品文本</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/pages/train.py" line="265"/>
         <source>Choose a dataset and a model first.</source>
         <translation>请先选择数据集和模型。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="236"/>
+        <location filename="../../workbench/ui/pages/train.py" line="278"/>
         <source>Train {family}</source>
         <translation>训练 {family}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="240"/>
+        <location filename="../../workbench/ui/pages/train.py" line="282"/>
         <source>new {family} run</source>
         <translation>新的 {family} 训练</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="242"/>
+        <location filename="../../workbench/ui/pages/train.py" line="284"/>
         <source>Training {family}…</source>
         <translation>正在训练 {family}…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="256"/>
+        <location filename="../../workbench/ui/pages/train.py" line="298"/>
         <location filename="../../workbench/ui/run_overlay.py" line="72"/>
         <source>Cannot open run {run_id}: {exc}</source>
         <translation>无法打开训练 {run_id}：{exc}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="262"/>
+        <location filename="../../workbench/ui/pages/train.py" line="304"/>
         <source>Run {run_id} is {status} and cannot be resumed.</source>
         <translation>训练 {run_id} 状态为 {status}，无法继续。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="276"/>
+        <location filename="../../workbench/ui/pages/train.py" line="318"/>
         <source>Resume run {run_id} ({family})</source>
         <translation>继续训练 {run_id}（{family}）</translation>
     </message>
@@ -3260,7 +3265,7 @@ Cancel and quit?</source>
         <translation>正在准备数据</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="291"/>
+        <location filename="../../workbench/ui/pages/train.py" line="333"/>
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
@@ -3270,12 +3275,12 @@ Cancel and quit?</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="302"/>
+        <location filename="../../workbench/ui/pages/train.py" line="344"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="331"/>
+        <location filename="../../workbench/ui/pages/train.py" line="373"/>
         <location filename="../../workbench/ui/run_overlay.py" line="86"/>
         <source>run {id} · {family}</source>
         <translation>训练 {id} · {family}</translation>
@@ -3291,33 +3296,33 @@ Cancel and quit?</source>
         <translation>已用 {elapsed} · 预计剩余 {eta}{speed}</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="351"/>
+        <location filename="../../workbench/ui/pages/train.py" line="393"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="357"/>
+        <location filename="../../workbench/ui/pages/train.py" line="399"/>
         <source>Saved model &apos;{value}&apos;</source>
         <translation>已保存模型“{value}”</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="368"/>
+        <location filename="../../workbench/ui/pages/train.py" line="410"/>
         <location filename="../../workbench/ui/run_list.py" line="36"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="372"/>
+        <location filename="../../workbench/ui/pages/train.py" line="414"/>
         <source>Training cancelled before it started.</source>
         <translation>训练在开始前已取消。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="375"/>
+        <location filename="../../workbench/ui/pages/train.py" line="417"/>
         <source>Run {run_id} cancelled{epochs}; its curves stay here, and Resume continues it.</source>
         <translation>训练 {run_id} 已取消{epochs}；其曲线保留在这里，“继续训练”可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="384"/>
+        <location filename="../../workbench/ui/pages/train.py" line="426"/>
         <location filename="../../workbench/ui/run_list.py" line="36"/>
         <source>failed</source>
         <translation>失败</translation>
@@ -3374,12 +3379,12 @@ Cancel and quit?</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="386"/>
+        <location filename="../../workbench/ui/pages/train.py" line="428"/>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/pages/train.py" line="388"/>
+        <location filename="../../workbench/ui/pages/train.py" line="430"/>
         <source>Training failed: {message}</source>
         <translation>训练失败：{message}</translation>
     </message>

@@ -347,7 +347,13 @@ class ContentRecommender(TorchRecommender[CC]):
                                          content: ItemContent) -> int:
         """``estimate_peak_bytes`` from the catalogue's texts as well (vocabulary, text lengths, features),
         not from bounds that must hold for any text."""
-        shape = cls.text_shape(config, content)
+        return cls.estimate_peak_bytes_for_shape(config, n_users, n_items, n_interactions,
+                                                 cls.text_shape(config, content))
+
+    @classmethod
+    def estimate_peak_bytes_for_shape(cls, config: CC, n_users: int, n_items: int, n_interactions: int,
+                                      shape: TextShape | None) -> int:
+        """``estimate_peak_bytes`` for texts of a measured ``shape`` (``text_shape``; None: the bounds)."""
         if shape is None:
             return cls.estimate_peak_bytes(config, n_users, n_items, n_interactions)
         return (data_bytes(n_users, n_items, n_interactions)

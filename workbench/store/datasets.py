@@ -144,12 +144,7 @@ def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
             .where(UserRow.dataset_id == info.id)
             .order_by(UserRow.id)
         ).all()
-        items = conn.execute(
-            select(ItemRow.id, ItemRow.external_id, ItemRow.title, ItemRow.text,
-                   type_coerce(ItemRow.categories, Text), type_coerce(ItemRow.attributes, Text))
-            .where(ItemRow.dataset_id == info.id)
-            .order_by(ItemRow.id)
-        ).all()
+        items = _item_rows(conn, info.id)
         snapshot = read_snapshot(conn, info.id, info.n_interactions, len(users), len(items))
         rows: list[Any] = []
         if snapshot is None:
@@ -184,17 +179,7 @@ def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
         rating_min=info.rating_min,
         rating_max=info.rating_max,
     )
-    attributes: dict[str, list[str]] = {}
-    parsed_attrs = [_json(r[5], {}) for r in items]
-    for key in sorted({k for a in parsed_attrs for k in a}):
-        attributes[key] = [str(a.get(key, "")) for a in parsed_attrs]
-    content = ItemContent(
-        items=interactions.items,
-        titles=[r[2] or "" for r in items],
-        texts=[r[3] or "" for r in items],
-        categories=[list(_json(r[4], [])) for r in items],
-        attributes=attributes,
-    )
+    content = _item_content(items, interactions.items)
     features = [_json(r[2], {}) for r in users]
     user_features = {
         key: [str(f.get(key, "")) for f in features] for key in sorted({k for f in features for k in f})
@@ -206,6 +191,38 @@ def load_dataset(db: Any, name_or_id: str | int) -> Dataset:
         dataset_id=info.id,
         user_features=user_features,
     )
+
+
+def _item_rows(conn: Connection, dataset_id: int) -> list[Any]:
+    return list(conn.execute(
+        select(ItemRow.id, ItemRow.external_id, ItemRow.title, ItemRow.text,
+               type_coerce(ItemRow.categories, Text), type_coerce(ItemRow.attributes, Text))
+        .where(ItemRow.dataset_id == dataset_id)
+        .order_by(ItemRow.id)
+    ).all())
+
+
+def _item_content(items: list[Any], ids: IdMap) -> ItemContent:
+    attributes: dict[str, list[str]] = {}
+    parsed_attrs = [_json(r[5], {}) for r in items]
+    for key in sorted({k for a in parsed_attrs for k in a}):
+        attributes[key] = [str(a.get(key, "")) for a in parsed_attrs]
+    return ItemContent(
+        items=ids,
+        titles=[r[2] or "" for r in items],
+        texts=[r[3] or "" for r in items],
+        categories=[list(_json(r[4], [])) for r in items],
+        attributes=attributes,
+    )
+
+
+def load_item_content(db: Any, name_or_id: str | int) -> ItemContent:
+    """The dataset's item content alone (titles, texts, categories, attributes), without its interactions:
+    what a memory estimate reads of a catalogue."""
+    info = get_dataset_info(db, name_or_id)
+    with db.engine.connect() as conn:
+        items = _item_rows(conn, info.id)
+    return _item_content(items, IdMap(tuple(r[1] for r in items)))
 
 
 def _interaction_rows(conn: Connection, dataset_id: int) -> list[Any]:

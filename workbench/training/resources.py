@@ -10,6 +10,7 @@ from workbench.core.interactions import ItemContent
 from workbench.core.memory import USABLE_SHARE
 from workbench.errors import WorkbenchError
 from workbench.models.base import ModelConfig, Recommender, config_from_dict
+from workbench.models.content_base import ContentRecommender, TextShape
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,18 @@ def format_seconds(s: float) -> str:
 
 
 def estimate(cls: type[Recommender], config: ModelConfig | dict[str, Any], n_users: int, n_items: int,
-             n_interactions: int, content: ItemContent | None = None) -> ResourceEstimate:
+             n_interactions: int, content: ItemContent | None = None,
+             text_shape: TextShape | None = None) -> ResourceEstimate:
     """The family's memory and time estimate for data of this size, against the memory free now; with
-    the item ``content``, families that read it measure what its texts need."""
+    the item ``content`` (or its ``text_shape``, measured before), families that read it measure what its
+    texts need."""
     cfg = config if isinstance(config, ModelConfig) else config_from_dict(cls.Config, dict(config))
-    peak = (cls.estimate_peak_bytes(cfg, n_users, n_items, n_interactions) if content is None else
-            cls.estimate_peak_bytes_with_content(cfg, n_users, n_items, n_interactions, content))
+    if text_shape is not None and issubclass(cls, ContentRecommender):
+        peak = cls.estimate_peak_bytes_for_shape(cfg, n_users, n_items, n_interactions, text_shape)
+    elif content is not None:
+        peak = cls.estimate_peak_bytes_with_content(cfg, n_users, n_items, n_interactions, content)
+    else:
+        peak = cls.estimate_peak_bytes(cfg, n_users, n_items, n_interactions)
     return ResourceEstimate(
         family=cls.family,
         peak_bytes=int(peak),

@@ -12,8 +12,9 @@ from workbench.ui.i18n import translate
 
 
 def estimate_text(db: Any, dataset_id: int | None, family_cls: type | None,
-                  settings: dict[str, Any]) -> tuple[str, bool]:
-    """(label text, fits) for training ``family_cls`` with ``settings`` on a stored dataset."""
+                  settings: dict[str, Any], text_shape: Any = None) -> tuple[str, bool]:
+    """(label text, fits) for training ``family_cls`` with ``settings`` on a stored dataset (with the
+    measured ``text_shape`` of its item texts once known, as the run's own check has)."""
     if dataset_id is None or family_cls is None:
         return "", True
     from workbench.store.datasets import get_dataset_info
@@ -22,7 +23,7 @@ def estimate_text(db: Any, dataset_id: int | None, family_cls: type | None,
     try:
         info = get_dataset_info(db, int(dataset_id))
         est = estimate(family_cls, settings, int(info.n_users or 0), int(info.n_items or 0),
-                       int(info.n_interactions or 0))
+                       int(info.n_interactions or 0), text_shape=text_shape)
     except (WorkbenchError, ValueError, TypeError) as exc:
         return translate("EstimateLabel", "No estimate: {reason}").format(reason=exc), True
     need = translate("EstimateLabel", "needs about {need} of memory ({free} free)").format(
@@ -40,7 +41,8 @@ def estimate_text(db: Any, dataset_id: int | None, family_cls: type | None,
 
 
 class EstimateLabel(QLabel):
-    """A wrapped hint line; ``refresh`` recomputes it (cheap: one dataset row and some arithmetic)."""
+    """A wrapped hint line; ``refresh`` recomputes it (cheap: one dataset row and some arithmetic; the
+    page measures item texts in the background and passes their shape once known)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,9 +54,9 @@ class EstimateLabel(QLabel):
         self.fits = True
 
     def refresh(self, db: Any, dataset_id: int | None, family_cls: type | None,
-                settings: dict[str, Any]) -> None:
+                settings: dict[str, Any], text_shape: Any = None) -> None:
         """Recompute the line for the page's current choices."""
-        text, self.fits = estimate_text(db, dataset_id, family_cls, settings)
+        text, self.fits = estimate_text(db, dataset_id, family_cls, settings, text_shape)
         self.setText(text)
         self.setVisible(bool(text))
         self.setStyleSheet("" if self.fits else "color: #b3261e;")

@@ -67,6 +67,8 @@ class TrainPage(QWidget):
         self.ctx = ctx
         self._live: LiveRun | None = None
         self.jobs = JobSlots(ctx.jobs, kind="training", parent=self)
+        self._shapes: dict[tuple[Any, ...], Any] = {}  # measured item-text shapes, for the memory estimate
+        self._shape_pending: tuple[Any, ...] | None = None
         self._next_key = -1
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 12, 12, 12)
@@ -184,6 +186,8 @@ class TrainPage(QWidget):
         select_by_data(self.settings.dataset_combo, dataset_id, self.refresh_datasets)
 
     def _on_database_changed(self) -> None:
+        self._shapes.clear()
+        self._shape_pending = None
         self.curves.clear()
         self.refresh_datasets()
         self.refresh_runs()
@@ -206,8 +210,46 @@ class TrainPage(QWidget):
             settings = self.settings.model_settings()
         except ValueError:
             settings = {}
-        self.estimate_label.refresh(self.ctx.db, self.settings.dataset_id(), self.settings.family_class(),
-                                    settings)
+        dataset_id, family_cls = self.settings.dataset_id(), self.settings.family_class()
+        self.estimate_label.refresh(self.ctx.db, dataset_id, family_cls, settings,
+                                    self._text_shape(dataset_id, family_cls, settings))
+
+    def _text_shape(self, dataset_id: int | None, family_cls: type | None, settings: dict[str, Any]) -> Any:
+        """The measured shape of the dataset's item texts for families that read them (what the run's own
+        memory check uses), or None until a background job has measured it (the label shows the bounds
+        meanwhile: reading and tokenising a big catalogue takes seconds)."""
+        if dataset_id is None or family_cls is None or not getattr(family_cls, "uses_content", False):
+            return None
+        from workbench.models.base import config_from_dict
+
+        try:
+            cfg = config_from_dict(family_cls.Config, settings)
+        except (ValueError, TypeError):
+            return None
+        key = (dataset_id, family_cls.family, cfg.min_word_count, cfg.max_tokens, cfg.text_encoder)
+        if key in self._shapes:
+            return self._shapes[key]
+        if self._shape_pending != key:
+            self._shape_pending = key
+            db = self.ctx.db
+
+            def measure(*_: Any) -> Any:
+                from workbench.store.datasets import load_item_content
+
+                return family_cls.text_shape(cfg, load_item_content(db, dataset_id))
+
+            def done(shape: Any) -> None:
+                self._shapes[key] = shape
+                self._shape_pending = None
+                self._update_estimate()
+
+            def failed(_message: str) -> None:  # no content: the bounds stay, the run says what is missing
+                self._shapes[key] = None
+                self._shape_pending = None
+
+            self.jobs.submit("text-shape", translate("TrainPage", "Measuring item texts"), measure, done,
+                             on_failed=failed, kind="estimate", quiet=True)
+        return None
 
     # --- training --------------------------------------------------------------------------------
     @property
