@@ -111,3 +111,25 @@ def test_runner_records_sweeps_without_checkpoints(db) -> None:
     assert run.status == "completed" and run.checkpoint_epoch is None
     assert len(run.epochs) == 50  # the chain on training data, then the one with validation added
     assert result.metrics["rmse"] < float(np.std(tiny.interactions.values))
+
+
+def test_grouped_row_sampling_solves_each_rows_own_system(monkeypatch) -> None:
+    import workbench.models.gibbs as gibbs
+
+    monkeypatch.setattr(gibbs, "BLOCK_ELEMENTS", 200)  # many small groups, some rows alone in theirs
+    rng = np.random.default_rng(0)
+    n_rows, n_cols, d = 30, 25, 4
+    counts = rng.integers(0, 12, n_rows)
+    counts[3] = 0  # a row without ratings is drawn from the prior
+    rows = np.repeat(np.arange(n_rows), counts)
+    cols = rng.integers(0, n_cols, len(rows))
+    res = rng.normal(size=len(rows))
+    side = gibbs.RowsCsr(rows, cols, res, n_rows)
+    other = torch.from_numpy(rng.normal(size=(n_cols, d)))
+    mu, lam, alpha = torch.from_numpy(rng.normal(size=d)), torch.eye(d, dtype=torch.float64) * 1.5, 2.0
+    draw, mean = gibbs.sample_rows(side, other, mu, lam, alpha, torch.Generator().manual_seed(0))
+    for r in range(n_rows):
+        v, y = other[cols[rows == r]], torch.from_numpy(res[rows == r])
+        expected = torch.linalg.solve(lam + alpha * v.T @ v, alpha * v.T @ y + lam @ mu)
+        assert torch.allclose(mean[r], expected, atol=1e-10), r
+    assert torch.isfinite(draw).all() and not torch.allclose(draw, mean)
