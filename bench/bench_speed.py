@@ -19,13 +19,14 @@ from _common import Timer, import_ml100k, load, require_ml100k, temp_database
 
 def naive_samples_per_s(train, cfg, max_batches: int, batch_size: int) -> tuple[float, int]:
     """The textbook loop: a map-style Dataset yielding one (user, item, rating) at a time, collated by a
-    DataLoader into batches of ``batch_size``, then the same biased-MF loss and Adam step as the real
-    model (``batch_size=1``: the per-sample SGD loop of many tutorials)."""
+    DataLoader into batches of ``batch_size``, then the same biased-MF loss and (lazy) Adam step as the
+    real model (``batch_size=1``: the per-sample SGD loop of many tutorials)."""
     import torch
     import torch.nn.functional as F
     from torch.utils.data import DataLoader, Dataset
 
     from workbench.models.mf import _MFModule
+    from workbench.models.torch_base import MixedAdam
 
     class Ratings(Dataset):
         def __len__(self) -> int:
@@ -36,7 +37,8 @@ def naive_samples_per_s(train, cfg, max_batches: int, batch_size: int) -> tuple[
 
     torch.manual_seed(cfg.seed)
     module = _MFModule(train.n_users, train.n_items, cfg.dim, float(train.values.mean()))
-    optimizer = torch.optim.Adam(module.parameters(), lr=cfg.learning_rate)
+    # the model's own optimiser (its embedding tables have sparse gradients, which plain Adam refuses)
+    optimizer = MixedAdam(module, lr=cfg.learning_rate)
     loader = DataLoader(Ratings(), batch_size=batch_size, shuffle=True, num_workers=0)
     samples = 0
     start = time.perf_counter()
