@@ -11,14 +11,14 @@ from torch import nn
 
 from workbench.models.content_base import ContentEncoderConfig, _ContentModule
 from workbench.models.registry import create_model
-from workbench.models.sampled import sampled_softmax_loss
+from workbench.models.sampled import accidental_hits, sampled_softmax_loss
 from workbench.models.torch_base import LazyAdam
 
 
-def _module() -> _ContentModule:
+def _module(use_ids: bool = False) -> _ContentModule:
     meta = {"n_words": 50, "n_feats": 7, "n_items": 30, "n_users": 20, "mu": 0.0, "objective": "ranking"}
     torch.manual_seed(0)
-    return _ContentModule(meta, ContentEncoderConfig(dim=8, word_dim=6, filters=5), use_ids=False)
+    return _ContentModule(meta, ContentEncoderConfig(dim=8, word_dim=6, filters=5), use_ids=use_ids)
 
 
 def test_window_cnn_equals_the_convolution_it_replaces() -> None:
@@ -115,3 +115,31 @@ def test_sampled_softmax_folds_bias_and_log_q_into_the_logits() -> None:
     hit[torch.arange(5), torch.arange(5)] = False
     expected = F.cross_entropy(logits.masked_fill(hit, float("-inf")), torch.arange(5))
     assert torch.allclose(got, expected, atol=1e-6)
+
+
+def test_accidental_hits_are_the_dense_comparison() -> None:
+    gen = torch.Generator().manual_seed(7)
+    for _ in range(100):
+        batch, n_neg, n_items = (int(torch.randint(1, hi, (1,), generator=gen)) for hi in (40, 25, 30))
+        pos = torch.randint(0, n_items, (batch,), generator=gen)
+        rows = torch.cat([pos, torch.randint(0, n_items, (n_neg,), generator=gen)])
+        dense = rows[None, :] == pos[:, None]
+        dense[torch.arange(batch), torch.arange(batch)] = False
+        ex, cand = accidental_hits(pos, rows)
+        found = torch.zeros_like(dense)
+        found[ex, cand] = True
+        assert torch.equal(found, dense) and len(ex) == int(dense.sum())  # each pair once
+
+
+def test_only_the_candidates_id_vectors_get_gradients() -> None:
+    model = create_model("hybrid", {"item_id_dropout": 0.0})
+    model.module = _module(use_ids=True)
+    model._gen = torch.Generator().manual_seed(8)
+    rows = torch.tensor([2, 5, 7, 11, 13])  # a step's distinct items; 5 and 11 are candidates
+    cand = torch.tensor([1, 3])
+    vecs, biases = model._train_item_ids(rows, cand)
+    assert torch.allclose(vecs, model.m.item_id.weight[rows])  # history items still read their id vectors
+    (vecs.sum() + biases.sum()).backward()
+    grad = model.m.item_id.weight.grad.coalesce()
+    assert sorted(grad.indices()[0].tolist()) == [5, 11]
+    assert sorted(model.m.item_bias.weight.grad.coalesce().indices()[0].tolist()) == [5, 11]

@@ -52,11 +52,25 @@ def sampled_softmax_loss(query: torch.Tensor, pos_rows: torch.Tensor, pos_vecs: 
     logits = torch.addmm(column[None, :], scaled, vecs.T)
     batch = len(pos_rows)
     target = torch.arange(batch, device=query.device)
-    # the example's own item elsewhere among the candidates is not a negative
-    hit = rows[None, :] == pos_rows[:, None]
-    hit[target, target] = False
-    logits = logits.masked_fill_(hit, float("-inf"))  # in place: the product's backward does not read it
+    # the example's own item elsewhere among the candidates is not a negative; in place: the product's
+    # backward does not read its output
+    ex, cand = accidental_hits(pos_rows, rows)
+    logits = logits.index_put_((ex, cand), torch.full((), float("-inf"), device=logits.device))
     losses = F.cross_entropy(logits, target, reduction="none")
     if weight is None:
         return losses.mean()
     return (losses * weight).sum() / weight.sum().clamp(min=1e-12)
+
+
+def accidental_hits(pos_rows: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(example, candidate) index pairs where candidate ``rows[c]`` is example ``a``'s own positive
+    ``pos_rows[a]`` and ``c != a`` (``rows`` starts with ``pos_rows``). Found through one sort of the
+    candidates rather than a batch x candidates comparison: a step touches only the few hits."""
+    ordered, perm = torch.sort(rows, stable=True)
+    lo = torch.searchsorted(ordered, pos_rows)
+    count = torch.searchsorted(ordered, pos_rows, right=True) - lo  # >= 1: the example's own column
+    ex = torch.repeat_interleave(torch.arange(len(pos_rows), device=rows.device), count)
+    first = torch.cumsum(count, 0) - count
+    cand = perm[lo[ex] + torch.arange(len(ex), device=rows.device) - first[ex]]
+    other = cand != ex
+    return ex[other], cand[other]
