@@ -687,7 +687,7 @@ class ContentRecommender(TorchRecommender[CC]):
             neg = warm[torch.randint(0, len(warm), (cfg.negatives,), generator=gen, device=gen.device)]
         cand = i if neg is None else torch.cat([i, neg])
         # the user: a bounded sample of the history (target hidden)
-        flat, seg, weight = self._sample_history(u, i)
+        flat, _, weight = self._sample_history(u, i)
         # one table of the step's distinct items, candidates and history alike: each is encoded, looked up
         # and updated once however often it occurs (popular items recur across a batch's histories)
         rows, inverse = self._distinct(torch.cat([cand, flat]))
@@ -706,13 +706,13 @@ class ContentRecommender(TorchRecommender[CC]):
             table = table + ids[0]
             cbias = cbias + ids[1]
         vec, bias = table[c_at], cbias[slot[c_at]]
-        # weighted history mean as a sparse (samples x distinct items) product: no per-entry vector copies
+        # weighted history mean as one weighted bag per sample over the table: no per-entry vector copies
+        # (a fixed ``history_sample`` slots per sample; faster than a sparse product, forward and backward)
         n, h = len(u), cfg.history_sample
         w = weight.view(n, h)
         w = w / w.sum(1, keepdim=True).clamp(min=1.0)
-        mix = torch.sparse_coo_tensor(torch.stack([seg, h_at]), w.reshape(-1), (n, len(rows)),
-                                      check_invariants=False)  # in range by construction
-        uvec = m.hist(torch.sparse.mm(mix, table))
+        offsets = torch.arange(0, n * h, h, device=u.device)
+        uvec = m.hist(F.embedding_bag(h_at, table, offsets, mode="sum", per_sample_weights=w.reshape(-1)))
         uvec, ubias = self._add_user_ids(u, uvec, self._user_id_keep(len(u)))
         pos_vec, pos_bias = vec[:len(i)], bias[:len(i)]
         reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (pos_vec ** 2).sum(-1).mean())
