@@ -609,10 +609,10 @@ class ContentRecommender(TorchRecommender[CC]):
         return self._train_cache
 
     def _sample_history(self, users: torch.Tensor, exclude: torch.Tensor
-                        ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(item rows, position in ``users``, weight) of at most ``history_sample`` history items per user:
-        the whole history when it is short, a uniform draw otherwise; ``exclude`` (each sample's target)
-        and a ``history_dropout`` share get weight 0."""
+                        ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(item rows, weight) in ``history_sample`` slots per user, in ``users``' order, of at most that
+        many history items per user: the whole history when it is short, a uniform draw otherwise;
+        ``exclude`` (each sample's target) and a ``history_dropout`` share get weight 0."""
         cfg = self.config
         assert self._gen is not None
         gen = self._gen
@@ -630,8 +630,7 @@ class ContentRecommender(TorchRecommender[CC]):
         weight = valid & (flat != exclude[:, None])
         if cfg.history_dropout > 0:
             weight &= torch.rand(len(users), h, generator=gen, device=gen.device) >= cfg.history_dropout
-        seg = torch.arange(len(users), device=users.device)[:, None].expand(len(users), h)
-        return flat.reshape(-1), seg.reshape(-1), weight.reshape(-1).float()
+        return flat.reshape(-1), weight.reshape(-1).float()
 
     def _id_keep(self, n: int) -> torch.Tensor | None:
         """Inverted dropout of item id parts for ``n`` drawn items (None: no id parts)."""
@@ -687,7 +686,7 @@ class ContentRecommender(TorchRecommender[CC]):
             neg = warm[torch.randint(0, len(warm), (cfg.negatives,), generator=gen, device=gen.device)]
         cand = i if neg is None else torch.cat([i, neg])
         # the user: a bounded sample of the history (target hidden)
-        flat, _, weight = self._sample_history(u, i)
+        flat, weight = self._sample_history(u, i)
         # one table of the step's distinct items, candidates and history alike: each is encoded, looked up
         # and updated once however often it occurs (popular items recur across a batch's histories)
         rows, inverse = self._distinct(torch.cat([cand, flat]))
