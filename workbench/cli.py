@@ -18,6 +18,8 @@ from typing import Any
 from workbench.errors import WorkbenchError
 
 COMMAND_MODULES = ("datasets", "training", "explain", "screenshot", "exports", "tune")
+#: commands that build Qt widgets (and may run background jobs beside them): torch's workers sleep there
+WINDOWED_COMMANDS = frozenset({"screenshot"})
 
 
 @dataclass
@@ -77,6 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    if args.command not in WINDOWED_COMMANDS:
+        # one thread runs torch here and no window waits on the cores: workers may spin between operations
+        from workbench.core.threads import let_workers_spin
+
+        let_workers_spin()
     try:
         return handler(args, ctx) or 0
     except WorkbenchError as exc:

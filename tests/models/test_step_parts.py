@@ -143,3 +143,28 @@ def test_only_the_candidates_id_vectors_get_gradients() -> None:
     grad = model.m.item_id.weight.grad.coalesce()
     assert sorted(grad.indices()[0].tolist()) == [5, 11]
     assert sorted(model.m.item_bias.weight.grad.coalesce().indices()[0].tolist()) == [5, 11]
+
+
+def test_sampled_softmax_gradients_match_the_dense_masked_softmax() -> None:
+    # the accidental-hit mask is applied outside autograd: the gradients must still be the masked ones
+    gen = torch.Generator().manual_seed(9)
+    for _ in range(20):
+        batch, n_neg, n_items = 12, 6, 8  # few items: many accidental hits
+        pos = torch.randint(0, n_items, (batch,), generator=gen)
+        neg = torch.randint(0, n_items, (n_neg,), generator=gen)
+        log_q = torch.randn(n_items, generator=gen)
+        q = torch.randn(batch, 4, generator=gen, requires_grad=True)
+        items = torch.randn(n_items, 4, generator=gen, requires_grad=True)
+        bias = torch.randn(n_items, generator=gen, requires_grad=True)
+        got = sampled_softmax_loss(q, pos, items[pos], neg, items[neg], log_q, pos_bias=bias[pos],
+                                   neg_bias=bias[neg], temperature=0.7)
+        got_grads = torch.autograd.grad(got, (q, items, bias))
+        rows = torch.cat([pos, neg])
+        logits = q @ items[rows].T / 0.7 + bias[rows] - log_q[rows]
+        hit = rows[None, :] == pos[:, None]
+        hit[torch.arange(batch), torch.arange(batch)] = False
+        expected = F.cross_entropy(logits.masked_fill(hit, float("-inf")), torch.arange(batch))
+        expected_grads = torch.autograd.grad(expected, (q, items, bias))
+        assert torch.allclose(got, expected, atol=1e-6)
+        for g, e in zip(got_grads, expected_grads, strict=True):
+            assert torch.allclose(g, e, atol=1e-6)

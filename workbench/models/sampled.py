@@ -52,10 +52,13 @@ def sampled_softmax_loss(query: torch.Tensor, pos_rows: torch.Tensor, pos_vecs: 
     logits = torch.addmm(column[None, :], scaled, vecs.T)
     batch = len(pos_rows)
     target = torch.arange(batch, device=query.device)
-    # the example's own item elsewhere among the candidates is not a negative; in place: the product's
-    # backward does not read its output
+    # the example's own item elsewhere among the candidates is not a negative. Masked in place and outside
+    # autograd: the product's backward does not read its output, and the cross-entropy's gradient at a
+    # -inf logit is already 0 (its softmax share), so recording the mask would only copy and zero a
+    # batch x candidates gradient for nothing
     ex, cand = accidental_hits(pos_rows, rows)
-    logits = logits.index_put_((ex, cand), torch.full((), float("-inf"), device=logits.device))
+    with torch.no_grad():
+        logits.index_put_((ex, cand), torch.full((), float("-inf"), device=logits.device))
     losses = F.cross_entropy(logits, target, reduction="none")
     if weight is None:
         return losses.mean()
