@@ -13,7 +13,7 @@ Goals: samples/s ratio >= 0.5 for every iterative family; hybrid >= 30,000 sampl
 estimate within 1.5x of the measured peak; no traceback anywhere.
 
     .venv/bin/python bench/bench_scale.py [--sizes small,middle,big] [--families ...] [--epochs 3]
-        [--budget 900] [--eval-scale]
+        [--budget 900] [--eval-scale] [--threads headless|gui]
 """
 
 from __future__ import annotations
@@ -192,10 +192,15 @@ def eval_scale() -> dict[str, object]:
             "peak_rss_bytes": peak.peak, "rss_after_bytes": psutil.Process().memory_info().rss}
 
 
-def _spawn(args: list[str], budget: float) -> dict[str, object]:
+def _spawn(args: list[str], budget: float, threads: str = "headless") -> dict[str, object]:
     cmd = [sys.executable, str(Path(__file__)), *args]
+    # the worker waits for torch's OpenMP workers as the product does: spinning briefly like a headless
+    # command (no policy in its environment, see ``workbench.core.threads``) or asleep like the GUI
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if threads == "gui":
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget, cwd=REPO)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget, cwd=REPO, env=env)
     except subprocess.TimeoutExpired:
         return {"error": f"did not finish within the {budget:.0f} s budget"}
     for line in reversed(done.stdout.splitlines()):
@@ -220,10 +225,16 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3, help="epoch cap of the iterative families")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds per family and size")
     parser.add_argument("--eval-scale", action="store_true", help="also evaluate on 200K users x 100K items")
+    parser.add_argument("--threads", choices=("headless", "gui"), default="headless",
+                        help="how torch's OpenMP workers wait, as in a headless command (a brief spin, the "
+                             "default) or in the GUI (asleep: OMP_WAIT_POLICY=PASSIVE)")
     parser.add_argument("--worker", nargs=3, metavar=("SOURCE", "FAMILY", "EPOCHS"), help=argparse.SUPPRESS)
     parser.add_argument("--eval-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
+        from workbench.core.threads import let_workers_spin
+
+        let_workers_spin()  # as `python -m workbench train` does; no-op under the GUI's PASSIVE
         source, family, epochs = args.worker
         print("RESULT " + json.dumps(worker(source, family, int(epochs))), flush=True)
         return
@@ -237,11 +248,12 @@ def main() -> None:
     families = [f for f in args.families.split(",") if f]
     iterative = [f for f in families if family_class(f).iterative]
     print(f"cores: {os.cpu_count()} (shared with other jobs: timings are noisy); "
-          f"epochs capped at {args.epochs}")
+          f"epochs capped at {args.epochs}; OpenMP workers wait as in "
+          f"{'a headless command (brief spin)' if args.threads == 'headless' else 'the GUI (PASSIVE)'}")
     base: dict[str, float] = {}
     if ml100k_dir() is not None:
         for family in iterative:
-            res = _spawn(["--worker", "ml100k", family, "1"], args.budget)
+            res = _spawn(["--worker", "ml100k", family, "1"], args.budget, args.threads)
             if res.get("samples_per_s"):
                 base[family] = float(res["samples_per_s"])  # type: ignore[arg-type]
         print("ML-100K samples/s (1 epoch): " + ", ".join(f"{f} {v:,.0f}" for f, v in base.items()))
@@ -258,7 +270,7 @@ def main() -> None:
         print(header, flush=True)
         for family in families:
             source = f"{n_users}x{n_items}x{n_inter}"
-            res = _spawn(["--worker", source, family, str(args.epochs)], args.budget)
+            res = _spawn(["--worker", source, family, str(args.epochs)], args.budget, args.threads)
             rows.append((size, family, res))
             if "refused" in res or "error" in res:
                 kind = "refused" if "refused" in res else "ERROR"
