@@ -168,3 +168,52 @@ def test_sampled_softmax_gradients_match_the_dense_masked_softmax() -> None:
         assert torch.allclose(got, expected, atol=1e-6)
         for g, e in zip(got_grads, expected_grads, strict=True):
             assert torch.allclose(g, e, atol=1e-6)
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.5])
+def test_history_bags_hold_only_real_entries_with_mean_weights(dropout: float) -> None:
+    # histories of 0, 1, 3 and 40 items (the last one drawn from), targets hidden
+    model = create_model("content", {"history_sample": 8, "history_dropout": dropout})
+    lengths = [0, 1, 3, 40]
+    indptr = torch.tensor([0, *torch.cumsum(torch.tensor(lengths), 0).tolist()])
+    indices = torch.randperm(100, generator=torch.Generator().manual_seed(11))[:sum(lengths)]  # disjoint
+    model.buffers = {"hist_indptr": indptr, "hist_indices": indices}
+    model._gen = torch.Generator().manual_seed(10)
+    users = torch.tensor([0, 1, 2, 3, 2])
+    exclude = indices[indptr[2]].repeat(5)  # user 2's first item is a target (hidden twice)
+    rows, weights, offsets = model._sample_history(users, exclude)
+    ends = [*offsets[1:].tolist(), len(rows)]
+    for b, user in enumerate(users.tolist()):
+        bag = rows[int(offsets[b]):ends[b]]
+        own = indices[int(indptr[user]):int(indptr[user + 1])]
+        assert len(bag) <= 8 and bool(torch.isin(bag, own).all())  # only the user's own items
+        assert int(exclude[b]) not in bag.tolist()
+        if dropout == 0.0 and user != 3:  # a short history is read whole, less the target
+            assert sorted(bag.tolist()) == sorted(x for x in own.tolist() if x != int(exclude[b]))
+        if dropout == 0.0 and user == 3:
+            assert len(bag) == 8
+        if len(bag):
+            assert torch.allclose(weights[int(offsets[b]):ends[b]], torch.full((len(bag),), 1 / len(bag)))
+    assert ends[0] == int(offsets[0]) == 0  # the empty history is an empty bag
+
+
+def test_step_lookup_trains_the_tables_as_the_embedding_lookup_does() -> None:
+    # words and features looked up once per distinct id: same outputs, same updates, padding row untouched
+    plain, summed = _module(), _module()
+    opt_plain, opt_summed = LazyAdam([plain.words.weight, plain.feats.weight], lr=0.05), \
+        LazyAdam([summed.words.weight, summed.feats.weight], lr=0.05)
+    gen = torch.Generator().manual_seed(12)
+    for _ in range(5):
+        tokens = torch.randint(0, 12, (10, 6), generator=gen)  # few words: many repeats, padding (0) too
+        feats = torch.randint(0, 7, (10, 3), generator=gen)
+        target = torch.randn(10, 8, generator=gen)
+        for m, opt, step_rows in ((plain, opt_plain, False), (summed, opt_summed, True)):
+            opt.zero_grad()
+            vec, bias = m.encode(tokens, feats, step_rows=step_rows)
+            ((vec - target) ** 2).sum().add(bias.sum()).backward()
+            if step_rows:
+                assert m.words.weight.grad.is_coalesced()
+            opt.step()
+        assert torch.allclose(plain.words.weight, summed.words.weight, atol=1e-6)
+        assert torch.allclose(plain.feats.weight, summed.feats.weight, atol=1e-6)
+    assert not summed.words.weight.detach()[0].any() and not summed.feats.weight.detach()[0].any()

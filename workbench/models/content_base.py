@@ -37,7 +37,7 @@ from workbench.models.base import TrainingError, data_bytes, param
 from workbench.models.capabilities import ContentAttribution, HistoryAttribution
 from workbench.models.common import positives, seen_matrix, user_history_vector
 from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
-from workbench.models.torch_base import TorchConfig, TorchRecommender
+from workbench.models.torch_base import TorchConfig, TorchRecommender, step_lookup
 from workbench.text import Vocabulary, tokenize
 
 #: the text encoders a content or hybrid model can use ("pretrained" needs the optional extra)
@@ -164,8 +164,12 @@ class _ContentModule(nn.Module):
         self.mu: torch.Tensor
         self.register_buffer("mu", torch.tensor(float(meta["mu"]) if meta["objective"] == "rating" else 0.0))
 
-    def encode(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(content vectors (n, d), content biases (n,)) of items given token and feature rows."""
+    def encode(self, tokens: torch.Tensor, feats: torch.Tensor, *, step_rows: bool = False
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(content vectors (n, d), content biases (n,)) of items given token and feature rows.
+
+        ``step_rows`` (a training step): word and feature rows are looked up once per distinct id and
+        their gradients handed to the tables already summed (``torch_base.step_lookup``)."""
         if self.text_encoder != "pretrained" and tokens.shape[1] > 1:
             # Token rows are padded to ``max_tokens``; most texts are far shorter. The columns past the
             # longest text here are padding only, and dropping them changes no output (padding embeds
@@ -173,6 +177,9 @@ class _ContentModule(nn.Module):
             tokens = _trim_padding(tokens)
         # feature rows likewise: 64 slots, most items use one to three
         feats = _trim_padding(feats)
+        if step_rows:
+            text = tokens if self.text_encoder == "pretrained" else step_lookup(self.words, tokens)
+            return self.encode_embedded(tokens, feats, text, step_lookup(self.feats, feats))
         return self.encode_embedded(tokens, feats, *self.embed(tokens, feats))
 
     def embed(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -609,10 +616,12 @@ class ContentRecommender(TorchRecommender[CC]):
         return self._train_cache
 
     def _sample_history(self, users: torch.Tensor, exclude: torch.Tensor
-                        ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(item rows, weight) in ``history_sample`` slots per user, in ``users``' order, of at most that
-        many history items per user: the whole history when it is short, a uniform draw otherwise;
-        ``exclude`` (each sample's target) and a ``history_dropout`` share get weight 0."""
+                        ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(item rows, weights, offsets): each of ``users``' bag of at most ``history_sample`` history
+        items, in ``users``' order, as ``F.embedding_bag`` reads bags: the whole history when it is short, a
+        uniform draw otherwise, without ``exclude`` (each sample's target) and a ``history_dropout`` share;
+        each weight 1 / the bag's size (the mean). Only real entries are listed: a shop's short histories
+        fill few of the slots, and an empty slot costs nothing (an empty bag reads as a zero vector)."""
         cfg = self.config
         assert self._gen is not None
         gen = self._gen
@@ -627,10 +636,14 @@ class ContentRecommender(TorchRecommender[CC]):
         pos = (starts[:, None] + offset.clamp(max=(lens[:, None] - 1).clamp(min=0))).clamp(
             max=max(len(indices) - 1, 0))
         flat = indices[pos]
-        weight = valid & (flat != exclude[:, None])
+        keep = valid & (flat != exclude[:, None])
         if cfg.history_dropout > 0:
-            weight &= torch.rand(len(users), h, generator=gen, device=gen.device) >= cfg.history_dropout
-        return flat.reshape(-1), weight.reshape(-1).float()
+            keep &= torch.rand(len(users), h, generator=gen, device=gen.device) >= cfg.history_dropout
+        counts = keep.sum(1)
+        share = 1.0 / counts.clamp(min=1).float()
+        keep = keep.reshape(-1)
+        weights = share[:, None].expand(len(users), h).reshape(-1)[keep]
+        return flat.reshape(-1)[keep], weights, torch.cumsum(counts, 0) - counts
 
     def _id_keep(self, n: int) -> torch.Tensor | None:
         """Inverted dropout of item id parts for ``n`` drawn items (None: no id parts)."""
@@ -665,8 +678,10 @@ class ContentRecommender(TorchRecommender[CC]):
         if keep is None:
             return None
         m = self.m
-        vec = m.item_id.weight.detach()[rows].index_copy(0, cand, m.item_id(rows[cand]))
-        return vec * keep[:, None], m.item_bias(rows[cand]).squeeze(-1) * keep[cand]
+        # index_select: a plain row gather, several times faster than advanced indexing on a big table
+        at = rows[cand]
+        vec = m.item_id.weight.detach().index_select(0, rows).index_copy(0, cand, step_lookup(m.item_id, at))
+        return vec * keep[:, None], step_lookup(m.item_bias, at).squeeze(-1) * keep[cand]
 
     def _loss(self, idx: torch.Tensor) -> torch.Tensor:
         cfg = self.config
@@ -686,7 +701,7 @@ class ContentRecommender(TorchRecommender[CC]):
             neg = warm[torch.randint(0, len(warm), (cfg.negatives,), generator=gen, device=gen.device)]
         cand = i if neg is None else torch.cat([i, neg])
         # the user: a bounded sample of the history (target hidden)
-        flat, weight = self._sample_history(u, i)
+        flat, h_weight, h_offsets = self._sample_history(u, i)
         # one table of the step's distinct items, candidates and history alike: each is encoded, looked up
         # and updated once however often it occurs (popular items recur across a batch's histories)
         rows, inverse = self._distinct(torch.cat([cand, flat]))
@@ -698,20 +713,18 @@ class ContentRecommender(TorchRecommender[CC]):
         slot[fresh] = torch.arange(len(fresh), device=rows.device)
         # candidates are encoded with gradients (only the batch's items: cost per sample does not depend on
         # the catalogue); history items that are not candidates use the cached encodings
-        content, cbias = m.encode(self.buffers["tokens"][rows[fresh]], self.buffers["feats"][rows[fresh]])
-        table = cached[rows].index_copy(0, fresh, content)
+        at = rows[fresh]
+        content, cbias = m.encode(self.buffers["tokens"].index_select(0, at),
+                                  self.buffers["feats"].index_select(0, at), step_rows=True)
+        table = cached.index_select(0, rows).index_copy(0, fresh, content)
         ids = self._train_item_ids(rows, fresh)
         if ids is not None:
             table = table + ids[0]
             cbias = cbias + ids[1]
         vec, bias = table[c_at], cbias[slot[c_at]]
-        # weighted history mean as one weighted bag per sample over the table: no per-entry vector copies
-        # (a fixed ``history_sample`` slots per sample; faster than a sparse product, forward and backward)
-        n, h = len(u), cfg.history_sample
-        w = weight.view(n, h)
-        w = w / w.sum(1, keepdim=True).clamp(min=1.0)
-        offsets = torch.arange(0, n * h, h, device=u.device)
-        uvec = m.hist(F.embedding_bag(h_at, table, offsets, mode="sum", per_sample_weights=w.reshape(-1)))
+        # the history mean as one weighted bag per sample over the table: no per-entry vector copies
+        # (faster than a sparse product, forward and backward)
+        uvec = m.hist(F.embedding_bag(h_at, table, h_offsets, mode="sum", per_sample_weights=h_weight))
         uvec, ubias = self._add_user_ids(u, uvec, self._user_id_keep(len(u)))
         pos_vec, pos_bias = vec[:len(i)], bias[:len(i)]
         reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (pos_vec ** 2).sum(-1).mean())

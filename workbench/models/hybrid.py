@@ -30,6 +30,7 @@ from workbench.evaluation.ranking import ranking_ndcgs
 from workbench.models.base import ModelConfig, param
 from workbench.models.common import seen_matrix
 from workbench.models.content_base import ContentEncoderConfig, ContentRecommender, _ContentModule
+from workbench.models.torch_base import step_lookup
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,11 @@ class HybridModel(ContentRecommender[HybridConfig]):
     def _add_user_ids(self, users: torch.Tensor, vec: torch.Tensor, user_keep: torch.Tensor | None
                       ) -> tuple[torch.Tensor, torch.Tensor]:
         m = self.m
-        keep = torch.ones(len(users), device=vec.device) if user_keep is None else user_keep
-        return vec + m.user_id(users) * keep[:, None], m.user_bias(users).squeeze(-1) * keep
+        if user_keep is None:  # scoring
+            return vec + m.user_id(users), m.user_bias(users).squeeze(-1)
+        # a training step: each user's rows looked up once, gradients handed over summed
+        return (vec + step_lookup(m.user_id, users) * user_keep[:, None],
+                step_lookup(m.user_bias, users).squeeze(-1) * user_keep)
 
     def _id_keep(self, n: int) -> torch.Tensor | None:
         """Inverted dropout of item id parts for ``n`` drawn items (the expectation matches scoring)."""
