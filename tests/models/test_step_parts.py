@@ -137,8 +137,9 @@ def test_only_the_candidates_id_vectors_get_gradients() -> None:
     model._gen = torch.Generator().manual_seed(8)
     rows = torch.tensor([2, 5, 7, 11, 13])  # a step's distinct items; 5 and 11 are candidates
     cand = torch.tensor([1, 3])
-    vecs, biases = model._train_item_ids(rows, cand)
-    assert torch.allclose(vecs, model.m.item_id.weight[rows])  # history items still read their id vectors
+    constant, vecs, biases = model._train_item_ids(rows, cand)
+    assert torch.allclose(constant, model.m.item_id.weight[rows])  # history items still read their id vectors
+    assert not constant.requires_grad and torch.allclose(vecs, model.m.item_id.weight[rows[cand]])
     (vecs.sum() + biases.sum()).backward()
     grad = model.m.item_id.weight.grad.coalesce()
     assert sorted(grad.indices()[0].tolist()) == [5, 11]
