@@ -218,3 +218,17 @@ def test_step_lookup_trains_the_tables_as_the_embedding_lookup_does() -> None:
         assert torch.allclose(plain.words.weight, summed.words.weight, atol=1e-6)
         assert torch.allclose(plain.feats.weight, summed.feats.weight, atol=1e-6)
     assert not summed.words.weight.detach()[0].any() and not summed.feats.weight.detach()[0].any()
+
+
+def test_step_lookup_leaves_a_frozen_table_alone() -> None:
+    from workbench.models.torch_base import step_lookup
+
+    table = nn.Embedding(10, 3, sparse=True)
+    table.weight.requires_grad_(False)
+    other = torch.ones(3, requires_grad=True)
+    (step_lookup(table, torch.tensor([1, 1, 4])) * other).sum().backward()
+    assert table.weight.grad is None and other.grad is not None
+    trained = nn.Embedding(10, 3, sparse=True)
+    with torch.no_grad():  # scoring: a plain lookup, no hook
+        assert torch.equal(step_lookup(trained, torch.tensor([2, 2])), trained.weight[[2, 2]])
+    assert trained.weight.grad is None

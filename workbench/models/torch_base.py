@@ -452,6 +452,8 @@ def step_lookup(table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
     occurrence, which it must sort and sum (a millisecond a step for the words at 100K items). Here each
     distinct id is looked up once and its summed gradient lands on ``table.weight.grad`` as a sparse tensor
     already marked coalesced. The padding id's row gets no gradient, as in ``nn.Embedding``."""
+    if not (table.weight.requires_grad and torch.is_grad_enabled()):
+        return table(ids)  # frozen, or nothing to train: a plain lookup
     distinct, inverse = torch.unique(ids, return_inverse=True)
     rows = table.weight.detach().index_select(0, distinct).requires_grad_()
     weight = table.weight
