@@ -177,15 +177,17 @@ class _ContentModule(nn.Module):
             tokens = _trim_padding(tokens)
         # feature rows likewise: 64 slots, most items use one to three
         feats = _trim_padding(feats)
-        if step_rows:
-            text = tokens if self.text_encoder == "pretrained" else step_lookup(self.words, tokens)
-            return self.encode_embedded(tokens, feats, text, step_lookup(self.feats, feats))
-        return self.encode_embedded(tokens, feats, *self.embed(tokens, feats))
+        return self.encode_embedded(tokens, feats, *self.embed(tokens, feats, step_rows=step_rows))
 
-    def embed(self, tokens: torch.Tensor, feats: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(word embeddings, or the sentence vectors themselves; feature embeddings) the encoder reads."""
-        text = tokens if self.text_encoder == "pretrained" else self.words(tokens)
-        return text, self.feats(feats)
+    def embed(self, tokens: torch.Tensor, feats: torch.Tensor, *, step_rows: bool = False
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(word embeddings, or the sentence vectors themselves; feature embeddings) the encoder reads
+        (``step_rows``: as ``encode`` says)."""
+        def lookup(table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
+            return step_lookup(table, ids) if step_rows else table(ids)
+
+        text = tokens if self.text_encoder == "pretrained" else lookup(self.words, tokens)
+        return text, lookup(self.feats, feats)
 
     def encode_embedded(self, tokens: torch.Tensor, feats: torch.Tensor, text_in: torch.Tensor,
                         feat_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
