@@ -445,6 +445,11 @@ class TorchRecommender(Recommender[TC]):
         self.buffers = {k: v.to(self.device) for k, v in self.buffers.items()}
 
 
+#: ``step_lookup`` gathers with ``index_select`` from this many ids (a step's word occurrences); fewer ids
+#: (a batch's users) keep the embedding lookup, whose backward wakes fewer threads under a passive wait
+GATHER_LOOKUP_IDS = 4096
+
+
 def step_lookup(table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
     """``table(ids)`` for a training step, with the table's sparse gradient built summed per distinct id.
 
@@ -466,7 +471,11 @@ def step_lookup(table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
         weight.grad = sparse if weight.grad is None else weight.grad + sparse
 
     rows.register_hook(land)
-    return F.embedding(inverse, rows)
+    if ids.numel() < GATHER_LOOKUP_IDS:
+        return F.embedding(inverse, rows)
+    # a step's words (tens of thousands of ids): ``index_select``'s backward adds the gradient rows in one
+    # pass, where the embedding's CPU backward has every thread scan every id (twice as fast here)
+    return rows.index_select(0, inverse.reshape(-1)).view(*ids.shape, rows.shape[1])
 
 
 class LazyAdam(torch.optim.Optimizer):
@@ -501,6 +510,15 @@ class LazyAdam(torch.optim.Optimizer):
                 p.index_add_(0, rows, avg.div_(sq.sqrt_().add_(group["eps"])), alpha=-step_size)
 
 
+def _dense_adam(params: list[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    """Adam, fused into one kernel where this torch and device have it (a content step's ten small layers:
+    0.1 ms instead of 0.7 on a CPU), else the plain loop; the arithmetic and the state are the same."""
+    try:
+        return torch.optim.Adam(params, lr=lr, fused=True)
+    except (RuntimeError, TypeError):  # torch < 2.4 on a CPU, or a device without the fused kernel
+        return torch.optim.Adam(params, lr=lr)
+
+
 class MixedAdam:
     """Adam whose cost per step does not grow with the catalogue: embedding tables built with
     ``sparse=True`` get sparse gradients and a lazy Adam (only the rows a batch used are updated), every
@@ -516,7 +534,7 @@ class MixedAdam:
         sparse = [p for p in params if id(p) in sparse_ids]
         self.parts: list[torch.optim.Optimizer] = []
         if dense:
-            self.parts.append(torch.optim.Adam(dense, lr=lr))
+            self.parts.append(_dense_adam(dense, lr))
         if sparse:
             self.parts.append(LazyAdam(sparse, lr=lr))
 
