@@ -135,15 +135,59 @@ def test_only_the_candidates_id_vectors_get_gradients() -> None:
     model = create_model("hybrid", {"item_id_dropout": 0.0})
     model.module = _module(use_ids=True)
     model._gen = torch.Generator().manual_seed(8)
-    rows = torch.tensor([2, 5, 7, 11, 13])  # a step's distinct items; 5 and 11 are candidates
-    cand = torch.tensor([1, 3])
-    constant, vecs, biases = model._train_item_ids(rows, cand)
-    assert torch.allclose(constant, model.m.item_id.weight[rows])  # history items still read their id vectors
-    assert not constant.requires_grad and torch.allclose(vecs, model.m.item_id.weight[rows[cand]])
+    rows = torch.tensor([5, 11])  # a step's distinct candidates
+    vecs, biases = model._train_item_ids(rows)
+    assert torch.allclose(vecs, model.m.item_id.weight[rows])
     (vecs.sum() + biases.sum()).backward()
     grad = model.m.item_id.weight.grad.coalesce()
     assert sorted(grad.indices()[0].tolist()) == [5, 11]
     assert sorted(model.m.item_bias.weight.grad.coalesce().indices()[0].tolist()) == [5, 11]
+
+
+@pytest.mark.parametrize("n_items", [5, 1000])
+def test_positions_among_distinct_rows(n_items: int) -> None:
+    model = create_model("content", {})
+    model.meta = {"n_items": n_items}
+    gen = torch.Generator().manual_seed(13)
+    for _ in range(3):  # the scratch table is clean between calls
+        distinct = torch.unique(torch.randint(0, n_items, (4,), generator=gen))
+        rows = torch.randint(0, n_items, (200,), generator=gen)
+        got = model._positions(distinct, rows)
+        expected = torch.tensor([distinct.tolist().index(r) if r in distinct.tolist() else -1
+                                 for r in rows.tolist()])
+        assert torch.equal(got, expected)
+
+
+@pytest.mark.parametrize("family", ["content", "hybrid"])
+def test_training_history_is_the_bag_over_learned_and_constant_rows(family: str) -> None:
+    # the history sum a step builds equals the plain weighted sum over one table in which the candidates'
+    # rows are learned and every other row is its cached encoding (+ id vector): same value, and
+    # gradients only for the candidates' vectors, weighted by how often their histories read them
+    n_items, d = 30, 8
+    model = create_model(family, {"item_id_dropout": 0.0} if family == "hybrid" else {})
+    model.module = _module(use_ids=family == "hybrid")
+    model.meta = {"n_items": n_items}
+    model._gen = torch.Generator().manual_seed(14)
+    gen = torch.Generator().manual_seed(15)
+    cached = torch.randn(n_items, d, generator=gen)
+    cand = torch.tensor([1, 4, 9, 20])
+    cand_vecs = torch.randn(len(cand), d, generator=gen, requires_grad=True)
+    counts = torch.tensor([3, 0, 5, 1, 0])  # empty bags too, one at the end
+    flat = torch.tensor([1, 2, 3, 4, 9, 9, 7, 1, 20])
+    weight = torch.rand(len(flat), generator=gen)
+    offsets = torch.cumsum(counts, 0) - counts
+    got = model._train_history(flat, weight, offsets, cand, cand_vecs, cached)
+    constant = cached.clone()
+    if family == "hybrid":
+        constant = constant + model.m.item_id.weight.detach()
+    table = constant.index_copy(0, cand, cand_vecs)
+    bag = torch.repeat_interleave(torch.arange(len(counts)), counts)
+    expected = torch.zeros(len(counts), d).index_add(0, bag, table[flat] * weight[:, None])
+    assert torch.allclose(got, expected, atol=1e-6)
+    assert not got[1].any() and not got[4].any()  # an empty history sums to nothing
+    (grad,) = torch.autograd.grad(got.sum(), cand_vecs)
+    reads = torch.stack([weight[flat == r].sum() for r in cand.tolist()])
+    assert torch.allclose(grad, reads[:, None].expand(-1, d), atol=1e-6)
 
 
 def test_sampled_softmax_gradients_match_the_dense_masked_softmax() -> None:
@@ -198,8 +242,11 @@ def test_history_bags_hold_only_real_entries_with_mean_weights(dropout: float) -
     assert ends[0] == int(offsets[0]) == 0  # the empty history is an empty bag
 
 
-def test_step_lookup_trains_the_tables_as_the_embedding_lookup_does() -> None:
+@pytest.mark.parametrize("gather_from", [0, 1 << 30])  # index_select for every lookup, or for none
+def test_step_lookup_trains_the_tables_as_the_embedding_lookup_does(
+        gather_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # words and features looked up once per distinct id: same outputs, same updates, padding row untouched
+    monkeypatch.setattr("workbench.models.torch_base.GATHER_LOOKUP_IDS", gather_from)
     plain, summed = _module(), _module()
     opt_plain, opt_summed = LazyAdam([plain.words.weight, plain.feats.weight], lr=0.05), \
         LazyAdam([summed.words.weight, summed.feats.weight], lr=0.05)

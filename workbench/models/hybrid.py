@@ -155,6 +155,17 @@ class HybridModel(ContentRecommender[HybridConfig]):
         p = float(self.cfg.item_id_dropout)
         return (torch.rand(n, generator=self._gen, device=self._gen.device) >= p).float() / (1 - p)
 
+    def _train_item_ids(self, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+        keep = self._id_keep(len(rows))
+        assert keep is not None
+        m = self.m
+        return (step_lookup(m.item_id, rows) * keep[:, None],
+                step_lookup(m.item_bias, rows).squeeze(-1) * keep)
+
+    def _item_id_table(self) -> torch.Tensor | None:
+        # read under no_grad: items met only in histories train their id parts when they are candidates
+        return self.m.item_id.weight
+
     def _user_id_keep(self, n: int) -> torch.Tensor | None:
         assert self._gen is not None
         p = float(self.cfg.user_id_dropout)
