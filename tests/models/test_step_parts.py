@@ -11,7 +11,7 @@ from torch import nn
 
 from workbench.models.content_base import ContentEncoderConfig, _ContentModule
 from workbench.models.registry import create_model
-from workbench.models.sampled import accidental_hits, sampled_softmax_loss
+from workbench.models.sampled import accidental_hits, distinct_sampled_softmax_loss, sampled_softmax_loss
 from workbench.models.torch_base import LazyAdam
 
 
@@ -213,6 +213,30 @@ def test_sampled_softmax_gradients_match_the_dense_masked_softmax() -> None:
         assert torch.allclose(got, expected, atol=1e-6)
         for g, e in zip(got_grads, expected_grads, strict=True):
             assert torch.allclose(g, e, atol=1e-6)
+
+
+def test_distinct_candidates_give_the_sampled_softmax_loss_and_gradients() -> None:
+    # each distinct candidate scored once, log(count) added and taken off at the example's own column:
+    # the loss and gradients of the softmax over every occurrence with accidental hits masked
+    gen = torch.Generator().manual_seed(16)
+    for trial in range(20):
+        batch, n_neg, n_items = 16, 5, 6 + trial  # few items: many repeats and accidental hits
+        pos = torch.randint(0, n_items, (batch,), generator=gen)
+        neg = torch.randint(0, n_items, (n_neg,), generator=gen)
+        log_q = torch.randn(n_items, generator=gen)
+        q = torch.randn(batch, 4, generator=gen, requires_grad=True)
+        items = torch.randn(n_items, 4, generator=gen, requires_grad=True)
+        bias = torch.randn(n_items, generator=gen, requires_grad=True)
+        expected = sampled_softmax_loss(q, pos, items[pos], neg, items[neg], log_q, pos_bias=bias[pos],
+                                        neg_bias=bias[neg], temperature=0.7)
+        expected_grads = torch.autograd.grad(expected, (q, items, bias))
+        rows, at = torch.unique(torch.cat([pos, neg]), return_inverse=True)
+        got = distinct_sampled_softmax_loss(q, at[:batch], items[rows], torch.bincount(at),
+                                            bias[rows] - log_q[rows], temperature=0.7)
+        got_grads = torch.autograd.grad(got, (q, items, bias))
+        assert torch.allclose(got, expected, atol=1e-5)
+        for g, e in zip(got_grads, expected_grads, strict=True):
+            assert torch.allclose(g, e, atol=1e-5)
 
 
 @pytest.mark.parametrize("dropout", [0.0, 0.5])

@@ -38,7 +38,7 @@ from workbench.errors import WorkbenchError
 from workbench.models.base import TrainingError, data_bytes, param
 from workbench.models.capabilities import ContentAttribution, HistoryAttribution
 from workbench.models.common import positives, seen_matrix, user_history_vector
-from workbench.models.sampled import candidate_log_q, sampled_softmax_loss
+from workbench.models.sampled import candidate_log_q, distinct_sampled_softmax_loss
 from workbench.models.torch_base import TorchConfig, TorchRecommender, step_lookup
 from workbench.text import Vocabulary, tokenize
 
@@ -761,20 +761,19 @@ class ContentRecommender(TorchRecommender[CC]):
         if ids is not None:
             content = content + ids[0]
             cbias = cbias + ids[1]
-        vec, bias = content.index_select(0, c_at), cbias.index_select(0, c_at)
         uvec = m.hist(self._train_history(flat, h_weight, h_offsets, rows, content, cached))
         uvec, ubias = self._add_user_ids(u, uvec, self._user_id_keep(len(u)))
-        pos_vec, pos_bias = vec[:len(i)], bias[:len(i)]
+        pos_at = c_at[:len(i)]
+        pos_vec = content.index_select(0, pos_at)
         reg = cfg.l2 * ((uvec ** 2).sum(-1).mean() + (pos_vec ** 2).sum(-1).mean())
         if self.objective == "rating":
-            pred = m.mu + ubias + pos_bias + (uvec * pos_vec).sum(-1)
+            pred = m.mu + ubias + cbias.index_select(0, pos_at) + (uvec * pos_vec).sum(-1)
             return F.mse_loss(pred, self._r[idx]) + reg
-        neg_vec = neg_bias = None
-        if neg is not None:
-            neg_vec, neg_bias = vec[len(i):], bias[len(i):]
         assert self._log_q is not None  # built by the training set-up before the first batch
-        nll = sampled_softmax_loss(uvec, i, pos_vec, neg, neg_vec, self._log_q, pos_bias=pos_bias,
-                                   neg_bias=neg_bias, temperature=cfg.temperature)
+        # every distinct candidate scored once (popular items recur among a batch's positives)
+        counts = torch.bincount(c_at, minlength=len(rows))
+        nll = distinct_sampled_softmax_loss(uvec, pos_at, content, counts, cbias - self._log_q[rows],
+                                            temperature=cfg.temperature)
         return nll + reg
 
     def _batch_size(self, n_samples: int) -> int:

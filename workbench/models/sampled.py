@@ -77,3 +77,26 @@ def accidental_hits(pos_rows: torch.Tensor, rows: torch.Tensor) -> tuple[torch.T
     cand = perm[lo[ex] + torch.arange(len(ex), device=rows.device) - first[ex]]
     other = cand != ex
     return ex[other], cand[other]
+
+
+def distinct_sampled_softmax_loss(query: torch.Tensor, target: torch.Tensor, vecs: torch.Tensor,
+                                  counts: torch.Tensor, column: torch.Tensor, *,
+                                  temperature: float = 1.0) -> torch.Tensor:
+    """``sampled_softmax_loss`` with each distinct candidate scored once: the same loss and gradients.
+
+    ``query`` (B, d); ``vecs`` (C, d) the step's distinct candidates (positives and drawn negatives
+    alike); ``target`` (B,) the column of each example's positive among them; ``counts`` (C,) how often
+    each candidate occurs among the B positives and the drawn negatives; ``column`` (C,) per-candidate terms
+    (item bias minus log-Q). A candidate occurring n times adds n equal terms to every other example's
+    softmax denominator, so it is one column with log(n) added; an example's own positive counts once
+    (its other occurrences are the accidental hits ``sampled_softmax_loss`` masks), so log(n) comes off
+    again at its own column. Popular items recur in a batch: fewer columns, and no search for the hits.
+    """
+    log_n = counts.to(vecs.dtype).log()
+    scaled = query if temperature == 1.0 else query / temperature
+    logits = torch.addmm((column + log_n)[None, :], scaled, vecs.T)
+    # outside autograd: a constant shift of some logits changes neither the product's backward (it does
+    # not read its output) nor the cross-entropy's (it reads the shifted logits)
+    with torch.no_grad():
+        logits[torch.arange(len(target), device=target.device), target] -= log_n[target]
+    return F.cross_entropy(logits, target)
