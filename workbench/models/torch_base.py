@@ -479,9 +479,17 @@ def step_lookup(table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
 
 
 class LazyAdam(torch.optim.Optimizer):
-    """Adam for sparse gradients: only the rows a batch used are read and updated, with the same
-    arithmetic and state (``step``, ``exp_avg``, ``exp_avg_sq``) as ``torch.optim.SparseAdam``, in about
-    half its time (one gather and one scatter per state instead of sparse-tensor algebra)."""
+    """Adam for sparse gradients: only the rows a batch used are read and updated, with the state of
+    ``torch.optim.SparseAdam`` (``step``, ``exp_avg``, ``exp_avg_sq``), in about a third of its time.
+
+    The used rows of every table are gathered, updated together by torch's fused Adam kernel where this
+    torch and device have one (one call for all tables instead of six elementwise passes per table), and
+    written back; elsewhere by the same arithmetic in plain operations. The fused kernel adds ``eps`` after
+    the bias correction of the second moment, SparseAdam before it: the same update but for a difference
+    below ``eps`` in its denominator."""
+
+    #: False once the fused kernel is found missing here: the plain operations are used from then on
+    fused: ClassVar[bool] = True
 
     def __init__(self, params: list[nn.Parameter], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
@@ -491,23 +499,54 @@ class LazyAdam(torch.optim.Optimizer):
     def step(self, closure: Callable[[], float] | None = None) -> None:  # type: ignore[override]
         """One update of the rows present in each parameter's sparse gradient."""
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
+            used = []
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 grad = p.grad.coalesce()
-                rows, values = grad.indices()[0], grad.values()
                 state = self.state[p]
                 if not state:
                     state.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
                 state["step"] = int(state["step"]) + 1
-                avg = state["exp_avg"].index_select(0, rows).lerp_(values, 1 - beta1)
-                sq = state["exp_avg_sq"].index_select(0, rows).mul_(beta2).addcmul_(values, values,
-                                                                                    value=1 - beta2)
-                state["exp_avg"].index_copy_(0, rows, avg)
-                state["exp_avg_sq"].index_copy_(0, rows, sq)
-                step_size = group["lr"] * math.sqrt(1 - beta2 ** state["step"]) / (1 - beta1 ** state["step"])
-                p.index_add_(0, rows, avg.div_(sq.sqrt_().add_(group["eps"])), alpha=-step_size)
+                used.append((p, state, grad.indices()[0], grad.values()))
+            if used and not (type(self).fused and self._fused_update(group, used)):
+                self._plain_update(group, used)
+
+    @staticmethod
+    def _fused_update(group: dict[str, Any], used: list[tuple[torch.Tensor, dict[str, Any], torch.Tensor,
+                                                                 torch.Tensor]]) -> bool:
+        """The gathered rows updated by one fused Adam call; False where this torch has no such kernel
+        for the device (nothing written then)."""
+        beta1, beta2 = group["betas"]
+        params = [p.index_select(0, rows) for p, _, rows, _ in used]
+        avgs = [st["exp_avg"].index_select(0, rows) for _, st, rows, _ in used]
+        sqs = [st["exp_avg_sq"].index_select(0, rows) for _, st, rows, _ in used]
+        steps = [torch.tensor(float(st["step"]), device=p.device) for p, st, _, _ in used]
+        try:
+            torch._fused_adam_(params, [values for *_, values in used], avgs, sqs, [], steps,
+                               lr=group["lr"], beta1=beta1, beta2=beta2, weight_decay=0.0, eps=group["eps"],
+                               amsgrad=False, maximize=False)
+        except (AttributeError, RuntimeError, NotImplementedError):  # torch < 2.4 on a CPU, or the device
+            LazyAdam.fused = False
+            return False
+        for (p, st, rows, _), rows_p, avg, sq in zip(used, params, avgs, sqs, strict=True):
+            p.index_copy_(0, rows, rows_p)
+            st["exp_avg"].index_copy_(0, rows, avg)
+            st["exp_avg_sq"].index_copy_(0, rows, sq)
+        return True
+
+    @staticmethod
+    def _plain_update(group: dict[str, Any], used: list[tuple[torch.Tensor, dict[str, Any], torch.Tensor,
+                                                                 torch.Tensor]]) -> None:
+        beta1, beta2 = group["betas"]
+        for p, state, rows, values in used:
+            avg = state["exp_avg"].index_select(0, rows).lerp_(values, 1 - beta1)
+            sq = state["exp_avg_sq"].index_select(0, rows).mul_(beta2).addcmul_(values, values,
+                                                                                value=1 - beta2)
+            state["exp_avg"].index_copy_(0, rows, avg)
+            state["exp_avg_sq"].index_copy_(0, rows, sq)
+            step_size = group["lr"] * math.sqrt(1 - beta2 ** state["step"]) / (1 - beta1 ** state["step"])
+            p.index_add_(0, rows, avg.div_(sq.sqrt_().add_(group["eps"])), alpha=-step_size)
 
 
 def _dense_adam(params: list[nn.Parameter], lr: float) -> torch.optim.Optimizer:
