@@ -39,6 +39,18 @@ def test_window_cnn_equals_the_convolution_it_replaces() -> None:
     assert m.conv.weight.grad is not None and float(m.conv.weight.grad.abs().sum()) > 0
 
 
+@pytest.mark.parametrize("length", [1, 2, 6])
+def test_word_windows_and_their_gradient(length: int) -> None:
+    from workbench.models.content_base import _Windows
+
+    gen = torch.Generator().manual_seed(17)
+    words = torch.randn(3, length, 4, generator=gen, dtype=torch.double, requires_grad=True)
+    padded = F.pad(words, (0, 0, 1, 1))
+    expected = torch.cat([padded[:, k:k + length] for k in range(3)], dim=2)
+    assert torch.equal(_Windows.apply(words), expected)
+    assert torch.autograd.gradcheck(_Windows.apply, (words,))
+
+
 def test_trimmed_padding_changes_no_encoding() -> None:
     m = _module()
     gen = torch.Generator().manual_seed(2)
