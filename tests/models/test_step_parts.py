@@ -307,6 +307,33 @@ def test_step_lookup_trains_the_tables_as_the_embedding_lookup_does(
     assert not summed.words.weight.detach()[0].any() and not summed.feats.weight.detach()[0].any()
 
 
+def test_step_lookup_with_the_callers_distinct_ids() -> None:
+    from workbench.models.torch_base import step_lookup
+
+    gen = torch.Generator().manual_seed(18)
+    ids = torch.randint(0, 10, (30,), generator=gen)
+    out_grad = torch.randn(30, 3, generator=gen)
+    grads = []
+    for distinct in (None, torch.unique(ids, return_inverse=True)):
+        table = nn.Embedding(10, 3, sparse=True)
+        with torch.no_grad():
+            table.weight.copy_(torch.arange(30.0).view(10, 3))
+        out = step_lookup(table, ids, distinct)
+        assert torch.equal(out, table.weight.detach()[ids])
+        (out * out_grad).sum().backward()
+        grads.append(table.weight.grad.to_dense())
+    assert torch.allclose(grads[0], grads[1])
+    # ids that are themselves distinct and ascending: the rows are the lookup, gradients per row
+    table = nn.Embedding(10, 3, sparse=True)
+    rows = torch.tensor([1, 4, 7])
+    out = step_lookup(table, rows, (rows, None))
+    assert torch.equal(out, table.weight.detach()[rows])
+    (out * 2.0).sum().backward()
+    grad = table.weight.grad
+    assert grad.is_coalesced() and torch.equal(grad.indices()[0], rows)
+    assert torch.equal(grad.to_dense()[rows], torch.full((3, 3), 2.0))
+
+
 def test_step_lookup_leaves_a_frozen_table_alone() -> None:
     from workbench.models.torch_base import step_lookup
 

@@ -719,8 +719,8 @@ class ContentRecommender(TorchRecommender[CC]):
         return out
 
     def _train_item_ids(self, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
-        """(id vectors, id biases) of a step's distinct candidates ``rows``, with gradients, each dropped
-        out for the whole step (``_id_keep``); None without id parts."""
+        """(id vectors, id biases) of a step's distinct candidates ``rows`` (ascending), with gradients, each
+        dropped out for the whole step (``_id_keep``); None without id parts."""
         return None
 
     def _item_id_table(self) -> torch.Tensor | None:

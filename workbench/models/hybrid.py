@@ -146,8 +146,9 @@ class HybridModel(ContentRecommender[HybridConfig]):
         if user_keep is None:  # scoring
             return vec + m.user_id(users), m.user_bias(users).squeeze(-1)
         # a training step: each user's rows looked up once, gradients handed over summed
-        return (vec + step_lookup(m.user_id, users) * user_keep[:, None],
-                step_lookup(m.user_bias, users).squeeze(-1) * user_keep)
+        distinct = torch.unique(users, return_inverse=True)  # one search for both tables
+        return (vec + step_lookup(m.user_id, users, distinct) * user_keep[:, None],
+                step_lookup(m.user_bias, users, distinct).squeeze(-1) * user_keep)
 
     def _id_keep(self, n: int) -> torch.Tensor | None:
         """Inverted dropout of item id parts for ``n`` drawn items (the expectation matches scoring)."""
@@ -159,8 +160,9 @@ class HybridModel(ContentRecommender[HybridConfig]):
         keep = self._id_keep(len(rows))
         assert keep is not None
         m = self.m
-        return (step_lookup(m.item_id, rows) * keep[:, None],
-                step_lookup(m.item_bias, rows).squeeze(-1) * keep)
+        distinct = (rows, None)  # the step's distinct candidates, in order
+        return (step_lookup(m.item_id, rows, distinct) * keep[:, None],
+                step_lookup(m.item_bias, rows, distinct).squeeze(-1) * keep)
 
     def _item_id_table(self) -> torch.Tensor | None:
         # read under no_grad: items met only in histories train their id parts when they are candidates

@@ -450,27 +450,33 @@ class TorchRecommender(Recommender[TC]):
 GATHER_LOOKUP_IDS = 4096
 
 
-def step_lookup(table: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
+def step_lookup(table: nn.Embedding, ids: torch.Tensor,
+                distinct: tuple[torch.Tensor, torch.Tensor | None] | None = None) -> torch.Tensor:
     """``table(ids)`` for a training step, with the table's sparse gradient built summed per distinct id.
 
     A batch's texts repeat their words; ``nn.Embedding`` hands the optimiser one gradient row per
     occurrence, which it must sort and sum (a millisecond a step for the words at 100K items). Here each
     distinct id is looked up once and its summed gradient lands on ``table.weight.grad`` as a sparse tensor
-    already marked coalesced. The padding id's row gets no gradient, as in ``nn.Embedding``."""
+    already marked coalesced. The padding id's row gets no gradient, as in ``nn.Embedding``.
+
+    ``distinct``: ``torch.unique(ids, return_inverse=True)`` when the caller has it already (two tables
+    read by the same ids), with None for the inverse when ``ids`` are themselves distinct and sorted."""
     if not (table.weight.requires_grad and torch.is_grad_enabled()):
         return table(ids)  # frozen, or nothing to train: a plain lookup
-    distinct, inverse = torch.unique(ids, return_inverse=True)
-    rows = table.weight.detach().index_select(0, distinct).requires_grad_()
+    rows_at, inverse = torch.unique(ids, return_inverse=True) if distinct is None else distinct
+    rows = table.weight.detach().index_select(0, rows_at).requires_grad_()
     weight = table.weight
 
     def land(grad: torch.Tensor) -> None:
-        keep = distinct != table.padding_idx if table.padding_idx is not None else None
-        at, values = (distinct, grad) if keep is None else (distinct[keep], grad[keep])
+        keep = rows_at != table.padding_idx if table.padding_idx is not None else None
+        at, values = (rows_at, grad) if keep is None else (rows_at[keep], grad[keep])
         sparse = torch.sparse_coo_tensor(at[None], values, weight.shape, is_coalesced=True,
                                          check_invariants=False)
         weight.grad = sparse if weight.grad is None else weight.grad + sparse
 
     rows.register_hook(land)
+    if inverse is None:
+        return rows  # the ids are the distinct rows themselves
     if ids.numel() < GATHER_LOOKUP_IDS:
         return F.embedding(inverse, rows)
     # a step's words (tens of thousands of ids): ``index_select``'s backward adds the gradient rows in one
