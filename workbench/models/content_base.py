@@ -136,10 +136,12 @@ class _Windows(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, words: torch.Tensor) -> torch.Tensor:
         n, length, c = words.shape
-        out = words.new_zeros(n, length, 3 * c)
+        out = words.new_empty(n, length, 3 * c)
         out[:, 1:, :c] = words[:, :-1]  # the word before
+        out[:, 0, :c] = 0.0
         out[:, :, c:2 * c] = words
         out[:, :-1, 2 * c:] = words[:, 1:]  # the word after
+        out[:, -1, 2 * c:] = 0.0
         return out
 
     @staticmethod
