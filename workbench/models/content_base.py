@@ -666,24 +666,26 @@ class ContentRecommender(TorchRecommender[CC]):
         assert self._gen is not None
         gen = self._gen
         indptr, indices = self.buffers["hist_indptr"], self.buffers["hist_indices"]
-        starts = indptr[users]
-        lens = indptr[users + 1] - starts
+        starts = indptr.index_select(0, users)
+        lens = indptr.index_select(0, users + 1) - starts
         h = cfg.history_sample
-        slots = torch.arange(h, device=users.device)[None, :].expand(len(users), h)
+        slots = torch.arange(h, device=users.device)
         drawn = (torch.rand(len(users), h, generator=gen, device=gen.device) * lens[:, None]).long()
         offset = torch.where(lens[:, None] <= h, slots, drawn)
-        valid = slots < lens[:, None]
-        pos = (starts[:, None] + offset.clamp(max=(lens[:, None] - 1).clamp(min=0))).clamp(
-            max=max(len(indices) - 1, 0))
-        flat = indices[pos]
-        keep = valid & (flat != exclude[:, None])
         if cfg.history_dropout > 0:
-            keep &= torch.rand(len(users), h, generator=gen, device=gen.device) >= cfg.history_dropout
-        counts = keep.sum(1)
-        share = 1.0 / counts.clamp(min=1).float()
-        keep = keep.reshape(-1)
-        weights = share[:, None].expand(len(users), h).reshape(-1)[keep]
-        return flat.reshape(-1)[keep], weights, torch.cumsum(counts, 0) - counts
+            kept = torch.rand(len(users), h, generator=gen, device=gen.device) >= cfg.history_dropout
+            real = (slots < lens[:, None]) & kept
+        else:
+            real = slots < lens[:, None]
+        # the real slots only, in (user, slot) order: one search, then every gather is as short as they are
+        at = torch.nonzero(real.view(-1)).squeeze(1)
+        row = torch.div(at, h, rounding_mode="floor")
+        flat = indices.index_select(0, starts.index_select(0, row) + offset.view(-1).index_select(0, at))
+        keep = torch.nonzero(flat != exclude.index_select(0, row)).squeeze(1)
+        flat, row = flat.index_select(0, keep), row.index_select(0, keep)
+        counts = torch.bincount(row, minlength=len(users))
+        weights = (1.0 / counts.clamp(min=1).float()).index_select(0, row)
+        return flat, weights, torch.cumsum(counts, 0) - counts
 
     def _id_keep(self, n: int) -> torch.Tensor | None:
         """Inverted dropout of item id parts for ``n`` drawn items (None: no id parts)."""
