@@ -206,17 +206,24 @@ def test_training_history_is_the_bag_over_learned_and_constant_rows(family: str)
     assert torch.allclose(grad, reads[:, None].expand(-1, d), atol=1e-6)
 
 
+def _softmax_case(gen: torch.Generator, batch: int, n_neg: int, n_items: int
+                  ) -> tuple[torch.Tensor, ...]:
+    """(positives, negatives, log-Q, queries, item vectors, item biases) of a random sampled softmax."""
+    pos = torch.randint(0, n_items, (batch,), generator=gen)
+    neg = torch.randint(0, n_items, (n_neg,), generator=gen)
+    log_q = torch.randn(n_items, generator=gen)
+    q = torch.randn(batch, 4, generator=gen, requires_grad=True)
+    items = torch.randn(n_items, 4, generator=gen, requires_grad=True)
+    bias = torch.randn(n_items, generator=gen, requires_grad=True)
+    return pos, neg, log_q, q, items, bias
+
+
 def test_sampled_softmax_gradients_match_the_dense_masked_softmax() -> None:
     # the accidental-hit mask is applied outside autograd: the gradients must still be the masked ones
     gen = torch.Generator().manual_seed(9)
     for _ in range(20):
         batch, n_neg, n_items = 12, 6, 8  # few items: many accidental hits
-        pos = torch.randint(0, n_items, (batch,), generator=gen)
-        neg = torch.randint(0, n_items, (n_neg,), generator=gen)
-        log_q = torch.randn(n_items, generator=gen)
-        q = torch.randn(batch, 4, generator=gen, requires_grad=True)
-        items = torch.randn(n_items, 4, generator=gen, requires_grad=True)
-        bias = torch.randn(n_items, generator=gen, requires_grad=True)
+        pos, neg, log_q, q, items, bias = _softmax_case(gen, batch, n_neg, n_items)
         got = sampled_softmax_loss(q, pos, items[pos], neg, items[neg], log_q, pos_bias=bias[pos],
                                    neg_bias=bias[neg], temperature=0.7)
         got_grads = torch.autograd.grad(got, (q, items, bias))
@@ -237,12 +244,7 @@ def test_distinct_candidates_give_the_sampled_softmax_loss_and_gradients() -> No
     gen = torch.Generator().manual_seed(16)
     for trial in range(20):
         batch, n_neg, n_items = 16, 5, 6 + trial  # few items: many repeats and accidental hits
-        pos = torch.randint(0, n_items, (batch,), generator=gen)
-        neg = torch.randint(0, n_items, (n_neg,), generator=gen)
-        log_q = torch.randn(n_items, generator=gen)
-        q = torch.randn(batch, 4, generator=gen, requires_grad=True)
-        items = torch.randn(n_items, 4, generator=gen, requires_grad=True)
-        bias = torch.randn(n_items, generator=gen, requires_grad=True)
+        pos, neg, log_q, q, items, bias = _softmax_case(gen, batch, n_neg, n_items)
         expected = sampled_softmax_loss(q, pos, items[pos], neg, items[neg], log_q, pos_bias=bias[pos],
                                         neg_bias=bias[neg], temperature=0.7)
         expected_grads = torch.autograd.grad(expected, (q, items, bias))
