@@ -20,7 +20,8 @@ of its own user's history while training, so the history representation cannot l
 training interactions are left out of the softmax (never positives: they would otherwise only ever be
 pushed down as negatives, and with them whatever content they have). Families add id parts and an
 item-item part through the ``_add_item_ids``, ``_add_user_ids``, ``_id_keep``/``_user_id_keep``,
-``_set_cold_estimates``, ``_borrowed_parts`` and ``_plan_item_item``/``_fit_item_item`` hooks.
+``_train_item_ids``/``_item_id_table`` (a training step's id parts), ``_set_cold_estimates``,
+``_borrowed_parts`` and ``_plan_item_item``/``_fit_item_item`` hooks.
 """
 
 from __future__ import annotations
