@@ -12,7 +12,7 @@ from torch import nn
 from workbench.models.content_base import ContentEncoderConfig, _ContentModule
 from workbench.models.registry import create_model
 from workbench.models.sampled import accidental_hits, distinct_sampled_softmax_loss, sampled_softmax_loss
-from workbench.models.torch_base import LazyAdam
+from workbench.models.torch_base import LazyAdam, _copy_rows
 
 
 def _module(use_ids: bool = False) -> _ContentModule:
@@ -28,15 +28,21 @@ def test_window_cnn_equals_the_convolution_it_replaces() -> None:
     tokens[0, 3:] = 0  # short text
     tokens[1, :] = 0  # no words at all
     tokens[2, 6:] = 0
-    words = m.words(tokens)
+    words = m.words(tokens).detach().requires_grad_()
     reference = F.relu(m.conv(words.transpose(1, 2))).masked_fill((tokens == 0)[:, None, :], 0.0)
     expected = reference.max(dim=2).values
+    weights = torch.randn(9, 5, generator=gen)  # an arbitrary loss of the encodings
+    want = torch.autograd.grad((expected * weights).sum(), [words, m.conv.weight, m.conv.bias])
     got = m._encode_cnn(tokens, words)
     assert torch.allclose(got, expected, atol=1e-6)
     assert torch.equal(got[1], torch.zeros(5))  # an empty text encodes to nothing
-    # gradients reach the convolution's own weights (checkpoints keep their layout)
-    got.sum().backward()
-    assert m.conv.weight.grad is not None and float(m.conv.weight.grad.abs().sum()) > 0
+    # the same gradients for the words and the convolution's own weights (checkpoints keep their layout),
+    # none reaching padding outside every real word's window
+    grads = torch.autograd.grad((got * weights).sum(), [words, m.conv.weight, m.conv.bias])
+    for g, w in zip(grads, want, strict=True):
+        assert torch.allclose(g, w, atol=1e-6)
+    assert float(grads[1].abs().sum()) > 0
+    assert float(grads[0][1].abs().sum()) == 0.0 and float(grads[0][0, 4:].abs().sum()) == 0.0
 
 
 @pytest.mark.parametrize("length", [1, 2, 6])
@@ -95,6 +101,23 @@ def test_lazy_adam_matches_torch_sparse_adam(fused: bool, monkeypatch: pytest.Mo
     assert float(state[0]["exp_avg"][30:].abs().sum()) == 0.0
     torch.manual_seed(3)
     assert torch.equal(table.weight[30:], nn.Embedding(40, 4).weight[30:])
+
+
+@pytest.mark.parametrize("width", [1, 3, 4, 8, 12])
+def test_row_copy_equals_index_copy(width: int) -> None:
+    gen = torch.Generator().manual_seed(5)
+    table = torch.randn(50, width, generator=gen)
+    rows = torch.tensor([3, 7, 8, 40])
+    src = torch.randn(4, width, generator=gen)
+    expected = table.index_copy(0, rows, src)
+    _copy_rows(table, rows, src)
+    assert torch.equal(table, expected)
+    # a view that starts inside a 16-byte element takes the plain path
+    base = torch.randn(50 * width + 1, generator=gen)
+    view = base[1:].view(50, width)
+    expected = view.index_copy(0, rows, src)
+    _copy_rows(view, rows, src)
+    assert torch.equal(view, expected)
 
 
 def test_lazy_adam_state_round_trips() -> None:

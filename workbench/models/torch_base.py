@@ -484,6 +484,19 @@ def step_lookup(table: nn.Embedding, ids: torch.Tensor,
     return rows.index_select(0, inverse.reshape(-1)).view(*ids.shape, rows.shape[1])
 
 
+def _copy_rows(dst: torch.Tensor, rows: torch.Tensor, src: torch.Tensor) -> None:
+    """``dst[rows] = src`` for 2-d tables. On a CPU ``index_copy_`` moves one element at a time; float32 rows
+    whose width is a multiple of 4 are moved as 16-byte elements instead (a bit-exact copy with 4x fewer
+    moves: a tenth of the sparse optimiser's step at 100K items)."""
+    wide = (dst.device.type == "cpu" and dst.dtype == src.dtype == torch.float32 and dst.dim() == 2
+            and dst.shape[1] % 4 == 0 and dst.is_contiguous() and src.is_contiguous()
+            and dst.storage_offset() % 4 == 0 and src.storage_offset() % 4 == 0)
+    if wide:
+        dst.view(torch.complex128).index_copy_(0, rows, src.view(torch.complex128))
+    else:
+        dst.index_copy_(0, rows, src)
+
+
 class LazyAdam(torch.optim.Optimizer):
     """Adam for sparse gradients: only the rows a batch used are read and updated, with the state of
     ``torch.optim.SparseAdam`` (``step``, ``exp_avg``, ``exp_avg_sq``), in about a third of its time.
@@ -536,9 +549,9 @@ class LazyAdam(torch.optim.Optimizer):
             LazyAdam.fused = False
             return False
         for (p, st, rows, _), rows_p, avg, sq in zip(used, params, avgs, sqs, strict=True):
-            p.index_copy_(0, rows, rows_p)
-            st["exp_avg"].index_copy_(0, rows, avg)
-            st["exp_avg_sq"].index_copy_(0, rows, sq)
+            _copy_rows(p, rows, rows_p)
+            _copy_rows(st["exp_avg"], rows, avg)
+            _copy_rows(st["exp_avg_sq"], rows, sq)
         return True
 
     @staticmethod
