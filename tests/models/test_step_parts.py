@@ -12,7 +12,7 @@ from torch import nn
 from workbench.models.content_base import ContentEncoderConfig, _ContentModule
 from workbench.models.registry import create_model
 from workbench.models.sampled import accidental_hits, distinct_sampled_softmax_loss, sampled_softmax_loss
-from workbench.models.torch_base import LazyAdam, _copy_rows
+from workbench.models.torch_base import LazyAdam, copy_rows
 
 
 def _module(use_ids: bool = False) -> _ContentModule:
@@ -110,13 +110,13 @@ def test_row_copy_equals_index_copy(width: int) -> None:
     rows = torch.tensor([3, 7, 8, 40])
     src = torch.randn(4, width, generator=gen)
     expected = table.index_copy(0, rows, src)
-    _copy_rows(table, rows, src)
+    copy_rows(table, rows, src)
     assert torch.equal(table, expected)
     # a view that starts inside a 16-byte element takes the plain path
     base = torch.randn(50 * width + 1, generator=gen)
     view = base[1:].view(50, width)
     expected = view.index_copy(0, rows, src)
-    _copy_rows(view, rows, src)
+    copy_rows(view, rows, src)
     assert torch.equal(view, expected)
 
 

@@ -40,7 +40,7 @@ from workbench.models.base import TrainingError, data_bytes, param
 from workbench.models.capabilities import ContentAttribution, HistoryAttribution
 from workbench.models.common import positives, seen_matrix, user_history_vector
 from workbench.models.sampled import candidate_log_q, distinct_sampled_softmax_loss
-from workbench.models.torch_base import TorchConfig, TorchRecommender, step_lookup
+from workbench.models.torch_base import TorchConfig, TorchRecommender, copy_rows, step_lookup
 from workbench.text import Vocabulary, tokenize
 
 #: the text encoders a content or hybrid model can use ("pretrained" needs the optional extra)
@@ -793,7 +793,7 @@ class ContentRecommender(TorchRecommender[CC]):
         content, cbias = m.encode(self.buffers["tokens"].index_select(0, rows),
                                   self.buffers["feats"].index_select(0, rows), step_rows=True)
         with torch.no_grad():  # the freshest encodings of these items, for the next steps' histories
-            cached.index_copy_(0, rows, content.detach())
+            copy_rows(cached, rows, content.detach())
         ids = self._train_item_ids(rows)
         if ids is not None:
             content = content + ids[0]

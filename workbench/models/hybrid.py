@@ -146,6 +146,8 @@ class HybridModel(ContentRecommender[HybridConfig]):
         if user_keep is None:  # scoring
             return vec + m.user_id(users), m.user_bias(users).squeeze(-1)
         # a training step: each user's rows looked up once, gradients handed over summed
+        if self.objective == "ranking":  # a user's bias moves all their candidates alike: nothing to learn
+            return vec + step_lookup(m.user_id, users) * user_keep[:, None], vec.new_zeros(len(users))
         distinct = torch.unique(users, return_inverse=True)  # one search for both tables
         return (vec + step_lookup(m.user_id, users, distinct) * user_keep[:, None],
                 step_lookup(m.user_bias, users, distinct).squeeze(-1) * user_keep)
