@@ -242,18 +242,20 @@ class _ContentModule(nn.Module):
         n, length, c = words.shape
         windows = _Windows.apply(words)  # n x L x 3c
         weight = self.conv.weight.permute(0, 2, 1).reshape(len(self.conv.weight), 3 * c)
-        h = torch.mm(windows.reshape(n * length, 3 * c), weight.T).view(n, length, -1)
+        h = torch.mm(windows.reshape(n * length, 3 * c), weight.T)
         # max-pooled over the text's positions, then the bias and the relu: the same values as pooling
         # relu(h + bias) with padding zeroed (the bias is the same at every position and the relu keeps
         # order), but the position-wide passes of a bias, a relu and a mask, each with a backward pass,
         # shrink to one mask and an item-wide relu (2% of a training step at 100K items). Padding is
         # -inf, written outside autograd: it is never a maximum (a text without words pools to -inf,
         # relu 0, no gradient), so the product's backward, which does not read its output, is unchanged.
+        # (Written into the product itself, not a view of it: autograd would replay an in-place change of
+        # a view through a strided copy of the whole product.)
         with torch.no_grad():
-            h.masked_fill_((tokens == 0)[..., None], float("-inf"))
+            h.masked_fill_((tokens == 0).view(-1, 1), float("-inf"))
         # max-pooled rather than ``amax``: a backward pass that routes each maximum's gradient by its
         # index instead of comparing every position again
-        top = F.adaptive_max_pool1d(h.transpose(1, 2), 1).squeeze(-1)
+        top = F.adaptive_max_pool1d(h.view(n, length, -1).transpose(1, 2), 1).squeeze(-1)
         assert self.conv.bias is not None  # built with one
         return F.relu(top + self.conv.bias)
 
