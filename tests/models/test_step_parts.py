@@ -280,6 +280,19 @@ def test_distinct_candidates_give_the_sampled_softmax_loss_and_gradients() -> No
             assert torch.allclose(g, e, atol=1e-5)
 
 
+def test_cross_entropy_equals_torch_s_with_its_gradient() -> None:
+    from workbench.models.sampled import _CrossEntropy
+
+    gen = torch.Generator().manual_seed(18)
+    logits = (torch.randn(7, 11, generator=gen, dtype=torch.double) * 4).requires_grad_()
+    target = torch.randint(0, 11, (7,), generator=gen)
+    expected = F.cross_entropy(logits, target)
+    (expected_grad,) = torch.autograd.grad(3.0 * expected, logits)  # a scaled upstream gradient
+    got = _CrossEntropy.apply(logits * 1.0, target)  # a product, as in a step: its memory is reused
+    (got_grad,) = torch.autograd.grad(3.0 * got, logits)
+    assert torch.allclose(got, expected) and torch.allclose(got_grad, expected_grad)
+
+
 @pytest.mark.parametrize("dropout", [0.0, 0.5])
 def test_history_bags_hold_only_real_entries_with_mean_weights(dropout: float) -> None:
     # histories of 0, 1, 3 and 40 items (the last one drawn from), targets hidden

@@ -12,6 +12,8 @@ positive item) are masked out.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 
@@ -79,6 +81,25 @@ def accidental_hits(pos_rows: torch.Tensor, rows: torch.Tensor) -> tuple[torch.T
     return ex[other], cand[other]
 
 
+class _CrossEntropy(torch.autograd.Function):
+    """``F.cross_entropy(logits, target)`` (the mean) whose backward pass turns the saved log-softmax into
+    the gradient in place (softmax minus the one-hot target, scaled): no batch x candidates table of zeros
+    for the picked entries and no second table for the gradient. Its graph runs backward once."""
+
+    @staticmethod
+    def forward(ctx: Any, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        log_p = torch.log_softmax(logits, 1)
+        ctx.save_for_backward(log_p, target)
+        return -log_p.gather(1, target[:, None]).mean()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        log_p, target = ctx.saved_tensors
+        out = log_p.exp_()
+        out[torch.arange(len(target), device=target.device), target] -= 1.0
+        return out.mul_(grad / len(target)), None
+
+
 def distinct_sampled_softmax_loss(query: torch.Tensor, target: torch.Tensor, vecs: torch.Tensor,
                                   counts: torch.Tensor, column: torch.Tensor, *,
                                   temperature: float = 1.0) -> torch.Tensor:
@@ -99,4 +120,4 @@ def distinct_sampled_softmax_loss(query: torch.Tensor, target: torch.Tensor, vec
     # not read its output) nor the cross-entropy's (it reads the shifted logits)
     with torch.no_grad():
         logits[torch.arange(len(target), device=target.device), target] -= log_n[target]
-    return F.cross_entropy(logits, target)
+    return _CrossEntropy.apply(logits, target)
