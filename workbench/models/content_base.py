@@ -246,7 +246,7 @@ class _ContentModule(nn.Module):
         # max-pooled over the text's positions, then the bias and the relu: the same values as pooling
         # relu(h + bias) with padding zeroed (the bias is the same at every position and the relu keeps
         # order), but the position-wide passes of a bias, a relu and a mask, each with a backward pass,
-        # shrink to one mask and an item-wide relu (2% of a training step at 100K items). Padding is
+        # shrink to one mask and an item-wide relu (5% of a training step at 100K items). Padding is
         # -inf, written outside autograd: it is never a maximum (a text without words pools to -inf,
         # relu 0, no gradient), so the product's backward, which does not read its output, is unchanged.
         # (Written into the product itself, not a view of it: autograd would replay an in-place change of
