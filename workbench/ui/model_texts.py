@@ -137,6 +137,7 @@ TEXTS: list[str] = [
     QT_TRANSLATE_NOOP("ModelConfig", 'dropout on embeddings, attention and feed-forward layers'),
     QT_TRANSLATE_NOOP("ModelConfig", "emphasised dropout (EDLAE): adds dropout/(1-dropout) x each item's count to its penalty, so popular items lean less on themselves (0: plain EASE)"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'epochs without validation improvement before stopping (0: never)'),
+    QT_TRANSLATE_NOOP("ModelConfig", 'epochs without validation improvement before stopping (0: never; -1: 6 when validation ranks fewer than 2,000 users, whose metric is noisy, else 3)'),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'exact for the fold-in: ridge fold-in is linear in the history'),
     QT_TRANSLATE_NOOP("ModelConfig", "exact for the fold-in: ridge solve of the user's decoder row on the item codes (AutoRec); term = q_i A^-1 q_h x (rating - average user's prediction), measured from the average user; clipping to the rating range is in that base"),  # noqa: E501
     QT_TRANSLATE_NOOP("ModelConfig", 'exact: B[h, item] x weight of h (EASE)'),
