@@ -51,12 +51,18 @@ The app keeps running; please report this with the details.</source>
 <context>
     <name>ConfigForm</name>
     <message>
-        <location filename="../../workbench/ui/config_form.py" line="72"/>
+        <location filename="../../workbench/ui/config_form.py" line="78"/>
         <source>This model has no settings.</source>
         <translation>此模型没有可调设置。</translation>
     </message>
     <message>
-        <location filename="../../workbench/ui/config_form.py" line="124"/>
+        <location filename="../../workbench/ui/config_form.py" line="116"/>
+        <location filename="../../workbench/ui/config_form.py" line="126"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../workbench/ui/config_form.py" line="134"/>
         <source>comma-separated values</source>
         <translation>逗号分隔值</translation>
     </message>

@@ -35,6 +35,23 @@ def test_config_form_builds_editors_from_metadata_and_resets(qtbot):
     assert form.settings(only_changed=True) == {}
 
 
+def test_automatic_settings_read_auto_and_keep_their_value(qtbot):
+    from workbench.models.content import ContentConfig
+    from workbench.models.hybrid import HybridConfig
+    from workbench.ui.config_form import ConfigForm
+
+    content, hybrid = ConfigForm(ContentConfig), ConfigForm(HybridConfig)
+    qtbot.addWidget(content)
+    qtbot.addWidget(hybrid)
+    patience = content.editor("patience")
+    assert patience.text() == "auto" and patience.value() == -1  # -1: chosen from the data
+    assert hybrid.editor("item_item_weight").text() == "auto"
+    assert hybrid.editor("patience").text() == "3"  # no automatic value: a plain number
+    assert content.settings()["patience"] == -1
+    patience.setValue(4)
+    assert patience.text() == "4" and content.settings(only_changed=True) == {"patience": 4}
+
+
 def _train_page(qtbot, ctx, family: str, epochs: int):
     from workbench.ui.pages.train import TrainPage
 

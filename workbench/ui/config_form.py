@@ -31,6 +31,12 @@ _INT_LIMIT = 2_000_000_000
 
 
 
+def _automatic(meta: dict[str, Any]) -> bool:
+    """Whether the field's lowest value, -1, means "chosen from the data" (its help says what -1 does):
+    the editor then reads "auto" there instead of a bare -1."""
+    return meta.get("min") == -1 and "-1:" in str(meta.get("help", ""))
+
+
 def _decimals(default: float, lo: float | None) -> int:
     """Enough decimals to show small learning rates and regularisation weights."""
     smallest = min(abs(v) for v in (default, lo or 0.0) if v) if (default or lo) else 1.0
@@ -106,6 +112,8 @@ class ConfigForm(QWidget):
         if isinstance(default, int):
             spin = QSpinBox()
             spin.setRange(int(meta.get("min", -_INT_LIMIT)), int(meta.get("max", _INT_LIMIT)))
+            if _automatic(meta):
+                spin.setSpecialValueText(translate("ConfigForm", "auto"))
             spin.setValue(default)
             spin.setAccelerated(True)
             spin.valueChanged.connect(self.changed)
@@ -114,6 +122,8 @@ class ConfigForm(QWidget):
             dspin = QDoubleSpinBox()
             dspin.setDecimals(_decimals(default, meta.get("min")))
             dspin.setRange(float(meta.get("min", -1e12)), float(meta.get("max", 1e12)))
+            if _automatic(meta):
+                dspin.setSpecialValueText(translate("ConfigForm", "auto"))
             dspin.setSingleStep(10 ** -min(dspin.decimals(), 3) if default < 1 else 0.1)
             dspin.setValue(default)
             dspin.valueChanged.connect(self.changed)
